@@ -1,0 +1,167 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aniworld/aniworld/internal/anime"
+)
+
+// Manager owns the live configuration: readers get a copy, writers go
+// through Update, which validates, backs up the current file, saves
+// atomically and tells subscribers.
+type Manager struct {
+	mu      sync.Mutex
+	path    string
+	cur     AppConfig
+	now     func() time.Time
+	subs    []func(old, new AppConfig)
+	saveErr func(string, AppConfig) error
+}
+
+// NewManager wraps an already loaded configuration saved at path.
+func NewManager(path string, cfg AppConfig) *Manager {
+	return &Manager{path: path, cur: cfg.Clone(), now: time.Now, saveErr: Save}
+}
+
+// Path is the config file's path.
+func (m *Manager) Path() string { return m.path }
+
+// Get returns a copy of the current configuration.
+func (m *Manager) Get() AppConfig {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.cur.Clone()
+}
+
+// Subscribe registers fn to run after every successful update.
+func (m *Manager) Subscribe(fn func(old, new AppConfig)) {
+	m.mu.Lock()
+	m.subs = append(m.subs, fn)
+	m.mu.Unlock()
+}
+
+// ValidationError carries every problem of a rejected update.
+type ValidationError struct{ Errors FieldErrors }
+
+func (e *ValidationError) Error() string { return "invalid configuration: " + e.Errors.Error() }
+
+// Unwrap marks a ValidationError as invalid input.
+func (e *ValidationError) Unwrap() error { return anime.ErrInvalid }
+
+// Update applies fn to a copy of the configuration. When fn succeeds and
+// the result validates, the current file is backed up, the new one saved
+// atomically, and subscribers are told. On any error nothing changes.
+func (m *Manager) Update(fn func(*AppConfig) error) (AppConfig, error) {
+	m.mu.Lock()
+	old := m.cur.Clone()
+	next := m.cur.Clone()
+	if err := fn(&next); err != nil {
+		m.mu.Unlock()
+		return old, err
+	}
+	next.syncAdvanced()
+	if errs := next.Validate(); len(errs) > 0 {
+		m.mu.Unlock()
+		return old, &ValidationError{Errors: errs}
+	}
+	if _, err := m.backupLocked("", false); err != nil {
+		m.mu.Unlock()
+		return old, fmt.Errorf("backup before update: %w", err)
+	}
+	if err := m.saveErr(m.path, next); err != nil {
+		m.mu.Unlock()
+		return old, fmt.Errorf("save config: %w", err)
+	}
+	m.cur = next
+	subs := append([]func(old, new AppConfig){}, m.subs...)
+	m.mu.Unlock()
+	for _, s := range subs {
+		s(old, next.Clone())
+	}
+	return next.Clone(), nil
+}
+
+// Backup writes a copy of the current configuration file into the backup
+// directory and returns its name. A custom name is sanitised.
+func (m *Manager) Backup(name string) (string, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.backupLocked(name, true)
+}
+
+// BackupPrefix starts the name of every automatic backup.
+const BackupPrefix = "config_backup_"
+
+func (m *Manager) backupLocked(custom string, manual bool) (string, error) {
+	dir := m.cur.BackupDir()
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", fmt.Errorf("create backup dir: %w", err)
+	}
+	data, err := os.ReadFile(m.path)
+	if errors.Is(err, os.ErrNotExist) {
+		if !manual {
+			return "", nil // nothing on disk yet: nothing to back up
+		}
+		b, merr := m.cur.MarshalJSON()
+		if merr != nil {
+			return "", merr
+		}
+		data = b
+	} else if err != nil {
+		return "", fmt.Errorf("read config: %w", err)
+	}
+	base := BackupPrefix + m.now().UTC().Format("20060102_150405")
+	if custom != "" {
+		s, err := SanitizeBackupName(custom)
+		if err != nil {
+			return "", err
+		}
+		base = s
+	}
+	base = strings.TrimSuffix(base, ".json")
+	for i := 0; ; i++ {
+		name := base + ".json"
+		if i > 0 {
+			name = fmt.Sprintf("%s_%d.json", base, i)
+		}
+		f, err := os.OpenFile(filepath.Join(dir, name), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if errors.Is(err, os.ErrExist) {
+			continue
+		}
+		if err != nil {
+			return "", fmt.Errorf("create backup: %w", err)
+		}
+		_, werr := f.Write(data)
+		serr := f.Sync()
+		cerr := f.Close()
+		if err := errors.Join(werr, serr, cerr); err != nil {
+			os.Remove(f.Name())
+			return "", fmt.Errorf("write backup: %w", err)
+		}
+		return name, nil
+	}
+}
+
+// SanitizeBackupName turns a user-chosen backup name into a safe file name
+// inside the backup directory, or answers ErrInvalid.
+func SanitizeBackupName(name string) (string, error) {
+	n := strings.TrimSpace(name)
+	if n == "" || len(n) > 100 || strings.ContainsAny(n, "/\\\x00") || strings.Contains(n, "..") || strings.HasPrefix(n, ".") {
+		return "", fmt.Errorf("%w: backup name %q is not allowed (letters, digits, '-', '_', '.'; no paths)", anime.ErrInvalid, name)
+	}
+	for _, r := range n {
+		if !(r == '-' || r == '_' || r == '.' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
+			return "", fmt.Errorf("%w: backup name %q is not allowed (letters, digits, '-', '_', '.'; no paths)", anime.ErrInvalid, name)
+		}
+	}
+	if !strings.HasSuffix(n, ".json") {
+		n += ".json"
+	}
+	return n, nil
+}
