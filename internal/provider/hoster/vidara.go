@@ -1,0 +1,61 @@
+package hoster
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
+
+	"github.com/aniworld/aniworld/internal/anime"
+)
+
+// Vidara extracts streams via Vidara's POST /api/stream.
+type Vidara struct {
+	// UserAgent is sent and returned; empty means DefaultUserAgent.
+	UserAgent string
+}
+
+// Name implements Extractor.
+func (*Vidara) Name() string { return "Vidara" }
+
+// Resolve implements Extractor.
+func (x *Vidara) Resolve(ctx context.Context, c Doer, embedURL string) (anime.Stream, error) {
+	ua := userAgent(x.UserAgent)
+	u, err := parseEmbed("vidara", embedURL)
+	if err != nil {
+		return anime.Stream{}, err
+	}
+	code := lastSegment(u)
+	if code == "" {
+		return anime.Stream{}, fail("vidara", "no file code in %q", u.Path)
+	}
+	body, err := json.Marshal(map[string]string{"filecode": code, "device": "web"})
+	if err != nil {
+		return anime.Stream{}, fail("vidara", "encode request: %v", err)
+	}
+	h := uaHeaders(ua)
+	h.Set("Content-Type", "application/json")
+	h.Set("Referer", u.String())
+	h.Set("Origin", origin(u))
+	p, err := do(ctx, c, "vidara", "api stream", request{method: http.MethodPost, url: origin(u) + "/api/stream", headers: h, body: strings.NewReader(string(body))})
+	if err != nil {
+		return anime.Stream{}, err
+	}
+	var doc struct {
+		StreamingURL string `json:"streaming_url"`
+	}
+	if err := json.Unmarshal([]byte(p.body), &doc); err != nil {
+		return anime.Stream{}, fail("vidara", "api stream: bad json: %v", err)
+	}
+	if doc.StreamingURL == "" {
+		return anime.Stream{}, fail("vidara", "api stream: no streaming_url")
+	}
+	abs, err := resolveRef(p.final, doc.StreamingURL)
+	if err != nil {
+		return anime.Stream{}, fail("vidara", "bad media url: %v", err)
+	}
+	dh := uaHeaders(ua)
+	dh.Set("Referer", origin(u)+"/")
+	dh.Set("Origin", origin(u))
+	return anime.Stream{URL: abs, Kind: kindOf(abs), Headers: dh, Hoster: "Vidara"}, nil
+}
