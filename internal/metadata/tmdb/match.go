@@ -1,0 +1,152 @@
+package tmdb
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"unicode"
+
+	"github.com/aniworld/aniworld/internal/anime"
+)
+
+// MinMatchScore is the lowest score BestMatch accepts as a confident match.
+const MinMatchScore = 0.6
+
+var trailingYear = regexp.MustCompile(`\s*[(\[]\s*(\d{4})\s*[)\]]\s*$`)
+
+// SplitYear splits a folder-style name "Show (2019)" into "Show" and 2019.
+// A name without a trailing year comes back unchanged with 0.
+func SplitYear(name string) (string, int) {
+	m := trailingYear.FindStringSubmatchIndex(name)
+	if m == nil {
+		return strings.TrimSpace(name), 0
+	}
+	y := 0
+	for _, r := range name[m[2]:m[3]] {
+		y = y*10 + int(r-'0')
+	}
+	if y < 1900 || y > 2200 {
+		return strings.TrimSpace(name), 0
+	}
+	return strings.TrimSpace(name[:m[0]]), y
+}
+
+// Normalize lowercases a title, drops a trailing "(yyyy)", turns every
+// run of non-letters/digits into one space and trims. Letters of every
+// script are kept, so Japanese titles still compare.
+func Normalize(title string) string {
+	title, _ = SplitYear(title)
+	var b strings.Builder
+	space := false
+	for _, r := range strings.ToLower(title) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			if space && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			space = false
+			b.WriteRune(r)
+			continue
+		}
+		if r == '\'' || r == '’' { // "Frieren's" == "Frierens"
+			continue
+		}
+		space = true
+	}
+	return b.String()
+}
+
+// Similarity scores two titles in [0,1]: the better of a character edit
+// ratio and a word overlap (Dice) on the normalised forms.
+func Similarity(a, b string) float64 {
+	a, b = Normalize(a), Normalize(b)
+	if a == "" || b == "" {
+		return 0
+	}
+	if a == b {
+		return 1
+	}
+	return max(editRatio(a, b), dice(strings.Fields(a), strings.Fields(b)))
+}
+
+// Score rates one search result against a wanted title and year (0 = any):
+// the best similarity to name or original_name, plus 0.1 for the same first
+// air year, 0.05 for one year off, minus 0.15 for more than two years off.
+func Score(r SearchResult, title string, year int) float64 {
+	s := max(Similarity(title, r.Name), Similarity(title, r.OriginalName))
+	if year > 0 && r.Year() > 0 {
+		switch d := abs(r.Year() - year); {
+		case d == 0:
+			s += 0.1
+		case d == 1:
+			s += 0.05
+		case d > 2:
+			s -= 0.15
+		}
+	}
+	return s
+}
+
+// BestMatch picks the highest-scoring result (ties keep TMDB's order).
+// Without one scoring at least MinMatchScore it returns anime.ErrNotFound.
+func BestMatch(results []SearchResult, title string, year int) (SearchResult, error) {
+	best, bestScore := -1, 0.0
+	for i, r := range results {
+		if s := Score(r, title, year); best < 0 || s > bestScore {
+			best, bestScore = i, s
+		}
+	}
+	switch {
+	case best < 0:
+		return SearchResult{}, fmt.Errorf("%w: tmdb has no show matching %q", anime.ErrNotFound, title)
+	case bestScore < MinMatchScore:
+		return SearchResult{}, fmt.Errorf("%w: no confident tmdb match for %q (closest %q, id %d, score %.2f)",
+			anime.ErrNotFound, title, results[best].Name, results[best].ID, bestScore)
+	}
+	return results[best], nil
+}
+
+func editRatio(a, b string) float64 {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return 1 - float64(prev[len(rb)])/float64(max(len(ra), len(rb)))
+}
+
+func dice(a, b []string) float64 {
+	if len(a) == 0 || len(b) == 0 {
+		return 0
+	}
+	count := map[string]int{}
+	for _, w := range a {
+		count[w]++
+	}
+	common := 0
+	for _, w := range b {
+		if count[w] > 0 {
+			count[w]--
+			common++
+		}
+	}
+	return 2 * float64(common) / float64(len(a)+len(b))
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
+}
