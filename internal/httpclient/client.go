@@ -1,0 +1,443 @@
+// Package httpclient is the program's one outbound HTTP client: browser-like
+// default headers, per-host rate limits, retries with exponential backoff,
+// proxies, cookies, DNS-over-HTTPS, anti-bot challenge detection and an
+// optional FlareSolverr fallback. *Client satisfies hoster.Doer.
+package httpclient
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"github.com/aniworld/aniworld/internal/anime"
+)
+
+// DefaultUserAgent is a current desktop Chrome on Windows.
+const DefaultUserAgent = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/142.0.0.0 Safari/537.36"
+
+// RateLimit is a token bucket: PerSecond requests per second with bursts of
+// Burst. A zero PerSecond means "use the default"; a negative one disables
+// limiting.
+type RateLimit struct {
+	PerSecond float64
+	Burst     int
+}
+
+// Options configures a Client. The zero value is usable.
+type Options struct {
+	// UserAgent replaces DefaultUserAgent.
+	UserAgent string
+	// Timeout bounds one attempt (connect, headers and body). Default 30s.
+	Timeout time.Duration
+	// Retries is how many times a failed attempt is repeated (5xx, 429,
+	// network errors). Zero means the default 3; negative means none.
+	Retries int
+	// BackoffBase is the first retry delay, doubled per attempt with jitter.
+	// Default 500ms.
+	BackoffBase time.Duration
+	// BackoffMax caps one delay, including a server's Retry-After. Default 30s.
+	BackoffMax time.Duration
+	// RateLimit applies to every host without an entry in HostRateLimits.
+	// Default 4 requests/s, burst 8.
+	RateLimit RateLimit
+	// HostRateLimits overrides RateLimit per host name (no port).
+	HostRateLimits map[string]RateLimit
+	// Proxy is an http://, https://, socks5:// or socks5h:// proxy URL.
+	Proxy string
+	// Cookie is a raw Cookie header value ("a=b; c=d") sent to CookieHosts
+	// (and their subdomains) only, typically the provider's host.
+	Cookie      string
+	CookieHosts []string
+	// FlareSolverrURL is a FlareSolverr v1 endpoint
+	// (http://host:8191/v1). When set, a GET answered by a challenge is
+	// retried through it once.
+	FlareSolverrURL string
+	// FlareSolverrTimeout is maxTimeout passed to FlareSolverr. Default 60s.
+	FlareSolverrTimeout time.Duration
+	// DoHURL is a DNS-over-HTTPS endpoint used by the dialer instead of the
+	// system resolver (German ISPs block the site by DNS).
+	DoHURL string
+	// DoHFormat is "wire" (RFC 8484 application/dns-message, default) or
+	// "json" (application/dns-json, as Google and Cloudflare serve it).
+	DoHFormat string
+	// Sleep waits between retries; tests inject a recorder. Default: a
+	// context-aware timer.
+	Sleep func(ctx context.Context, d time.Duration) error
+	// Logger receives retry and challenge notes. Default: discard.
+	Logger *slog.Logger
+}
+
+// Validate reports a configuration that cannot work.
+func (o Options) Validate() error {
+	if o.Proxy != "" {
+		if _, err := parseProxy(o.Proxy); err != nil {
+			return err
+		}
+	}
+	for name, raw := range map[string]string{"flaresolverr url": o.FlareSolverrURL, "doh url": o.DoHURL} {
+		if raw == "" {
+			continue
+		}
+		u, err := url.Parse(raw)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("%w: %s %q must be an http(s) URL", anime.ErrInvalid, name, raw)
+		}
+	}
+	switch o.DoHFormat {
+	case "", "wire", "json":
+	default:
+		return fmt.Errorf("%w: doh format %q must be wire or json", anime.ErrInvalid, o.DoHFormat)
+	}
+	return nil
+}
+
+func parseProxy(raw string) (*url.URL, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, fmt.Errorf("%w: proxy url: %v", anime.ErrInvalid, err)
+	}
+	switch u.Scheme {
+	case "http", "https", "socks5", "socks5h":
+	default:
+		return nil, fmt.Errorf("%w: proxy scheme %q must be http, https, socks5 or socks5h", anime.ErrInvalid, u.Scheme)
+	}
+	if u.Host == "" {
+		return nil, fmt.Errorf("%w: proxy url %q has no host", anime.ErrInvalid, raw)
+	}
+	return u, nil
+}
+
+// Client sends requests with the configured politeness and robustness.
+type Client struct {
+	opts    Options
+	hc      *http.Client
+	cfgErr  error
+	sleep   func(ctx context.Context, d time.Duration) error
+	log     *slog.Logger
+	solver  *flareSolverr
+	mu      sync.Mutex
+	limits  map[string]*rate.Limiter
+	hostUAs map[string]string // user agents a solved challenge is bound to
+}
+
+type ctxKey int
+
+const noRedirectKey ctxKey = 1
+
+// WithoutRedirects marks a request context so the client returns a 30x
+// response as-is (the caller reads Location) instead of following it.
+func WithoutRedirects(ctx context.Context) context.Context {
+	return context.WithValue(ctx, noRedirectKey, true)
+}
+
+func followsRedirects(ctx context.Context) bool {
+	v, _ := ctx.Value(noRedirectKey).(bool)
+	return !v
+}
+
+// New builds a Client. An invalid option (see Options.Validate) does not
+// panic: every Do then fails with that error.
+func New(o Options) *Client {
+	if o.UserAgent == "" {
+		o.UserAgent = DefaultUserAgent
+	}
+	if o.Timeout <= 0 {
+		o.Timeout = 30 * time.Second
+	}
+	if o.Retries == 0 {
+		o.Retries = 3
+	}
+	if o.Retries < 0 {
+		o.Retries = 0
+	}
+	if o.BackoffBase <= 0 {
+		o.BackoffBase = 500 * time.Millisecond
+	}
+	if o.BackoffMax <= 0 {
+		o.BackoffMax = 30 * time.Second
+	}
+	if o.RateLimit.PerSecond == 0 {
+		o.RateLimit = RateLimit{PerSecond: 4, Burst: 8}
+	}
+	if o.FlareSolverrTimeout <= 0 {
+		o.FlareSolverrTimeout = 60 * time.Second
+	}
+	c := &Client{
+		opts:    o,
+		cfgErr:  o.Validate(),
+		sleep:   o.Sleep,
+		log:     o.Logger,
+		limits:  map[string]*rate.Limiter{},
+		hostUAs: map[string]string{},
+	}
+	if c.sleep == nil {
+		c.sleep = sleepCtx
+	}
+	if c.log == nil {
+		c.log = slog.New(slog.DiscardHandler)
+	}
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.Proxy = nil
+	if o.Proxy != "" && c.cfgErr == nil {
+		pu, _ := parseProxy(o.Proxy)
+		tr.Proxy = http.ProxyURL(pu)
+	}
+	dialer := &net.Dialer{Timeout: 15 * time.Second, KeepAlive: 30 * time.Second}
+	tr.DialContext = dialer.DialContext
+	if o.DoHURL != "" && c.cfgErr == nil {
+		r := newDoHResolver(o.DoHURL, o.DoHFormat, o.Timeout)
+		tr.DialContext = r.dialContext(dialer)
+	}
+	jar, _ := cookiejar.New(nil) // never fails without options
+	c.hc = &http.Client{
+		Transport: tr,
+		Timeout:   o.Timeout,
+		Jar:       jar,
+		CheckRedirect: func(req *http.Request, via []*http.Request) error {
+			if !followsRedirects(req.Context()) {
+				return http.ErrUseLastResponse
+			}
+			if len(via) >= 10 {
+				return errors.New("stopped after 10 redirects")
+			}
+			return nil
+		},
+	}
+	if o.FlareSolverrURL != "" {
+		c.solver = &flareSolverr{endpoint: o.FlareSolverrURL, timeout: o.FlareSolverrTimeout, hc: &http.Client{Timeout: o.FlareSolverrTimeout + 15*time.Second}}
+	}
+	return c
+}
+
+// UserAgent is the User-Agent the client sends to host (the configured
+// one, or the one a FlareSolverr solution is bound to). Downloads of links
+// signed for a UA must send the same.
+func (c *Client) UserAgent(host string) string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if ua, ok := c.hostUAs[hostOnly(host)]; ok {
+		return ua
+	}
+	return c.opts.UserAgent
+}
+
+// Do sends req with default headers, cookies, the host's rate limit and
+// retries, and returns the response. A challenge page is never returned as
+// a response: Do answers an error wrapping anime.ErrChallenge (after trying
+// FlareSolverr for GETs when configured).
+func (c *Client) Do(req *http.Request) (*http.Response, error) {
+	if c.cfgErr != nil {
+		return nil, fmt.Errorf("http client: %w", c.cfgErr)
+	}
+	ctx := req.Context()
+	c.decorate(req)
+	replayable := req.Body == nil || req.Body == http.NoBody || req.GetBody != nil
+	retryable := (isIdempotent(req.Method) && replayable) || req.GetBody != nil
+	var lastErr error
+	for attempt := 0; ; attempt++ {
+		if attempt > 0 {
+			if req.GetBody != nil {
+				body, err := req.GetBody()
+				if err != nil {
+					return nil, fmt.Errorf("replay request body: %w", err)
+				}
+				req.Body = body
+			}
+		}
+		if err := c.wait(ctx, req.URL.Hostname()); err != nil {
+			return nil, err
+		}
+		resp, err := c.hc.Do(req)
+		delay := time.Duration(0)
+		switch {
+		case err != nil:
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			lastErr = fmt.Errorf("%s %s: %w", req.Method, redact(req.URL), err)
+		case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500:
+			if cerr := c.checkChallenge(resp); cerr != nil {
+				return c.onChallenge(req, cerr)
+			}
+			delay = retryAfter(resp.Header.Get("Retry-After"), time.Now())
+			lastErr = fmt.Errorf("%s %s: status %d", req.Method, redact(req.URL), resp.StatusCode)
+			if resp.StatusCode == http.StatusTooManyRequests {
+				lastErr = fmt.Errorf("%w: %w", anime.ErrRateLimited, lastErr)
+			}
+			if !retryable || attempt >= c.opts.Retries {
+				return resp, nil // the caller sees the real status
+			}
+			drain(resp)
+		default:
+			if cerr := c.checkChallenge(resp); cerr != nil {
+				return c.onChallenge(req, cerr)
+			}
+			return resp, nil
+		}
+		if !retryable || attempt >= c.opts.Retries {
+			return nil, lastErr
+		}
+		if delay == 0 {
+			delay = c.backoff(attempt)
+		}
+		delay = min(delay, c.opts.BackoffMax)
+		c.log.Debug("http retry", "url", redact(req.URL), "attempt", attempt+1, "delay", delay, "err", lastErr)
+		if err := c.sleep(ctx, delay); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// decorate adds the browser-like defaults the caller did not set.
+func (c *Client) decorate(req *http.Request) {
+	h := req.Header
+	if h == nil {
+		h = http.Header{}
+		req.Header = h
+	}
+	setDefault(h, "User-Agent", c.UserAgent(req.URL.Hostname()))
+	setDefault(h, "Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8")
+	setDefault(h, "Accept-Language", "de-DE,de;q=0.9,en-US;q=0.8,en;q=0.7")
+	setDefault(h, "Sec-Fetch-Dest", "document")
+	setDefault(h, "Sec-Fetch-Mode", "navigate")
+	setDefault(h, "Sec-Fetch-Site", "none")
+	setDefault(h, "Upgrade-Insecure-Requests", "1")
+	if c.opts.Cookie != "" && hostMatches(req.URL.Hostname(), c.opts.CookieHosts) {
+		if prev := h.Get("Cookie"); prev != "" {
+			h.Set("Cookie", prev+"; "+c.opts.Cookie)
+		} else {
+			h.Set("Cookie", c.opts.Cookie)
+		}
+	}
+}
+
+func setDefault(h http.Header, k, v string) {
+	if h.Get(k) == "" {
+		h.Set(k, v)
+	}
+}
+
+func hostMatches(host string, hosts []string) bool {
+	host = strings.ToLower(host)
+	for _, h := range hosts {
+		h = strings.ToLower(hostOnly(h))
+		if h != "" && (host == h || strings.HasSuffix(host, "."+h)) {
+			return true
+		}
+	}
+	return false
+}
+
+// hostOnly strips a port and any scheme/path from a host or URL string.
+func hostOnly(s string) string {
+	if strings.Contains(s, "://") {
+		if u, err := url.Parse(s); err == nil {
+			return u.Hostname()
+		}
+	}
+	if h, _, err := net.SplitHostPort(s); err == nil {
+		return h
+	}
+	return s
+}
+
+// wait blocks on the host's token bucket.
+func (c *Client) wait(ctx context.Context, host string) error {
+	l := c.limiter(host)
+	if l == nil {
+		return nil
+	}
+	if err := l.Wait(ctx); err != nil {
+		return fmt.Errorf("rate limit %s: %w", host, err)
+	}
+	return nil
+}
+
+func (c *Client) limiter(host string) *rate.Limiter {
+	host = strings.ToLower(host)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if l, ok := c.limits[host]; ok {
+		return l
+	}
+	rl, ok := c.opts.HostRateLimits[host]
+	if !ok {
+		rl = c.opts.RateLimit
+	}
+	var l *rate.Limiter
+	if rl.PerSecond > 0 {
+		l = rate.NewLimiter(rate.Limit(rl.PerSecond), max(rl.Burst, 1))
+	}
+	c.limits[host] = l
+	return l
+}
+
+// backoff is BackoffBase·2^attempt with ±20% jitter.
+func (c *Client) backoff(attempt int) time.Duration {
+	d := c.opts.BackoffBase << min(attempt, 20)
+	if d <= 0 || d > c.opts.BackoffMax {
+		d = c.opts.BackoffMax
+	}
+	jitter := 0.8 + 0.4*rand.Float64()
+	return time.Duration(float64(d) * jitter)
+}
+
+// retryAfter parses a Retry-After header (seconds or an HTTP date).
+func retryAfter(v string, now time.Time) time.Duration {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	if n, err := strconv.Atoi(v); err == nil && n >= 0 {
+		return time.Duration(n) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil && t.After(now) {
+		return t.Sub(now)
+	}
+	return 0
+}
+
+func isIdempotent(m string) bool {
+	switch m {
+	case "", http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodPut, http.MethodDelete, http.MethodTrace:
+		return true
+	}
+	return false
+}
+
+func drain(resp *http.Response) {
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	resp.Body.Close()
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// redact drops the query string (tokens, signatures) from logged URLs.
+func redact(u *url.URL) string {
+	cp := *u
+	cp.RawQuery = ""
+	cp.User = nil
+	return cp.String()
+}
