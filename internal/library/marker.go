@@ -1,0 +1,110 @@
+package library
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/aniworld/aniworld/internal/anime"
+)
+
+// MarkerFile is the name of the identity file inside every series folder.
+// It lets the library be rebuilt from disk alone and keeps a series' identity
+// when its folder is renamed.
+const MarkerFile = ".aniworld.json"
+
+// maxMarkerBytes bounds what the scanner reads from a marker.
+const maxMarkerBytes = 64 << 10
+
+// Marker is the content of MarkerFile.
+type Marker struct {
+	Key  string `json:"key"`
+	Site string `json:"site"`
+	Name string `json:"name"`
+	Link string `json:"link,omitempty"`
+	Year int    `json:"year,omitempty"`
+}
+
+// ReadMarker reads dir's marker. It answers anime.ErrNotFound when there is
+// none and anime.ErrInvalid when it is unreadable or names no valid key.
+func ReadMarker(dir string) (Marker, error) {
+	p := filepath.Join(dir, MarkerFile)
+	fi, err := os.Lstat(p)
+	if errors.Is(err, os.ErrNotExist) {
+		return Marker{}, fmt.Errorf("marker in %s: %w", filepath.Base(dir), anime.ErrNotFound)
+	}
+	if err != nil {
+		return Marker{}, fmt.Errorf("marker in %s: %w", filepath.Base(dir), err)
+	}
+	if !fi.Mode().IsRegular() || fi.Size() > maxMarkerBytes {
+		return Marker{}, fmt.Errorf("%w: marker in %s is not a small regular file", anime.ErrInvalid, filepath.Base(dir))
+	}
+	b, err := os.ReadFile(p)
+	if err != nil {
+		return Marker{}, fmt.Errorf("read marker in %s: %w", filepath.Base(dir), err)
+	}
+	var m Marker
+	if err := json.Unmarshal(b, &m); err != nil {
+		return Marker{}, fmt.Errorf("%w: marker in %s: %v", anime.ErrInvalid, filepath.Base(dir), err)
+	}
+	m.Key = strings.TrimSpace(m.Key)
+	if !ValidKey(m.Key) {
+		return Marker{}, fmt.Errorf("%w: marker in %s has invalid key %q", anime.ErrInvalid, filepath.Base(dir), m.Key)
+	}
+	if m.Site == "" {
+		m.Site = SiteAniworld
+	}
+	return m, nil
+}
+
+// WriteMarker writes dir's marker atomically (temporary file in dir, fsync,
+// rename, fsync of dir).
+func WriteMarker(dir string, m Marker) error {
+	if !ValidKey(m.Key) {
+		return fmt.Errorf("%w: marker key %q", anime.ErrInvalid, m.Key)
+	}
+	b, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode marker: %w", err)
+	}
+	return writeFileAtomic(filepath.Join(dir, MarkerFile), append(b, '\n'), 0o644)
+}
+
+// writeFileAtomic replaces path with data so that readers see the old or the
+// new content, never a mix, even across a crash.
+func writeFileAtomic(path string, data []byte, perm os.FileMode) (err error) {
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", filepath.Base(path), err)
+	}
+	tmp := f.Name()
+	defer func() {
+		if err != nil {
+			_ = os.Remove(tmp)
+		}
+	}()
+	if _, err = f.Write(data); err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(tmp, perm)
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		return fmt.Errorf("write %s: %w", filepath.Base(path), err)
+	}
+	if d, derr := os.Open(dir); derr == nil {
+		_ = d.Sync()
+		_ = d.Close()
+	}
+	return nil
+}

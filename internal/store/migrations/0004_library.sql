@@ -1,0 +1,42 @@
+-- The library: one row per series folder, its episode files on disk, and
+-- folders the scanner could not identify. The missing-episode map is kept
+-- denormalised (JSON + count) so listing the library is one cheap query.
+CREATE TABLE series (
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
+    key           TEXT    NOT NULL UNIQUE,
+    name          TEXT    NOT NULL,
+    site          TEXT    NOT NULL DEFAULT '',
+    folder        TEXT    NOT NULL,
+    link          TEXT    NOT NULL DEFAULT '',
+    year          INTEGER NOT NULL DEFAULT 0,
+    description   TEXT    NOT NULL DEFAULT '',
+    tmdb_id       INTEGER NOT NULL DEFAULT 0,
+    missing_json  TEXT    NOT NULL DEFAULT '{}',
+    missing_count INTEGER NOT NULL DEFAULT 0,
+    episode_count INTEGER NOT NULL DEFAULT 0,
+    fingerprint   TEXT    NOT NULL DEFAULT '',
+    scan_error    TEXT    NOT NULL DEFAULT '',
+    scanned_at    TEXT,
+    added_at      TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+    updated_at    TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+);
+CREATE INDEX series_folder ON series(folder);
+CREATE INDEX series_name ON series(name COLLATE NOCASE);
+CREATE INDEX series_missing ON series(missing_count);
+
+CREATE TABLE series_episodes (
+    series_id INTEGER NOT NULL REFERENCES series(id) ON DELETE CASCADE,
+    path      TEXT    NOT NULL,
+    season    INTEGER NOT NULL,
+    episode   INTEGER NOT NULL,
+    language  INTEGER NOT NULL DEFAULT 0,
+    size      INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (series_id, path, episode)
+) WITHOUT ROWID;
+
+CREATE TABLE library_unmatched (
+    folder          TEXT PRIMARY KEY,
+    reason          TEXT NOT NULL,
+    candidates_json TEXT NOT NULL DEFAULT '[]',
+    seen_at         TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+);

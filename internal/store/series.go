@@ -1,0 +1,482 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/aniworld/aniworld/internal/anime"
+)
+
+// SeriesRecord is one library series as stored: the series, its
+// denormalised missing-episode map and bookkeeping from the last scan.
+type SeriesRecord struct {
+	ID           int64
+	Series       anime.Series
+	Missing      anime.MissingEpisodes
+	MissingCount int
+	EpisodeCount int // distinct (season, episode) pairs on disk
+	Fingerprint  string
+	ScanError    string
+}
+
+// EpisodeFile is one episode on disk. A multi-episode file is stored once
+// per episode it holds, with the same Path.
+type EpisodeFile struct {
+	Season   int
+	Episode  int
+	Language anime.Language
+	Path     string // relative to the series folder, '/'-separated
+	Size     int64
+}
+
+// SeriesState is the slice of a stored series the scanner compares against
+// to skip unchanged series without writing.
+type SeriesState struct {
+	ID          int64
+	Series      anime.Series // Key, Name, Site, Folder, Link, Year
+	Fingerprint string
+	MissingJSON string
+	ScanError   string
+}
+
+// ScannedSeries is what one scan learned about one series.
+type ScannedSeries struct {
+	Series       anime.Series // Description is written only when not empty
+	Files        []EpisodeFile
+	ReplaceFiles bool // false: files are unchanged, keep the stored rows
+	Missing      anime.MissingEpisodes
+	Fingerprint  string
+	ScanError    string
+}
+
+// SeriesSort orders ListSeries.
+type SeriesSort string
+
+// Sort orders.
+const (
+	SortName    SeriesSort = "name"    // name, case-insensitive
+	SortKey     SeriesSort = "key"     // key
+	SortMissing SeriesSort = "missing" // most missing first
+)
+
+// SeriesQuery filters and pages ListSeries.
+type SeriesQuery struct {
+	Offset, Limit int
+	Sort          SeriesSort
+	WithMissing   bool // only series with at least one missing episode
+	NoEpisodes    bool // only series without any episode on disk
+}
+
+// UnmatchedRecord is a library folder the scanner could not identify.
+type UnmatchedRecord struct {
+	Folder     string
+	Reason     string
+	Candidates []byte // JSON array, owned by the caller's format
+	SeenAt     time.Time
+}
+
+const seriesColumns = `id, key, name, site, folder, link, year, description, tmdb_id,
+	missing_json, missing_count, episode_count, fingerprint, scan_error, added_at, updated_at`
+
+func scanSeries(row interface{ Scan(...any) error }) (SeriesRecord, error) {
+	var r SeriesRecord
+	var missing, added, updated string
+	s := &r.Series
+	if err := row.Scan(&r.ID, &s.Key, &s.Name, &s.Site, &s.Folder, &s.Link, &s.Year, &s.Description, &s.TMDBID,
+		&missing, &r.MissingCount, &r.EpisodeCount, &r.Fingerprint, &r.ScanError, &added, &updated); err != nil {
+		return SeriesRecord{}, err
+	}
+	r.Missing = anime.MissingEpisodes{}
+	if err := json.Unmarshal([]byte(missing), &r.Missing); err != nil {
+		return SeriesRecord{}, fmt.Errorf("series %s: decode missing episodes: %w", s.Key, err)
+	}
+	s.AddedAt, _ = time.Parse(time.RFC3339Nano, added)
+	s.UpdatedAt, _ = time.Parse(time.RFC3339Nano, updated)
+	return r, nil
+}
+
+// EncodeMissing is the canonical JSON of a missing map: seasons as keys,
+// episodes ascending and unique, empty seasons dropped.
+func EncodeMissing(m anime.MissingEpisodes) (string, int) {
+	clean := anime.MissingEpisodes{}
+	n := 0
+	for season, eps := range m {
+		if len(eps) == 0 {
+			continue
+		}
+		e := slices.Clone(eps)
+		slices.Sort(e)
+		e = slices.Compact(e)
+		clean[season] = e
+		n += len(e)
+	}
+	b, _ := json.Marshal(clean) // map[string][]int cannot fail
+	return string(b), n
+}
+
+// InsertSeries adds a new series and answers its row id; anime.ErrConflict
+// when the key is already in the library.
+func (db *DB) InsertSeries(ctx context.Context, s anime.Series) (int64, error) {
+	var id int64
+	err := db.QueryRowContext(ctx, `INSERT INTO series(key, name, site, folder, link, year, description, tmdb_id)
+		VALUES(?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO NOTHING RETURNING id`,
+		s.Key, s.Name, s.Site, s.Folder, s.Link, s.Year, s.Description, s.TMDBID).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, fmt.Errorf("series %q: %w: already in the library", s.Key, anime.ErrConflict)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("insert series %q: %w", s.Key, err)
+	}
+	return id, nil
+}
+
+// DeleteSeries removes one series and its episode rows.
+func (db *DB) DeleteSeries(ctx context.Context, key string) error {
+	res, err := db.ExecContext(ctx, `DELETE FROM series WHERE key = ?`, key)
+	if err != nil {
+		return fmt.Errorf("delete series %q: %w", key, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("series %q: %w", key, anime.ErrNotFound)
+	}
+	return nil
+}
+
+// SeriesByKey loads one series; anime.ErrNotFound when absent.
+func (db *DB) SeriesByKey(ctx context.Context, key string) (SeriesRecord, error) {
+	r, err := scanSeries(db.QueryRowContext(ctx, `SELECT `+seriesColumns+` FROM series WHERE key = ?`, key))
+	if errors.Is(err, sql.ErrNoRows) {
+		return SeriesRecord{}, fmt.Errorf("series %q: %w", key, anime.ErrNotFound)
+	}
+	if err != nil {
+		return SeriesRecord{}, fmt.Errorf("load series %q: %w", key, err)
+	}
+	return r, nil
+}
+
+// SeriesByFolder loads the series stored under a folder name; anime.ErrNotFound
+// when absent.
+func (db *DB) SeriesByFolder(ctx context.Context, folder string) (SeriesRecord, error) {
+	r, err := scanSeries(db.QueryRowContext(ctx, `SELECT `+seriesColumns+` FROM series WHERE folder = ? ORDER BY id LIMIT 1`, folder))
+	if errors.Is(err, sql.ErrNoRows) {
+		return SeriesRecord{}, fmt.Errorf("series folder %q: %w", folder, anime.ErrNotFound)
+	}
+	if err != nil {
+		return SeriesRecord{}, fmt.Errorf("load series folder %q: %w", folder, err)
+	}
+	return r, nil
+}
+
+// CountSeries is the number of series in the library.
+func (db *DB) CountSeries(ctx context.Context) (int, error) {
+	var n int
+	if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM series`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count series: %w", err)
+	}
+	return n, nil
+}
+
+// ListSeries pages through the library and answers the page and the total
+// number of series matching q.
+func (db *DB) ListSeries(ctx context.Context, q SeriesQuery) ([]SeriesRecord, int, error) {
+	var where []string
+	if q.WithMissing {
+		where = append(where, "missing_count > 0")
+	}
+	if q.NoEpisodes {
+		where = append(where, "episode_count = 0")
+	}
+	cond := ""
+	if len(where) > 0 {
+		cond = " WHERE " + strings.Join(where, " AND ")
+	}
+	order := "name COLLATE NOCASE, key"
+	switch q.Sort {
+	case SortKey:
+		order = "key"
+	case SortMissing:
+		order = "missing_count DESC, name COLLATE NOCASE, key"
+	}
+	var total int
+	if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM series`+cond).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("count series: %w", err)
+	}
+	limit := q.Limit
+	if limit <= 0 {
+		limit = -1
+	}
+	rows, err := db.QueryContext(ctx, `SELECT `+seriesColumns+` FROM series`+cond+` ORDER BY `+order+` LIMIT ? OFFSET ?`,
+		limit, max(q.Offset, 0))
+	if err != nil {
+		return nil, 0, fmt.Errorf("list series: %w", err)
+	}
+	defer rows.Close()
+	var out []SeriesRecord
+	for rows.Next() {
+		r, err := scanSeries(rows)
+		if err != nil {
+			return nil, 0, fmt.Errorf("list series: %w", err)
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, fmt.Errorf("list series: %w", err)
+	}
+	return out, total, nil
+}
+
+// SeriesStates loads, per key, what the scanner needs to decide whether a
+// series changed since the last scan.
+func (db *DB) SeriesStates(ctx context.Context) (map[string]SeriesState, error) {
+	rows, err := db.QueryContext(ctx, `SELECT id, key, name, site, folder, link, year, fingerprint, missing_json, scan_error FROM series`)
+	if err != nil {
+		return nil, fmt.Errorf("load series states: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]SeriesState{}
+	for rows.Next() {
+		var st SeriesState
+		s := &st.Series
+		if err := rows.Scan(&st.ID, &s.Key, &s.Name, &s.Site, &s.Folder, &s.Link, &s.Year, &st.Fingerprint, &st.MissingJSON, &st.ScanError); err != nil {
+			return nil, fmt.Errorf("load series states: %w", err)
+		}
+		out[s.Key] = st
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("load series states: %w", err)
+	}
+	return out, nil
+}
+
+// SaveScannedSeries writes one scanned series in a single transaction: the
+// series row (created when new), its episode rows when ReplaceFiles is set,
+// and its missing map. It answers whether the series was new.
+func (db *DB) SaveScannedSeries(ctx context.Context, in ScannedSeries) (created bool, err error) {
+	s := in.Series
+	missingJSON, missingCount := EncodeMissing(in.Missing)
+	err = db.InTx(ctx, func(tx *sql.Tx) error {
+		var id int64
+		err := tx.QueryRowContext(ctx, `SELECT id FROM series WHERE key = ?`, s.Key).Scan(&id)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			created = true
+			err = tx.QueryRowContext(ctx, `INSERT INTO series(key, name, site, folder, link, year, description)
+				VALUES(?, ?, ?, ?, ?, ?, ?) RETURNING id`, s.Key, s.Name, s.Site, s.Folder, s.Link, s.Year, s.Description).Scan(&id)
+		case err == nil:
+			_, err = tx.ExecContext(ctx, `UPDATE series SET name = ?, site = ?, folder = ?, link = ?, year = ?,
+				description = CASE WHEN ? <> '' THEN ? ELSE description END,
+				updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?`,
+				s.Name, s.Site, s.Folder, s.Link, s.Year, s.Description, s.Description, id)
+		}
+		if err != nil {
+			return err
+		}
+		if in.ReplaceFiles {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM series_episodes WHERE series_id = ?`, id); err != nil {
+				return err
+			}
+			if err := insertEpisodes(ctx, tx, id, in.Files); err != nil {
+				return err
+			}
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE series SET missing_json = ?, missing_count = ?, fingerprint = ?, scan_error = ?,
+			episode_count = (SELECT COUNT(*) FROM (SELECT DISTINCT season, episode FROM series_episodes WHERE series_id = ?)),
+			scanned_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?`,
+			missingJSON, missingCount, in.Fingerprint, in.ScanError, id, id)
+		return err
+	})
+	if err != nil {
+		return false, fmt.Errorf("save series %q: %w", s.Key, err)
+	}
+	return created, nil
+}
+
+func insertEpisodes(ctx context.Context, tx *sql.Tx, id int64, files []EpisodeFile) error {
+	if len(files) == 0 {
+		return nil
+	}
+	stmt, err := tx.PrepareContext(ctx, `INSERT OR REPLACE INTO series_episodes(series_id, path, season, episode, language, size) VALUES(?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return err
+	}
+	defer stmt.Close()
+	for _, f := range files {
+		if _, err := stmt.ExecContext(ctx, id, f.Path, f.Season, f.Episode, int(f.Language), f.Size); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// SeriesEpisodes lists a series' episode rows ordered by season, episode, path.
+func (db *DB) SeriesEpisodes(ctx context.Context, key string) ([]EpisodeFile, error) {
+	rows, err := db.QueryContext(ctx, `SELECT e.season, e.episode, e.language, e.path, e.size
+		FROM series_episodes e JOIN series s ON s.id = e.series_id WHERE s.key = ?
+		ORDER BY e.season, e.episode, e.path`, key)
+	if err != nil {
+		return nil, fmt.Errorf("list episodes of %q: %w", key, err)
+	}
+	defer rows.Close()
+	var out []EpisodeFile
+	for rows.Next() {
+		var f EpisodeFile
+		var lang int
+		if err := rows.Scan(&f.Season, &f.Episode, &lang, &f.Path, &f.Size); err != nil {
+			return nil, fmt.Errorf("list episodes of %q: %w", key, err)
+		}
+		f.Language = anime.Language(lang)
+		out = append(out, f)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list episodes of %q: %w", key, err)
+	}
+	return out, nil
+}
+
+// AddEpisodeFile records one downloaded file of a series; when
+// removeFromMissing is set the episode leaves the missing map. The stored
+// fingerprint is cleared so the next scan re-reads the folder.
+func (db *DB) AddEpisodeFile(ctx context.Context, key string, f EpisodeFile, removeFromMissing bool) error {
+	err := db.InTx(ctx, func(tx *sql.Tx) error {
+		var id int64
+		var missingJSON string
+		err := tx.QueryRowContext(ctx, `SELECT id, missing_json FROM series WHERE key = ?`, key).Scan(&id, &missingJSON)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("series %q: %w", key, anime.ErrNotFound)
+		}
+		if err != nil {
+			return err
+		}
+		if err := insertEpisodes(ctx, tx, id, []EpisodeFile{f}); err != nil {
+			return err
+		}
+		missing := anime.MissingEpisodes{}
+		if err := json.Unmarshal([]byte(missingJSON), &missing); err != nil {
+			return fmt.Errorf("decode missing episodes: %w", err)
+		}
+		if removeFromMissing {
+			season := strconv.Itoa(f.Season)
+			missing[season] = slices.DeleteFunc(missing[season], func(e int) bool { return e == f.Episode })
+		}
+		mj, mc := EncodeMissing(missing)
+		_, err = tx.ExecContext(ctx, `UPDATE series SET missing_json = ?, missing_count = ?, fingerprint = '',
+			episode_count = (SELECT COUNT(*) FROM (SELECT DISTINCT season, episode FROM series_episodes WHERE series_id = ?)),
+			updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?`, mj, mc, id, id)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("add episode file to %q: %w", key, err)
+	}
+	return nil
+}
+
+// SetSeriesTMDBID stores a series' TMDB id.
+func (db *DB) SetSeriesTMDBID(ctx context.Context, key string, tmdbID int) error {
+	res, err := db.ExecContext(ctx, `UPDATE series SET tmdb_id = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE key = ?`, tmdbID, key)
+	if err != nil {
+		return fmt.Errorf("set tmdb id of %q: %w", key, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("series %q: %w", key, anime.ErrNotFound)
+	}
+	return nil
+}
+
+// DeleteSeriesExcept removes, in one transaction, every series whose key
+// is not in keep, and answers the removed keys.
+func (db *DB) DeleteSeriesExcept(ctx context.Context, keep map[string]bool) ([]string, error) {
+	var removed []string
+	err := db.InTx(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT key FROM series`)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var k string
+			if err := rows.Scan(&k); err != nil {
+				rows.Close()
+				return err
+			}
+			if !keep[k] {
+				removed = append(removed, k)
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, k := range removed {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM series WHERE key = ?`, k); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("prune series: %w", err)
+	}
+	return removed, nil
+}
+
+// ReplaceUnmatched swaps the list of unidentified folders for recs.
+func (db *DB) ReplaceUnmatched(ctx context.Context, recs []UnmatchedRecord) error {
+	err := db.InTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM library_unmatched`); err != nil {
+			return err
+		}
+		for _, r := range recs {
+			c := r.Candidates
+			if len(c) == 0 {
+				c = []byte("[]")
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO library_unmatched(folder, reason, candidates_json) VALUES(?, ?, ?)`,
+				r.Folder, r.Reason, string(c)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("save unmatched folders: %w", err)
+	}
+	return nil
+}
+
+// DeleteUnmatched drops one folder from the unmatched list.
+func (db *DB) DeleteUnmatched(ctx context.Context, folder string) error {
+	if _, err := db.ExecContext(ctx, `DELETE FROM library_unmatched WHERE folder = ?`, folder); err != nil {
+		return fmt.Errorf("delete unmatched %q: %w", folder, err)
+	}
+	return nil
+}
+
+// Unmatched lists the folders the last complete scan could not identify.
+func (db *DB) Unmatched(ctx context.Context) ([]UnmatchedRecord, error) {
+	rows, err := db.QueryContext(ctx, `SELECT folder, reason, candidates_json, seen_at FROM library_unmatched ORDER BY folder`)
+	if err != nil {
+		return nil, fmt.Errorf("list unmatched: %w", err)
+	}
+	defer rows.Close()
+	var out []UnmatchedRecord
+	for rows.Next() {
+		var r UnmatchedRecord
+		var c, seen string
+		if err := rows.Scan(&r.Folder, &r.Reason, &c, &seen); err != nil {
+			return nil, fmt.Errorf("list unmatched: %w", err)
+		}
+		r.Candidates = []byte(c)
+		r.SeenAt, _ = time.Parse(time.RFC3339Nano, seen)
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list unmatched: %w", err)
+	}
+	return out, nil
+}
