@@ -125,6 +125,9 @@ func resolveRef(base *url.URL, ref string) (string, error) {
 	if abs.Scheme != "http" && abs.Scheme != "https" {
 		return "", fmt.Errorf("unsupported scheme %q", abs.Scheme)
 	}
+	if abs.Host == "" {
+		return "", fmt.Errorf("no host in %q", ref)
+	}
 	return abs.String(), nil
 }
 
