@@ -1,0 +1,328 @@
+package library
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/aniworld/aniworld/internal/anime"
+	"github.com/aniworld/aniworld/internal/store"
+)
+
+// MaxPerPage caps ListQuery.PerPage.
+const MaxPerPage = 1000
+
+// ListQuery pages and orders List. Zero values mean page 1, 20 per page,
+// ordered by name, no filter.
+type ListQuery struct {
+	Page    int
+	PerPage int
+	SortBy  string // "", "title", "name", "id", "missing_episodes"
+	Filter  string // "" or "no_episodes"
+}
+
+// ListItem is one entry of GET /api/anime.
+type ListItem struct {
+	Key             string                `json:"key"`
+	Name            string                `json:"name"`
+	Site            string                `json:"site"`
+	Folder          string                `json:"folder"`
+	MissingEpisodes anime.MissingEpisodes `json:"missing_episodes"`
+	Link            string                `json:"link"`
+	Year            int                   `json:"year,omitempty"`
+}
+
+// Detail is GET /api/anime/{anime_id}.
+type Detail struct {
+	Key             string                `json:"key"`
+	Title           string                `json:"title"`
+	Folder          string                `json:"folder"`
+	Episodes        []string              `json:"episodes"`
+	Description     *string               `json:"description"`
+	Name            string                `json:"name"`
+	Site            string                `json:"site"`
+	Link            string                `json:"link"`
+	Year            int                   `json:"year,omitempty"`
+	MissingEpisodes anime.MissingEpisodes `json:"missing_episodes"`
+	TMDBID          int                   `json:"tmdb_id,omitempty"`
+}
+
+// AddResult is POST /api/anime/add's answer.
+type AddResult struct {
+	Status          string   `json:"status"`
+	Message         string   `json:"message"`
+	Key             string   `json:"key"`
+	Folder          string   `json:"folder"`
+	DBID            int64    `json:"db_id"`
+	MissingEpisodes []string `json:"missing_episodes"`
+	TotalMissing    int      `json:"total_missing"`
+}
+
+// UnmatchedFolder is a library folder the scanner could not identify.
+type UnmatchedFolder struct {
+	Folder     string      `json:"folder"`
+	Reason     string      `json:"reason"`
+	Candidates []Candidate `json:"candidates"`
+	SeenAt     time.Time   `json:"seen_at"`
+}
+
+// List pages through the series that have missing episodes and answers the
+// page and the total count (for X-Total-Count and Link headers).
+func (s *Service) List(ctx context.Context, q ListQuery) ([]ListItem, int, error) {
+	if q.Page == 0 {
+		q.Page = 1
+	}
+	if q.PerPage == 0 {
+		q.PerPage = 20
+	}
+	if q.Page < 1 || q.PerPage < 1 || q.PerPage > MaxPerPage {
+		return nil, 0, fmt.Errorf("%w: page must be ≥ 1 and per_page 1..%d", anime.ErrInvalid, MaxPerPage)
+	}
+	sq := store.SeriesQuery{Offset: (q.Page - 1) * q.PerPage, Limit: q.PerPage, WithMissing: true}
+	switch q.SortBy {
+	case "", "title", "name":
+		sq.Sort = store.SortName
+	case "id":
+		sq.Sort = store.SortKey
+	case "missing_episodes":
+		sq.Sort = store.SortMissing
+	default:
+		return nil, 0, fmt.Errorf("%w: sort_by must be title, id, name or missing_episodes", anime.ErrInvalid)
+	}
+	switch q.Filter {
+	case "":
+	case "no_episodes":
+		sq.NoEpisodes = true
+	default:
+		return nil, 0, fmt.Errorf("%w: filter must be no_episodes", anime.ErrInvalid)
+	}
+	recs, total, err := s.store.ListSeries(ctx, sq)
+	if err != nil {
+		return nil, 0, err
+	}
+	items := make([]ListItem, 0, len(recs))
+	for _, r := range recs {
+		items = append(items, ListItem{Key: r.Series.Key, Name: r.Series.Name, Site: r.Series.Site, Folder: r.Series.Folder,
+			MissingEpisodes: r.Missing, Link: r.Series.Link, Year: r.Series.Year})
+	}
+	return items, total, nil
+}
+
+// Get answers one series by key or, deprecated, by folder name; the flag
+// says the folder fallback was used (the API adds "Deprecation: true").
+func (s *Service) Get(ctx context.Context, idOrFolder string) (Detail, bool, error) {
+	deprecated := false
+	rec, err := s.store.SeriesByKey(ctx, idOrFolder)
+	if errors.Is(err, anime.ErrNotFound) {
+		rec, err = s.store.SeriesByFolder(ctx, idOrFolder)
+		deprecated = err == nil
+		if deprecated {
+			s.log.Warn("series looked up by folder (deprecated); use its key", "folder", idOrFolder, "key", rec.Series.Key)
+		}
+	}
+	if err != nil {
+		return Detail{}, false, err
+	}
+	files, err := s.store.SeriesEpisodes(ctx, rec.Series.Key)
+	if err != nil {
+		return Detail{}, false, err
+	}
+	codes := make([]string, 0, len(files))
+	for _, f := range files {
+		c := anime.EpisodeRef{Season: f.Season, Episode: f.Episode}.Code()
+		if len(codes) == 0 || codes[len(codes)-1] != c {
+			codes = append(codes, c)
+		}
+	}
+	d := Detail{Key: rec.Series.Key, Title: rec.Series.Name, Folder: rec.Series.Folder, Episodes: codes,
+		Name: rec.Series.Name, Site: rec.Series.Site, Link: rec.Series.Link, Year: rec.Series.Year,
+		MissingEpisodes: rec.Missing, TMDBID: rec.Series.TMDBID}
+	if rec.Series.Description != "" {
+		desc := rec.Series.Description
+		d.Description = &desc
+	}
+	return d, deprecated, nil
+}
+
+// Add puts a provider series into the library (the seed's Enhanced Flow):
+// validate the link, derive a sanitised folder name, persist, create the
+// folder and its marker, scan it, and answer its missing episodes. A series
+// already in the library is anime.ErrConflict.
+func (s *Service) Add(ctx context.Context, link, name string) (AddResult, error) {
+	l, err := ParseLink(s.opts.Sites, link)
+	if err != nil {
+		return AddResult{}, err
+	}
+	root := s.Directory()
+	if root == "" {
+		return AddResult{}, fmt.Errorf("%w: no anime directory configured", anime.ErrInvalid)
+	}
+	if _, err := s.store.SeriesByKey(ctx, l.Key); err == nil {
+		return AddResult{}, fmt.Errorf("series %q: %w: already in the library", l.Key, anime.ErrConflict)
+	} else if !errors.Is(err, anime.ErrNotFound) {
+		return AddResult{}, err
+	}
+	name = strings.TrimSpace(name)
+	info, ierr := s.opts.Catalog.Series(ctx, l.Site, l.Key)
+	if name == "" {
+		if ierr != nil {
+			return AddResult{}, fmt.Errorf("%w: name is required (provider lookup failed: %v)", anime.ErrInvalid, ierr)
+		}
+		name = strings.TrimSpace(info.Name)
+	}
+	if ierr != nil {
+		s.log.Warn("series details unavailable; adding with the given name", "key", l.Key, "err", ierr)
+		info = Candidate{}
+	}
+	folder, err := s.pickFolder(ctx, root, l.Key, name, info.Year)
+	if err != nil {
+		return AddResult{}, err
+	}
+	series := anime.Series{Key: l.Key, Name: name, Site: l.Site, Folder: folder, Link: l.URL, Year: info.Year, Description: info.Description}
+	id, err := s.store.InsertSeries(ctx, series)
+	if err != nil {
+		return AddResult{}, err
+	}
+	dir := filepath.Join(root, folder)
+	err = os.MkdirAll(dir, 0o755)
+	if err == nil {
+		err = WriteMarker(dir, Marker{Key: l.Key, Site: l.Site, Name: name, Link: l.URL, Year: info.Year})
+	}
+	if err != nil {
+		// Undo the row so a retry is not a conflict.
+		_ = s.store.DeleteSeries(context.WithoutCancel(ctx), l.Key)
+		return AddResult{}, fmt.Errorf("create series folder: %w", err)
+	}
+	_ = s.store.DeleteUnmatched(ctx, folder)
+	rec, err := s.scanOne(ctx, root, folder)
+	if err != nil {
+		return AddResult{}, err
+	}
+	codes := episodeCodes(rec.Missing)
+	return AddResult{Status: "success", Message: "Successfully added series: " + name, Key: l.Key, Folder: folder,
+		DBID: id, MissingEpisodes: codes, TotalMissing: len(codes)}, nil
+}
+
+// pickFolder answers a folder for a new series: the sanitised name, or
+// "Name (Year)" / "Name [key]" when the plain name belongs to another
+// series. An existing folder without a marker is adopted.
+func (s *Service) pickFolder(ctx context.Context, root, key, name string, year int) (string, error) {
+	base := SanitizeFolderName(name)
+	if base == "" {
+		return "", fmt.Errorf("%w: name %q leaves no usable folder name", anime.ErrInvalid, name)
+	}
+	for _, f := range []string{base, SanitizeFolderName(DisplayName(name, year)), SanitizeFolderName(name + " [" + key + "]")} {
+		if rec, err := s.store.SeriesByFolder(ctx, f); err == nil && rec.Series.Key != key {
+			continue
+		}
+		m, err := ReadMarker(filepath.Join(root, f))
+		if err == nil && m.Key != key {
+			continue
+		}
+		if err != nil && !errors.Is(err, anime.ErrNotFound) {
+			continue
+		}
+		if fi, err := os.Lstat(filepath.Join(root, f)); err == nil && !fi.IsDir() {
+			continue
+		}
+		return f, nil
+	}
+	return "", fmt.Errorf("%w: folder %q belongs to another series", anime.ErrConflict, base)
+}
+
+// scanOne scans a single folder and stores the result (the targeted scan
+// after Add).
+func (s *Service) scanOne(ctx context.Context, root, folder string) (store.SeriesRecord, error) {
+	real, err := filepath.EvalSymlinks(root)
+	if err != nil {
+		return store.SeriesRecord{}, fmt.Errorf("%w: anime directory: %v", anime.ErrUnavailable, err)
+	}
+	sc := &scanner{svc: s, root: root, realRoot: real, prev: map[string]store.SeriesState{}}
+	r := sc.scanFolder(ctx, folder)
+	if r.err != nil {
+		return store.SeriesRecord{}, fmt.Errorf("scan %s: %w", folder, r.err)
+	}
+	if r.unmatched != nil {
+		return store.SeriesRecord{}, fmt.Errorf("%w: scan %s: %s", anime.ErrInvalid, folder, r.unmatched.Reason)
+	}
+	var sum ScanSummary
+	var unmatched []store.UnmatchedRecord
+	sc.apply(ctx, r, map[string]string{}, &unmatched, &sum)
+	if len(sum.Errors) > 0 {
+		s.log.Warn("targeted scan", "folder", folder, "errors", sum.Errors)
+	}
+	return s.store.SeriesByKey(ctx, r.series.Key)
+}
+
+// MarkDownloaded records a finished download (relPath relative to the
+// series folder) so the episode leaves the missing list at once.
+func (s *Service) MarkDownloaded(ctx context.Context, key string, ep anime.EpisodeRef, lang anime.Language, relPath string) error {
+	series, dir, err := s.SeriesDir(ctx, key)
+	if err != nil {
+		return err
+	}
+	rel := filepath.ToSlash(filepath.Clean(filepath.FromSlash(relPath)))
+	if !filepath.IsLocal(filepath.FromSlash(rel)) {
+		return fmt.Errorf("%w: episode path %q leaves the series folder", anime.ErrInvalid, relPath)
+	}
+	fi, err := os.Stat(filepath.Join(dir, filepath.FromSlash(rel)))
+	if err != nil {
+		return fmt.Errorf("downloaded file of %s %s: %w", series.Key, ep, err)
+	}
+	remove := !s.opts.RequireWantedLanguage || !lang.Valid() || slices.Contains(s.opts.Languages, lang)
+	return s.store.AddEpisodeFile(ctx, key, store.EpisodeFile{Season: ep.Season, Episode: ep.Episode, Language: lang,
+		Path: rel, Size: fi.Size()}, remove)
+}
+
+// SeriesDir answers a series and the absolute path of its folder.
+func (s *Service) SeriesDir(ctx context.Context, key string) (anime.Series, string, error) {
+	rec, err := s.store.SeriesByKey(ctx, key)
+	if err != nil {
+		return anime.Series{}, "", err
+	}
+	root := s.Directory()
+	if root == "" {
+		return anime.Series{}, "", fmt.Errorf("%w: no anime directory configured", anime.ErrUnavailable)
+	}
+	return rec.Series, filepath.Join(root, rec.Series.Folder), nil
+}
+
+// EpisodeTarget answers where the downloader writes an episode: the path
+// relative to the series folder (for MarkDownloaded) and the absolute path.
+func (s *Service) EpisodeTarget(ctx context.Context, key string, ep anime.EpisodeRef, lang anime.Language, ext string) (rel, abs string, err error) {
+	series, dir, err := s.SeriesDir(ctx, key)
+	if err != nil {
+		return "", "", err
+	}
+	rel, err = EpisodePath(s.opts.NamingTemplate, series, ep, lang, ext)
+	if err != nil {
+		return "", "", err
+	}
+	return rel, filepath.Join(dir, filepath.FromSlash(rel)), nil
+}
+
+// SetTMDBID stores a series' TMDB id (metadata service).
+func (s *Service) SetTMDBID(ctx context.Context, key string, id int) error {
+	return s.store.SetSeriesTMDBID(ctx, key, id)
+}
+
+// Unmatched lists the folders the last complete scan could not identify.
+func (s *Service) Unmatched(ctx context.Context) ([]UnmatchedFolder, error) {
+	recs, err := s.store.Unmatched(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]UnmatchedFolder, 0, len(recs))
+	for _, r := range recs {
+		u := UnmatchedFolder{Folder: r.Folder, Reason: r.Reason, SeenAt: r.SeenAt, Candidates: []Candidate{}}
+		_ = json.Unmarshal(r.Candidates, &u.Candidates)
+		out = append(out, u)
+	}
+	return out, nil
+}

@@ -1,0 +1,421 @@
+package library
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aniworld/aniworld/internal/anime"
+	"github.com/aniworld/aniworld/internal/event"
+	"github.com/aniworld/aniworld/internal/store"
+	"github.com/google/uuid"
+)
+
+// ScanSummary is what one scan did.
+type ScanSummary struct {
+	ScanID    string        `json:"scan_id"`
+	Directory string        `json:"directory"`
+	Folders   int           `json:"folders"`   // series folders looked at
+	Series    int           `json:"series"`    // identified series found on disk
+	Added     int           `json:"added"`     // series new to the database
+	Updated   int           `json:"updated"`   // series whose row changed
+	Unchanged int           `json:"unchanged"` // series skipped without a write
+	Removed   int           `json:"removed"`   // series whose folder is gone
+	Adopted   int           `json:"adopted"`   // marker-less folders identified and marked
+	Episodes  int           `json:"episodes"`  // episode files seen
+	Missing   int           `json:"missing"`   // missing episodes over all series
+	Unmatched int           `json:"unmatched"` // folders left unidentified
+	Errors    []string      `json:"errors,omitempty"`
+	Cancelled bool          `json:"cancelled,omitempty"`
+	Duration  time.Duration `json:"duration"`
+}
+
+// folderResult is what a worker learned about one folder.
+type folderResult struct {
+	folder    string
+	series    anime.Series // zero Key: not identified
+	adopted   bool
+	files     []store.EpisodeFile
+	fp        string
+	remote    map[int][]int
+	remoteErr error
+	unmatched *store.UnmatchedRecord
+	err       error
+}
+
+// scanner runs one scan over root.
+type scanner struct {
+	svc      *Service
+	root     string // absolute
+	realRoot string // symlinks resolved, for containment checks
+	prev     map[string]store.SeriesState
+}
+
+func newScanner(ctx context.Context, svc *Service, dir string) (*scanner, error) {
+	if dir == "" {
+		return nil, fmt.Errorf("%w: no anime directory configured", anime.ErrInvalid)
+	}
+	root, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("anime directory: %w", err)
+	}
+	real, err := filepath.EvalSymlinks(root)
+	if err != nil {
+		return nil, fmt.Errorf("%w: anime directory: %v", anime.ErrUnavailable, err)
+	}
+	prev, err := svc.store.SeriesStates(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &scanner{svc: svc, root: root, realRoot: real, prev: prev}, nil
+}
+
+// seriesFolders lists the candidate series folders: directories that are
+// not hidden and not symbolic links.
+func (sc *scanner) seriesFolders() ([]string, error) {
+	entries, err := os.ReadDir(sc.root)
+	if err != nil {
+		return nil, fmt.Errorf("%w: read anime directory: %v", anime.ErrUnavailable, err)
+	}
+	var out []string
+	for _, e := range entries {
+		n := e.Name()
+		if !e.IsDir() || strings.HasPrefix(n, ".") || strings.HasPrefix(n, "@") || n == "lost+found" {
+			continue
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+// run scans every folder with bounded workers and reconciles each series
+// with the database in its own transaction, as results arrive.
+func (sc *scanner) run(ctx context.Context, progress func(event.ScanData)) (ScanSummary, error) {
+	start := time.Now()
+	sum := ScanSummary{ScanID: uuid.NewString(), Directory: sc.root}
+	folders, err := sc.seriesFolders()
+	if err != nil {
+		return sum, err
+	}
+	sum.Folders = len(folders)
+	emit := sc.svc.progressEmitter(sum.ScanID, len(folders), progress)
+
+	jobs := make(chan string)
+	results := make(chan folderResult)
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		defer close(jobs)
+		for _, f := range folders {
+			select {
+			case jobs <- f:
+			case <-ctx.Done():
+				return
+			}
+		}
+	})
+	var workers sync.WaitGroup
+	for range sc.svc.workers {
+		workers.Go(func() {
+			for f := range jobs {
+				if ctx.Err() != nil {
+					continue
+				}
+				r := sc.scanFolder(ctx, f)
+				select {
+				case results <- r:
+				case <-ctx.Done():
+				}
+			}
+		})
+	}
+	wg.Go(func() { workers.Wait(); close(results) })
+
+	seen := map[string]string{} // key -> folder
+	var unmatched []store.UnmatchedRecord
+	current := 0
+	for r := range results {
+		current++
+		if ctx.Err() != nil {
+			continue // drain; this result is not applied
+		}
+		sc.apply(ctx, r, seen, &unmatched, &sum)
+		emit(current, r.folder, r.series.Key)
+	}
+	wg.Wait()
+	sum.Unmatched = len(unmatched)
+	if ctx.Err() != nil {
+		sum.Cancelled = true
+		sum.Duration = time.Since(start)
+		return sum, fmt.Errorf("scan cancelled after %d of %d folders: %w", current, len(folders), ctx.Err())
+	}
+	if err := sc.finish(ctx, seen, unmatched, &sum); err != nil {
+		sum.Duration = time.Since(start)
+		return sum, err
+	}
+	sum.Duration = time.Since(start)
+	return sum, nil
+}
+
+// finish prunes series whose folders are gone and stores the unmatched list;
+// only a complete scan gets here.
+func (sc *scanner) finish(ctx context.Context, seen map[string]string, unmatched []store.UnmatchedRecord, sum *ScanSummary) error {
+	keep := make(map[string]bool, len(seen))
+	for k := range seen {
+		keep[k] = true
+	}
+	// An empty directory that held series last time is more likely an
+	// unmounted share than a deleted library: keep the rows.
+	if sum.Folders == 0 && len(sc.prev) > 0 {
+		sum.Errors = append(sum.Errors, "anime directory is empty; kept the known series (unmounted drive?)")
+	} else {
+		removed, err := sc.svc.store.DeleteSeriesExcept(ctx, keep)
+		if err != nil {
+			return err
+		}
+		sum.Removed = len(removed)
+	}
+	if err := sc.svc.store.ReplaceUnmatched(ctx, unmatched); err != nil {
+		return err
+	}
+	return nil
+}
+
+// apply reconciles one folder's result with the database.
+func (sc *scanner) apply(ctx context.Context, r folderResult, seen map[string]string, unmatched *[]store.UnmatchedRecord, sum *ScanSummary) {
+	key := r.series.Key
+	if key != "" {
+		if other, dup := seen[key]; dup {
+			*unmatched = append(*unmatched, store.UnmatchedRecord{Folder: r.folder,
+				Reason: fmt.Sprintf("duplicate: folder %q already holds series %s", other, key)})
+			return
+		}
+		seen[key] = r.folder
+	}
+	if r.err != nil {
+		sum.Errors = append(sum.Errors, fmt.Sprintf("%s: %v", r.folder, r.err))
+		sc.svc.log.Warn("scan folder failed", "folder", r.folder, "err", r.err)
+		return
+	}
+	if r.unmatched != nil {
+		*unmatched = append(*unmatched, *r.unmatched)
+		return
+	}
+	sum.Series++
+	sum.Episodes += countFiles(r.files)
+	if r.adopted {
+		sum.Adopted++
+	}
+	prev, known := sc.prev[key]
+	missing, scanErr := sc.missingFor(r, prev)
+	if scanErr != "" {
+		sum.Errors = append(sum.Errors, fmt.Sprintf("%s: %s", r.folder, scanErr))
+	}
+	mj, mc := store.EncodeMissing(missing)
+	sum.Missing += mc
+	if known && sameIdentity(prev.Series, r.series) && prev.Fingerprint == r.fp && prev.MissingJSON == mj && prev.ScanError == scanErr {
+		sum.Unchanged++
+		return
+	}
+	created, err := sc.svc.store.SaveScannedSeries(ctx, store.ScannedSeries{
+		Series: r.series, Files: r.files, ReplaceFiles: !known || prev.Fingerprint != r.fp,
+		Missing: missing, Fingerprint: r.fp, ScanError: scanErr,
+	})
+	switch {
+	case err != nil:
+		sum.Errors = append(sum.Errors, fmt.Sprintf("%s: %v", r.folder, err))
+	case created:
+		sum.Added++
+	default:
+		sum.Updated++
+	}
+}
+
+// missingFor computes a series' missing map; when the provider fails it
+// keeps the last known map minus what is now on disk, and says why.
+func (sc *scanner) missingFor(r folderResult, prev store.SeriesState) (anime.MissingEpisodes, string) {
+	o := sc.svc.opts
+	if r.remoteErr == nil {
+		return ComputeMissing(r.remote, r.files, o.Languages, o.RequireWantedLanguage), ""
+	}
+	old := anime.MissingEpisodes{}
+	if prev.MissingJSON != "" {
+		_ = json.Unmarshal([]byte(prev.MissingJSON), &old)
+	}
+	return subtractPresent(old, r.files, o.Languages, o.RequireWantedLanguage), "episode list: " + r.remoteErr.Error()
+}
+
+func sameIdentity(a, b anime.Series) bool {
+	return a.Key == b.Key && a.Name == b.Name && a.Site == b.Site && a.Folder == b.Folder && a.Link == b.Link && a.Year == b.Year
+}
+
+func countFiles(files []store.EpisodeFile) int {
+	paths := map[string]bool{}
+	for _, f := range files {
+		paths[f.Path] = true
+	}
+	return len(paths)
+}
+
+// scanFolder identifies one folder, lists its episode files and asks the
+// catalog for the series' episodes.
+func (sc *scanner) scanFolder(ctx context.Context, folder string) folderResult {
+	r := folderResult{folder: folder}
+	dir := filepath.Join(sc.root, folder)
+	m, err := ReadMarker(dir)
+	switch {
+	case errors.Is(err, anime.ErrNotFound):
+		m, r.unmatched, r.err = sc.identify(ctx, dir, folder)
+		if r.err != nil || r.unmatched != nil {
+			return r
+		}
+		r.adopted = true
+	case errors.Is(err, anime.ErrInvalid):
+		r.unmatched = &store.UnmatchedRecord{Folder: folder, Reason: err.Error()}
+		return r
+	case err != nil:
+		r.err = err
+		return r
+	}
+	r.series = sc.svc.seriesFromMarker(m, folder)
+	r.files, r.err = sc.walkSeries(dir)
+	if r.err != nil {
+		return r
+	}
+	r.fp = fingerprint(r.files)
+	r.remote, r.remoteErr = sc.svc.opts.Catalog.Episodes(ctx, r.series.Site, r.series.Key)
+	return r
+}
+
+// identify searches the catalog for a marker-less folder; a confident match
+// gets a marker, anything else is reported as unmatched.
+func (sc *scanner) identify(ctx context.Context, dir, folder string) (Marker, *store.UnmatchedRecord, error) {
+	name, _ := SplitFolderYear(folder)
+	cands, err := sc.svc.opts.Catalog.Search(ctx, name)
+	if err != nil {
+		if ctx.Err() != nil {
+			return Marker{}, nil, ctx.Err()
+		}
+		return Marker{}, &store.UnmatchedRecord{Folder: folder, Reason: "search failed: " + err.Error()}, nil
+	}
+	best, ok, reason := MatchFolder(folder, cands)
+	if !ok {
+		if len(cands) > 10 {
+			cands = cands[:10]
+		}
+		b, _ := json.Marshal(cands)
+		return Marker{}, &store.UnmatchedRecord{Folder: folder, Reason: reason, Candidates: b}, nil
+	}
+	m := Marker{Key: best.Key, Site: best.Site, Name: best.Name, Link: best.Link, Year: best.Year}
+	if m.Site == "" {
+		m.Site = SiteAniworld
+	}
+	if err := WriteMarker(dir, m); err != nil {
+		return Marker{}, nil, err
+	}
+	sc.svc.log.Info("identified library folder", "folder", folder, "key", m.Key)
+	return m, nil, nil
+}
+
+// walkSeries lists the episode files under dir. It never descends into
+// symbolic links, and accepts a symlinked file only when its target lies
+// inside the library.
+func (sc *scanner) walkSeries(dir string) ([]store.EpisodeFile, error) {
+	var files []store.EpisodeFile
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if p == dir {
+				return err
+			}
+			return fmt.Errorf("read %s: %w", filepath.Base(p), err)
+		}
+		name := d.Name()
+		if d.IsDir() {
+			if p != dir && (strings.HasPrefix(name, ".") || strings.HasPrefix(name, "@")) {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if IsTemporaryName(name) || !IsVideoExt(filepath.Ext(name)) {
+			return nil
+		}
+		rel, err := filepath.Rel(dir, p)
+		if err != nil {
+			return nil
+		}
+		rel = filepath.ToSlash(rel)
+		parsed, ok := ParseEpisodeFile(rel)
+		if !ok {
+			return nil
+		}
+		var size int64
+		switch {
+		case d.Type().IsRegular():
+			info, err := d.Info()
+			if err != nil {
+				return nil // vanished meanwhile
+			}
+			size = info.Size()
+		case d.Type()&fs.ModeSymlink != 0:
+			s, ok := sc.insideLibrary(p)
+			if !ok {
+				return nil
+			}
+			size = s
+		default:
+			return nil
+		}
+		for _, e := range parsed.Episodes {
+			files = append(files, store.EpisodeFile{Season: parsed.Season, Episode: e, Language: parsed.Language, Path: rel, Size: size})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("walk: %w", err)
+	}
+	return files, nil
+}
+
+// insideLibrary resolves a symlinked file and answers its size when it is a
+// regular file inside the library.
+func (sc *scanner) insideLibrary(p string) (int64, bool) {
+	target, err := filepath.EvalSymlinks(p)
+	if err != nil {
+		return 0, false
+	}
+	rel, err := filepath.Rel(sc.realRoot, target)
+	if err != nil || !filepath.IsLocal(rel) {
+		return 0, false
+	}
+	info, err := os.Stat(target)
+	if err != nil || !info.Mode().IsRegular() {
+		return 0, false
+	}
+	return info.Size(), true
+}
+
+// fingerprint hashes a folder's episode files so an unchanged folder is
+// recognised without touching its rows.
+func fingerprint(files []store.EpisodeFile) string {
+	sorted := slices.Clone(files)
+	slices.SortFunc(sorted, func(a, b store.EpisodeFile) int {
+		if c := strings.Compare(a.Path, b.Path); c != 0 {
+			return c
+		}
+		return a.Episode - b.Episode
+	})
+	h := fnv.New64a()
+	for _, f := range sorted {
+		fmt.Fprintf(h, "%s\x00%d\x00%d\x00%d\x00%d\n", f.Path, f.Size, f.Season, f.Episode, f.Language)
+	}
+	return strconv.FormatUint(h.Sum64(), 16)
+}
