@@ -171,6 +171,7 @@ func (h *Hoster) pageFailure(w http.ResponseWriter, r *http.Request) Failure {
 		return -1
 	case Challenge:
 		w.Header().Set("Content-Type", "text/html; charset=UTF-8")
+		w.Header().Set("Cf-Mitigated", "challenge")
 		w.WriteHeader(http.StatusServiceUnavailable)
 		fmt.Fprint(w, challengePage)
 		return -1

@@ -72,7 +72,7 @@ func do(ctx context.Context, c Doer, hoster, step string, r request) (page, erro
 		return page{}, fmt.Errorf("%s: %s: read body: %w: %w", name, step, err, anime.ErrProvider)
 	}
 	body := string(raw)
-	if isChallenge(body) {
+	if isChallenge(body) || strings.EqualFold(resp.Header.Get("Cf-Mitigated"), "challenge") {
 		return page{}, fmt.Errorf("%s: %s: challenge page (HTTP %d): %w: %w", name, step, resp.StatusCode, anime.ErrChallenge, anime.ErrProvider)
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
