@@ -13,10 +13,10 @@ import (
 )
 
 // outMsg is one encoded server message, shared read-only by every client
-// it is queued for. key is its coalescing key ("" = never coalesced).
+// it is queued for. key is its coalescing key (zero = never coalesced).
 type outMsg struct {
 	data []byte
-	key  string
+	key  msgKey
 }
 
 // client is one connection: a bounded queue filled by publishers and
@@ -31,7 +31,7 @@ type client struct {
 	mu        sync.Mutex
 	queue     []*outMsg
 	spare     []*outMsg      // the writer's previous batch, reused
-	keyIdx    map[string]int // coalescing key -> index in queue
+	keyIdx    map[msgKey]int // coalescing key -> index in queue
 	drops     int
 	fullSince time.Time
 	kicked    bool
@@ -48,7 +48,7 @@ func newClient(h *Hub, id string, conn *websocket.Conn, authed bool) *client {
 		h: h, id: id, conn: conn, authed: authed,
 		queue:  make([]*outMsg, 0, h.opts.SendBuffer),
 		spare:  make([]*outMsg, 0, h.opts.SendBuffer),
-		keyIdx: make(map[string]int),
+		keyIdx: make(map[msgKey]int),
 		wake:   make(chan struct{}, 1),
 		kickCh: make(chan struct{}),
 	}
@@ -63,7 +63,7 @@ func (c *client) enqueue(m *outMsg, now time.Time) bool {
 	if c.kicked {
 		return false
 	}
-	if m.key != "" {
+	if m.key != (msgKey{}) {
 		if i, ok := c.keyIdx[m.key]; ok {
 			c.queue[i] = m
 			return false
@@ -85,7 +85,7 @@ func (c *client) enqueue(m *outMsg, now time.Time) bool {
 		return false
 	}
 	c.queue = append(c.queue, m)
-	if m.key != "" {
+	if m.key != (msgKey{}) {
 		c.keyIdx[m.key] = len(c.queue) - 1
 	}
 	select {

@@ -115,46 +115,53 @@ func encode(t event.Type, at time.Time, data any) ([]byte, error) {
 	return b, nil
 }
 
+// msgKey identifies the progress stream a message belongs to: kind 'd' for
+// a download, 's' for a scan. The zero key means "never coalesce".
+type msgKey struct {
+	kind byte
+	id   string
+}
+
 // coalesceKey returns the key under which a queued message may be replaced
 // by a newer one for a client that is behind: progress messages of the same
-// download (or scan). Other messages return "" and are never coalesced.
-func coalesceKey(e event.Event) string {
+// download (or scan). Other messages return the zero key.
+func coalesceKey(e event.Event) msgKey {
 	switch e.Type {
 	case event.DownloadProgress:
 		switch d := e.Data.(type) {
 		case event.DownloadData:
-			return progressKey("d:", d.DownloadID)
+			return progressKey('d', d.DownloadID)
 		case *event.DownloadData:
 			if d != nil {
-				return progressKey("d:", d.DownloadID)
+				return progressKey('d', d.DownloadID)
 			}
 		case map[string]any:
 			if id, ok := d["download_id"].(string); ok {
-				return progressKey("d:", id)
+				return progressKey('d', id)
 			}
 		}
 	case event.ScanProgress:
 		switch d := e.Data.(type) {
 		case event.ScanData:
-			return progressKey("s:", d.ScanID)
+			return progressKey('s', d.ScanID)
 		case *event.ScanData:
 			if d != nil {
-				return progressKey("s:", d.ScanID)
+				return progressKey('s', d.ScanID)
 			}
 		case map[string]any:
 			if id, ok := d["scan_id"].(string); ok {
-				return progressKey("s:", id)
+				return progressKey('s', id)
 			}
 		}
 	}
-	return ""
+	return msgKey{}
 }
 
-func progressKey(prefix, id string) string {
+func progressKey(kind byte, id string) msgKey {
 	if id == "" {
-		return ""
+		return msgKey{}
 	}
-	return prefix + id
+	return msgKey{kind, id}
 }
 
 // clientMessage is what a client may send. Both the seeds' form
