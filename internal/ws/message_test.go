@@ -182,7 +182,9 @@ func msgs(c *client) []string {
 
 func TestEnqueueCoalescesAndEvicts(t *testing.T) {
 	now := time.Unix(0, 0)
-	prog := func(id string, n int) *outMsg { return &outMsg{data: fmt.Appendf(nil, "%s=%d", id, n), key: msgKey{'d', id}} }
+	prog := func(id string, n int) *outMsg {
+		return &outMsg{data: fmt.Appendf(nil, "%s=%d", id, n), key: msgKey{'d', id}}
+	}
 	other := func(s string) *outMsg { return &outMsg{data: []byte(s)} }
 
 	tests := []struct {
