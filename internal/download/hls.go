@@ -1,0 +1,451 @@
+package download
+
+import (
+	"bytes"
+	"context"
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/aniworld/aniworld/internal/anime"
+)
+
+const (
+	maxPlaylistBytes = 16 << 20
+	maxSegmentBytes  = 256 << 20
+	checkpointEvery  = 2 * time.Second
+)
+
+// fetchHLS downloads every segment of the stream's (best variant's) media
+// playlist into .part in order, resuming after the segments an earlier
+// call recorded as done.
+func (j *job) fetchHLS(ctx context.Context) (*state, error) {
+	media, variant, err := j.loadMediaPlaylist(ctx)
+	if err != nil {
+		return nil, err
+	}
+	segs := media.Segments
+	n := len(segs)
+	if n == 0 {
+		return nil, fmt.Errorf("%w: hls playlist has no segments", anime.ErrProvider)
+	}
+	fmp4 := false
+	for _, s := range segs {
+		if err := checkKey(s.Key); err != nil {
+			return nil, err
+		}
+		if s.Map != nil {
+			fmp4 = true
+			if err := checkKey(s.Map.Key); err != nil {
+				return nil, err
+			}
+		}
+	}
+	fp := fingerprint(variant, media)
+
+	f, size, err := j.openPart()
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	name := filepath.Base(j.part)
+
+	st := j.loadState()
+	if st != nil && st.Kind == anime.StreamHLS && st.Fingerprint == fp && st.Segments == n &&
+		st.Done >= 0 && st.Done <= n && st.Offset >= 0 && size >= st.Offset {
+		j.resumed = st.Done > 0
+	} else {
+		st = &state{Kind: anime.StreamHLS, Fingerprint: fp, Segments: n, FMP4: fmp4}
+	}
+	if err := resetPart(f, st.Offset, name); err != nil {
+		return nil, err
+	}
+	if st.Complete && st.Done == n {
+		j.bytes = st.Offset
+		return st, nil
+	}
+	st.Complete = false
+	if err := j.saveState(st); err != nil {
+		return nil, err
+	}
+	keys, err := j.fetchKeys(ctx, segs[st.Done:])
+	if err != nil {
+		return nil, err
+	}
+
+	total := media.TotalDuration()
+	doneDur := 0.0
+	for _, s := range segs[:st.Done] {
+		doneDur += s.Duration
+	}
+	j.prog.begin(st.Offset)
+
+	werr := j.runSegments(ctx, segs, keys, st, f, func(i int) {
+		doneDur += segs[i].Duration
+		pct := float64(st.Done) / float64(n) * 100
+		if total > 0 {
+			pct = doneDur / total * 100
+		}
+		var est int64
+		if pct > 0 {
+			est = int64(float64(st.Offset) / pct * 100)
+		}
+		j.prog.update(st.Offset, est, pct)
+	})
+	if werr == nil && st.Done != n {
+		werr = fmt.Errorf("%w: only %d of %d segments written", anime.ErrProvider, st.Done, n)
+	}
+	if werr != nil {
+		// Record what is safely written so the next call resumes there.
+		if serr := f.Sync(); serr == nil {
+			_ = j.saveState(st)
+		}
+		return nil, werr
+	}
+	if err := f.Sync(); err != nil {
+		return nil, wrapWrite(name, err)
+	}
+	st.Complete = true
+	if err := j.saveState(st); err != nil {
+		return nil, err
+	}
+	j.bytes = st.Offset
+	return st, nil
+}
+
+// slot is one segment travelling from a fetch worker to the writer.
+type slot struct {
+	idx  int
+	buf  *bytes.Buffer
+	err  error
+	done chan struct{}
+}
+
+// runSegments fetches segs[st.Done:] with bounded parallelism and writes
+// them to f strictly in order, advancing st. written is called after each.
+func (j *job) runSegments(ctx context.Context, segs []Segment, keys map[string][]byte, st *state, f File, written func(int)) error {
+	wctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	g, gctx := errgroup.WithContext(wctx)
+	conc := j.e.concurrency
+	slots := make(chan *slot, 2*conc) // bounds memory: at most 2*conc+1 segments buffered
+	jobs := make(chan *slot)
+
+	g.Go(func() error { // dispatcher
+		defer close(jobs)
+		defer close(slots)
+		for i := st.Done; i < len(segs); i++ {
+			s := &slot{idx: i, done: make(chan struct{})}
+			select {
+			case slots <- s:
+			case <-gctx.Done():
+				return nil
+			}
+			select {
+			case jobs <- s:
+			case <-gctx.Done():
+				return nil
+			}
+		}
+		return nil
+	})
+	for range conc {
+		g.Go(func() error {
+			for s := range jobs {
+				s.buf = j.e.getBuffer()
+				s.err = j.fetchSegment(gctx, segs, s.idx, keys, s.buf)
+				close(s.done)
+				if s.err != nil {
+					return s.err
+				}
+			}
+			return nil
+		})
+	}
+
+	name := filepath.Base(j.part)
+	lastCheckpoint := j.e.now()
+	var werr error
+	for s := range slots {
+		if werr != nil {
+			continue // drain so the dispatcher can finish
+		}
+		select {
+		case <-s.done:
+		case <-gctx.Done():
+			werr = context.Cause(gctx)
+			cancel()
+			continue
+		}
+		if s.err != nil {
+			werr = s.err
+			cancel()
+			continue
+		}
+		if _, err := f.Write(s.buf.Bytes()); err != nil {
+			werr = wrapWrite(name, err)
+			cancel()
+			continue
+		}
+		st.Offset += int64(s.buf.Len())
+		st.Done = s.idx + 1
+		j.e.putBuffer(s.buf)
+		s.buf = nil
+		written(s.idx)
+		if now := j.e.now(); now.Sub(lastCheckpoint) >= checkpointEvery {
+			lastCheckpoint = now
+			if err := f.Sync(); err != nil {
+				werr = wrapWrite(name, err)
+				cancel()
+				continue
+			}
+			if err := j.saveState(st); err != nil {
+				werr = err
+				cancel()
+			}
+		}
+	}
+	gerr := g.Wait()
+	switch {
+	case werr != nil && !errors.Is(werr, context.Canceled):
+		return werr
+	case gerr != nil:
+		return gerr
+	case ctx.Err() != nil:
+		return ctx.Err()
+	}
+	return werr
+}
+
+// fetchSegment downloads segment i (preceded by its init section when the
+// map changes there) into buf, decrypted.
+func (j *job) fetchSegment(ctx context.Context, segs []Segment, i int, keys map[string][]byte, buf *bytes.Buffer) error {
+	seg := segs[i]
+	if m := seg.Map; m != nil && (i == 0 || segs[i-1].Map != m) {
+		if err := j.fetchInto(ctx, m.URI, m.Range, buf, m.Key, keys, m.Sequence); err != nil {
+			return fmt.Errorf("init section: %w", err)
+		}
+	}
+	if err := j.fetchInto(ctx, seg.URI, seg.Range, buf, seg.Key, keys, seg.Sequence); err != nil {
+		return fmt.Errorf("segment %d: %w", i, err)
+	}
+	return nil
+}
+
+// fetchInto appends one (decrypted) resource to buf, retrying transient
+// failures.
+func (j *job) fetchInto(ctx context.Context, uri string, rng *ByteRange, buf *bytes.Buffer, key *Key, keys map[string][]byte, seq int64) error {
+	mark := buf.Len()
+	err := j.e.retry(ctx, func() error {
+		buf.Truncate(mark)
+		var extra http.Header
+		if rng != nil {
+			extra = http.Header{"Range": {rng.Header()}}
+		}
+		resp, err := j.get(ctx, uri, extra)
+		if err != nil {
+			return err
+		}
+		defer resp.close()
+		var body io.Reader = resp
+		limit := int64(maxSegmentBytes)
+		if rng != nil {
+			if resp.StatusCode == http.StatusOK { // range ignored: skip to it
+				if _, err := io.CopyN(io.Discard, resp, rng.Offset); err != nil {
+					return fmt.Errorf("read body: %w", err)
+				}
+			}
+			limit = rng.Length
+			body = io.LimitReader(resp, rng.Length)
+		}
+		if resp.ContentLength > maxSegmentBytes {
+			return permanent(fmt.Errorf("%w: segment of %d bytes is too large", anime.ErrProvider, resp.ContentLength))
+		}
+		if resp.ContentLength > 0 && resp.ContentLength <= limit {
+			buf.Grow(int(resp.ContentLength))
+		}
+		got, err := buf.ReadFrom(io.LimitReader(body, limit+1))
+		if err != nil {
+			return fmt.Errorf("read body: %w", err)
+		}
+		if rng == nil && got > limit {
+			return permanent(fmt.Errorf("%w: segment larger than %d bytes", anime.ErrProvider, limit))
+		}
+		if rng != nil && got != rng.Length {
+			return fmt.Errorf("read body: %w: %d of %d range bytes", io.ErrUnexpectedEOF, got, rng.Length)
+		}
+		return nil
+	})
+	if err != nil || key == nil {
+		return err
+	}
+	plain, err := decryptAES128(buf.Bytes()[mark:], keys[key.URI], ivFor(key, seq))
+	if err != nil {
+		return permanent(err)
+	}
+	buf.Truncate(mark + len(plain))
+	return nil
+}
+
+// loadMediaPlaylist fetches the stream URL and, for a master playlist, the
+// best variant's media playlist.
+func (j *job) loadMediaPlaylist(ctx context.Context) (*MediaPlaylist, Variant, error) {
+	pl, err := j.fetchPlaylist(ctx, j.stream.URL)
+	if err != nil {
+		return nil, Variant{}, err
+	}
+	if pl.Media != nil {
+		return pl.Media, Variant{}, nil
+	}
+	v := pl.Master.BestVariant()
+	pl, err = j.fetchPlaylist(ctx, v.URI)
+	if err != nil {
+		return nil, Variant{}, fmt.Errorf("variant playlist: %w", err)
+	}
+	if pl.Media == nil {
+		return nil, Variant{}, fmt.Errorf("%w: variant is itself a master playlist", anime.ErrProvider)
+	}
+	return pl.Media, v, nil
+}
+
+func (j *job) fetchPlaylist(ctx context.Context, uri string) (*Playlist, error) {
+	var pl *Playlist
+	err := j.e.retry(ctx, func() error {
+		resp, err := j.get(ctx, uri, nil)
+		if err != nil {
+			return err
+		}
+		defer resp.close()
+		data, err := io.ReadAll(io.LimitReader(resp, maxPlaylistBytes))
+		if err != nil {
+			return fmt.Errorf("read playlist: %w", err)
+		}
+		p, err := ParsePlaylist(data, finalURL(resp.Response, uri))
+		if err != nil {
+			if isChallenge(data) {
+				return permanent(fmt.Errorf("%w: playlist request answered with a challenge page", anime.ErrChallenge))
+			}
+			return permanent(err)
+		}
+		pl = p
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("playlist: %w", err)
+	}
+	return pl, nil
+}
+
+func isChallenge(b []byte) bool {
+	s := strings.ToLower(string(b[:min(len(b), 64<<10)]))
+	for _, m := range []string{"just a moment", "cf_chl_", "cdn-cgi/challenge-platform", "ddos-guard"} {
+		if strings.Contains(s, m) {
+			return true
+		}
+	}
+	return false
+}
+
+// fetchKeys downloads every distinct AES-128 key the segments use.
+func (j *job) fetchKeys(ctx context.Context, segs []Segment) (map[string][]byte, error) {
+	keys := map[string][]byte{}
+	for _, s := range segs {
+		for _, k := range []*Key{s.Key, mapKey(s.Map)} {
+			if k == nil {
+				continue
+			}
+			if _, ok := keys[k.URI]; ok {
+				continue
+			}
+			var buf bytes.Buffer
+			if err := j.fetchInto(ctx, k.URI, nil, &buf, nil, nil, 0); err != nil {
+				return nil, fmt.Errorf("hls key: %w", err)
+			}
+			if buf.Len() != 16 {
+				return nil, fmt.Errorf("%w: hls key is %d bytes, want 16", anime.ErrProvider, buf.Len())
+			}
+			keys[k.URI] = buf.Bytes()
+		}
+	}
+	return keys, nil
+}
+
+func mapKey(m *Map) *Key {
+	if m == nil {
+		return nil
+	}
+	return m.Key
+}
+
+func checkKey(k *Key) error {
+	if k == nil {
+		return nil
+	}
+	if k.Method != "AES-128" {
+		return fmt.Errorf("%w: hls encryption %q is not supported", anime.ErrUnavailable, k.Method)
+	}
+	if k.URI == "" {
+		return fmt.Errorf("%w: AES-128 key without URI", anime.ErrProvider)
+	}
+	return nil
+}
+
+// ivFor is the key's explicit IV or the media sequence number as a
+// 128-bit big-endian integer.
+func ivFor(k *Key, seq int64) []byte {
+	if k.IV != nil {
+		return k.IV
+	}
+	iv := make([]byte, 16)
+	binary.BigEndian.PutUint64(iv[8:], uint64(seq))
+	return iv
+}
+
+// decryptAES128 decrypts AES-128-CBC with PKCS#7 padding in place and
+// returns the plaintext (a prefix of data).
+func decryptAES128(data, key, iv []byte) ([]byte, error) {
+	block, err := aes.NewCipher(key)
+	if err != nil {
+		return nil, fmt.Errorf("%w: aes key: %v", anime.ErrProvider, err)
+	}
+	if len(data) == 0 || len(data)%aes.BlockSize != 0 {
+		return nil, fmt.Errorf("%w: encrypted segment of %d bytes is not a multiple of 16", anime.ErrProvider, len(data))
+	}
+	cipher.NewCBCDecrypter(block, iv).CryptBlocks(data, data)
+	pad := int(data[len(data)-1])
+	if pad == 0 || pad > aes.BlockSize {
+		return nil, fmt.Errorf("%w: bad padding after decryption (wrong key?)", anime.ErrProvider)
+	}
+	for _, b := range data[len(data)-pad:] {
+		if int(b) != pad {
+			return nil, fmt.Errorf("%w: bad padding after decryption (wrong key?)", anime.ErrProvider)
+		}
+	}
+	return data[:len(data)-pad], nil
+}
+
+// fingerprint identifies a media playlist independent of its (often
+// signed, expiring) URLs, so a re-extracted stream resumes too.
+func fingerprint(v Variant, m *MediaPlaylist) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "bw=%d res=%dx%d seq=%d n=%d\n", v.Bandwidth, v.Width, v.Height, m.MediaSequence, len(m.Segments))
+	for _, s := range m.Segments {
+		fmt.Fprintf(h, "%.3f %t %t", s.Duration, s.Key != nil, s.Map != nil)
+		if s.Range != nil {
+			fmt.Fprintf(h, " %d@%d", s.Range.Length, s.Range.Offset)
+		}
+		h.Write([]byte{'\n'})
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
