@@ -16,8 +16,8 @@ type Decision struct {
 	Limit int
 	// Remaining is how many more requests the key may make right now.
 	Remaining int
-	// RetryAfter is, for a refused request, how long until one would be
-	// allowed; zero when Allowed.
+	// RetryAfter is, for a refused request, how long until requests are
+	// allowed again (any time after it has passed); zero when Allowed.
 	RetryAfter time.Duration
 }
 
@@ -119,7 +119,7 @@ func (l *Limiter) Allow(key string) Decision {
 	return Decision{Limit: l.limit, RetryAfter: l.retryAfter(*c, elapsed)}
 }
 
-// retryAfter is the time from now until a refused key's estimate drops
+// retryAfter is the time from now after which a refused key's estimate is
 // below the limit.
 func (l *Limiter) retryAfter(c windowCount, elapsed time.Duration) time.Duration {
 	w := float64(l.window)
@@ -134,5 +134,5 @@ func (l *Limiter) retryAfter(c windowCount, elapsed time.Duration) time.Duration
 			d += w * math.Max(0, 1-float64(l.limit)/float64(c.curr))
 		}
 	}
-	return time.Duration(math.Ceil(d)) + time.Nanosecond
+	return max(time.Duration(math.Ceil(d)), time.Nanosecond)
 }
