@@ -1,0 +1,297 @@
+package queue
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aniworld/aniworld/internal/anime"
+	"github.com/aniworld/aniworld/internal/event"
+	"github.com/aniworld/aniworld/internal/store"
+)
+
+// fakeResolver answers every episode with a stream from hoster "VOE"
+// unless fn says otherwise; it records every request.
+type fakeResolver struct {
+	mu   sync.Mutex
+	reqs []ResolveRequest
+	fn   func(req ResolveRequest, call int) (anime.Stream, []Attempt, error)
+}
+
+func (r *fakeResolver) Resolve(ctx context.Context, req ResolveRequest) (anime.Stream, []Attempt, error) {
+	r.mu.Lock()
+	r.reqs = append(r.reqs, req)
+	n := len(r.reqs)
+	fn := r.fn
+	r.mu.Unlock()
+	if fn != nil {
+		return fn(req, n)
+	}
+	return stream("VOE", req), []Attempt{{Hoster: "VOE", Language: anime.LangGermanDub, OK: true}}, nil
+}
+
+func (r *fakeResolver) requests() []ResolveRequest {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]ResolveRequest(nil), r.reqs...)
+}
+
+func stream(hoster string, req ResolveRequest) anime.Stream {
+	return anime.Stream{URL: fmt.Sprintf("http://media.test/%s/%s/%s", hoster, req.SerieID, req.Episode),
+		Kind: anime.StreamMP4, Hoster: hoster, Lang: anime.LangGermanDub}
+}
+
+// content is the deterministic body of a stream URL.
+func content(url string, size int) []byte {
+	return bytes.Repeat([]byte(url+"|"), size/(len(url)+1)+1)[:size]
+}
+
+// fakeDownloader writes content(url) to <target>.part in two halves,
+// resuming an existing .part, then renames it into place. gate, when set,
+// holds every download after its first half until the gate closes or the
+// download is cancelled. fail decides a download's error.
+type fakeDownloader struct {
+	size    int
+	gate    chan struct{}
+	started chan string // receives each target as its download starts
+	fail    func(s anime.Stream, call int) error
+	// during runs inside Download after the first half (tests advance a clock)
+	during func()
+
+	mu       sync.Mutex
+	calls    int
+	order    []string // stream URLs in start order
+	cleanups []string
+	resumed  map[string]int64 // target -> bytes found in .part at start
+}
+
+func (d *fakeDownloader) Download(ctx context.Context, s anime.Stream, target string, progress ProgressFunc) (string, error) {
+	d.mu.Lock()
+	d.calls++
+	call := d.calls
+	d.order = append(d.order, s.URL)
+	if d.resumed == nil {
+		d.resumed = map[string]int64{}
+	}
+	d.mu.Unlock()
+	if d.started != nil {
+		d.started <- target
+	}
+	body := content(s.URL, d.size)
+	part := target + ".part"
+	if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
+		return "", err
+	}
+	have := int64(0)
+	if st, err := os.Stat(part); err == nil {
+		have = st.Size()
+		d.mu.Lock()
+		d.resumed[target] = have
+		d.mu.Unlock()
+	}
+	f, err := os.OpenFile(part, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	half := int64(len(body) / 2)
+	if have < half {
+		if _, err := f.Write(body[have:half]); err != nil {
+			return "", err
+		}
+		have = half
+	}
+	progress(have, int64(len(body)))
+	if d.during != nil {
+		d.during()
+	}
+	if d.gate != nil {
+		select {
+		case <-d.gate:
+		case <-ctx.Done():
+			return "", fmt.Errorf("transfer: %w", ctx.Err())
+		}
+	}
+	if d.fail != nil {
+		if err := d.fail(s, call); err != nil {
+			return "", err
+		}
+	}
+	if _, err := f.Write(body[have:]); err != nil {
+		return "", err
+	}
+	progress(int64(len(body)), int64(len(body)))
+	if err := f.Close(); err != nil {
+		return "", err
+	}
+	return target, os.Rename(part, target)
+}
+
+func (d *fakeDownloader) Cleanup(target string) error {
+	d.mu.Lock()
+	d.cleanups = append(d.cleanups, target)
+	d.mu.Unlock()
+	if err := os.Remove(target + ".part"); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	return nil
+}
+
+func (d *fakeDownloader) snapshot() (order, cleanups []string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return append([]string(nil), d.order...), append([]string(nil), d.cleanups...)
+}
+
+// notifier is a Publisher that records events and signals every one.
+type notifier struct {
+	event.Recorder
+	ch chan struct{}
+}
+
+func newNotifier() *notifier { return &notifier{ch: make(chan struct{}, 1)} }
+
+func (n *notifier) Publish(e event.Event) {
+	n.Recorder.Publish(e)
+	select {
+	case n.ch <- struct{}{}:
+	default:
+	}
+}
+
+// waitFor re-checks cond after every published event until it holds.
+func (n *notifier) waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.NewTimer(15 * time.Second)
+	defer deadline.Stop()
+	for !cond() {
+		select {
+		case <-n.ch:
+		case <-deadline.C:
+			t.Fatalf("timed out waiting for %s", what)
+		}
+	}
+}
+
+// env is one queue over one data directory.
+type env struct {
+	t   *testing.T
+	dir string
+	db  *store.DB
+	q   *Service
+	res *fakeResolver
+	dl  *fakeDownloader
+	pub *notifier
+	lib string
+}
+
+func targetIn(lib string) TargetFunc {
+	return func(it Item, s anime.Stream) (string, error) {
+		return filepath.Join(lib, it.SerieFolder, fmt.Sprintf("%s - %s (%s).mp4", it.SerieName, it.Episode, s.Hoster)), nil
+	}
+}
+
+// newEnv opens a queue in dir (a fresh temp dir when empty); mod adjusts
+// the options.
+func newEnv(t *testing.T, dir string, mod func(*Options)) *env {
+	t.Helper()
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	db, err := store.Open(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &env{t: t, dir: dir, db: db, res: &fakeResolver{}, dl: &fakeDownloader{size: 4096},
+		pub: newNotifier(), lib: filepath.Join(dir, "library")}
+	o := Options{Store: db, Resolver: e.res, Downloader: e.dl, Target: targetIn(e.lib),
+		Publisher: e.pub, MaxConcurrent: 1, MaxRetries: 2, RetryBackoff: time.Millisecond,
+		ProgressInterval: time.Nanosecond, PersistInterval: time.Nanosecond}
+	if mod != nil {
+		mod(&o)
+	}
+	q, err := New(context.Background(), o)
+	if err != nil {
+		db.Close()
+		t.Fatal(err)
+	}
+	e.q = q
+	t.Cleanup(func() { db.Close() })
+	return e
+}
+
+// run starts Run and returns a stop func that cancels it and waits.
+func (e *env) run() (stop func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- e.q.Run(ctx) }()
+	var once sync.Once
+	stop = func() {
+		once.Do(func() {
+			cancel()
+			if err := <-done; err != nil {
+				e.t.Errorf("Run: %v", err)
+			}
+		})
+	}
+	e.t.Cleanup(stop)
+	return stop
+}
+
+func (e *env) add(serie string, prio anime.Priority, eps ...string) []string {
+	e.t.Helper()
+	refs := make([]anime.EpisodeRef, len(eps))
+	for i, c := range eps {
+		ref, err := ParseEpisodeCode(c)
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		refs[i] = ref
+	}
+	ids, failed, err := e.q.Add(context.Background(), AddRequest{SerieID: serie, SerieFolder: serie + " (2020)",
+		SerieName: serie, Episodes: refs, Priority: prio})
+	if err != nil || len(failed) > 0 {
+		e.t.Fatalf("add %v: %v %v", eps, failed, err)
+	}
+	return ids
+}
+
+func (e *env) status() QueueStatus {
+	e.t.Helper()
+	st, err := e.q.Status(context.Background())
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return st
+}
+
+func (e *env) item(id string) Item {
+	e.t.Helper()
+	it, err := e.q.Get(context.Background(), id)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return it
+}
+
+func (e *env) statusOf(id string) anime.Status {
+	it, err := e.q.Get(context.Background(), id)
+	if err != nil {
+		return ""
+	}
+	return it.Status
+}
+
+func ids(items []Item) []string {
+	out := make([]string, len(items))
+	for i, it := range items {
+		out[i] = it.ID
+	}
+	return out
+}

@@ -1,0 +1,410 @@
+package queue
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/aniworld/aniworld/internal/anime"
+	"github.com/aniworld/aniworld/internal/event"
+	"github.com/aniworld/aniworld/internal/store"
+)
+
+// job is one running download.
+type job struct {
+	row    store.QueueItem
+	cancel context.CancelFunc
+	done   chan struct{}
+	// removed is set (under Service.mu) when the user removed the item.
+	removed bool
+
+	pmu       sync.Mutex // guards the progress fields below
+	target    string
+	startAt   time.Time
+	startByte int64
+	bytes     int64
+	total     int64
+	lastPub   time.Time
+	lastSave  time.Time
+	tryStart  bool
+}
+
+// progressSnapshot is the live progress: speed is the average since this
+// try started, ETA the rest at that speed.
+func (j *job) progressSnapshot(now time.Time) *anime.Progress {
+	j.pmu.Lock()
+	defer j.pmu.Unlock()
+	return j.progressLocked(now)
+}
+
+func (j *job) progressLocked(now time.Time) *anime.Progress {
+	p := &anime.Progress{Percent: percent(j.bytes, j.total), DownloadedMB: mb(j.bytes), TotalMB: mb(j.total)}
+	if el := now.Sub(j.startAt).Seconds(); j.tryStart && el > 0 {
+		bps := float64(j.bytes-j.startByte) / el
+		if bps > 0 {
+			p.SpeedMbps = bps / mib
+			if j.total > j.bytes {
+				p.ETASeconds = int(float64(j.total-j.bytes)/bps + 0.5)
+			}
+		}
+	}
+	return p
+}
+
+// Run executes queued downloads until ctx ends, with at most the current
+// concurrency at once, and returns after every worker it started has
+// stopped. Downloads interrupted by ctx go back to pending and resume next
+// time. Only one Run per Service may be active (anime.ErrConflict).
+func (s *Service) Run(ctx context.Context) error {
+	if !s.runGuard.TryLock() {
+		return fmt.Errorf("queue run: %w: already running", anime.ErrConflict)
+	}
+	defer s.runGuard.Unlock()
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	timer := time.NewTimer(time.Hour)
+	defer timer.Stop()
+	for {
+		wait := s.dispatch(ctx, &wg)
+		if !timer.Stop() {
+			select {
+			case <-timer.C:
+			default:
+			}
+		}
+		if wait > 0 {
+			timer.Reset(wait)
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-s.wake:
+		case <-timer.C:
+		}
+	}
+}
+
+// dispatch starts as many items as the state and concurrency allow and
+// answers how long until an item in backoff becomes runnable (0: none).
+func (s *Service) dispatch(ctx context.Context, wg *sync.WaitGroup) time.Duration {
+	for ctx.Err() == nil {
+		s.mu.Lock()
+		if !s.running || s.paused || len(s.active) >= s.maxConc {
+			s.mu.Unlock()
+			break
+		}
+		row, err := s.db.QueueClaim(ctx, s.now())
+		if err != nil {
+			s.mu.Unlock()
+			if errors.Is(err, anime.ErrNotFound) {
+				break
+			}
+			if ctx.Err() == nil {
+				s.log.Error("queue: claim next item", "err", err)
+			}
+			return time.Second
+		}
+		jctx, cancel := context.WithCancel(ctx)
+		j := &job{row: row, cancel: cancel, done: make(chan struct{}), target: row.TargetPath,
+			bytes: row.BytesDownloaded, total: row.BytesTotal}
+		s.active[row.ID] = j
+		s.mu.Unlock()
+		it := s.toItem(row)
+		s.log.Info("queue: download started", "id", row.ID, "serie", row.SerieID, "episode", it.Episode.String())
+		s.publish(event.DownloadStarted, downloadData(it))
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer cancel()
+			s.process(ctx, jctx, j)
+		}()
+	}
+	if ctx.Err() != nil {
+		return 0
+	}
+	running, paused := s.State()
+	if !running || paused {
+		return 0
+	}
+	now := s.now()
+	t, ok, err := s.db.QueueNextWake(ctx, now)
+	if err != nil {
+		if ctx.Err() == nil {
+			s.log.Error("queue: next retry time", "err", err)
+		}
+		return time.Second
+	}
+	if !ok {
+		return 0
+	}
+	return max(t.Sub(now), time.Millisecond)
+}
+
+// outcome is what one try of an item produced.
+type outcome struct {
+	stream   anime.Stream
+	target   string
+	filePath string
+	attempts []Attempt
+	transfer time.Duration
+	err      error
+}
+
+// process runs one try of an item and records its outcome.
+func (s *Service) process(runCtx, ctx context.Context, j *job) {
+	o := s.try(ctx, j)
+	s.finish(runCtx, j, o)
+}
+
+func (s *Service) try(ctx context.Context, j *job) outcome {
+	row := j.row
+	o := outcome{attempts: decodeAttempts(row.Attempts)}
+	it := s.toItem(row)
+	req := ResolveRequest{SerieID: row.SerieID, SerieFolder: row.SerieFolder, SerieName: row.SerieName,
+		Episode: it.Episode, Avoid: failedHosters(o.attempts)}
+	stream, atts, err := s.resolver.Resolve(ctx, req)
+	now := s.now().UTC()
+	for _, a := range atts {
+		if a.Stage == "" {
+			a.Stage = StageResolve
+		}
+		if a.At.IsZero() {
+			a.At = now
+		}
+		o.attempts = append(o.attempts, a)
+	}
+	if err != nil {
+		o.err = fmt.Errorf("no stream: %w", err)
+		return o
+	}
+	o.stream = stream
+	it.Language = stream.Lang
+	target, err := s.target(it, stream)
+	if err != nil {
+		o.err = fmt.Errorf("name target file: %w", err)
+		return o
+	}
+	// Partial data from an earlier try is only resumed when it came from
+	// the same hoster and language at the same path; anything else would
+	// splice two different encodes.
+	startBytes := row.BytesDownloaded
+	if row.TargetPath != "" && (row.TargetPath != target || row.Hoster != stream.Hoster || row.Language != stream.Lang) {
+		if err := s.dl.Cleanup(row.TargetPath); err != nil {
+			s.log.Warn("queue: remove stale partial download", "id", row.ID, "err", err)
+		}
+		startBytes = 0
+	}
+	o.target = target
+	if err := s.db.QueueSetStream(ctx, row.ID, stream.Hoster, stream.Lang, stream.URL, target, s.now()); err != nil {
+		o.err = err
+		return o
+	}
+	j.pmu.Lock()
+	j.target, j.startAt, j.startByte, j.bytes, j.tryStart = target, s.now(), startBytes, startBytes, true
+	j.pmu.Unlock()
+	start := s.now()
+	o.filePath, o.err = s.dl.Download(ctx, stream, target, func(done, total int64) { s.onProgress(ctx, j, done, total) })
+	o.transfer = s.now().Sub(start)
+	a := Attempt{Stage: StageDownload, Hoster: stream.Hoster, Language: stream.Lang, OK: o.err == nil, At: s.now().UTC()}
+	if o.err != nil {
+		a.Error = o.err.Error()
+		o.err = fmt.Errorf("download from %s: %w", hosterName(stream), o.err)
+	}
+	o.attempts = append(o.attempts, a)
+	return o
+}
+
+func hosterName(s anime.Stream) string {
+	if s.Hoster == "" {
+		return "stream"
+	}
+	return s.Hoster
+}
+
+// failedHosters are the hosters whose downloads failed since the last
+// successful try, for ResolveRequest.Avoid.
+func failedHosters(as []Attempt) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, a := range as {
+		if a.Stage == StageDownload && !a.OK && a.Hoster != "" && !seen[a.Hoster] {
+			seen[a.Hoster] = true
+			out = append(out, a.Hoster)
+		}
+	}
+	return out
+}
+
+// onProgress records live progress, publishes it (throttled) and persists
+// the byte counts (throttled) so statistics and crash recovery see them.
+func (s *Service) onProgress(ctx context.Context, j *job, done, total int64) {
+	now := s.now()
+	j.pmu.Lock()
+	j.bytes, j.total = done, total
+	final := total > 0 && done >= total
+	pub := final || now.Sub(j.lastPub) >= s.progIvl
+	save := now.Sub(j.lastSave) >= s.saveIvl
+	if pub {
+		j.lastPub = now
+	}
+	if save {
+		j.lastSave = now
+	}
+	p := j.progressLocked(now)
+	j.pmu.Unlock()
+	if save {
+		if err := s.db.QueueProgress(ctx, j.row.ID, done, total); err != nil && ctx.Err() == nil {
+			s.log.Warn("queue: record progress", "id", j.row.ID, "err", err)
+		}
+	}
+	if pub {
+		d := downloadData(s.toItem(j.row))
+		d.Status = string(anime.StatusDownloading)
+		d.Percent, d.DownloadedMB, d.TotalMB = p.Percent, p.DownloadedMB, p.TotalMB
+		d.SpeedMbps, d.ETASeconds = p.SpeedMbps, p.ETASeconds
+		s.publish(event.DownloadProgress, d)
+	}
+}
+
+// permanent reports errors a retry cannot fix.
+func permanent(err error) bool {
+	return errors.Is(err, anime.ErrNotFound) || errors.Is(err, anime.ErrInvalid)
+}
+
+// backoffFor is the wait before retry number n (1-based).
+func (s *Service) backoffFor(n int) time.Duration {
+	d := s.backoff
+	for i := 1; i < n && d < s.maxBack; i++ {
+		d *= 2
+	}
+	return min(d, s.maxBack)
+}
+
+// finish records a try's outcome: completed, back to pending (shutdown or
+// retry), failed, or deleted when the user removed the item meanwhile.
+func (s *Service) finish(runCtx context.Context, j *job, o outcome) {
+	dbctx, cancel := context.WithTimeout(context.WithoutCancel(runCtx), 30*time.Second)
+	defer cancel()
+	row := j.row
+	j.pmu.Lock()
+	bytes, total := j.bytes, j.total
+	target := j.target
+	j.pmu.Unlock()
+	if o.target != "" {
+		target = o.target
+	}
+	f := store.QueueFinish{RetryCount: row.RetryCount, AddTransferMS: o.transfer.Milliseconds(),
+		BytesDownloaded: bytes, BytesTotal: total, Attempts: encodeAttempts(o.attempts)}
+	var after func() // runs once the item has left the active set
+
+	s.mu.Lock()
+	msg := s.finishLocked(dbctx, runCtx, j, o, f, target, &after)
+	delete(s.active, row.ID)
+	close(j.done)
+	s.mu.Unlock()
+	s.poke()
+	if after != nil {
+		after()
+	}
+	if msg != "" {
+		s.publishQueue(dbctx, event.QueueStatus, msg)
+	}
+}
+
+// finishLocked writes the outcome under s.mu and answers the queue_status
+// message to publish ("" for none); *after is set to work that must run
+// outside the lock (completion hooks and event).
+func (s *Service) finishLocked(dbctx, runCtx context.Context, j *job, o outcome, f store.QueueFinish, target string, after *func()) string {
+	row := j.row
+	now := s.now().UTC()
+	switch {
+	case j.removed:
+		deleted, err := s.db.QueueDeleteRunning(dbctx, row.ID)
+		if err != nil && !errors.Is(err, anime.ErrNotFound) {
+			s.log.Error("queue: delete removed item", "id", row.ID, "err", err)
+		}
+		if target != "" {
+			if err := s.dl.Cleanup(target); err != nil {
+				s.log.Warn("queue: remove partial download", "id", row.ID, "err", err)
+			}
+		}
+		if err != nil {
+			return ""
+		}
+		s.publish(event.DownloadRemoved, downloadData(s.toItem(deleted)))
+		return "Item removed from queue"
+	case o.err != nil && runCtx.Err() != nil:
+		// Shutdown: back in line unchanged; the partial data stays for resuming.
+		// The interrupted transfer is not a failure of its hoster: keep the
+		// log as it was so the next try resumes from the same source.
+		f.Status, f.Error, f.Attempts = anime.StatusPending, row.Error, row.Attempts
+		s.finishRow(dbctx, row.ID, f, now)
+		return ""
+	case o.err == nil:
+		f.Status, f.FilePath, f.CompletedAt, f.Error = anime.StatusCompleted, o.filePath, &now, nil
+		f.BytesDownloaded = max(f.BytesDownloaded, f.BytesTotal)
+		if f.BytesTotal == 0 {
+			f.BytesTotal = f.BytesDownloaded
+		}
+		if !s.finishRow(dbctx, row.ID, f, now) {
+			return ""
+		}
+		row.Status, row.FilePath, row.CompletedAt, row.Error = anime.StatusCompleted, o.filePath, &now, nil
+		row.BytesDownloaded, row.BytesTotal, row.Attempts = f.BytesDownloaded, f.BytesTotal, f.Attempts
+		s.log.Info("queue: download complete", "id", row.ID, "file", o.filePath)
+		it := s.toItem(row)
+		// Hooks run before the completion event, so a client reacting to
+		// it sees the library already updated.
+		*after = func() {
+			s.runHooks(dbctx, it)
+			d := downloadData(it)
+			d.FilePath, d.Percent = o.filePath, 100
+			s.publish(event.DownloadComplete, d)
+		}
+		return "Download complete"
+	}
+	msgText := o.err.Error()
+	f.Error = &msgText
+	f.RetryCount = row.RetryCount + 1
+	if permanent(o.err) || f.RetryCount > s.retries {
+		f.Status = anime.StatusFailed
+		if f.RetryCount > 1 {
+			full := fmt.Sprintf("failed after %d tries: %s", f.RetryCount, msgText)
+			f.Error = &full
+		}
+		if !s.finishRow(dbctx, row.ID, f, now) {
+			return ""
+		}
+		s.log.Warn("queue: download failed", "id", row.ID, "err", *f.Error)
+		d := downloadData(s.toItem(row))
+		d.Status, d.Error = string(anime.StatusFailed), *f.Error
+		s.publish(event.DownloadFailed, d)
+		return "Download failed"
+	}
+	f.Status = anime.StatusPending
+	f.NotBefore = now.Add(s.backoffFor(f.RetryCount))
+	if !s.finishRow(dbctx, row.ID, f, now) {
+		return ""
+	}
+	s.log.Info("queue: download will be retried", "id", row.ID, "retry", f.RetryCount,
+		"at", f.NotBefore, "err", msgText)
+	return "Download will be retried"
+}
+
+func (s *Service) finishRow(ctx context.Context, id string, f store.QueueFinish, now time.Time) bool {
+	if err := s.db.QueueFinish(ctx, id, f, now); err != nil {
+		s.log.Error("queue: record outcome", "id", id, "status", f.Status, "err", err)
+		return false
+	}
+	return true
+}
+
+func (s *Service) runHooks(ctx context.Context, it Item) {
+	for i, h := range s.hooks {
+		if err := h(ctx, it); err != nil {
+			s.log.Warn("queue: completion hook failed", "id", it.ID, "hook", i, "err", err)
+		}
+	}
+}
