@@ -54,10 +54,9 @@ func unpackJS(src string) (string, error) {
 		return "", fmt.Errorf("unsupported radix %d", radix)
 	}
 	keys := strings.Split(words, "|")
-	if count > len(keys) {
-		return "", fmt.Errorf("count %d exceeds %d keywords", count, len(keys))
+	if count < len(keys) {
+		keys = keys[:count] // the packer only looks up indices below count
 	}
-	keys = keys[:count]
 	out := packedWord.ReplaceAllStringFunc(payload, func(w string) string {
 		n, ok := parseRadix(w, radix)
 		if !ok || n >= len(keys) || keys[n] == "" {
