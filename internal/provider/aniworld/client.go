@@ -1,0 +1,264 @@
+// Package aniworld is the site client for aniworld.to and the legacy s.to,
+// which share one page engine: one Client parametrised by base URL and path
+// prefix. It scrapes search, series, season and episode pages, caches the
+// parsed results, and resolves hoster links through the site's redirects.
+package aniworld
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/aniworld/aniworld/internal/anime"
+	"github.com/aniworld/aniworld/internal/httpclient"
+	"github.com/aniworld/aniworld/internal/provider"
+	"github.com/aniworld/aniworld/internal/provider/hoster"
+)
+
+// Cache stores parsed pages as JSON blobs with the time they were fetched.
+// *store.DB implements it; a nil Cache disables caching.
+type Cache interface {
+	// ProviderCacheGet answers anime.ErrNotFound when key is absent.
+	ProviderCacheGet(ctx context.Context, key string) (data []byte, fetchedAt time.Time, err error)
+	ProviderCachePut(ctx context.Context, key string, data []byte, fetchedAt time.Time) error
+}
+
+// Config describes one site instance and its collaborators.
+type Config struct {
+	// Site is the site's name ("aniworld.to", "s.to").
+	Site string
+	// Label prefixes error messages ("aniworld"). Default: Site.
+	Label string
+	// BaseURL is the site's origin ("https://aniworld.to"), a mirror, or a
+	// local fake.
+	BaseURL string
+	// PathPrefix precedes a series slug ("/anime/stream/").
+	PathPrefix string
+	// Doer sends every request; normally the shared *httpclient.Client.
+	Doer hoster.Doer
+	// Hosters holds the extractors ResolveLink runs.
+	Hosters *hoster.Registry
+	// Cache keeps parsed series/season/episode pages; nil disables it.
+	Cache Cache
+	// CacheTTL is how long a cached page is fresh. Default 6h.
+	CacheTTL time.Duration
+	// ForwardingHosters are hosters whose embed page may forward once more
+	// via window.location.href='…/e/<id>' (default VOE); ResolveLink peeks
+	// at their page and hands the forwarded URL to the extractor.
+	ForwardingHosters []string
+	// Logger receives cache failures. Default: discard.
+	Logger *slog.Logger
+	// Now is the clock (tests). Default time.Now.
+	Now func() time.Time
+}
+
+// AniWorld is the configuration of aniworld.to at baseURL
+// ("https://aniworld.to" in production).
+func AniWorld(baseURL string, doer hoster.Doer, hosters *hoster.Registry, cache Cache) Config {
+	return Config{Site: "aniworld.to", Label: "aniworld", BaseURL: baseURL, PathPrefix: "/anime/stream/", Doer: doer, Hosters: hosters, Cache: cache}
+}
+
+// STo is the configuration of the legacy s.to engine at baseURL
+// ("https://s.to"), which serves aniworld's markup under /serie/stream/.
+func STo(baseURL string, doer hoster.Doer, hosters *hoster.Registry, cache Cache) Config {
+	return Config{Site: "s.to", Label: "s.to", BaseURL: baseURL, PathPrefix: "/serie/stream/", Doer: doer, Hosters: hosters, Cache: cache}
+}
+
+// Client is one site instance. It implements provider.Provider.
+type Client struct {
+	cfg  Config
+	base *url.URL
+	log  *slog.Logger
+}
+
+var _ provider.Provider = (*Client)(nil)
+
+// New checks cfg and builds a Client.
+func New(cfg Config) (*Client, error) {
+	base, err := url.Parse(strings.TrimRight(cfg.BaseURL, "/"))
+	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" {
+		return nil, fmt.Errorf("%w: provider base url %q must be an absolute http(s) URL", anime.ErrInvalid, cfg.BaseURL)
+	}
+	if cfg.Site == "" {
+		return nil, fmt.Errorf("%w: provider site name is empty", anime.ErrInvalid)
+	}
+	if cfg.Doer == nil {
+		return nil, fmt.Errorf("%w: provider %s has no http client", anime.ErrInvalid, cfg.Site)
+	}
+	if cfg.Label == "" {
+		cfg.Label = cfg.Site
+	}
+	if cfg.PathPrefix == "" {
+		cfg.PathPrefix = "/anime/stream/"
+	}
+	cfg.PathPrefix = "/" + strings.Trim(cfg.PathPrefix, "/") + "/"
+	if cfg.CacheTTL <= 0 {
+		cfg.CacheTTL = 6 * time.Hour
+	}
+	if cfg.ForwardingHosters == nil {
+		cfg.ForwardingHosters = []string{"VOE"}
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Client{cfg: cfg, base: base, log: log}, nil
+}
+
+// Site is the site's name.
+func (c *Client) Site() string { return c.cfg.Site }
+
+// BaseURL is the site's origin without a trailing slash.
+func (c *Client) BaseURL() string { return c.base.String() }
+
+// PathPrefix is the path before a series slug ("/anime/stream/").
+func (c *Client) PathPrefix() string { return c.cfg.PathPrefix }
+
+// SeriesURL is the absolute URL of a series page.
+func (c *Client) SeriesURL(key string) string { return c.base.String() + c.cfg.PathPrefix + key }
+
+// seasonPath is the season page path below the series: staffel-N or filme.
+func seasonPath(season int) string {
+	if season == 0 {
+		return "filme"
+	}
+	return fmt.Sprintf("staffel-%d", season)
+}
+
+// episodeURL is the episode (or movie) page URL.
+func (c *Client) episodeURL(key string, season, ep int) string {
+	if season == 0 {
+		return fmt.Sprintf("%s/filme/film-%d", c.SeriesURL(key), ep)
+	}
+	return fmt.Sprintf("%s/staffel-%d/episode-%d", c.SeriesURL(key), season, ep)
+}
+
+// abs resolves a site-relative reference against the base URL.
+func (c *Client) abs(ref string) string {
+	ref = strings.TrimSpace(ref)
+	if ref == "" {
+		return ""
+	}
+	u, err := url.Parse(ref)
+	if err != nil {
+		return ""
+	}
+	return c.base.ResolveReference(u).String()
+}
+
+// parseErr builds the "<label>: <step> "<page>": <detail>" error.
+func (c *Client) parseErr(step, page, format string, args ...any) error {
+	return &ParseError{Label: c.cfg.Label, Step: step, Page: page, Detail: fmt.Sprintf(format, args...)}
+}
+
+// ParseError says which page of which step could not be understood; it
+// wraps anime.ErrProvider. When the real site changes its markup, this is
+// the message that names what broke.
+type ParseError struct {
+	Label  string // "aniworld"
+	Step   string // "series page", "season page", "episode page", "search"
+	Page   string // the series key, season or episode reference, or query
+	Detail string // what was missing ("no div.series-title h1 found")
+}
+
+// Error is `aniworld: series page "demo": no div.series-title h1 found`.
+func (e *ParseError) Error() string {
+	return fmt.Sprintf("%s: %s %q: %s", e.Label, e.Step, e.Page, e.Detail)
+}
+
+// Unwrap makes errors.Is(err, anime.ErrProvider) true.
+func (e *ParseError) Unwrap() error { return anime.ErrProvider }
+
+// maxPage bounds a page body.
+const maxPage = 16 << 20
+
+// fetch GETs a site page and answers its body. 404 maps to
+// anime.ErrNotFound, 429 to anime.ErrRateLimited, a challenge page to
+// anime.ErrChallenge, other failures to anime.ErrProvider.
+func (c *Client) fetch(ctx context.Context, step, page, rawURL string, mod func(*http.Request)) ([]byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %s %q: %w", c.cfg.Label, step, page, err)
+	}
+	req.Header.Set("Referer", c.base.String()+"/")
+	if mod != nil {
+		mod(req)
+	}
+	return c.do(req, step, page)
+}
+
+func (c *Client) do(req *http.Request, step, page string) ([]byte, error) {
+	resp, err := c.cfg.Doer.Do(req)
+	if err != nil {
+		if errors.Is(err, anime.ErrChallenge) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+			return nil, fmt.Errorf("%s: %s %q: %w", c.cfg.Label, step, page, err)
+		}
+		return nil, fmt.Errorf("%s: %s %q: %w: %w", c.cfg.Label, step, page, anime.ErrProvider, err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxPage))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %s %q: read body: %w: %w", c.cfg.Label, step, page, anime.ErrProvider, err)
+	}
+	if kind := httpclient.DetectChallenge(resp.StatusCode, resp.Header, body); kind != "" {
+		return nil, fmt.Errorf("%s: %s %q: %w", c.cfg.Label, step, page,
+			&httpclient.ChallengeError{URL: req.URL.Redacted(), Status: resp.StatusCode, Kind: kind})
+	}
+	switch {
+	case resp.StatusCode == http.StatusNotFound:
+		return nil, fmt.Errorf("%s: %s %q: %w (status 404)", c.cfg.Label, step, page, anime.ErrNotFound)
+	case resp.StatusCode == http.StatusTooManyRequests:
+		return nil, fmt.Errorf("%s: %s %q: %w (status 429)", c.cfg.Label, step, page, anime.ErrRateLimited)
+	case resp.StatusCode < 200 || resp.StatusCode > 299:
+		return nil, fmt.Errorf("%s: %s %q: %w: status %d", c.cfg.Label, step, page, anime.ErrProvider, resp.StatusCode)
+	}
+	return bytes.TrimPrefix(body, []byte("\xef\xbb\xbf")), nil
+}
+
+// cached answers a fresh cached value for key, else runs load and stores
+// its result. Cache failures are logged, never fatal.
+func cached[T any](ctx context.Context, c *Client, key string, load func() (T, error)) (T, error) {
+	key = c.cfg.Site + "|" + key
+	if c.cfg.Cache != nil {
+		data, at, err := c.cfg.Cache.ProviderCacheGet(ctx, key)
+		switch {
+		case err == nil && c.cfg.Now().Sub(at) < c.cfg.CacheTTL:
+			var v T
+			if jerr := json.Unmarshal(data, &v); jerr == nil {
+				return v, nil
+			}
+		case err != nil && !errors.Is(err, anime.ErrNotFound):
+			c.log.Warn("provider cache read", "key", key, "err", err)
+		}
+	}
+	v, err := load()
+	if err != nil || c.cfg.Cache == nil {
+		return v, err
+	}
+	if data, jerr := json.Marshal(v); jerr == nil {
+		if perr := c.cfg.Cache.ProviderCachePut(ctx, key, data, c.cfg.Now()); perr != nil {
+			c.log.Warn("provider cache write", "key", key, "err", perr)
+		}
+	}
+	return v, nil
+}
+
+// checkKey refuses anything but a slug, so a key never reaches a URL path
+// unescaped.
+func (c *Client) checkKey(key string) error {
+	if !provider.ValidKey(key) {
+		return fmt.Errorf("%w: series key %q is not a slug", anime.ErrInvalid, key)
+	}
+	return nil
+}
