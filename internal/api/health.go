@@ -1,0 +1,215 @@
+package api
+
+import (
+	"context"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/shirou/gopsutil/v4/cpu"
+	"github.com/shirou/gopsutil/v4/disk"
+	"github.com/shirou/gopsutil/v4/mem"
+)
+
+// Health statuses.
+const (
+	Healthy   = "healthy"
+	Degraded  = "degraded"
+	Unhealthy = "unhealthy"
+)
+
+// HealthBody is GET /health.
+type HealthBody struct {
+	Status    string `json:"status" enum:"healthy,degraded,unhealthy"`
+	Timestamp string `json:"timestamp" doc:"UTC, RFC 3339"`
+	Version   string `json:"version"`
+}
+
+type healthOutput struct {
+	Body HealthBody
+}
+
+// DatabaseHealth is the database dependency entry.
+type DatabaseHealth struct {
+	Status           string  `json:"status"`
+	ConnectionTimeMs float64 `json:"connection_time_ms"`
+	Message          string  `json:"message"`
+}
+
+// FilesystemHealth is the filesystem dependency entry.
+type FilesystemHealth struct {
+	Status          string `json:"status"`
+	DataDirWritable bool   `json:"data_dir_writable"`
+	LogsDirWritable bool   `json:"logs_dir_writable"`
+}
+
+// SystemHealth is host metrics; uptime is the process's.
+type SystemHealth struct {
+	CPUPercent        float64 `json:"cpu_percent"`
+	MemoryPercent     float64 `json:"memory_percent"`
+	MemoryAvailableMB float64 `json:"memory_available_mb"`
+	DiskPercent       float64 `json:"disk_percent"`
+	DiskFreeMB        float64 `json:"disk_free_mb"`
+	UptimeSeconds     float64 `json:"uptime_seconds"`
+}
+
+// FFmpegHealth says whether ffmpeg (needed to remux HLS) is on PATH.
+type FFmpegHealth struct {
+	Status    string `json:"status"`
+	Available bool   `json:"available"`
+	Message   string `json:"message"`
+}
+
+// Dependencies groups the detailed health entries.
+type Dependencies struct {
+	Database   DatabaseHealth   `json:"database"`
+	Filesystem FilesystemHealth `json:"filesystem"`
+	System     SystemHealth     `json:"system"`
+	FFmpeg     FFmpegHealth     `json:"ffmpeg"`
+}
+
+// DetailedHealthBody is GET /health/detailed (newer seed §8).
+type DetailedHealthBody struct {
+	Status       string       `json:"status" enum:"healthy,degraded,unhealthy"`
+	Timestamp    string       `json:"timestamp"`
+	Version      string       `json:"version"`
+	Dependencies Dependencies `json:"dependencies"`
+	StartupTime  string       `json:"startup_time"`
+}
+
+type detailedOutput struct {
+	Status int
+	Body   DetailedHealthBody
+}
+
+func (s *Server) registerHealth() {
+	for _, prefix := range []string{"", "/api"} {
+		id := "health"
+		if prefix != "" {
+			id = "api-health"
+		}
+		huma.Register(s.api, huma.Operation{
+			OperationID: id, Method: http.MethodGet, Path: prefix + "/health",
+			Summary: "Basic health check", Tags: []string{"Health"},
+		}, func(ctx context.Context, _ *struct{}) (*healthOutput, error) {
+			status := Healthy
+			if s.deps.DB != nil {
+				if _, err := s.deps.DB.Ping(ctx); err != nil {
+					status = Unhealthy
+				}
+			}
+			return &healthOutput{Body: HealthBody{Status: status, Timestamp: nowUTC(), Version: s.deps.Version}}, nil
+		})
+		huma.Register(s.api, huma.Operation{
+			OperationID: id + "-detailed", Method: http.MethodGet, Path: prefix + "/health/detailed",
+			Summary:     "Detailed health: database, filesystem, system metrics, ffmpeg",
+			Description: "Status is `unhealthy` (HTTP 503) when the database fails or the data directory is not writable, `degraded` when the log directory is not writable or ffmpeg is missing.",
+			Tags:        []string{"Health"},
+			Responses:   map[string]*huma.Response{"503": {Description: "Unhealthy"}},
+		}, func(ctx context.Context, _ *struct{}) (*detailedOutput, error) {
+			b := s.detailedHealth(ctx)
+			code := http.StatusOK
+			if b.Status == Unhealthy {
+				code = http.StatusServiceUnavailable
+			}
+			return &detailedOutput{Status: code, Body: b}, nil
+		})
+	}
+}
+
+func nowUTC() string { return time.Now().UTC().Format("2006-01-02T15:04:05.000Z07:00") }
+
+func (s *Server) detailedHealth(ctx context.Context) DetailedHealthBody {
+	var deps Dependencies
+	status := Healthy
+	worsen := func(to string) {
+		if to == Unhealthy || (to == Degraded && status == Healthy) {
+			status = to
+		}
+	}
+
+	deps.Database = DatabaseHealth{Status: Unhealthy, Message: "Database not configured"}
+	if s.deps.DB != nil {
+		pctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+		d, err := s.deps.DB.Ping(pctx)
+		cancel()
+		deps.Database.ConnectionTimeMs = float64(d.Microseconds()) / 1000
+		if err != nil {
+			deps.Database.Message = "Database ping failed"
+		} else {
+			deps.Database.Status, deps.Database.Message = Healthy, "Database connection successful"
+		}
+	}
+	worsen(deps.Database.Status)
+
+	dataDir, logDir := "data", filepath.Join("data", "logs")
+	if s.deps.Config != nil {
+		c := s.deps.Config.Get()
+		dataDir, logDir = c.DataDir, c.LogDir()
+	}
+	deps.Filesystem.DataDirWritable = writable(dataDir, false)
+	deps.Filesystem.LogsDirWritable = writable(logDir, true)
+	deps.Filesystem.Status = Healthy
+	if !deps.Filesystem.LogsDirWritable {
+		deps.Filesystem.Status = Degraded
+	}
+	if !deps.Filesystem.DataDirWritable {
+		deps.Filesystem.Status = Unhealthy
+	}
+	worsen(deps.Filesystem.Status)
+
+	deps.System = systemMetrics(dataDir, s.deps.StartedAt)
+
+	if _, err := exec.LookPath("ffmpeg"); err == nil {
+		deps.FFmpeg = FFmpegHealth{Status: Healthy, Available: true, Message: "ffmpeg found; HLS downloads are remuxed"}
+	} else {
+		deps.FFmpeg = FFmpegHealth{Status: Degraded, Message: "ffmpeg not on PATH; HLS downloads are kept as .ts files"}
+	}
+	worsen(deps.FFmpeg.Status)
+
+	return DetailedHealthBody{
+		Status: status, Timestamp: nowUTC(), Version: s.deps.Version, Dependencies: deps,
+		StartupTime: s.deps.StartedAt.UTC().Format("2006-01-02T15:04:05.000Z07:00"),
+	}
+}
+
+// writable checks a directory by creating and removing a probe file. A
+// missing log directory counts as writable when it can be created.
+func writable(dir string, create bool) bool {
+	if create {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return false
+		}
+	}
+	f, err := os.CreateTemp(dir, ".health-probe-*")
+	if err != nil {
+		return false
+	}
+	name := f.Name()
+	f.Close()
+	return os.Remove(name) == nil
+}
+
+func systemMetrics(dir string, started time.Time) SystemHealth {
+	var m SystemHealth
+	if p, err := cpu.Percent(0, false); err == nil && len(p) > 0 {
+		m.CPUPercent = round1(p[0])
+	}
+	if v, err := mem.VirtualMemory(); err == nil {
+		m.MemoryPercent = round1(v.UsedPercent)
+		m.MemoryAvailableMB = round1(float64(v.Available) / (1 << 20))
+	}
+	if d, err := disk.Usage(dir); err == nil {
+		m.DiskPercent = round1(d.UsedPercent)
+		m.DiskFreeMB = round1(float64(d.Free) / (1 << 20))
+	}
+	if !started.IsZero() {
+		m.UptimeSeconds = round1(time.Since(started).Seconds())
+	}
+	return m
+}
+
+func round1(f float64) float64 { return float64(int64(f*10+0.5)) / 10 }

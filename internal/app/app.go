@@ -1,0 +1,206 @@
+// Package app is the composition root: it builds every service from the
+// configuration, runs them under one errgroup, and shuts them down
+// gracefully.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/aniworld/aniworld/internal/api"
+	"github.com/aniworld/aniworld/internal/config"
+	"github.com/aniworld/aniworld/internal/logging"
+	"github.com/aniworld/aniworld/internal/store"
+	"github.com/aniworld/aniworld/internal/version"
+)
+
+// ShutdownTimeout bounds how long in-flight requests may take to finish
+// after SIGINT/SIGTERM.
+const ShutdownTimeout = 30 * time.Second
+
+// App is the running program: configuration, logs, database and the
+// services built on them.
+type App struct {
+	cfg       *config.Manager
+	logs      *logging.Logs
+	log       *slog.Logger
+	db        *store.DB
+	server    *api.Server
+	startedAt time.Time
+	// background are the long-running services, each run until ctx ends.
+	background []func(ctx context.Context) error
+	closers    []func() error
+}
+
+// loadConfig resolves the data directory and config path, loads the file
+// and applies environment and flag overrides over it.
+func loadConfig(env Env, opts Options) (*config.Manager, error) {
+	envOver := config.FromEnv(env.Getenv)
+	over := envOver.Over(opts.Flags)
+	cfgPath := opts.ConfigPath
+	if cfgPath == "" {
+		cfgPath = env.Getenv("ANIWORLD_CONFIG")
+	}
+	dataDir := "data"
+	if over.DataDir != nil {
+		dataDir = *over.DataDir
+	}
+	if cfgPath == "" {
+		cfgPath = filepath.Join(dataDir, "config.json")
+	}
+	base, exists, err := config.Load(cfgPath)
+	if err != nil {
+		return nil, err
+	}
+	if over.DataDir == nil && base.DataDir == "" {
+		base.DataDir = "data"
+	}
+	effective := base.Clone()
+	over.Apply(&effective)
+	abs, err := filepath.Abs(effective.DataDir)
+	if err != nil {
+		return nil, fmt.Errorf("data dir: %w", err)
+	}
+	if over.DataDir != nil {
+		over.DataDir = &abs
+	} else {
+		base.DataDir = abs
+	}
+	effective.DataDir = abs
+	if errs := effective.Validate(); len(errs) > 0 {
+		return nil, fmt.Errorf("invalid settings from flags or environment: %s", errs.Error())
+	}
+	if err := os.MkdirAll(abs, 0o700); err != nil {
+		return nil, fmt.Errorf("create data dir: %w", err)
+	}
+	if !exists {
+		if err := config.Save(cfgPath, base); err != nil {
+			return nil, fmt.Errorf("write initial config file %s: %w", cfgPath, err)
+		}
+	}
+	return config.NewManager(cfgPath, base, over), nil
+}
+
+// Build loads the configuration and constructs every service.
+func Build(ctx context.Context, env Env, opts Options) (*App, error) {
+	cfgm, err := loadConfig(env, opts)
+	if err != nil {
+		return nil, err
+	}
+	cfg := cfgm.Get()
+	logs, err := logging.New(env.Stderr, logSettings(cfg))
+	if err != nil {
+		return nil, fmt.Errorf("logging: %w", err)
+	}
+	a := &App{cfg: cfgm, logs: logs, log: logs.Logger(), startedAt: time.Now()}
+	a.closers = append(a.closers, logs.Close)
+	cfgm.Subscribe(func(old, new config.AppConfig) {
+		if err := logs.Reconfigure(logSettings(new)); err != nil {
+			a.log.Error("apply logging config", "error", err)
+		}
+	})
+	db, err := store.Open(ctx, cfg.DataDir)
+	if err != nil {
+		logs.Close()
+		return nil, err
+	}
+	a.db = db
+	a.closers = append([]func() error{db.Close}, a.closers...)
+	deps := api.Deps{
+		Config: cfgm, DB: db, Logger: a.log, Version: version.Version, StartedAt: a.startedAt,
+	}
+	if err := a.wire(ctx, &deps); err != nil {
+		a.close()
+		return nil, err
+	}
+	a.server = api.New(deps)
+	return a, nil
+}
+
+func logSettings(c config.AppConfig) logging.Settings {
+	s := logging.Settings{Level: c.Logging.Level, File: c.LogFile(), Backups: c.Logging.BackupCount}
+	if c.Logging.MaxBytes != nil {
+		s.MaxBytes = *c.Logging.MaxBytes
+	}
+	if c.Advanced.EnableDebugMode {
+		s.Level = "DEBUG"
+	}
+	return s
+}
+
+// Handler is the app's HTTP handler (for tests).
+func (a *App) Handler() http.Handler { return a.server }
+
+// Run serves HTTP on the configured address until ctx ends, then shuts
+// down gracefully: in-flight requests finish, background work stops and
+// is waited for, and the database is closed.
+func (a *App) Run(ctx context.Context) error {
+	addr := a.cfg.Get().Server.Addr
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		a.close()
+		return fmt.Errorf("listen on %s: %w", addr, err)
+	}
+	return a.Serve(ctx, ln)
+}
+
+// Serve is Run on an existing listener.
+func (a *App) Serve(ctx context.Context, ln net.Listener) error {
+	defer a.close()
+	srv := api.NewHTTPServer(ln.Addr().String(), a.server, a.log)
+	g, gctx := errgroup.WithContext(ctx)
+	for _, run := range a.background {
+		g.Go(func() error { return run(gctx) })
+	}
+	g.Go(func() error {
+		a.log.Info("aniworld listening", "url", "http://"+ln.Addr().String(), "version", version.String(),
+			"data_dir", a.cfg.Get().DataDir)
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			return fmt.Errorf("http server: %w", err)
+		}
+		return nil
+	})
+	g.Go(func() error {
+		<-gctx.Done()
+		a.log.Info("shutting down")
+		sctx, cancel := context.WithTimeout(context.Background(), ShutdownTimeout)
+		defer cancel()
+		if err := srv.Shutdown(sctx); err != nil {
+			a.log.Warn("graceful shutdown timed out", "error", err)
+			srv.Close()
+		}
+		return nil
+	})
+	err := g.Wait()
+	a.log.Info("stopped")
+	return err
+}
+
+func (a *App) close() {
+	for _, c := range a.closers {
+		if err := c(); err != nil && a.log != nil {
+			a.log.Warn("close", "error", err)
+		}
+	}
+	a.closers = nil
+}
+
+func runServe(ctx context.Context, env Env, opts Options, args []string) error {
+	if len(args) > 0 {
+		return usageError{msg: fmt.Sprintf("serve takes no arguments, got %q", args)}
+	}
+	a, err := Build(ctx, env, opts)
+	if err != nil {
+		return err
+	}
+	return a.Run(ctx)
+}
