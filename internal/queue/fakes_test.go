@@ -59,7 +59,7 @@ func content(url string, size int) []byte {
 type fakeDownloader struct {
 	size    int
 	gate    chan struct{}
-	started chan string // receives each target as its download starts
+	started chan string // receives each target once its first half is written
 	fail    func(s anime.Stream, call int) error
 	// during runs inside Download after the first half (tests advance a clock)
 	during func()
@@ -79,10 +79,8 @@ func (d *fakeDownloader) Download(ctx context.Context, s anime.Stream, target st
 	if d.resumed == nil {
 		d.resumed = map[string]int64{}
 	}
+	fail, during, gate, started := d.fail, d.during, d.gate, d.started
 	d.mu.Unlock()
-	if d.started != nil {
-		d.started <- target
-	}
 	body := content(s.URL, d.size)
 	part := target + ".part"
 	if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
@@ -108,18 +106,21 @@ func (d *fakeDownloader) Download(ctx context.Context, s anime.Stream, target st
 		have = half
 	}
 	progress(have, int64(len(body)))
-	if d.during != nil {
-		d.during()
+	if during != nil {
+		during()
 	}
-	if d.gate != nil {
+	if started != nil {
+		started <- target
+	}
+	if gate != nil {
 		select {
-		case <-d.gate:
+		case <-gate:
 		case <-ctx.Done():
 			return "", fmt.Errorf("transfer: %w", ctx.Err())
 		}
 	}
-	if d.fail != nil {
-		if err := d.fail(s, call); err != nil {
+	if fail != nil {
+		if err := fail(s, call); err != nil {
 			return "", err
 		}
 	}
@@ -141,6 +142,25 @@ func (d *fakeDownloader) Cleanup(target string) error {
 		return err
 	}
 	return nil
+}
+
+// set changes the downloader's behaviour between downloads.
+func (d *fakeDownloader) set(fn func(d *fakeDownloader)) {
+	d.mu.Lock()
+	fn(d)
+	d.mu.Unlock()
+}
+
+func (d *fakeDownloader) callCount() int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.calls
+}
+
+func (d *fakeDownloader) resumedFrom(target string) int64 {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.resumed[target]
 }
 
 func (d *fakeDownloader) snapshot() (order, cleanups []string) {

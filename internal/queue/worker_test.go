@@ -1,0 +1,435 @@
+package queue
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aniworld/aniworld/internal/anime"
+	"github.com/aniworld/aniworld/internal/event"
+)
+
+func TestRetryBackoffThenFailed(t *testing.T) {
+	ctx := context.Background()
+	tests := []struct {
+		name       string
+		retries    int
+		err        error
+		wantTries  int
+		wantPrefix string
+	}{
+		{"transient retried then failed", 2, errors.New("connection reset"), 3, "failed after 3 tries: download from VOE: connection reset"},
+		{"no retries", -1, errors.New("connection reset"), 1, "download from VOE: connection reset"},
+		{"permanent not retried", 3, fmt.Errorf("%w: stream url must be absolute", anime.ErrInvalid), 1, "download from VOE: invalid input"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t, "", func(o *Options) { o.MaxRetries = tt.retries })
+			e.dl.fail = func(anime.Stream, int) error { return tt.err }
+			id := e.add("aot", "", "S01E01")[0]
+			if err := e.q.Start(ctx); err != nil {
+				t.Fatal(err)
+			}
+			e.run()
+			e.pub.waitFor(t, "failed", func() bool { return e.statusOf(id) == anime.StatusFailed })
+			it := e.item(id)
+			if it.Error == nil || !strings.HasPrefix(*it.Error, tt.wantPrefix) {
+				t.Fatalf("error = %v, want prefix %q", it.Error, tt.wantPrefix)
+			}
+			if it.RetryCount != tt.wantTries {
+				t.Fatalf("retry_count = %d, want %d", it.RetryCount, tt.wantTries)
+			}
+			var downloads int
+			for _, a := range it.Attempts {
+				if a.Stage == StageDownload {
+					downloads++
+					if a.OK || a.Error == "" || a.Hoster != "VOE" {
+						t.Fatalf("attempt %+v", a)
+					}
+				}
+			}
+			if downloads != tt.wantTries || e.dl.callCount() != tt.wantTries {
+				t.Fatalf("download attempts logged %d, made %d, want %d", downloads, e.dl.callCount(), tt.wantTries)
+			}
+			fails := e.pub.OfType(event.DownloadFailed)
+			if len(fails) != 1 || fails[0].Data.(event.DownloadData).Error != *it.Error {
+				t.Fatalf("download_failed events %+v", fails)
+			}
+			st := e.status()
+			if st.Statistics.FailedCount != 1 || len(st.Status.FailedDownloads) != 1 {
+				t.Fatalf("status %+v", st.Statistics)
+			}
+
+			// Retry moves it back with a fresh budget; now it completes.
+			e.dl.set(func(d *fakeDownloader) { d.fail = nil })
+			got, err := e.q.Retry(ctx, nil)
+			if err != nil || !slices.Equal(got, []string{id}) {
+				t.Fatalf("retried %v, %v", got, err)
+			}
+			e.pub.waitFor(t, "completed", func() bool { return e.statusOf(id) == anime.StatusCompleted })
+			if it := e.item(id); it.Error != nil || it.FilePath == "" {
+				t.Fatalf("completed item %+v", it)
+			}
+		})
+	}
+}
+
+func TestRetryBackoffGrows(t *testing.T) {
+	s := &Service{backoff: time.Second, maxBack: 5 * time.Second}
+	want := []time.Duration{time.Second, 2 * time.Second, 4 * time.Second, 5 * time.Second, 5 * time.Second}
+	for i, w := range want {
+		if got := s.backoffFor(i + 1); got != w {
+			t.Errorf("backoff for retry %d = %v, want %v", i+1, got, w)
+		}
+	}
+}
+
+func TestRetrySelection(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t, "", func(o *Options) { o.MaxRetries = -1 })
+	e.dl.fail = func(anime.Stream, int) error { return errors.New("boom") }
+	failed := e.add("aot", "", "S01E01", "S01E02", "S01E03")
+	if err := e.q.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	stop := e.run()
+	e.pub.waitFor(t, "all failed", func() bool { return e.status().Statistics.FailedCount == 3 })
+	stop()
+	// S01E03 is queued again meanwhile: retrying the failed one would duplicate it.
+	again := e.add("aot", "", "S01E03")
+
+	tests := []struct {
+		name string
+		ids  []string
+		want []string
+	}{
+		{"unknown and non-failed skipped", []string{"nope", again[0], failed[1]}, []string{failed[1]}},
+		{"all failed, duplicate skipped", nil, []string{failed[0]}},
+		{"nothing left", nil, []string{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := e.q.Retry(ctx, tt.ids)
+			if err != nil || !slices.Equal(got, tt.want) {
+				t.Fatalf("retried %v, %v; want %v", got, err, tt.want)
+			}
+		})
+	}
+	if st := e.status().Statistics; st.PendingCount != 3 || st.FailedCount != 1 {
+		t.Fatalf("stats %+v", st)
+	}
+}
+
+func TestHosterFailover(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t, "", nil)
+	// The resolver falls back from Doodstream to VOE; on later tries it
+	// honours Avoid.
+	e.res.fn = func(req ResolveRequest, call int) (anime.Stream, []Attempt, error) {
+		atts := []Attempt{{Hoster: "Doodstream", Language: anime.LangGermanDub, Error: "403 Forbidden"}}
+		if slices.Contains(req.Avoid, "VOE") {
+			atts = append(atts, Attempt{Hoster: "Vidoza", Language: anime.LangGermanSub, OK: true})
+			s := stream("Vidoza", req)
+			s.Lang = anime.LangGermanSub
+			return s, atts, nil
+		}
+		atts = append(atts, Attempt{Hoster: "VOE", Language: anime.LangGermanDub, OK: true})
+		return stream("VOE", req), atts, nil
+	}
+	// VOE's stream dies mid-transfer.
+	e.dl.fail = func(s anime.Stream, _ int) error {
+		if s.Hoster == "VOE" {
+			return errors.New("unexpected EOF")
+		}
+		return nil
+	}
+	id := e.add("aot", "", "S01E01")[0]
+	if err := e.q.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	e.run()
+	e.pub.waitFor(t, "completed", func() bool { return e.statusOf(id) == anime.StatusCompleted })
+
+	it := e.item(id)
+	type step struct {
+		stage, hoster string
+		ok            bool
+	}
+	var got []step
+	for _, a := range it.Attempts {
+		got = append(got, step{a.Stage, a.Hoster, a.OK})
+	}
+	want := []step{
+		{StageResolve, "Doodstream", false}, {StageResolve, "VOE", true}, {StageDownload, "VOE", false},
+		{StageResolve, "Doodstream", false}, {StageResolve, "Vidoza", true}, {StageDownload, "Vidoza", true},
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("attempt log %v, want %v", got, want)
+	}
+	if it.Language != anime.LangGermanSub || !strings.Contains(it.FilePath, "Vidoza") || it.RetryCount != 1 {
+		t.Fatalf("item %+v", it)
+	}
+	if it.SourceURL == nil || !strings.Contains(*it.SourceURL, "Vidoza") {
+		t.Fatalf("source_url %v", it.SourceURL)
+	}
+	// The VOE partial data was not spliced into the Vidoza file.
+	_, cleanups := e.dl.snapshot()
+	if len(cleanups) != 1 || !strings.Contains(cleanups[0], "VOE") {
+		t.Fatalf("cleanups %v, want the VOE partial file", cleanups)
+	}
+	body, err := os.ReadFile(it.FilePath)
+	if err != nil || string(body) != string(content(*it.SourceURL, e.dl.size)) {
+		t.Fatalf("file content wrong: %v", err)
+	}
+	complete := e.pub.OfType(event.DownloadComplete)
+	if len(complete) != 1 || complete[0].Data.(event.DownloadData).FilePath != it.FilePath {
+		t.Fatalf("download_complete events %+v", complete)
+	}
+}
+
+// clock is a settable test clock.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+func TestStatistics(t *testing.T) {
+	ctx := context.Background()
+	clk := &clock{t: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
+	const size = 2 << 20 // 2 MB per episode
+	e := newEnv(t, "", func(o *Options) {
+		o.Now = clk.Now
+		o.MaxRetries = -1
+		o.ListLimit = 2
+	})
+	e.dl.size = size
+	// Every transfer takes 2 s of clock time, the first half in the first second.
+	e.dl.during = func() { clk.Advance(time.Second) }
+	e.dl.fail = func(s anime.Stream, _ int) error {
+		clk.Advance(time.Second)
+		if strings.Contains(s.URL, "S01E03") {
+			return errors.New("boom")
+		}
+		return nil
+	}
+	e.add("aot", anime.PriorityHigh, "S01E01", "S01E02", "S01E03")
+	if err := e.q.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	stop := e.run()
+	e.pub.waitFor(t, "three done", func() bool {
+		st := e.status().Statistics
+		return st.CompletedCount+st.FailedCount == 3
+	})
+	stop()
+
+	// One more item runs and is held after its first half (1 MB in 1 s).
+	reached := make(chan struct{}, 1)
+	e.dl.set(func(d *fakeDownloader) {
+		d.gate = make(chan struct{})
+		d.fail = nil
+		d.during = func() {
+			clk.Advance(time.Second)
+			select {
+			case reached <- struct{}{}:
+			default:
+			}
+		}
+	})
+	e.add("aot", "", "S01E04", "S01E05", "S01E06", "S01E07")
+	e.run()
+	<-reached
+	st := e.status()
+	s := st.Statistics
+	check := func(name string, got, want float64) {
+		t.Helper()
+		if math.Abs(got-want) > 1e-9 {
+			t.Errorf("%s = %v, want %v", name, got, want)
+		}
+	}
+	if s.TotalItems != 7 || s.PendingCount != 3 || s.ActiveCount != 1 || s.CompletedCount != 2 || s.FailedCount != 1 {
+		t.Fatalf("counts %+v", s)
+	}
+	// 2 completed × 2 MB + the failed item's 1 MB partial + 1 MB live.
+	check("total_downloaded_mb", s.TotalDownloadedMB, 6)
+	// Live: 1 MB over the 1 s since the try started.
+	check("average_speed_mbps", s.AverageSpeedMbps, 1)
+	// Left: 1 MB of the active item + 3 pending × 2 MB (mean completed size), at 1 MB/s.
+	if s.EstimatedTimeRemaining != 7 {
+		t.Errorf("estimated_time_remaining = %d, want 7", s.EstimatedTimeRemaining)
+	}
+	active := st.Status.ActiveDownloads[0].Progress
+	check("active percent", active.Percent, 50)
+	check("active speed", active.SpeedMbps, 1)
+	if active.ETASeconds != 1 {
+		t.Errorf("active eta = %d, want 1", active.ETASeconds)
+	}
+	// Lists are capped at ListLimit; counts are not.
+	if len(st.Status.PendingQueue) != 2 || len(st.Status.CompletedDownloads) != 2 || len(st.Status.FailedDownloads) != 1 {
+		t.Fatalf("list lengths %d/%d/%d", len(st.Status.PendingQueue), len(st.Status.CompletedDownloads), len(st.Status.FailedDownloads))
+	}
+	if st.Status.ListLimit != 2 {
+		t.Fatalf("list_limit %d", st.Status.ListLimit)
+	}
+	close(e.dl.gate)
+	e.pub.waitFor(t, "all complete", func() bool { return e.status().Statistics.CompletedCount == 6 })
+	s = e.status().Statistics
+	// Idle: mean speed of completed transfers: 12 MB in 2+2+1+1+1+1 s.
+	check("idle average_speed_mbps", s.AverageSpeedMbps, 1.5)
+	check("final total_downloaded_mb", s.TotalDownloadedMB, 6*2+1)
+	if s.EstimatedTimeRemaining != 0 {
+		t.Errorf("idle eta %d", s.EstimatedTimeRemaining)
+	}
+}
+
+func TestCrashRecoveryResumesPartialDownload(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	e := newEnv(t, dir, nil)
+	e.dl.gate = make(chan struct{})
+	e.dl.started = make(chan string, 1)
+	id := e.add("aot", "", "S01E01")[0]
+	e.add("aot", "", "S01E02")
+	if err := e.q.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// Claim the item and write half of it, then "crash": the process
+	// vanishes with the row left downloading (no shutdown path runs).
+	var wg sync.WaitGroup
+	runCtx, cancel := context.WithCancel(ctx)
+	e.q.dispatch(runCtx, &wg)
+	target := <-e.dl.started
+	part, err := os.ReadFile(target + ".part")
+	if err != nil || len(part) != e.dl.size/2 {
+		t.Fatalf("partial file: %d bytes, %v", len(part), err)
+	}
+	if got := e.statusOf(id); got != anime.StatusDownloading {
+		t.Fatalf("status %s before crash", got)
+	}
+	e.db.Close()
+	cancel()
+	wg.Wait() // the old worker's writes fail against the closed database
+
+	again := newEnv(t, dir, nil)
+	it := again.item(id)
+	if it.Status != anime.StatusPending {
+		t.Fatalf("after restart %s, want pending", it.Status)
+	}
+	again.run()
+	again.pub.waitFor(t, "both complete", func() bool { return again.status().Statistics.CompletedCount == 2 })
+	if got := again.dl.resumedFrom(target); got != int64(e.dl.size/2) {
+		t.Fatalf("resumed from %d bytes, want %d", got, e.dl.size/2)
+	}
+	it = again.item(id)
+	body, err := os.ReadFile(it.FilePath)
+	if err != nil || string(body) != string(content(*it.SourceURL, again.dl.size)) {
+		t.Fatalf("resumed file wrong: %v", err)
+	}
+	if st := again.status().Statistics; st.TotalItems != 2 {
+		t.Fatalf("items %d, want 2", st.TotalItems)
+	}
+}
+
+func TestShutdownRequeuesActive(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	e := newEnv(t, dir, nil)
+	e.dl.gate = make(chan struct{})
+	e.dl.started = make(chan string, 1)
+	id := e.add("aot", "", "S01E01")[0]
+	if err := e.q.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	stop := e.run()
+	<-e.dl.started
+	stop() // returns only after the worker stopped
+	it := e.item(id)
+	if it.Status != anime.StatusPending || it.Error != nil || it.RetryCount != 0 {
+		t.Fatalf("after shutdown %+v", it)
+	}
+	if it.Progress == nil || it.Progress.Percent != 50 {
+		t.Fatalf("partial progress not kept: %+v", it.Progress)
+	}
+	if len(e.pub.OfType(event.DownloadFailed)) != 0 {
+		t.Fatal("shutdown reported as failure")
+	}
+}
+
+func TestHooksAndConcurrency(t *testing.T) {
+	ctx := context.Background()
+	var mu sync.Mutex
+	var hooked []string
+	e := newEnv(t, "", func(o *Options) {
+		o.OnComplete = []Hook{
+			func(_ context.Context, it Item) error {
+				mu.Lock()
+				hooked = append(hooked, it.FilePath)
+				mu.Unlock()
+				return nil
+			},
+			func(context.Context, Item) error { return errors.New("nfo: tmdb down") },
+		}
+	})
+	e.dl.gate = make(chan struct{})
+	e.dl.started = make(chan string, 3)
+	e.add("aot", "", "S01E01", "S01E02", "S01E03")
+	if err := e.q.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	e.run()
+	<-e.dl.started
+	if err := e.q.SetConcurrency(0); !errors.Is(err, anime.ErrInvalid) {
+		t.Fatalf("SetConcurrency(0) = %v", err)
+	}
+	if err := e.q.SetConcurrency(3); err != nil {
+		t.Fatal(err)
+	}
+	<-e.dl.started
+	<-e.dl.started // three at once now
+	if n := len(e.status().Status.ActiveDownloads); n != 3 {
+		t.Fatalf("active %d, want 3", n)
+	}
+	close(e.dl.gate)
+	e.pub.waitFor(t, "all complete", func() bool { return len(e.pub.OfType(event.DownloadComplete)) == 3 })
+	mu.Lock()
+	defer mu.Unlock()
+	if len(hooked) != 3 {
+		t.Fatalf("hook saw %v", hooked)
+	}
+	for _, p := range hooked {
+		if _, err := os.Stat(p); err != nil {
+			t.Fatalf("hook ran before file %s existed: %v", p, err)
+		}
+	}
+	if e.status().Statistics.CompletedCount != 3 {
+		t.Fatal("a failing hook changed the outcome")
+	}
+}
+
+func TestRunOnlyOnce(t *testing.T) {
+	e := newEnv(t, "", nil)
+	e.q.runGuard.Lock() // as a running Run holds it
+	defer e.q.runGuard.Unlock()
+	if err := e.q.Run(context.Background()); !errors.Is(err, anime.ErrConflict) {
+		t.Fatalf("second Run = %v, want ErrConflict", err)
+	}
+}
