@@ -56,7 +56,8 @@ func Normalize(title string) string {
 }
 
 // Similarity scores two titles in [0,1]: the better of a character edit
-// ratio and a word overlap (Dice) on the normalised forms.
+// ratio, a word overlap (Dice) and a word-prefix score on the normalised
+// forms.
 func Similarity(a, b string) float64 {
 	a, b = Normalize(a), Normalize(b)
 	if a == "" || b == "" {
@@ -65,14 +66,32 @@ func Similarity(a, b string) float64 {
 	if a == b {
 		return 1
 	}
-	return max(editRatio(a, b), dice(strings.Fields(a), strings.Fields(b)))
+	wa, wb := strings.Fields(a), strings.Fields(b)
+	return max(editRatio(a, b), dice(wa, wb), prefixScore(wa, wb))
+}
+
+// prefixScore is 0.65 when one title's words start the other's ("Frieren"
+// and "Frieren: Beyond Journey's End"), else 0.
+func prefixScore(a, b []string) float64 {
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	if len(a) == 0 {
+		return 0
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return 0
+		}
+	}
+	return 0.65
 }
 
 // Score rates one search result against a wanted title and year (0 = any):
 // the best similarity to name or original_name, plus 0.1 for the same first
 // air year, 0.05 for one year off, minus 0.15 for more than two years off.
 func Score(r SearchResult, title string, year int) float64 {
-	s := max(Similarity(title, r.Name), Similarity(title, r.OriginalName))
+	s := nameSimilarity(r, title)
 	if year > 0 && r.Year() > 0 {
 		switch d := abs(r.Year() - year); {
 		case d == 0:
@@ -86,8 +105,13 @@ func Score(r SearchResult, title string, year int) float64 {
 	return s
 }
 
+func nameSimilarity(r SearchResult, title string) float64 {
+	return max(Similarity(title, r.Name), Similarity(title, r.OriginalName))
+}
+
 // BestMatch picks the highest-scoring result (ties keep TMDB's order).
-// Without one scoring at least MinMatchScore it returns anime.ErrNotFound.
+// Unless its score and its title similarity alone (a matching year never
+// rescues a poor title) reach MinMatchScore, it returns anime.ErrNotFound.
 func BestMatch(results []SearchResult, title string, year int) (SearchResult, error) {
 	best, bestScore := -1, 0.0
 	for i, r := range results {
@@ -98,7 +122,7 @@ func BestMatch(results []SearchResult, title string, year int) (SearchResult, er
 	switch {
 	case best < 0:
 		return SearchResult{}, fmt.Errorf("%w: tmdb has no show matching %q", anime.ErrNotFound, title)
-	case bestScore < MinMatchScore:
+	case bestScore < MinMatchScore || nameSimilarity(results[best], title) < MinMatchScore:
 		return SearchResult{}, fmt.Errorf("%w: no confident tmdb match for %q (closest %q, id %d, score %.2f)",
 			anime.ErrNotFound, title, results[best].Name, results[best].ID, bestScore)
 	}
