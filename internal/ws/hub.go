@@ -178,9 +178,14 @@ func (h *Hub) Shutdown(ctx context.Context) error {
 	case <-done:
 		return nil
 	case <-ctx.Done():
+		// CloseNow waits for a close handshake already in progress, so close
+		// all connections concurrently: the wait is bounded by the slowest
+		// one (coder/websocket's own 5 s + 5 s handshake limits), not their sum.
+		var closers sync.WaitGroup
 		for _, c := range all {
-			_ = c.conn.CloseNow()
+			closers.Go(func() { _ = c.conn.CloseNow() })
 		}
+		closers.Wait()
 		<-done
 		return fmt.Errorf("ws shutdown: %w", ctx.Err())
 	}

@@ -3,6 +3,7 @@ package ws
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -369,5 +370,26 @@ func TestStatusHandler(t *testing.T) {
 		if !slices.Contains(st.Types, typ) {
 			t.Errorf("supported_message_types lacks %s", typ)
 		}
+	}
+}
+
+func TestShutdownForcedWhenClientNeverAnswers(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, Options{})
+	silent, _ := f.dial(t, "token="+goodToken, nil) // never reads again: never answers the close frame
+	_ = silent
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	err := f.hub.Shutdown(ctx)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("shutdown = %v, want deadline exceeded", err)
+	}
+	// Bounded by coder/websocket's close-handshake timeout, not by the client.
+	if d := time.Since(start); d > 15*time.Second {
+		t.Fatalf("forced shutdown took %s", d)
+	}
+	if n := f.hub.Count(); n != 0 {
+		t.Fatalf("count = %d", n)
 	}
 }
