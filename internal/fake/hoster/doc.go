@@ -31,6 +31,7 @@
 //	Filemoon:   "packed-" (no API; packed player script)
 //	Vidoza:     "source-" (<source src> instead of sourcesCode)
 //	Streamtape: "plain-" (('xcd…') without substring calls)
+//	LoadX:      "nohead-" (the embed refuses HEAD with 405)
 //
 // Failures (Hoster.SetFailure) apply to pages and APIs (EmbedForbidden,
 // EmbedNotFound, Challenge, NoPayload, BrokenPayload) or to media

@@ -146,7 +146,8 @@ func (h *Hoster) streamtape(w http.ResponseWriter, r *http.Request, f Failure) {
 	html(w, "Streamtape", fmt.Sprintf(`<div id="robotlink" style="display:none">%s</div><script>document.getElementById('robotlink').innerHTML = '%s'+ %s;</script>`, a, a, tail))
 }
 
-// loadx serves /vid/<id> (302 to /video/<hash>/<id>.mp4), that page, and
+// loadx serves /vid/<id> (302 to /video/<hash>/<id>.mp4; the "nohead-"
+// variant refuses HEAD with 405), that page, and
 // POST /player/index.php?data=<hash>&do=getVideo (needs
 // X-Requested-With). The hash is the hex of the id.
 func (h *Hoster) loadx(w http.ResponseWriter, r *http.Request, f Failure) {
@@ -154,6 +155,10 @@ func (h *Hoster) loadx(w http.ResponseWriter, r *http.Request, f Failure) {
 	switch {
 	case strings.HasPrefix(p, "/vid/"):
 		id := strings.TrimPrefix(p, "/vid/")
+		if strings.HasPrefix(id, "nohead-") && r.Method == http.MethodHead {
+			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+			return
+		}
 		http.Redirect(w, r, "/video/"+hex.EncodeToString([]byte(id))+"/"+id+".mp4", http.StatusFound)
 	case strings.HasPrefix(p, "/video/"):
 		html(w, "LoadX", `<div id="player"></div>`)

@@ -61,6 +61,7 @@ func TestResolveHappyPath(t *testing.T) {
 		{"streamtape substring", fakehoster.Streamtape, "s1", anime.StreamMP4},
 		{"streamtape plain", fakehoster.Streamtape, "plain-s2", anime.StreamMP4},
 		{"loadx", fakehoster.LoadX, "l1", anime.StreamHLS},
+		{"loadx head refused", fakehoster.LoadX, "nohead-l2", anime.StreamHLS},
 		{"luluvdo", fakehoster.Luluvdo, "u1", anime.StreamHLS},
 		{"speedfiles", fakehoster.SpeedFiles, "sf1", anime.StreamMP4},
 		{"vidara", fakehoster.Vidara, "va1", anime.StreamHLS},

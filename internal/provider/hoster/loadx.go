@@ -3,6 +3,7 @@ package hoster
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/url"
 	"strings"
@@ -29,6 +30,10 @@ func (x *LoadX) Resolve(ctx context.Context, c Doer, embedURL string) (anime.Str
 		return anime.Stream{}, err
 	}
 	head, err := do(ctx, c, "loadx", "embed head", request{method: http.MethodHead, url: u.String(), headers: uaHeaders(ua)})
+	if err != nil && !errors.Is(err, anime.ErrChallenge) && !errors.Is(err, anime.ErrNotFound) && ctx.Err() == nil {
+		// Some mirrors refuse HEAD; a GET follows the same redirects.
+		head, err = do(ctx, c, "loadx", "embed page", request{url: u.String(), headers: uaHeaders(ua)})
+	}
 	if err != nil {
 		return anime.Stream{}, err
 	}
