@@ -193,11 +193,21 @@ func (sc *scanner) finish(ctx context.Context, seen map[string]string, unmatched
 // apply reconciles one folder's result with the database.
 func (sc *scanner) apply(ctx context.Context, r folderResult, seen map[string]string, unmatched *[]store.UnmatchedRecord, sum *ScanSummary) {
 	key := r.series.Key
+	force := false // the row holds another folder's data: rewrite it
 	if key != "" {
 		if other, dup := seen[key]; dup {
-			*unmatched = append(*unmatched, store.UnmatchedRecord{Folder: r.folder,
-				Reason: fmt.Sprintf("duplicate: folder %q already holds series %s", other, key)})
-			return
+			// Two folders claim one series. Deterministically keep the
+			// folder the database already knows, else the smaller name.
+			prevFolder := sc.prev[key].Series.Folder
+			if other == prevFolder || (r.folder != prevFolder && other < r.folder) {
+				*unmatched = append(*unmatched, store.UnmatchedRecord{Folder: r.folder,
+					Reason: fmt.Sprintf("duplicate: folder %q already holds series %s", other, key)})
+				return
+			}
+			*unmatched = append(*unmatched, store.UnmatchedRecord{Folder: other,
+				Reason: fmt.Sprintf("duplicate: folder %q already holds series %s", r.folder, key)})
+			sum.Series--
+			force = true
 		}
 		seen[key] = r.folder
 	}
@@ -222,12 +232,12 @@ func (sc *scanner) apply(ctx context.Context, r folderResult, seen map[string]st
 	}
 	mj, mc := store.EncodeMissing(missing)
 	sum.Missing += mc
-	if known && sameIdentity(prev.Series, r.series) && prev.Fingerprint == r.fp && prev.MissingJSON == mj && prev.ScanError == scanErr {
+	if !force && known && sameIdentity(prev.Series, r.series) && prev.Fingerprint == r.fp && prev.MissingJSON == mj && prev.ScanError == scanErr {
 		sum.Unchanged++
 		return
 	}
 	created, err := sc.svc.store.SaveScannedSeries(ctx, store.ScannedSeries{
-		Series: r.series, Files: r.files, ReplaceFiles: !known || prev.Fingerprint != r.fp,
+		Series: r.series, Files: r.files, ReplaceFiles: force || !known || prev.Fingerprint != r.fp,
 		Missing: missing, Fingerprint: r.fp, ScanError: scanErr,
 	})
 	switch {
