@@ -40,13 +40,13 @@ func (c *clock) Advance(d time.Duration) {
 
 // env is one data directory with its database, reopenable like a restart.
 type env struct {
-	t   *testing.T
+	t   testing.TB
 	dir string
 	clk *clock
 	db  *store.DB
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
 	e := &env{t: t, dir: t.TempDir(), clk: newClock()}
 	e.openDB()
