@@ -198,3 +198,37 @@ func TestRegistryDefault(t *testing.T) {
 		}
 	}
 }
+
+// uaDoer is an http.Client that pins a UA per host, like httpclient.
+type uaDoer struct {
+	http.Client
+	ua string
+}
+
+func (d *uaDoer) UserAgent(string) string { return d.ua }
+
+func TestUserAgentFromDoer(t *testing.T) {
+	farm := fakehoster.Start(fakehoster.TestMedia(10, 1, 10))
+	defer farm.Close()
+	d := &uaDoer{ua: "Pinned/2.0"}
+	tests := []struct {
+		name string
+		x    Extractor
+		want string
+	}{
+		{"doer ua", &Vidoza{}, "Pinned/2.0"},
+		{"own ua wins", &Vidoza{UserAgent: "Own/1.0"}, "Own/1.0"},
+		{"luluvdo keeps its fixed ua", &Luluvdo{}, LuluvdoUserAgent},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			st, err := tt.x.Resolve(context.Background(), d, farm.EmbedURL(tt.x.Name(), "a"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := st.Headers.Get("User-Agent"); got != tt.want {
+				t.Fatalf("UA %q, want %q", got, tt.want)
+			}
+		})
+	}
+}

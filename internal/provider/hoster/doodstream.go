@@ -23,7 +23,7 @@ const alnum = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 // domains (dood.li, playmogo.com, vidply.com, ...).
 type Doodstream struct {
 	// UserAgent is sent and returned (the link is signed for it); empty
-	// means DefaultUserAgent.
+	// means the Doer's (see UserAgenter), else DefaultUserAgent.
 	UserAgent string
 	// Now returns the current time for the expiry parameter; nil means
 	// time.Now.
@@ -35,11 +35,11 @@ func (*Doodstream) Name() string { return "Doodstream" }
 
 // Resolve implements Extractor.
 func (x *Doodstream) Resolve(ctx context.Context, c Doer, embedURL string) (anime.Stream, error) {
-	ua := userAgent(x.UserAgent)
 	u, err := parseEmbed("doodstream", embedURL)
 	if err != nil {
 		return anime.Stream{}, err
 	}
+	ua := pickUA(x.UserAgent, c, u)
 	h := uaHeaders(ua)
 	h.Set("Referer", origin(u)+"/")
 	p, err := do(ctx, c, "doodstream", "embed page", request{url: u.String(), headers: h})

@@ -146,12 +146,25 @@ func uaHeaders(ua string) http.Header {
 	return h
 }
 
-// userAgent returns ua or DefaultUserAgent when ua is empty.
-func userAgent(ua string) string {
-	if ua == "" {
-		return DefaultUserAgent
+// UserAgenter is implemented by a Doer that pins a User-Agent per host,
+// like the project's httpclient, whose challenge clearance is bound to
+// the UA that solved it. Extractors without their own UserAgent use it.
+type UserAgenter interface {
+	UserAgent(host string) string
+}
+
+// pickUA returns own, else the Doer's UA for u's host, else
+// DefaultUserAgent.
+func pickUA(own string, c Doer, u *url.URL) string {
+	if own != "" {
+		return own
 	}
-	return ua
+	if p, ok := c.(UserAgenter); ok {
+		if ua := p.UserAgent(u.Hostname()); ua != "" {
+			return ua
+		}
+	}
+	return DefaultUserAgent
 }
 
 // lastSegment returns the last non-empty path segment of u, without a

@@ -21,7 +21,8 @@ var (
 // the encrypted /api/videos answer or, on older pages, the packed player
 // script.
 type Filemoon struct {
-	// UserAgent is sent and returned; empty means DefaultUserAgent.
+	// UserAgent is sent and returned; empty means the Doer's (see
+	// UserAgenter), else DefaultUserAgent.
 	UserAgent string
 }
 
@@ -30,11 +31,11 @@ func (*Filemoon) Name() string { return "Filemoon" }
 
 // Resolve implements Extractor.
 func (x *Filemoon) Resolve(ctx context.Context, c Doer, embedURL string) (anime.Stream, error) {
-	ua := userAgent(x.UserAgent)
 	u, err := parseEmbed("filemoon", embedURL)
 	if err != nil {
 		return anime.Stream{}, err
 	}
+	ua := pickUA(x.UserAgent, c, u)
 	code := filemoonCode(u)
 	if code == "" {
 		return anime.Stream{}, fail("filemoon", "no video code in %q", u.Path)

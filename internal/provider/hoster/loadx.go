@@ -13,7 +13,8 @@ import (
 
 // LoadX extracts the stream of a LoadX player.
 type LoadX struct {
-	// UserAgent is sent and returned; empty means DefaultUserAgent.
+	// UserAgent is sent and returned; empty means the Doer's (see
+	// UserAgenter), else DefaultUserAgent.
 	UserAgent string
 }
 
@@ -24,11 +25,11 @@ func (*LoadX) Name() string { return "LoadX" }
 // path segment 2 of the final URL as the hash, then POST
 // <final origin>/player/index.php?data=<hash>&do=getVideo.
 func (x *LoadX) Resolve(ctx context.Context, c Doer, embedURL string) (anime.Stream, error) {
-	ua := userAgent(x.UserAgent)
 	u, err := parseEmbed("loadx", embedURL)
 	if err != nil {
 		return anime.Stream{}, err
 	}
+	ua := pickUA(x.UserAgent, c, u)
 	head, err := do(ctx, c, "loadx", "embed head", request{method: http.MethodHead, url: u.String(), headers: uaHeaders(ua)})
 	if err != nil && !errors.Is(err, anime.ErrChallenge) && !errors.Is(err, anime.ErrNotFound) && ctx.Err() == nil {
 		// Some mirrors refuse HEAD; a GET follows the same redirects.

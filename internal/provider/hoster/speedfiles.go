@@ -14,7 +14,8 @@ var speedfilesVar = regexp.MustCompile(`var\s+_0x5opu234\s*=\s*"([^"]*)"`)
 
 // SpeedFiles extracts the MP4 of a SpeedFiles page.
 type SpeedFiles struct {
-	// UserAgent is sent and returned; empty means DefaultUserAgent.
+	// UserAgent is sent and returned; empty means the Doer's (see
+	// UserAgenter), else DefaultUserAgent.
 	UserAgent string
 }
 
@@ -23,11 +24,11 @@ func (*SpeedFiles) Name() string { return "SpeedFiles" }
 
 // Resolve implements Extractor.
 func (x *SpeedFiles) Resolve(ctx context.Context, c Doer, embedURL string) (anime.Stream, error) {
-	ua := userAgent(x.UserAgent)
 	u, err := parseEmbed("speedfiles", embedURL)
 	if err != nil {
 		return anime.Stream{}, err
 	}
+	ua := pickUA(x.UserAgent, c, u)
 	p, err := do(ctx, c, "speedfiles", "embed page", request{url: u.String(), headers: uaHeaders(ua)})
 	if err != nil {
 		return anime.Stream{}, err

@@ -17,7 +17,8 @@ var (
 // Streamtape extracts the MP4 link Streamtape assembles in its
 // "robotlink" script.
 type Streamtape struct {
-	// UserAgent is sent and returned; empty means DefaultUserAgent.
+	// UserAgent is sent and returned; empty means the Doer's (see
+	// UserAgenter), else DefaultUserAgent.
 	UserAgent string
 }
 
@@ -29,11 +30,11 @@ func (*Streamtape) Name() string { return "Streamtape" }
 // the substring calls applied (or the "xcd" decoy cut when there are
 // none), and a protocol-relative A takes the embed URL's scheme.
 func (x *Streamtape) Resolve(ctx context.Context, c Doer, embedURL string) (anime.Stream, error) {
-	ua := userAgent(x.UserAgent)
 	u, err := parseEmbed("streamtape", embedURL)
 	if err != nil {
 		return anime.Stream{}, err
 	}
+	ua := pickUA(x.UserAgent, c, u)
 	p, err := do(ctx, c, "streamtape", "embed page", request{url: u.String(), headers: uaHeaders(ua)})
 	if err != nil {
 		return anime.Stream{}, err

@@ -11,7 +11,8 @@ import (
 
 // Vidara extracts streams via Vidara's POST /api/stream.
 type Vidara struct {
-	// UserAgent is sent and returned; empty means DefaultUserAgent.
+	// UserAgent is sent and returned; empty means the Doer's (see
+	// UserAgenter), else DefaultUserAgent.
 	UserAgent string
 }
 
@@ -20,11 +21,11 @@ func (*Vidara) Name() string { return "Vidara" }
 
 // Resolve implements Extractor.
 func (x *Vidara) Resolve(ctx context.Context, c Doer, embedURL string) (anime.Stream, error) {
-	ua := userAgent(x.UserAgent)
 	u, err := parseEmbed("vidara", embedURL)
 	if err != nil {
 		return anime.Stream{}, err
 	}
+	ua := pickUA(x.UserAgent, c, u)
 	code := lastSegment(u)
 	if code == "" {
 		return anime.Stream{}, fail("vidara", "no file code in %q", u.Path)

@@ -13,7 +13,8 @@ var vidmolyFile = regexp.MustCompile(`file\s*:\s*["']((?:https?:)?//[^"']+)["']`
 
 // Vidmoly extracts the HLS playlist from a Vidmoly player page.
 type Vidmoly struct {
-	// UserAgent is sent and returned; empty means DefaultUserAgent.
+	// UserAgent is sent and returned; empty means the Doer's (see
+	// UserAgenter), else DefaultUserAgent.
 	UserAgent string
 }
 
@@ -24,11 +25,11 @@ func (*Vidmoly) Name() string { return "Vidmoly" }
 // /embed-<id>.html on the same host (the spec's fixed vidmoly.net is
 // replaced by the link's own host).
 func (x *Vidmoly) Resolve(ctx context.Context, c Doer, embedURL string) (anime.Stream, error) {
-	ua := userAgent(x.UserAgent)
 	u, err := parseEmbed("vidmoly", embedURL)
 	if err != nil {
 		return anime.Stream{}, err
 	}
+	ua := pickUA(x.UserAgent, c, u)
 	if rest, ok := strings.CutPrefix(u.Path, "/v/"); ok && rest != "" {
 		id := strings.Trim(rest, "/")
 		u = &url.URL{Scheme: u.Scheme, Host: u.Host, Path: "/embed-" + id + ".html"}

@@ -15,7 +15,8 @@ var (
 
 // Vidoza extracts the MP4 from a Vidoza JW-player page.
 type Vidoza struct {
-	// UserAgent is sent and returned; empty means DefaultUserAgent.
+	// UserAgent is sent and returned; empty means the Doer's (see
+	// UserAgenter), else DefaultUserAgent.
 	UserAgent string
 }
 
@@ -24,11 +25,11 @@ func (*Vidoza) Name() string { return "Vidoza" }
 
 // Resolve implements Extractor.
 func (x *Vidoza) Resolve(ctx context.Context, c Doer, embedURL string) (anime.Stream, error) {
-	ua := userAgent(x.UserAgent)
 	u, err := parseEmbed("vidoza", embedURL)
 	if err != nil {
 		return anime.Stream{}, err
 	}
+	ua := pickUA(x.UserAgent, c, u)
 	p, err := do(ctx, c, "vidoza", "embed page", request{url: u.String(), headers: uaHeaders(ua)})
 	if err != nil {
 		return anime.Stream{}, err

@@ -24,7 +24,8 @@ const voeMaxHops = 3
 // VOE extracts streams from voe.sx and its rotating mirror domains.
 type VOE struct {
 	// UserAgent is sent on every request and returned in the stream
-	// headers; empty means DefaultUserAgent.
+	// headers; empty means the Doer's (see UserAgenter), else
+	// DefaultUserAgent.
 	UserAgent string
 }
 
@@ -34,7 +35,11 @@ func (*VOE) Name() string { return "VOE" }
 // Resolve implements Extractor. It prefers the HLS "source", then the MP4
 // "direct_access_url", then "fallback".
 func (x *VOE) Resolve(ctx context.Context, c Doer, embedURL string) (anime.Stream, error) {
-	ua := userAgent(x.UserAgent)
+	first, err := parseEmbed("voe", embedURL)
+	if err != nil {
+		return anime.Stream{}, err
+	}
+	ua := pickUA(x.UserAgent, c, first)
 	target := embedURL
 	for hop := 0; hop < voeMaxHops; hop++ {
 		u, err := parseEmbed("voe", target)
