@@ -393,3 +393,67 @@ func TestShutdownForcedWhenClientNeverAnswers(t *testing.T) {
 		t.Fatalf("count = %d", n)
 	}
 }
+
+func TestConcurrentPublishersAndSubscribers(t *testing.T) {
+	f := newFixture(t, Options{SendBuffer: 4096, SlowClientDrops: 4096})
+	const clients, publishers, perPublisher = 5, 4, 200
+	conns := make([]*websocket.Conn, clients)
+	for i := range conns {
+		conns[i], _ = f.dial(t, "token="+goodToken, nil)
+	}
+	// Each client toggles its rooms while reading until the final marker.
+	errs := make(chan error, clients)
+	for i, c := range conns {
+		go func() {
+			ctx := testCtx(t)
+			for n := 0; ; n++ {
+				room := Rooms()[n%3]
+				verb := []string{"join", "leave"}[(n+i)%2]
+				if n < 50 {
+					if err := c.Write(ctx, websocket.MessageText, []byte(`{"action":"`+verb+`","room":"`+string(room)+`"}`)); err != nil {
+						errs <- err
+						return
+					}
+				}
+				_, b, err := c.Read(ctx)
+				if err != nil {
+					errs <- err
+					return
+				}
+				if strings.Contains(string(b), `"final"`) {
+					errs <- nil
+					return
+				}
+			}
+		}()
+	}
+	done := make(chan struct{})
+	for p := range publishers {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			for n := range perPublisher {
+				id := fmt.Sprint("p", p)
+				switch n % 3 {
+				case 0:
+					f.hub.Publish(event.New(event.DownloadProgress, event.DownloadData{DownloadID: id, Percent: float64(n)}))
+				case 1:
+					f.hub.Publish(event.New(event.ScanProgress, event.ScanData{ScanID: id, Current: n}))
+				default:
+					f.hub.Publish(event.New(event.QueueStatus, event.QueueData{PendingCount: n}))
+				}
+			}
+		}()
+	}
+	for range publishers {
+		<-done
+	}
+	f.hub.Publish(event.New(event.SystemInfo, map[string]string{"final": "yes"}))
+	for range clients {
+		if err := <-errs; err != nil {
+			t.Fatalf("client: %v", err)
+		}
+	}
+	if n := f.hub.Count(); n != clients {
+		t.Fatalf("count = %d, want %d (nobody should have been evicted)", n, clients)
+	}
+}
