@@ -1,0 +1,310 @@
+// Command hls benchmarks the download engine against ffmpeg, yt-dlp and
+// plain parallel GETs on a local HLS server with added latency, and
+// measures the engine's peak RSS on a large MP4. Run it with
+//
+//	go run ./bench/hls
+//
+// (flags: -runs, -dir, -latency, -segments, -hls-bytes, -mp4-bytes). The
+// subcommands "serve" and "fetch" are what the benchmark spawns itself.
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/aniworld/aniworld/internal/anime"
+	"github.com/aniworld/aniworld/internal/download"
+)
+
+func main() {
+	cmd, args := "run", os.Args[1:]
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		cmd, args = args[0], args[1:]
+	}
+	var err error
+	switch cmd {
+	case "run":
+		err = runBench(args)
+	case "serve":
+		err = runServe(args)
+	case "fetch":
+		err = runFetch(args)
+	default:
+		err = fmt.Errorf("unknown subcommand %q (run, serve, fetch)", cmd)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "hls bench:", err)
+		os.Exit(1)
+	}
+}
+
+func flagSet(name string) *flag.FlagSet { return flag.NewFlagSet(name, flag.ContinueOnError) }
+
+// fetchResult is what the "fetch" subcommand prints.
+type fetchResult struct {
+	Bytes   int64   `json:"bytes"`
+	Seconds float64 `json:"seconds"`
+	HWMKB   int64   `json:"vmhwm_kb"`
+	Path    string  `json:"path"`
+}
+
+// runFetch downloads one URL with the engine and reports time and peak RSS.
+func runFetch(args []string) error {
+	fs := flagSet("fetch")
+	u := fs.String("url", "", "stream URL")
+	out := fs.String("out", "", "target file")
+	kind := fs.String("kind", "hls", "hls or mp4")
+	conc := fs.Int("concurrency", 8, "segment concurrency")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	e := download.New(download.Options{Concurrency: *conc, DisableRemux: true})
+	start := time.Now()
+	res, err := e.Download(context.Background(), anime.Stream{URL: *u, Kind: anime.StreamKind(*kind)}, *out, download.Request{})
+	if err != nil {
+		return err
+	}
+	r := fetchResult{Bytes: res.Size, Seconds: time.Since(start).Seconds(), HWMKB: vmHWM(), Path: res.Path}
+	return json.NewEncoder(os.Stdout).Encode(r)
+}
+
+// vmHWM is this process's peak resident set size in KiB.
+func vmHWM() int64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return -1
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			var kb int64
+			fmt.Sscan(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), &kb)
+			return kb
+		}
+	}
+	return -1
+}
+
+type tool struct {
+	name string
+	run  func(ctx context.Context, out string) error
+}
+
+func runBench(args []string) error {
+	fs := flagSet("run")
+	runs := fs.Int("runs", 3, "runs per tool")
+	dir := fs.String("dir", os.TempDir(), "scratch directory for outputs")
+	latency := fs.Duration("latency", 2*time.Millisecond, "added latency per request")
+	segments := fs.Int("segments", 500, "HLS segments")
+	hlsBytes := fs.Int64("hls-bytes", 1<<30, "HLS stream size")
+	mp4Bytes := fs.Int64("mp4-bytes", 2<<30, "MP4 size for the RSS measurement")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	ffmpeg, err := exec.LookPath("ffmpeg")
+	if err != nil {
+		return fmt.Errorf("ffmpeg is required: %w", err)
+	}
+	ytdlp, _ := exec.LookPath("yt-dlp")
+	exe, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	scratch, err := os.MkdirTemp(*dir, "hlsbench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(scratch)
+
+	srv := exec.Command(exe, "serve", "-latency", latency.String(), "-segments", fmt.Sprint(*segments),
+		"-hls-bytes", fmt.Sprint(*hlsBytes), "-mp4-bytes", fmt.Sprint(*mp4Bytes), "-ffmpeg", ffmpeg)
+	srv.Stderr = os.Stderr
+	stdout, err := srv.StdoutPipe()
+	if err != nil {
+		return err
+	}
+	if err := srv.Start(); err != nil {
+		return err
+	}
+	defer func() {
+		srv.Process.Signal(os.Interrupt)
+		srv.Wait()
+	}()
+	var base string
+	var segSize, nullPad int64
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil {
+		return fmt.Errorf("server did not start: %w", err)
+	}
+	if _, err := fmt.Sscanf(line, "LISTEN %s %d %d", &base, &segSize, &nullPad); err != nil {
+		return fmt.Errorf("server said %q: %w", line, err)
+	}
+	total := segSize * int64(*segments)
+	m3u8 := base + "/hls/index.m3u8"
+	fmt.Printf("machine: %d CPUs (%s), %s, GOMAXPROCS %d\n", runtime.NumCPU(), cpuModel(), runtime.Version(), runtime.GOMAXPROCS(0))
+	fmt.Printf("stream: %d segments x %d bytes = %.3f GiB (%.0f%% H.264 payload), %v latency per request\n\n",
+		*segments, segSize, float64(total)/(1<<30), 100-float64(nullPad*188)/float64(segSize)*100, *latency)
+
+	ctx := context.Background()
+	tools := []tool{
+		{"engine (8 segments in parallel)", func(ctx context.Context, out string) error {
+			_, err := fetchSub(ctx, exe, m3u8, out, "hls")
+			return err
+		}},
+		{"ffmpeg -c copy", func(ctx context.Context, out string) error {
+			return quiet(exec.CommandContext(ctx, ffmpeg, "-hide_banner", "-loglevel", "error", "-nostdin", "-y",
+				"-i", m3u8, "-c", "copy", "-f", "mpegts", out))
+		}},
+	}
+	if ytdlp != "" {
+		tools = append(tools,
+			tool{"yt-dlp (default, 1 fragment at a time)", func(ctx context.Context, out string) error {
+				return quiet(exec.CommandContext(ctx, ytdlp, "--quiet", "--no-warnings", "--no-progress", "--fixup", "never",
+					"--hls-prefer-native", "--no-cache-dir", "-o", out, m3u8))
+			}},
+			tool{"yt-dlp -N 8", func(ctx context.Context, out string) error {
+				return quiet(exec.CommandContext(ctx, ytdlp, "--quiet", "--no-warnings", "--no-progress", "--fixup", "never",
+					"--hls-prefer-native", "--no-cache-dir", "-N", "8", "-o", out, m3u8))
+			}},
+		)
+	} else {
+		fmt.Println("yt-dlp not found: skipped (apt-get install -y yt-dlp)")
+	}
+	tools = append(tools, tool{"8 parallel GETs to /dev/null", func(ctx context.Context, _ string) error {
+		return parallelGets(ctx, base, *segments, 8)
+	}})
+
+	times := map[string][]float64{}
+	sizes := map[string]int64{}
+	for r := range *runs {
+		for _, t := range tools {
+			out := filepath.Join(scratch, "out.ts")
+			start := time.Now()
+			if err := t.run(ctx, out); err != nil {
+				return fmt.Errorf("%s: %w", t.name, err)
+			}
+			sec := time.Since(start).Seconds()
+			times[t.name] = append(times[t.name], sec)
+			if fi, err := os.Stat(out); err == nil {
+				sizes[t.name] = fi.Size()
+			}
+			os.Remove(out)
+			fmt.Printf("run %d  %-40s %7.2f s  %7.1f MB/s\n", r+1, t.name, sec, float64(total)/sec/1e6)
+		}
+	}
+
+	fmt.Printf("\n| tool | median s | MB/s | engine speed ratio | output bytes |\n|---|---:|---:|---:|---:|\n")
+	ours := median(times[tools[0].name])
+	for _, t := range tools {
+		m := median(times[t.name])
+		fmt.Printf("| %s | %.2f | %.1f | %.2fx | %d |\n", t.name, m, float64(total)/m/1e6, m/ours, sizes[t.name])
+	}
+
+	fmt.Println("\npeak RSS of the engine process (VmHWM):")
+	mp4Out := filepath.Join(scratch, "big.mp4")
+	res, err := fetchSub(ctx, exe, base+"/big.mp4", mp4Out, "mp4")
+	if err != nil {
+		return fmt.Errorf("mp4 rss run: %w", err)
+	}
+	os.Remove(res.Path)
+	fmt.Printf("  MP4 %.2f GiB: %.1f MB peak RSS, %.1f MB/s\n", float64(res.Bytes)/(1<<30), float64(res.HWMKB)/1024, float64(res.Bytes)/res.Seconds/1e6)
+	res, err = fetchSub(ctx, exe, m3u8, filepath.Join(scratch, "rss.ts"), "hls")
+	if err != nil {
+		return fmt.Errorf("hls rss run: %w", err)
+	}
+	os.Remove(res.Path)
+	fmt.Printf("  HLS %.2f GiB: %.1f MB peak RSS\n", float64(res.Bytes)/(1<<30), float64(res.HWMKB)/1024)
+	return nil
+}
+
+func fetchSub(ctx context.Context, exe, u, out, kind string) (fetchResult, error) {
+	cmd := exec.CommandContext(ctx, exe, "fetch", "-url", u, "-out", out, "-kind", kind)
+	cmd.Stderr = os.Stderr
+	b, err := cmd.Output()
+	if err != nil {
+		return fetchResult{}, err
+	}
+	var r fetchResult
+	if err := json.Unmarshal(b, &r); err != nil {
+		return fetchResult{}, fmt.Errorf("fetch output %q: %w", b, err)
+	}
+	return r, nil
+}
+
+func quiet(cmd *exec.Cmd) error {
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("%w: %s", err, out)
+	}
+	return nil
+}
+
+// parallelGets fetches every segment with n workers, discarding bodies.
+func parallelGets(ctx context.Context, base string, segments, n int) error {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConnsPerHost = n
+	c := &http.Client{Transport: tr}
+	defer tr.CloseIdleConnections()
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= segments {
+					return
+				}
+				req, _ := http.NewRequestWithContext(ctx, http.MethodGet, fmt.Sprintf("%s/hls/seg/%d.ts", base, i), nil)
+				resp, err := c.Do(req)
+				if err != nil {
+					errs <- err
+					return
+				}
+				_, err = io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	return <-errs
+}
+
+func median(xs []float64) float64 {
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	if len(s) == 0 {
+		return 0
+	}
+	return s[len(s)/2]
+}
+
+func cpuModel() string {
+	b, _ := os.ReadFile("/proc/cpuinfo")
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "model name"); ok {
+			return strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(v), ":"))
+		}
+	}
+	return "unknown CPU"
+}
