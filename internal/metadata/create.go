@@ -202,6 +202,10 @@ func (s *Service) BatchCreate(ctx context.Context, opts BatchOptions) (BatchResu
 	sem := make(chan struct{}, opts.MaxConcurrent)
 	var wg sync.WaitGroup
 	for i, id := range ids {
+		if ctx.Err() != nil {
+			results[i] = BatchItem{SerieID: id, Message: "cancelled: " + ctx.Err().Error()}
+			continue
+		}
 		select {
 		case sem <- struct{}{}:
 		case <-ctx.Done():

@@ -152,3 +152,7 @@ func batchShows(n int) []faketmdb.Show {
 	}
 	return out
 }
+
+func contextWithCancel(t *testing.T) (context.Context, context.CancelFunc) {
+	return context.WithCancel(t.Context())
+}
