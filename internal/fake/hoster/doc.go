@@ -28,7 +28,8 @@
 //	VOE:        "mirror-" (JS redirect to /e/<rest>), "array-" (["…"]),
 //	            "a168c-" (var a168c='…'), "legacyhls-", "legacymp4-",
 //	            "mp4-" (direct_access_url only), "fallback-" (fallback only)
-//	Filemoon:   "packed-" (no API; packed player script)
+//	Filemoon:   "packed-" (no API; packed player script), "iframe-" (no
+//	            API; a page framing the packed one)
 //	Vidoza:     "source-" (<source src> instead of sourcesCode)
 //	Streamtape: "plain-" (('xcd…') without substring calls)
 //	LoadX:      "nohead-" (the embed refuses HEAD with 405)

@@ -66,12 +66,13 @@ func (h *Hoster) voe(w http.ResponseWriter, r *http.Request, f Failure) {
 
 // filemoon serves /e/<id>, /d/<id> and /api/videos/<id>. The "packed-"
 // variant has no API (404) and a Dean-Edwards packed player script; the
+// "iframe-" variant has no API and frames the packed page; the
 // default API answer holds two AES-GCM encrypted sources (480p that 404s,
 // 1080p that plays) so only the tallest works.
 func (h *Hoster) filemoon(w http.ResponseWriter, r *http.Request, f Failure) {
 	p := r.URL.Path
 	if id, ok := strings.CutPrefix(p, "/api/videos/"); ok {
-		if strings.HasPrefix(id, "packed-") || f == NoPayload {
+		if strings.HasPrefix(id, "packed-") || strings.HasPrefix(id, "iframe-") || f == NoPayload {
 			w.Header().Set("Content-Type", "application/json")
 			w.WriteHeader(http.StatusNotFound)
 			fmt.Fprint(w, `{"error":"video not found"}`)
@@ -101,6 +102,10 @@ func (h *Hoster) filemoon(w http.ResponseWriter, r *http.Request, f Failure) {
 	id := strings.TrimPrefix(strings.TrimPrefix(p, "/e/"), "/d/")
 	if id == p || id == "" {
 		http.NotFound(w, r)
+		return
+	}
+	if rest, ok := strings.CutPrefix(id, "iframe-"); ok {
+		html(w, "Filemoon", fmt.Sprintf(`<iframe src="/e/packed-%s" frameborder="0" allowfullscreen></iframe>`, rest))
 		return
 	}
 	if !strings.HasPrefix(id, "packed-") || f == NoPayload {

@@ -232,3 +232,15 @@ func TestUserAgentFromDoer(t *testing.T) {
 		})
 	}
 }
+
+func TestDoodstreamDownloadPathRewritten(t *testing.T) {
+	farm := fakehoster.Start(fakehoster.TestMedia(10, 1, 10))
+	defer farm.Close()
+	st, err := (&Doodstream{}).Resolve(context.Background(), &http.Client{}, farm.URL(fakehoster.Doodstream)+"/d/abc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(st.URL, "/dood/abc/") {
+		t.Fatalf("url %q", st.URL)
+	}
+}

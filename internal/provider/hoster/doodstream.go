@@ -40,6 +40,12 @@ func (x *Doodstream) Resolve(ctx context.Context, c Doer, embedURL string) (anim
 		return anime.Stream{}, err
 	}
 	ua := pickUA(x.UserAgent, c, u)
+	if rest, ok := strings.CutPrefix(u.Path, "/d/"); ok && rest != "" {
+		// /d/<code> is the download landing page; the player is /e/<code>.
+		e := *u
+		e.Path = "/e/" + rest
+		u = &e
+	}
 	h := uaHeaders(ua)
 	h.Set("Referer", origin(u)+"/")
 	p, err := do(ctx, c, "doodstream", "embed page", request{url: u.String(), headers: h})

@@ -57,6 +57,7 @@ func TestResolveHappyPath(t *testing.T) {
 		{"doodstream", fakehoster.Doodstream, "d1", anime.StreamMP4},
 		{"filemoon api", fakehoster.Filemoon, "f1", anime.StreamHLS},
 		{"filemoon packed", fakehoster.Filemoon, "packed-f2", anime.StreamHLS},
+		{"filemoon iframe to packed", fakehoster.Filemoon, "iframe-f3", anime.StreamHLS},
 		{"vidmoly", fakehoster.Vidmoly, "m1", anime.StreamHLS},
 		{"streamtape substring", fakehoster.Streamtape, "s1", anime.StreamMP4},
 		{"streamtape plain", fakehoster.Streamtape, "plain-s2", anime.StreamMP4},
