@@ -238,6 +238,7 @@ func (e *Engine) Download(ctx context.Context, s anime.Stream, target string, r 
 		return Result{}, err
 	}
 	res.Kind, res.Resumed = kind, j.resumed
+	res.Warnings = append(j.warnings, res.Warnings...)
 	j.prog.done(j.bytes)
 	return res, nil
 }
@@ -287,12 +288,13 @@ func (e *Engine) release(target string) {
 
 // job is one Download call's working set.
 type job struct {
-	e       *Engine
-	stream  anime.Stream
-	target  string
-	part    string
-	state   string
-	prog    *progressReporter
-	resumed bool
-	bytes   int64 // bytes downloaded into .part
+	e        *Engine
+	stream   anime.Stream
+	target   string
+	part     string
+	state    string
+	prog     *progressReporter
+	resumed  bool
+	bytes    int64    // bytes downloaded into .part
+	warnings []string // notes for Result.Warnings
 }

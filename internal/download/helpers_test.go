@@ -54,6 +54,7 @@ type mp4Server struct {
 	requireReferer string
 	ignoreRange    bool
 	cutAt          int64
+	hangAt         int64 // the first response stalls after this many bytes until the client gives up
 	etag           string
 
 	mu     sync.Mutex
@@ -90,7 +91,7 @@ func (m *mp4Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	m.ranges = append(m.ranges, r.Header.Get("Range"))
 	m.served = append(m.served, 0)
 	idx := len(m.served) - 1
-	doCut := m.cutAt > 0 && !m.cut
+	doCut := (m.cutAt > 0 || m.hangAt > 0) && !m.cut
 	m.cut = m.cut || doCut
 	m.mu.Unlock()
 
@@ -122,6 +123,14 @@ func (m *mp4Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Length", strconv.FormatInt(size-start, 10))
 	w.WriteHeader(status)
 	body := m.data[start:]
+	if doCut && m.hangAt > start {
+		part := body[:min(int64(len(body)), m.hangAt-start)]
+		w.Write(part)
+		m.addServed(idx, int64(len(part)))
+		w.(http.Flusher).Flush()
+		<-r.Context().Done()
+		return
+	}
 	if doCut && m.cutAt > start {
 		part := body[:min(int64(len(body)), m.cutAt-start)]
 		w.Write(part)

@@ -52,6 +52,9 @@ func (j *job) fetchHLS(ctx context.Context) (*state, error) {
 			}
 		}
 	}
+	if !media.EndList {
+		j.warnings = append(j.warnings, fmt.Sprintf("playlist has no EXT-X-ENDLIST (live?): downloaded the %d listed segments", n))
+	}
 	fp := fingerprint(variant, media)
 
 	f, size, err := j.openPart()

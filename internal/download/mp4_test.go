@@ -8,8 +8,10 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"sync"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/aniworld/aniworld/internal/anime"
 )
@@ -204,5 +206,56 @@ func TestParseContentRange(t *testing.T) {
 				t.Errorf("got %d %d %d %v", s, e, tot, ok)
 			}
 		})
+	}
+}
+
+func TestMP4StalledConnectionIsResumed(t *testing.T) {
+	data := randomBytes(11, 1<<20)
+	srv := &mp4Server{data: data, hangAt: 300000}
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+	target := filepath.Join(t.TempDir(), "ep.mp4")
+	e := testEngine(Options{StallTimeout: 100 * time.Millisecond})
+	res, err := e.Download(context.Background(), anime.Stream{URL: ts.URL + "/v.mp4"}, target, Request{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fileSHA(t, res.Path) != sha(data) {
+		t.Fatal("sha mismatch")
+	}
+	ranges, _, _ := srv.snapshot()
+	if want := []string{"", "bytes=300000-"}; !equalStrings(ranges, want) {
+		t.Errorf("ranges = %q, want %q", ranges, want)
+	}
+}
+
+func TestConcurrentDownloadOfSameTargetRefused(t *testing.T) {
+	h := newHLSServer(t, 3, 1000)
+	entered := make(chan struct{})
+	release := make(chan struct{})
+	var once sync.Once
+	h.onSegment = func(int, *http.Request) bool {
+		once.Do(func() { close(entered) })
+		<-release
+		return true
+	}
+	ts := httptest.NewServer(h)
+	defer ts.Close()
+	target := filepath.Join(t.TempDir(), "ep.mp4")
+	e := testEngine(Options{})
+	stream := anime.Stream{URL: ts.URL + "/master.m3u8"}
+	errc := make(chan error, 1)
+	go func() {
+		_, err := e.Download(context.Background(), stream, target, Request{})
+		errc <- err
+	}()
+	<-entered
+	_, err := e.Download(context.Background(), stream, target, Request{})
+	close(release)
+	if !errors.Is(err, anime.ErrConflict) {
+		t.Errorf("second download: err = %v, want ErrConflict", err)
+	}
+	if err := <-errc; err != nil {
+		t.Fatalf("first download: %v", err)
 	}
 }
