@@ -230,3 +230,25 @@ func TestDisabled(t *testing.T) {
 		t.Errorf("content without nfo: %v", err)
 	}
 }
+
+func TestCheckRemembersIDFromNFO(t *testing.T) {
+	e := newEnv(t, envOpts{})
+	dir := e.lib.add(t, showSeries())
+	chk, err := e.svc.Check(t.Context(), "show")
+	if err != nil || chk.HasNFO || chk.NFOPath != nil || chk.MediaFiles.Any() || chk.TMDBID != 0 {
+		t.Fatalf("check of an empty folder = %+v, %v", chk, err)
+	}
+	// An NFO written by another tool, with only a legacy id element.
+	doc := `<?xml version="1.0" encoding="UTF-8"?><tvshow><title>Show</title><tmdbid>85937</tmdbid></tvshow>`
+	if err := os.WriteFile(filepath.Join(dir, "tvshow.nfo"), []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	chk, err = e.svc.Check(t.Context(), "show")
+	if err != nil || !chk.HasNFO || chk.TMDBID != 85937 || e.lib.remembered("show") != 85937 {
+		t.Errorf("check = %+v, %v; remembered %d", chk, err, e.lib.remembered("show"))
+	}
+	// Update can now work from that id without searching.
+	if _, err := e.svc.Update(t.Context(), "show", false); err != nil || e.fake.Count("/3/search/") != 0 {
+		t.Errorf("update: %v, %d searches", err, e.fake.Count("/3/search/"))
+	}
+}
