@@ -126,3 +126,22 @@ func readSecretFile(path string) ([]byte, error) {
 	}
 	return data, nil
 }
+
+// replaceSecretFile atomically replaces path with data (mode 0600): temp
+// file, fsync, rename, fsync dir.
+func replaceSecretFile(path string, data []byte) error {
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	tmp, err := writeTemp(dir, base, data)
+	if err != nil {
+		return fmt.Errorf("write %s: %w", base, err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("install %s: %w", base, err)
+	}
+	syncDir(dir)
+	return nil
+}

@@ -101,6 +101,7 @@ type Service struct {
 type passwordRecord struct {
 	PasswordHash string    `json:"password_hash"`
 	CreatedAt    time.Time `json:"created_at"`
+	UpdatedAt    time.Time `json:"updated_at,omitzero"`
 }
 
 // New opens the auth state in opts.DataDir: it loads (or on first start
@@ -263,6 +264,7 @@ func (s *Service) Login(ctx context.Context, password string, remember bool, cli
 		return Session{}, ErrInvalidCredentials
 	}
 	s.lock.succeed(client)
+	s.upgradeHash(ctx, password, phc)
 	ttl := s.opts.SessionTimeout
 	if remember {
 		ttl = s.opts.RememberFor

@@ -399,3 +399,37 @@ func TestNewRefusesBadFiles(t *testing.T) {
 		})
 	}
 }
+
+func TestLoginUpgradesOutdatedHash(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	e.configured() // fastParams
+	stronger := HashParams{Memory: 128, Time: 2, Threads: 1, SaltLen: 16, KeyLen: 32}
+	s, err := New(ctx, Options{DataDir: e.dir, Store: e.db, Now: e.clk.Now, hashParams: stronger})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Login(ctx, "Wr0ng-guess!", false, "c"); !errors.Is(err, ErrInvalidCredentials) {
+		t.Fatal(err)
+	}
+	if p, _, _, _ := ParseHash(s.passwordHash()); p != fastParams {
+		t.Fatal("a failed login rehashed")
+	}
+	if _, err := s.Login(ctx, goodPassword, false, "c"); err != nil {
+		t.Fatal(err)
+	}
+	reopened, err := New(ctx, Options{DataDir: e.dir, Store: e.db, Now: e.clk.Now, hashParams: stronger})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, _, _, err := ParseHash(reopened.passwordHash()); err != nil || p != stronger {
+		t.Fatalf("stored params %+v, %v; want %+v", p, err, stronger)
+	}
+	if _, err := reopened.Login(ctx, goodPassword, false, "c"); err != nil {
+		t.Fatalf("login after upgrade: %v", err)
+	}
+	st, err := os.Stat(filepath.Join(e.dir, PasswordFile))
+	if err != nil || st.Mode().Perm() != 0o600 {
+		t.Fatalf("auth.json mode after upgrade: %v, %v", st.Mode().Perm(), err)
+	}
+}
