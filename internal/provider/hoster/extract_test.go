@@ -320,3 +320,20 @@ func plainGetStatus(t *testing.T, u string) int {
 	resp.Body.Close()
 	return resp.StatusCode
 }
+
+func TestCanceledContext(t *testing.T) {
+	farm := startFarm(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	for _, x := range hoster.Default().All() {
+		t.Run(x.Name(), func(t *testing.T) {
+			_, err := x.Resolve(ctx, &http.Client{}, farm.EmbedURL(x.Name(), "c1"))
+			if !errors.Is(err, context.Canceled) {
+				t.Fatalf("error %v, want context.Canceled", err)
+			}
+			if errors.Is(err, anime.ErrProvider) {
+				t.Fatalf("cancellation reported as provider failure: %v", err)
+			}
+		})
+	}
+}
