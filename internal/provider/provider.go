@@ -189,7 +189,7 @@ type URLRef struct {
 	Episode int
 }
 
-var urlPathRe = regexp.MustCompile(`^/(anime|serie)/stream/([a-zA-Z0-9-]+)(?:/(?:staffel-(\d+)|(filme))(?:/(?:episode|film)-(\d+))?)?/?$`)
+var urlPathRe = regexp.MustCompile(`^/(anime|serie)/stream/([a-zA-Z0-9-]+)(?:/staffel-(\d+)(?:/episode-(\d+))?|/(filme)(?:/film-(\d+))?)?/?$`)
 
 // ParseURL parses a series, season, movie or episode URL of aniworld.to
 // (/anime/stream/<slug>…) or legacy s.to (/serie/stream/<slug>…). The
@@ -207,14 +207,27 @@ func ParseURL(rawURL string) (URLRef, error) {
 	if m[1] == "serie" {
 		ref.Site = "s.to"
 	}
+	num := func(s string) int {
+		n, e := strconv.Atoi(s)
+		if e != nil && err == nil {
+			err = fmt.Errorf("%w: number %q out of range in %q", anime.ErrInvalid, s, rawURL)
+		}
+		return n
+	}
 	switch {
 	case m[3] != "":
-		ref.Season, _ = strconv.Atoi(m[3])
-	case m[4] != "":
+		ref.Season = num(m[3])
+		if m[4] != "" {
+			ref.Episode = num(m[4])
+		}
+	case m[5] != "":
 		ref.Season = 0
+		if m[6] != "" {
+			ref.Episode = num(m[6])
+		}
 	}
-	if m[5] != "" {
-		ref.Episode, _ = strconv.Atoi(m[5])
+	if err != nil {
+		return URLRef{}, err
 	}
 	return ref, nil
 }

@@ -184,13 +184,19 @@ func TestParseErrorsNameTheStep(t *testing.T) {
 		parse func() error
 		want  string
 	}{
-		{"series without title", func() error { _, err := c.parseSeriesPage([]byte("<html><div class=series-title></div></html>"), "demo"); return err },
+		{"series without title", func() error {
+			_, err := c.parseSeriesPage([]byte("<html><div class=series-title></div></html>"), "demo")
+			return err
+		},
 			`aniworld: series page "demo": no div.series-title h1 found`},
 		{"series without nav", func() error {
 			_, err := c.parseSeriesPage([]byte(`<div class="series-title"><h1><span>X</span></h1></div>`), "demo")
 			return err
 		}, `aniworld: series page "demo": no div#stream season navigation found`},
-		{"season without table", func() error { _, err := c.parseSeasonPage([]byte("<html><body>neu</body></html>"), "demo/staffel-1", 1); return err },
+		{"season without table", func() error {
+			_, err := c.parseSeasonPage([]byte("<html><body>neu</body></html>"), "demo/staffel-1", 1)
+			return err
+		},
 			`aniworld: season page "demo/staffel-1": no table.seasonEpisodesList found`},
 		{"season row without number", func() error {
 			_, err := c.parseSeasonPage([]byte(`<table class="seasonEpisodesList"><tbody><tr><td>?</td></tr></tbody></table>`), "demo/staffel-1", 1)
