@@ -139,6 +139,12 @@ func (r *dohResolver) queryWire(ctx context.Context, host string, qt dnsmessage.
 	if err != nil {
 		return nil, 0, err
 	}
+	return parseWireAnswer(body)
+}
+
+// parseWireAnswer reads A/AAAA records and the smallest TTL from a DNS
+// wire-format answer.
+func parseWireAnswer(body []byte) ([]netip.Addr, uint32, error) {
 	var p dnsmessage.Parser
 	h, err := p.Start(body)
 	if err != nil {
@@ -202,6 +208,12 @@ func (r *dohResolver) queryJSON(ctx context.Context, host string, qt dnsmessage.
 	if err != nil {
 		return nil, 0, err
 	}
+	return parseJSONAnswer(body, qt)
+}
+
+// parseJSONAnswer reads records of type qt and the smallest TTL from an
+// application/dns-json answer.
+func parseJSONAnswer(body []byte, qt dnsmessage.Type) ([]netip.Addr, uint32, error) {
 	var ans struct {
 		Status int `json:"Status"`
 		Answer []struct {

@@ -1,0 +1,70 @@
+package httpclient
+
+import (
+	"net/http"
+	"testing"
+
+	"golang.org/x/net/dns/dnsmessage"
+)
+
+func FuzzParseWireAnswer(f *testing.F) {
+	name := dnsmessage.MustNewName("aniworld.to.")
+	msg := dnsmessage.Message{
+		Header:    dnsmessage.Header{Response: true},
+		Questions: []dnsmessage.Question{{Name: name, Type: dnsmessage.TypeA, Class: dnsmessage.ClassINET}},
+		Answers: []dnsmessage.Resource{
+			{Header: dnsmessage.ResourceHeader{Name: name, Type: dnsmessage.TypeA, Class: dnsmessage.ClassINET, TTL: 60}, Body: &dnsmessage.AResource{A: [4]byte{1, 2, 3, 4}}},
+			{Header: dnsmessage.ResourceHeader{Name: name, Type: dnsmessage.TypeAAAA, Class: dnsmessage.ClassINET, TTL: 30}, Body: &dnsmessage.AAAAResource{AAAA: [16]byte{15: 1}}},
+			{Header: dnsmessage.ResourceHeader{Name: name, Type: dnsmessage.TypeCNAME, Class: dnsmessage.ClassINET, TTL: 30}, Body: &dnsmessage.CNAMEResource{CNAME: name}},
+		},
+	}
+	packed, err := msg.Pack()
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(packed)
+	f.Add([]byte{})
+	f.Add(packed[:len(packed)/2])
+	f.Fuzz(func(t *testing.T, b []byte) {
+		addrs, _, err := parseWireAnswer(b)
+		if err == nil {
+			for _, a := range addrs {
+				if !a.IsValid() {
+					t.Errorf("invalid address accepted")
+				}
+			}
+		}
+	})
+}
+
+func FuzzParseJSONAnswer(f *testing.F) {
+	f.Add([]byte(`{"Status":0,"Answer":[{"name":"a","type":5,"TTL":60,"data":"b."},{"name":"b","type":1,"TTL":300,"data":"127.0.0.1"}]}`))
+	f.Add([]byte(`{"Status":3}`))
+	f.Add([]byte(`{"Answer":[{"type":1,"data":"999.1.1.1"}]}`))
+	f.Add([]byte(`not json`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		addrs, _, err := parseJSONAnswer(b, dnsmessage.TypeA)
+		if err == nil {
+			for _, a := range addrs {
+				if !a.IsValid() {
+					t.Errorf("invalid address accepted")
+				}
+			}
+		}
+	})
+}
+
+func FuzzDetectChallenge(f *testing.F) {
+	f.Add(403, "ddos-guard", []byte(cfPage))
+	f.Add(200, "", []byte("<html><title>Demo</title></html>"))
+	f.Add(503, "cloudflare", []byte("cdn-cgi/challenge-platform"))
+	f.Fuzz(func(t *testing.T, status int, server string, body []byte) {
+		h := http.Header{}
+		h.Set("Server", server)
+		switch DetectChallenge(status, h, body) {
+		case "", "cloudflare", "ddos-guard":
+		default:
+			t.Errorf("unknown kind")
+		}
+	})
+}
