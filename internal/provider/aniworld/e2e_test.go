@@ -96,3 +96,31 @@ func TestEndToEndSiteChallenge(t *testing.T) {
 		t.Fatalf("err %v, want ErrChallenge", err)
 	}
 }
+
+func TestRegistry(t *testing.T) {
+	doer := httpclient.New(httpclient.Options{})
+	reg, err := aniworld.Registry("https://aniworld.to", "https://s.to", doer, hoster.Default(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		url, site, key string
+	}{
+		{"https://aniworld.to/anime/stream/demo/staffel-1/episode-2", "aniworld.to", "demo"},
+		{"https://s.to/serie/stream/breaking-bad", "s.to", "breaking-bad"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.url, func(t *testing.T) {
+			p, ref, err := reg.ForURL(tt.url)
+			if err != nil || p.Site() != tt.site || ref.Key != tt.key {
+				t.Fatalf("%v %+v %v", p, ref, err)
+			}
+		})
+	}
+	if reg.Default().Site() != "aniworld.to" {
+		t.Errorf("default %s", reg.Default().Site())
+	}
+	if _, err := aniworld.Registry("not a url", "", doer, nil, nil); !errors.Is(err, anime.ErrInvalid) {
+		t.Errorf("bad url: %v", err)
+	}
+}

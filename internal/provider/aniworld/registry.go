@@ -1,0 +1,25 @@
+package aniworld
+
+import (
+	"github.com/aniworld/aniworld/internal/provider"
+	"github.com/aniworld/aniworld/internal/provider/hoster"
+)
+
+// Registry builds the provider registry: aniworld.to at aniworldURL (the
+// default provider) and, when stoURL is not empty, legacy s.to at stoURL.
+// Both share doer, hosters and cache.
+func Registry(aniworldURL, stoURL string, doer hoster.Doer, hosters *hoster.Registry, cache Cache) (*provider.Registry, error) {
+	aw, err := New(AniWorld(aniworldURL, doer, hosters, cache))
+	if err != nil {
+		return nil, err
+	}
+	ps := []provider.Provider{aw}
+	if stoURL != "" {
+		sto, err := New(STo(stoURL, doer, hosters, cache))
+		if err != nil {
+			return nil, err
+		}
+		ps = append(ps, sto)
+	}
+	return provider.NewRegistry(ps...), nil
+}
