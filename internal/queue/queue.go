@@ -102,7 +102,7 @@ const (
 	DefaultMaxRetries       = 3
 	DefaultRetryBackoff     = 10 * time.Second
 	DefaultMaxRetryBackoff  = 10 * time.Minute
-	DefaultListLimit        = 100
+	DefaultListLimit        = 50
 	DefaultProgressInterval = 500 * time.Millisecond
 	DefaultPersistInterval  = 2 * time.Second
 )

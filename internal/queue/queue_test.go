@@ -419,3 +419,37 @@ func TestClear(t *testing.T) {
 		t.Fatalf("cleanups %v, want the failed item's only", cleanups)
 	}
 }
+
+func TestHotQueriesUseIndexes(t *testing.T) {
+	e := newEnv(t, "", nil)
+	queries := []struct {
+		name, sql string
+	}{
+		{"claim", `SELECT id FROM queue_items WHERE status = 'pending' AND +not_before <= 5 ORDER BY priority_rank DESC, position LIMIT 1`},
+		{"pending list", `SELECT id FROM queue_items WHERE status = 'pending' ORDER BY priority_rank DESC, position LIMIT 100`},
+		{"recent list", `SELECT id FROM queue_items WHERE status = 'completed' ORDER BY updated_at DESC LIMIT 100`},
+		{"next wake", `SELECT MIN(not_before) FROM queue_items WHERE status = 'pending' AND not_before > 5`},
+	}
+	for _, q := range queries {
+		t.Run(q.name, func(t *testing.T) {
+			rows, err := e.db.QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+q.sql)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rows.Close()
+			var plan []string
+			for rows.Next() {
+				var id, parent, notused int
+				var detail string
+				if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
+					t.Fatal(err)
+				}
+				plan = append(plan, detail)
+			}
+			joined := strings.Join(plan, "; ")
+			if !strings.Contains(joined, "USING") || strings.Contains(joined, "TEMP B-TREE") || strings.Contains(joined, "SCAN queue_items") {
+				t.Fatalf("plan %q: want an index search without sorting", joined)
+			}
+		})
+	}
+}

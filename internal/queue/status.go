@@ -77,6 +77,9 @@ func (s *Service) Status(ctx context.Context) (QueueStatus, error) {
 			return QueueStatus{}, fmt.Errorf("queue status: %w", err)
 		}
 		for _, r := range rows {
+			if l.status != anime.StatusFailed {
+				r.Attempts = nil // the log explains failures; elsewhere it is Get's business
+			}
 			*l.dst = append(*l.dst, s.toItem(r))
 		}
 	}

@@ -264,11 +264,13 @@ func (db *DB) SetQueueState(ctx context.Context, running, paused bool, now time.
 
 // QueueClaim moves the first runnable pending item (priority, then
 // position, backoff elapsed) to downloading and returns it;
-// anime.ErrNotFound when nothing is runnable.
+// anime.ErrNotFound when nothing is runnable. The unary + keeps SQLite on
+// the run-order index (a walk to the first runnable row) rather than the
+// backoff index (which would sort every pending row).
 func (db *DB) QueueClaim(ctx context.Context, now time.Time) (QueueItem, error) {
 	it, err := scanQueueItem(db.QueryRowContext(ctx, `UPDATE queue_items
 		SET status = 'downloading', started_at = COALESCE(started_at, ?1), updated_at = ?1
-		WHERE id = (SELECT id FROM queue_items WHERE status = 'pending' AND not_before <= ?1
+		WHERE id = (SELECT id FROM queue_items WHERE status = 'pending' AND +not_before <= ?1
 			ORDER BY priority_rank DESC, position LIMIT 1)
 		RETURNING `+queueCols, ms(now)))
 	if errors.Is(err, sql.ErrNoRows) {

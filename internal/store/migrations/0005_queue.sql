@@ -32,6 +32,8 @@ CREATE TABLE queue_items (
 -- Claim order and the capped lists of Status.
 CREATE INDEX queue_items_order ON queue_items(status, priority_rank DESC, position);
 CREATE INDEX queue_items_recent ON queue_items(status, updated_at DESC);
+-- The next retry to wake up for.
+CREATE INDEX queue_items_backoff ON queue_items(status, not_before);
 -- One live item per episode: a second add of a queued or running episode is refused.
 CREATE UNIQUE INDEX queue_items_live_episode ON queue_items(serie_id, season, episode)
     WHERE status IN ('pending','downloading','paused');
