@@ -40,7 +40,9 @@ type RateLimit struct {
 type Options struct {
 	// UserAgent replaces DefaultUserAgent.
 	UserAgent string
-	// Timeout bounds one attempt (connect, headers and body). Default 30s.
+	// Timeout bounds every wait of one attempt: connecting, the response
+	// headers, and any stall while reading the body (no bytes for Timeout).
+	// A long download that keeps flowing is never cut off. Default 30s.
 	Timeout time.Duration
 	// Retries is how many times a failed attempt is repeated (5xx, 429,
 	// network errors). Zero means the default 3; negative means none.
@@ -202,9 +204,10 @@ func New(o Options) *Client {
 		tr.DialContext = r.dialContext(dialer)
 	}
 	jar, _ := cookiejar.New(nil) // never fails without options
+	tr.ResponseHeaderTimeout = o.Timeout
+	tr.TLSHandshakeTimeout = min(o.Timeout, 15*time.Second)
 	c.hc = &http.Client{
 		Transport: tr,
-		Timeout:   o.Timeout,
 		Jar:       jar,
 		CheckRedirect: func(req *http.Request, via []*http.Request) error {
 			if !followsRedirects(req.Context()) {
@@ -260,7 +263,7 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 		if err := c.wait(ctx, req.URL.Hostname()); err != nil {
 			return nil, err
 		}
-		resp, err := c.hc.Do(req)
+		resp, err := c.send(req)
 		delay := time.Duration(0)
 		switch {
 		case err != nil:
@@ -299,6 +302,50 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 			return nil, err
 		}
 	}
+}
+
+// send runs one attempt under a stall timer: the attempt is cancelled when
+// connecting, waiting for headers or reading the body makes no progress
+// for Timeout.
+func (c *Client) send(req *http.Request) (*http.Response, error) {
+	ctx, cancel := context.WithCancel(req.Context())
+	timer := time.AfterFunc(c.opts.Timeout, cancel)
+	resp, err := c.hc.Do(req.WithContext(ctx))
+	if err != nil {
+		timer.Stop()
+		cancel()
+		if req.Context().Err() == nil && ctx.Err() != nil {
+			err = fmt.Errorf("no progress for %v: %w", c.opts.Timeout, err)
+		}
+		return nil, err
+	}
+	timer.Reset(c.opts.Timeout)
+	resp.Body = &stallBody{rc: resp.Body, timer: timer, cancel: cancel, d: c.opts.Timeout}
+	return resp, nil
+}
+
+// stallBody re-arms the stall timer on every read that makes progress and
+// releases it on Close.
+type stallBody struct {
+	rc     io.ReadCloser
+	timer  *time.Timer
+	cancel context.CancelFunc
+	d      time.Duration
+}
+
+func (b *stallBody) Read(p []byte) (int, error) {
+	n, err := b.rc.Read(p)
+	if n > 0 {
+		b.timer.Reset(b.d)
+	}
+	return n, err
+}
+
+func (b *stallBody) Close() error {
+	b.timer.Stop()
+	err := b.rc.Close()
+	b.cancel()
+	return err
 }
 
 // decorate adds the browser-like defaults the caller did not set.

@@ -298,3 +298,56 @@ func TestWithoutRedirects(t *testing.T) {
 		t.Errorf("follow: status %d at %s", resp.StatusCode, resp.Request.URL)
 	}
 }
+
+func TestStallTimeout(t *testing.T) {
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/stall-headers":
+			select {
+			case <-release:
+			case <-r.Context().Done():
+			}
+		case "/stall-body":
+			w.Write([]byte("first"))
+			w.(http.Flusher).Flush()
+			select {
+			case <-release:
+			case <-r.Context().Done():
+			}
+		case "/slow-but-flowing":
+			// 10 gaps of 60ms: the whole body takes twice the 300ms stall
+			// timeout, but no single gap comes close to it.
+			for i := range 10 {
+				w.Write([]byte{byte('a' + i)})
+				w.(http.Flusher).Flush()
+				time.Sleep(60 * time.Millisecond)
+			}
+		}
+	}))
+	defer srv.Close()
+	defer close(release)
+	c := New(Options{Timeout: 300 * time.Millisecond, Retries: -1, RateLimit: RateLimit{PerSecond: -1}})
+
+	if _, err := get(t, c, srv.URL+"/stall-headers"); err == nil || !strings.Contains(err.Error(), "no progress") {
+		t.Errorf("stalled headers: err %v", err)
+	}
+	resp, err := get(t, c, srv.URL+"/stall-body")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err == nil {
+		t.Errorf("stalled body read must fail")
+	}
+	resp, err = get(t, c, srv.URL+"/slow-but-flowing")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil || string(body) != "abcdefghij" {
+		t.Errorf("flowing body cut off: %q %v", body, err)
+	}
+}
