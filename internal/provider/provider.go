@@ -261,3 +261,19 @@ func SortLanguages(ls []anime.Language) []anime.Language {
 	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
 	return out
 }
+
+type ctxKey int
+
+const freshKey ctxKey = 1
+
+// WithFreshData marks a context so providers skip cached pages (and store
+// what they fetch), e.g. for a user-triggered rescan.
+func WithFreshData(ctx context.Context) context.Context {
+	return context.WithValue(ctx, freshKey, true)
+}
+
+// WantsFreshData reports whether ctx was marked by WithFreshData.
+func WantsFreshData(ctx context.Context) bool {
+	v, _ := ctx.Value(freshKey).(bool)
+	return v
+}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/aniworld/aniworld/internal/anime"
+	"github.com/aniworld/aniworld/internal/provider"
 	"github.com/aniworld/aniworld/internal/store"
 )
 
@@ -51,9 +52,36 @@ func TestCacheWithStore(t *testing.T) {
 			}
 		})
 	}
-	if _, _, err := db.ProviderCacheGet(ctx, "aniworld.to|series|demo"); err != nil {
+	if _, _, err := db.ProviderCacheGet(ctx, "aniworld.to|demo|series"); err != nil {
 		t.Errorf("series not stored under its key: %v", err)
 	}
+
+	t.Run("fresh data bypasses the cache", func(t *testing.T) {
+		before := e.site.Hits("/anime/stream/demo")
+		if _, err := e.client.Series(provider.WithFreshData(ctx), "demo"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.client.Series(ctx, "demo"); err != nil {
+			t.Fatal(err)
+		}
+		if got := e.site.Hits("/anime/stream/demo"); got != before+1 {
+			t.Errorf("series page hits %d, want %d (fresh fetch, then cached)", got, before+1)
+		}
+	})
+	t.Run("forget drops one series", func(t *testing.T) {
+		if _, err := e.client.Series(ctx, "no-movies"); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.client.Forget(ctx, "demo"); err != nil {
+			t.Fatal(err)
+		}
+		for key, want := range map[string]bool{"aniworld.to|demo|series": false, "aniworld.to|demo|season|1": false, "aniworld.to|demo|episode|1|2": false, "aniworld.to|no-movies|series": true} {
+			_, _, err := db.ProviderCacheGet(ctx, key)
+			if (err == nil) != want {
+				t.Errorf("%s present=%v, want %v", key, err == nil, want)
+			}
+		}
+	})
 }
 
 func TestCacheFailuresAreNotFatal(t *testing.T) {

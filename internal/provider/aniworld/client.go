@@ -230,7 +230,7 @@ func (c *Client) do(req *http.Request, step, page string) ([]byte, error) {
 // its result. Cache failures are logged, never fatal.
 func cached[T any](ctx context.Context, c *Client, key string, load func() (T, error)) (T, error) {
 	key = c.cfg.Site + "|" + key
-	if c.cfg.Cache != nil {
+	if c.cfg.Cache != nil && !provider.WantsFreshData(ctx) {
 		data, at, err := c.cfg.Cache.ProviderCacheGet(ctx, key)
 		switch {
 		case err == nil && c.cfg.Now().Sub(at) < c.cfg.CacheTTL:
@@ -252,6 +252,24 @@ func cached[T any](ctx context.Context, c *Client, key string, load func() (T, e
 		}
 	}
 	return v, nil
+}
+
+// cacheDeleter is the optional part of a Cache that Forget uses.
+type cacheDeleter interface {
+	ProviderCacheDelete(ctx context.Context, prefix string) (int64, error)
+}
+
+// Forget drops every cached page of one series (details, seasons,
+// episodes). It is a no-op without a cache or when the cache cannot delete.
+func (c *Client) Forget(ctx context.Context, key string) error {
+	d, ok := c.cfg.Cache.(cacheDeleter)
+	if !ok {
+		return nil
+	}
+	if _, err := d.ProviderCacheDelete(ctx, c.cfg.Site+"|"+key+"|"); err != nil {
+		return fmt.Errorf("%s: forget %q: %w", c.cfg.Label, key, err)
+	}
+	return nil
 }
 
 // checkKey refuses anything but a slug, so a key never reaches a URL path

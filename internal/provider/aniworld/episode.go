@@ -23,7 +23,7 @@ func (c *Client) Episode(ctx context.Context, key string, season, episode int) (
 		return provider.EpisodeLinks{}, fmt.Errorf("%w: episode %d of season %d", anime.ErrInvalid, episode, season)
 	}
 	page := fmt.Sprintf("%s %s", key, anime.EpisodeRef{Season: season, Episode: episode})
-	return cached(ctx, c, fmt.Sprintf("episode|%s|%d|%d", key, season, episode), func() (provider.EpisodeLinks, error) {
+	return cached(ctx, c, fmt.Sprintf("%s|episode|%d|%d", key, season, episode), func() (provider.EpisodeLinks, error) {
 		body, err := c.fetch(ctx, "episode page", page, c.episodeURL(key, season, episode), nil)
 		if err != nil {
 			return provider.EpisodeLinks{}, err

@@ -59,7 +59,7 @@ func (c *Client) Season(ctx context.Context, key string, season int) (provider.S
 		return provider.Season{}, fmt.Errorf("%w: season %d", anime.ErrInvalid, season)
 	}
 	page := key + "/" + seasonPath(season)
-	return cached(ctx, c, "season|"+page, func() (provider.Season, error) {
+	return cached(ctx, c, fmt.Sprintf("%s|season|%d", key, season), func() (provider.Season, error) {
 		body, err := c.fetch(ctx, "season page", page, c.SeriesURL(key)+"/"+seasonPath(season), nil)
 		if err != nil {
 			return provider.Season{}, err

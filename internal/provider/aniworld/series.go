@@ -31,7 +31,7 @@ func (c *Client) Series(ctx context.Context, key string) (provider.SeriesDetails
 	if err := c.checkKey(key); err != nil {
 		return provider.SeriesDetails{}, err
 	}
-	return cached(ctx, c, "series|"+key, func() (provider.SeriesDetails, error) {
+	return cached(ctx, c, key+"|series", func() (provider.SeriesDetails, error) {
 		body, err := c.fetch(ctx, "series page", key, c.SeriesURL(key), nil)
 		if err != nil {
 			return provider.SeriesDetails{}, err

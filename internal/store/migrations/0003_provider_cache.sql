@@ -1,5 +1,5 @@
 -- Parsed provider pages (series, season, episode) as JSON, keyed by
--- "<site>|<kind>|<ref>", so a library rescan does not re-fetch unchanged
+-- "<site>|<series key>|<kind>[|…]", so a library rescan does not re-fetch unchanged
 -- data. fetched_at is Unix milliseconds; freshness (TTL) is the reader's call.
 CREATE TABLE provider_cache (
     key        TEXT PRIMARY KEY,
