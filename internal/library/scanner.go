@@ -336,63 +336,69 @@ func (sc *scanner) identify(ctx context.Context, dir, folder string) (Marker, *s
 	return m, nil, nil
 }
 
+// maxWalkDepth bounds how deep below a series folder files are looked for.
+const maxWalkDepth = 6
+
 // walkSeries lists the episode files under dir. It never descends into
 // symbolic links, and accepts a symlinked file only when its target lies
-// inside the library.
+// inside the library. Hidden folders and "@…" NAS folders are skipped.
 func (sc *scanner) walkSeries(dir string) ([]store.EpisodeFile, error) {
 	var files []store.EpisodeFile
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			if p == dir {
-				return err
-			}
-			return fmt.Errorf("read %s: %w", filepath.Base(p), err)
-		}
-		name := d.Name()
-		if d.IsDir() {
-			if p != dir && (strings.HasPrefix(name, ".") || strings.HasPrefix(name, "@")) {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if IsTemporaryName(name) || !IsVideoExt(filepath.Ext(name)) {
-			return nil
-		}
-		rel, err := filepath.Rel(dir, p)
-		if err != nil {
-			return nil
-		}
-		rel = filepath.ToSlash(rel)
-		parsed, ok := ParseEpisodeFile(rel)
-		if !ok {
-			return nil
-		}
-		var size int64
-		switch {
-		case d.Type().IsRegular():
-			info, err := d.Info()
-			if err != nil {
-				return nil // vanished meanwhile
-			}
-			size = info.Size()
-		case d.Type()&fs.ModeSymlink != 0:
-			s, ok := sc.insideLibrary(p)
-			if !ok {
-				return nil
-			}
-			size = s
-		default:
-			return nil
-		}
-		for _, e := range parsed.Episodes {
-			files = append(files, store.EpisodeFile{Season: parsed.Season, Episode: e, Language: parsed.Language, Path: rel, Size: size})
-		}
-		return nil
-	})
-	if err != nil {
+	if err := sc.walkDir(dir, "", 0, &files); err != nil {
 		return nil, fmt.Errorf("walk: %w", err)
 	}
 	return files, nil
+}
+
+// walkDir is a small WalkDir: unsorted entries (the fingerprint sorts),
+// relative paths built directly, and sizes read relative to the open
+// directory — a rescan is dominated by these system calls.
+func (sc *scanner) walkDir(abs, rel string, depth int, files *[]store.EpisodeFile) error {
+	d, err := os.Open(abs)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	entries, err := d.ReadDir(-1)
+	if err != nil {
+		return fmt.Errorf("read %s: %w", filepath.Base(abs), err)
+	}
+	for _, e := range entries {
+		name := e.Name()
+		r := name
+		if rel != "" {
+			r = rel + "/" + name
+		}
+		t := e.Type()
+		if t.IsDir() {
+			if strings.HasPrefix(name, ".") || strings.HasPrefix(name, "@") || depth >= maxWalkDepth {
+				continue
+			}
+			if err := sc.walkDir(filepath.Join(abs, name), r, depth+1, files); err != nil {
+				return err
+			}
+			continue
+		}
+		if t&^fs.ModeSymlink != 0 { // sockets, devices, pipes
+			continue
+		}
+		parsed, ok := ParseEpisodeFile(r)
+		if !ok {
+			continue
+		}
+		var size int64
+		if t&fs.ModeSymlink != 0 {
+			if size, ok = sc.insideLibrary(filepath.Join(abs, name)); !ok {
+				continue
+			}
+		} else if size, ok = fileSize(d, abs, name); !ok {
+			continue // vanished meanwhile
+		}
+		for _, ep := range parsed.Episodes {
+			*files = append(*files, store.EpisodeFile{Season: parsed.Season, Episode: ep, Language: parsed.Language, Path: r, Size: size})
+		}
+	}
+	return nil
 }
 
 // insideLibrary resolves a symlinked file and answers its size when it is a
@@ -424,8 +430,19 @@ func fingerprint(files []store.EpisodeFile) string {
 		return a.Episode - b.Episode
 	})
 	h := fnv.New64a()
+	buf := make([]byte, 0, 256)
 	for _, f := range sorted {
-		fmt.Fprintf(h, "%s\x00%d\x00%d\x00%d\x00%d\n", f.Path, f.Size, f.Season, f.Episode, f.Language)
+		buf = append(buf[:0], f.Path...)
+		buf = append(buf, 0)
+		buf = strconv.AppendInt(buf, f.Size, 10)
+		buf = append(buf, 0)
+		buf = strconv.AppendInt(buf, int64(f.Season), 10)
+		buf = append(buf, 0)
+		buf = strconv.AppendInt(buf, int64(f.Episode), 10)
+		buf = append(buf, 0)
+		buf = strconv.AppendInt(buf, int64(f.Language), 10)
+		buf = append(buf, '\n')
+		h.Write(buf)
 	}
 	return strconv.FormatUint(h.Sum64(), 16)
 }

@@ -40,7 +40,7 @@ type Options struct {
 	Publisher             event.Publisher // event.Discard{} when nil
 	Logger                *slog.Logger    // slog.Default() when nil
 	Store                 *store.DB
-	Workers               int           // folder-scanning goroutines; 2×GOMAXPROCS (4..32) when 0
+	Workers               int           // folder-scanning goroutines; 4×GOMAXPROCS (8..32) when 0
 	ProgressInterval      time.Duration // minimum gap between scan_progress events; 250ms when 0
 }
 
@@ -97,7 +97,8 @@ func New(opts Options) (*Service, error) {
 	}
 	s.workers = opts.Workers
 	if s.workers <= 0 {
-		s.workers = min(max(2*runtime.GOMAXPROCS(0), 4), 32)
+		// Scanning waits on the file system far more than it computes.
+		s.workers = min(max(4*runtime.GOMAXPROCS(0), 8), 32)
 	}
 	s.base, s.stopBase = context.WithCancel(context.Background())
 	return s, nil

@@ -298,17 +298,25 @@ func (db *DB) SaveScannedSeries(ctx context.Context, in ScannedSeries) (created 
 	return created, nil
 }
 
+// insertEpisodes writes episode rows, up to 100 per statement.
 func insertEpisodes(ctx context.Context, tx *sql.Tx, id int64, files []EpisodeFile) error {
-	if len(files) == 0 {
-		return nil
-	}
-	stmt, err := tx.PrepareContext(ctx, `INSERT OR REPLACE INTO series_episodes(series_id, path, season, episode, language, size) VALUES(?, ?, ?, ?, ?, ?)`)
-	if err != nil {
-		return err
-	}
-	defer stmt.Close()
-	for _, f := range files {
-		if _, err := stmt.ExecContext(ctx, id, f.Path, f.Season, f.Episode, int(f.Language), f.Size); err != nil {
+	const perStmt = 100
+	var q strings.Builder
+	args := make([]any, 0, 6*min(len(files), perStmt))
+	for len(files) > 0 {
+		chunk := files[:min(len(files), perStmt)]
+		files = files[len(chunk):]
+		q.Reset()
+		q.WriteString(`INSERT OR REPLACE INTO series_episodes(series_id, path, season, episode, language, size) VALUES`)
+		args = args[:0]
+		for i, f := range chunk {
+			if i > 0 {
+				q.WriteByte(',')
+			}
+			q.WriteString("(?,?,?,?,?,?)")
+			args = append(args, id, f.Path, f.Season, f.Episode, int(f.Language), f.Size)
+		}
+		if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
 			return err
 		}
 	}

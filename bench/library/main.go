@@ -1,0 +1,283 @@
+// Command library benchmarks the library scanner on a generated tree:
+// 10,000 series folders with 240,000 (empty) episode files, episode lists
+// from an in-memory catalog (the provider's cache). It compares a full scan
+// with `find <dir> -type f | wc -l` on the same tree in the same run,
+// reports peak RSS and the latency of List(per_page=1000), and prints a
+// Markdown report. Run: go run ./bench/library [-series N] [-runs N]
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"runtime/pprof"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/aniworld/aniworld/internal/anime"
+	"github.com/aniworld/aniworld/internal/library"
+	"github.com/aniworld/aniworld/internal/store"
+)
+
+// memCatalog is the provider's cache stand-in: every series has two
+// seasons of 13 episodes.
+type memCatalog struct{}
+
+func (memCatalog) Search(context.Context, string) ([]library.Candidate, error) { return nil, nil }
+func (memCatalog) Series(_ context.Context, site, key string) (library.Candidate, error) {
+	return library.Candidate{Key: key, Name: key, Site: site}, nil
+}
+func (memCatalog) Episodes(context.Context, string, string) (map[int][]int, error) {
+	s := []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13}
+	return map[int][]int{1: s, 2: s}, nil
+}
+
+func main() {
+	series := flag.Int("series", 10000, "series folders to generate")
+	perSeries := flag.Int("episodes", 24, "episode files per series")
+	runs := flag.Int("runs", 3, "measured runs (medians are reported)")
+	dirFlag := flag.String("dir", "", "where to generate the tree (default: a temp dir, removed afterwards)")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the measured runs to this file")
+	flag.Parse()
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
+		defer f.Close()
+		_ = pprof.StartCPUProfile(f)
+		defer pprof.StopCPUProfile()
+	}
+	if err := run(*series, *perSeries, *runs, *dirFlag); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		pprof.StopCPUProfile()
+		os.Exit(1)
+	}
+}
+
+func run(nSeries, perSeries, runs int, dir string) error {
+	ctx := context.Background()
+	if dir == "" {
+		d, err := os.MkdirTemp("", "aniworld-bench-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(d)
+		dir = d
+	}
+	lib := filepath.Join(dir, "anime")
+	t0 := time.Now()
+	files, err := generate(lib, nSeries, perSeries)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "generated %d series, %d files in %s\n", nSeries, files, time.Since(t0).Round(time.Millisecond))
+
+	var findT, coldT, warmT, listP50, listP99 []time.Duration
+	var findCPU, coldCPU, warmCPU []time.Duration
+	var last library.ScanSummary
+	for r := 0; r < runs; r++ {
+		c0 := cpu(syscall.RUSAGE_CHILDREN)
+		ft, n, err := timeFind(lib)
+		if err != nil {
+			return err
+		}
+		findT = append(findT, ft)
+		findCPU = append(findCPU, cpu(syscall.RUSAGE_CHILDREN)-c0)
+		dbDir, err := os.MkdirTemp(dir, "db-")
+		if err != nil {
+			return err
+		}
+		db, err := store.Open(ctx, dbDir)
+		if err != nil {
+			return err
+		}
+		svc, err := library.New(library.Options{AnimeDir: lib, Catalog: memCatalog{}, Store: db,
+			Logger: slog.New(slog.DiscardHandler)})
+		if err != nil {
+			return err
+		}
+		runtime.GC()
+		start, c1 := time.Now(), cpu(syscall.RUSAGE_SELF)
+		sum, err := svc.Scan(ctx, nil)
+		if err != nil {
+			return err
+		}
+		coldT, coldCPU = append(coldT, time.Since(start)), append(coldCPU, cpu(syscall.RUSAGE_SELF)-c1)
+		runtime.GC()
+		start, c1 = time.Now(), cpu(syscall.RUSAGE_SELF)
+		last, err = svc.Scan(ctx, nil)
+		if err != nil {
+			return err
+		}
+		warmT, warmCPU = append(warmT, time.Since(start)), append(warmCPU, cpu(syscall.RUSAGE_SELF)-c1)
+		if sum.Series != nSeries || last.Unchanged != nSeries {
+			return fmt.Errorf("scan found %d series (%d unchanged on rescan); want %d", sum.Series, last.Unchanged, nSeries)
+		}
+		p50, p99, err := listLatency(ctx, svc, nSeries)
+		if err != nil {
+			return err
+		}
+		listP50, listP99 = append(listP50, p50), append(listP99, p99)
+		svc.Close()
+		db.Close()
+		fmt.Fprintf(os.Stderr, "run %d: find %s (%d files), cold scan %s, rescan %s, list p99 %s\n",
+			r+1, ft.Round(time.Millisecond), n, coldT[r].Round(time.Millisecond), warmT[r].Round(time.Millisecond), p99)
+	}
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	peakMB := float64(ru.Maxrss) / 1024
+
+	fmt.Printf("## Library scan benchmark (%s)\n\n", time.Now().UTC().Format("2006-01-02 15:04 UTC"))
+	fmt.Printf("Machine: %s\n\n", machine(lib))
+	if b, err := os.ReadFile("/proc/loadavg"); err == nil {
+		fmt.Printf("Load average at the end (other processes share the machine): %s\n", strings.TrimSpace(string(b)))
+	}
+	fmt.Printf("Tree: %d series folders, %d files (%d episode files + one marker each), empty files, warm page cache.\n\n",
+		nSeries, files, nSeries*perSeries)
+	fmt.Printf("| metric (median of %d runs) | value | target |\n|---|---|---|\n", runs)
+	fmt.Printf("| `find <dir> -type f \\| wc -l`, wall | %s | |\n", med(findT))
+	fmt.Printf("| full scan, empty database, wall | %s (%.2f× find) | ≤ 2× find |\n", med(coldT), ratio(med(coldT), med(findT)))
+	fmt.Printf("| full rescan, nothing changed, wall | %s (%.2f× find) | ≤ 2× find |\n", med(warmT), ratio(med(warmT), med(findT)))
+	fmt.Printf("| find, CPU (user+sys) | %s | |\n", med(findCPU))
+	fmt.Printf("| full scan, CPU | %s (%.2f× find) | |\n", med(coldCPU), ratio(med(coldCPU), med(findCPU)))
+	fmt.Printf("| full rescan, CPU | %s (%.2f× find) | |\n", med(warmCPU), ratio(med(warmCPU), med(findCPU)))
+	fmt.Printf("| List(per_page=1000) p50 | %s | |\n", med(listP50))
+	fmt.Printf("| List(per_page=1000) p99 | %s | < 50 ms |\n", med(listP99))
+	fmt.Printf("| peak RSS of the process | %.1f MB | < 150 MB |\n", peakMB)
+	fmt.Printf("\nRuns (find / cold / rescan / list p99): ")
+	for i := range findT {
+		fmt.Printf("[%s / %s / %s / %s] ", findT[i].Round(time.Millisecond), coldT[i].Round(time.Millisecond),
+			warmT[i].Round(time.Millisecond), listP99[i].Round(10*time.Microsecond))
+	}
+	fmt.Printf("\n\nLast rescan: %d series, %d episodes, %d missing.\n", last.Series, last.Episodes, last.Missing)
+	return nil
+}
+
+// generate writes nSeries folders with a marker and perSeries episode
+// files each, half in "Season 01", half in "Season 02".
+func generate(root string, nSeries, perSeries int) (int, error) {
+	files := 0
+	for i := 0; i < nSeries; i++ {
+		name := fmt.Sprintf("Series %05d", i)
+		key := fmt.Sprintf("series-%05d", i)
+		folder := filepath.Join(root, fmt.Sprintf("%s (%d)", name, 1990+i%35))
+		for _, s := range []string{"Season 01", "Season 02"} {
+			if err := os.MkdirAll(filepath.Join(folder, s), 0o755); err != nil {
+				return 0, err
+			}
+		}
+		// Plain write: the bench does not need WriteMarker's fsyncs.
+		b, _ := json.Marshal(library.Marker{Key: key, Site: library.SiteAniworld, Name: name})
+		if err := os.WriteFile(filepath.Join(folder, library.MarkerFile), b, 0o644); err != nil {
+			return 0, err
+		}
+		files++
+		s := anime.Series{Key: key, Name: name}
+		for e := 0; e < perSeries; e++ {
+			ep := anime.EpisodeRef{Season: 1 + e%2, Episode: 1 + e/2}
+			rel, err := library.EpisodePath("", s, ep, anime.LangGermanDub, "")
+			if err != nil {
+				return 0, err
+			}
+			f, err := os.Create(filepath.Join(folder, filepath.FromSlash(rel)))
+			if err != nil {
+				return 0, err
+			}
+			f.Close()
+			files++
+		}
+	}
+	return files, nil
+}
+
+// cpu is the user+system CPU time of who (RUSAGE_SELF or RUSAGE_CHILDREN).
+func cpu(who int) time.Duration {
+	var ru syscall.Rusage
+	if syscall.Getrusage(who, &ru) != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+func timeFind(dir string) (time.Duration, int, error) {
+	start := time.Now()
+	out, err := exec.Command("sh", "-c", `find "$1" -type f | wc -l`, "sh", dir).Output()
+	d := time.Since(start)
+	if err != nil {
+		return 0, 0, fmt.Errorf("find: %w", err)
+	}
+	n, _ := strconv.Atoi(strings.TrimSpace(string(out)))
+	return d, n, nil
+}
+
+// listLatency times List(per_page=1000) over every page and sort order.
+func listLatency(ctx context.Context, svc *library.Service, n int) (p50, p99 time.Duration, err error) {
+	var ds []time.Duration
+	pages := (n + 999) / 1000
+	for round := 0; round < 10; round++ {
+		for _, sort := range []string{"name", "id", "missing_episodes"} {
+			for p := 1; p <= pages; p++ {
+				start := time.Now()
+				items, _, err := svc.List(ctx, library.ListQuery{Page: p, PerPage: 1000, SortBy: sort})
+				if err != nil {
+					return 0, 0, err
+				}
+				ds = append(ds, time.Since(start))
+				if len(items) == 0 {
+					return 0, 0, fmt.Errorf("empty page %d", p)
+				}
+			}
+		}
+	}
+	slices.Sort(ds)
+	return ds[len(ds)/2], ds[min(len(ds)-1, len(ds)*99/100)], nil
+}
+
+func med(ds []time.Duration) time.Duration {
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	return s[len(s)/2].Round(time.Millisecond / 10)
+}
+
+func ratio(a, b time.Duration) float64 {
+	if b == 0 {
+		return 0
+	}
+	return float64(a) / float64(b)
+}
+
+func machine(dir string) string {
+	cpu := "unknown CPU"
+	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		for _, l := range strings.Split(string(b), "\n") {
+			if strings.HasPrefix(l, "model name") {
+				_, v, _ := strings.Cut(l, ":")
+				cpu = strings.TrimSpace(v)
+				break
+			}
+		}
+	}
+	mem := ""
+	if b, err := os.ReadFile("/proc/meminfo"); err == nil {
+		l, _, _ := strings.Cut(string(b), "\n")
+		mem = strings.Join(strings.Fields(l)[1:], " ")
+	}
+	fs := ""
+	var st syscall.Statfs_t
+	if syscall.Statfs(dir, &st) == nil {
+		fs = fmt.Sprintf("fs magic 0x%x", st.Type)
+	}
+	return fmt.Sprintf("%s, %d CPUs (GOMAXPROCS %d), MemTotal %s, %s/%s, %s, %s", cpu, runtime.NumCPU(), runtime.GOMAXPROCS(0),
+		mem, runtime.GOOS, runtime.GOARCH, runtime.Version(), fs)
+}
