@@ -20,6 +20,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"sync"
@@ -69,14 +70,35 @@ func runFetch(args []string) error {
 	out := fs.String("out", "", "target file")
 	kind := fs.String("kind", "hls", "hls or mp4")
 	conc := fs.Int("concurrency", 8, "segment concurrency")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile here")
+	discard := fs.Bool("discard", false, "drop the bytes instead of writing them (pipeline-only measurement)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	e := download.New(download.Options{Concurrency: *conc, DisableRemux: true})
+	if *cpuprofile != "" {
+		pf, err := os.Create(*cpuprofile)
+		if err != nil {
+			return err
+		}
+		defer pf.Close()
+		if err := pprof.StartCPUProfile(pf); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
+	o := download.Options{Concurrency: *conc, DisableRemux: true}
+	dfs := &discardFS{}
+	if *discard {
+		o.FS = dfs
+	}
+	e := download.New(o)
 	start := time.Now()
 	res, err := e.Download(context.Background(), anime.Stream{URL: *u, Kind: anime.StreamKind(*kind)}, *out, download.Request{})
 	if err != nil {
 		return err
+	}
+	if *discard {
+		res.Size = dfs.written.Load()
 	}
 	r := fetchResult{Bytes: res.Size, Seconds: time.Since(start).Seconds(), HWMKB: vmHWM(), Path: res.Path}
 	return json.NewEncoder(os.Stdout).Encode(r)
@@ -111,6 +133,7 @@ func runBench(args []string) error {
 	segments := fs.Int("segments", 500, "HLS segments")
 	hlsBytes := fs.Int64("hls-bytes", 1<<30, "HLS stream size")
 	mp4Bytes := fs.Int64("mp4-bytes", 2<<30, "MP4 size for the RSS measurement")
+	skip := fs.String("skip", "", "comma-separated substrings of tool names to leave out (e.g. yt-dlp)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -164,6 +187,13 @@ func runBench(args []string) error {
 			_, err := fetchSub(ctx, exe, m3u8, out, "hls")
 			return err
 		}},
+		{"engine, bytes discarded (pipeline only)", func(ctx context.Context, out string) error {
+			r, err := fetchSub(ctx, exe, m3u8, out, "hls", "-discard")
+			if err == nil && r.Bytes != total {
+				err = fmt.Errorf("discarded %d bytes, want %d", r.Bytes, total)
+			}
+			return err
+		}},
 		{"ffmpeg -c copy", func(ctx context.Context, out string) error {
 			return quiet(exec.CommandContext(ctx, ffmpeg, "-hide_banner", "-loglevel", "error", "-nostdin", "-y",
 				"-i", m3u8, "-c", "copy", "-f", "mpegts", out))
@@ -187,6 +217,14 @@ func runBench(args []string) error {
 		return parallelGets(ctx, base, *segments, 8)
 	}})
 
+	tools = slices.DeleteFunc(tools, func(t tool) bool {
+		for _, s := range strings.Split(*skip, ",") {
+			if s != "" && t.name != tools[0].name && strings.Contains(t.name, s) {
+				return true
+			}
+		}
+		return false
+	})
 	times := map[string][]float64{}
 	sizes := map[string]int64{}
 	for r := range *runs {
@@ -230,8 +268,8 @@ func runBench(args []string) error {
 	return nil
 }
 
-func fetchSub(ctx context.Context, exe, u, out, kind string) (fetchResult, error) {
-	cmd := exec.CommandContext(ctx, exe, "fetch", "-url", u, "-out", out, "-kind", kind)
+func fetchSub(ctx context.Context, exe, u, out, kind string, extra ...string) (fetchResult, error) {
+	cmd := exec.CommandContext(ctx, exe, append([]string{"fetch", "-url", u, "-out", out, "-kind", kind}, extra...)...)
 	cmd.Stderr = os.Stderr
 	b, err := cmd.Output()
 	if err != nil {

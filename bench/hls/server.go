@@ -115,7 +115,7 @@ func runServe(args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	tmpl, err := makeTemplate(*ffmpeg, 2, int(*total / int64(*segments)))
+	tmpl, err := makeTemplate(*ffmpeg, 2, int(*total/int64(*segments)))
 	if err != nil {
 		return err
 	}

@@ -7,7 +7,6 @@
 package download
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -76,7 +75,6 @@ type Engine struct {
 	fs           FS
 	now          func() time.Time
 
-	bufs   sync.Pool // *bytes.Buffer for HLS segments
 	mu     sync.Mutex
 	active map[string]bool
 }
@@ -254,20 +252,6 @@ func (e *Engine) Cleanup(target string) error {
 		}
 	}
 	return errors.Join(errs...)
-}
-
-func (e *Engine) getBuffer() *bytes.Buffer {
-	if b, ok := e.bufs.Get().(*bytes.Buffer); ok {
-		b.Reset()
-		return b
-	}
-	return new(bytes.Buffer)
-}
-
-func (e *Engine) putBuffer(b *bytes.Buffer) {
-	if b.Cap() <= 64<<20 {
-		e.bufs.Put(b)
-	}
 }
 
 func (e *Engine) acquire(target string) bool {

@@ -144,6 +144,18 @@ func (j *job) runSegments(ctx context.Context, segs []Segment, keys map[string][
 	conc := j.e.concurrency
 	slots := make(chan *slot, 2*conc) // bounds memory: at most 2*conc+1 segments buffered
 	jobs := make(chan *slot)
+	// free recycles segment buffers within this download: no allocation
+	// (and zeroing) of megabytes per segment once the window is full.
+	free := make(chan *bytes.Buffer, 2*conc+1)
+	getBuf := func() *bytes.Buffer {
+		select {
+		case b := <-free:
+			b.Reset()
+			return b
+		default:
+			return new(bytes.Buffer)
+		}
+	}
 
 	g.Go(func() error { // dispatcher
 		defer close(jobs)
@@ -166,7 +178,7 @@ func (j *job) runSegments(ctx context.Context, segs []Segment, keys map[string][
 	for range conc {
 		g.Go(func() error {
 			for s := range jobs {
-				s.buf = j.e.getBuffer()
+				s.buf = getBuf()
 				s.err = j.fetchSegment(gctx, segs, s.idx, keys, s.buf)
 				close(s.done)
 				if s.err != nil {
@@ -201,9 +213,13 @@ func (j *job) runSegments(ctx context.Context, segs []Segment, keys map[string][
 			cancel()
 			continue
 		}
+		startWriteback(f, st.Offset, int64(s.buf.Len()))
 		st.Offset += int64(s.buf.Len())
 		st.Done = s.idx + 1
-		j.e.putBuffer(s.buf)
+		select {
+		case free <- s.buf:
+		default:
+		}
 		s.buf = nil
 		written(s.idx)
 		if now := j.e.now(); now.Sub(lastCheckpoint) >= checkpointEvery {

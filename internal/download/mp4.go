@@ -13,7 +13,10 @@ import (
 	"github.com/aniworld/aniworld/internal/anime"
 )
 
-const copyBufferSize = 256 << 10
+const (
+	copyBufferSize = 256 << 10
+	writebackChunk = 8 << 20 // start disk writeback after every 8 MiB
+)
 
 // fetchMP4 streams a progressive file into .part, resuming with Range from
 // the bytes already there (from an earlier call or a cut connection in this
@@ -157,6 +160,7 @@ func (j *job) mp4Attempt(ctx context.Context, f File, st *state, offset *int64, 
 		}
 	}
 
+	kicked := *offset
 	for {
 		n, rerr := resp.Read(buf)
 		if n > 0 {
@@ -167,6 +171,10 @@ func (j *job) mp4Attempt(ctx context.Context, f File, st *state, offset *int64, 
 				return false, wrapWrite(name, err)
 			}
 			*offset += int64(n)
+			if *offset-kicked >= writebackChunk {
+				startWriteback(f, kicked, *offset-kicked)
+				kicked = *offset
+			}
 			j.prog.update(*offset, max(total, 0), -1)
 			if err := ctx.Err(); err != nil {
 				return false, err
