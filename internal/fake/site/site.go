@@ -5,7 +5,7 @@
 // anti-bot and breakage modes. The catalogue is a plain Go value, so a test
 // can build a site with any number of series and episodes.
 //
-//	s := site.New(site.Options{Catalog: site.Demo(), RedirectTarget: farmURL})
+//	s := site.New(site.Options{Catalog: site.Demo(), EmbedURL: farm.EmbedURL})
 //	srv := httptest.NewServer(s)
 //	s.SetFaults(site.FaultDDoSGuard)
 package site
@@ -65,6 +65,11 @@ type Options struct {
 	// to; "" answers 404. Nil uses the hosters' public URL shapes
 	// (https://voe.sx/e/<id>, …), which tests cannot reach.
 	RedirectTarget func(linkID string) string
+	// EmbedURL is the alternative to RedirectTarget that also receives the
+	// link's hoster name; fake/hoster's (*Farm).EmbedURL fits as is:
+	//
+	//	site.New(site.Options{EmbedURL: farm.EmbedURL})
+	EmbedURL func(hoster, linkID string) string
 }
 
 // LinkInfo is where a link id lives.
@@ -285,8 +290,11 @@ func (s *Site) redirect(w http.ResponseWriter, r *http.Request, id string) {
 		return
 	}
 	target := defaultTarget(l.Link)
-	if s.opts.RedirectTarget != nil {
+	switch {
+	case s.opts.RedirectTarget != nil:
 		target = s.opts.RedirectTarget(id)
+	case s.opts.EmbedURL != nil:
+		target = s.opts.EmbedURL(l.Hoster, id)
 	}
 	if target == "" {
 		http.NotFound(w, r)

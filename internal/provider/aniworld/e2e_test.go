@@ -42,14 +42,16 @@ func TestEndToEnd(t *testing.T) {
 			for h, f := range tt.failures {
 				farm.Hoster(h).SetFailure(f)
 			}
-			var fs *site.Site
-			fs = site.New(site.Options{Catalog: site.Demo(), RedirectTarget: func(id string) string {
-				l, _ := fs.Link(id)
-				if tt.mirror && l.Hoster == fakehoster.VOE {
-					return farm.EmbedURL(l.Hoster, "mirror-"+id)
+			embed := farm.EmbedURL
+			if tt.mirror {
+				embed = func(hoster, id string) string {
+					if hoster == fakehoster.VOE {
+						id = "mirror-" + id
+					}
+					return farm.EmbedURL(hoster, id)
 				}
-				return farm.EmbedURL(l.Hoster, id)
-			}})
+			}
+			fs := site.New(site.Options{Catalog: site.Demo(), EmbedURL: embed})
 			srv := httptest.NewServer(fs)
 			t.Cleanup(srv.Close)
 
