@@ -17,10 +17,12 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/aniworld/aniworld/internal/anime"
+	"github.com/aniworld/aniworld/internal/download"
 	"github.com/aniworld/aniworld/internal/event"
 	"github.com/aniworld/aniworld/internal/store"
 )
@@ -83,16 +85,22 @@ func TestKillRecovery(t *testing.T) {
 	if testing.Short() {
 		t.Skip("re-executes the test binary")
 	}
+	var ranged atomic.Int64 // requests that resumed a partial file
 	bodies := map[string][]byte{}
 	for n := 1; n <= killEpisodes; n++ {
 		bodies[strconv.Itoa(n)] = killBody(n)
 	}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		b, ok := bodies[strings.TrimPrefix(r.URL.Path, "/media/")]
+		name := strings.TrimPrefix(r.URL.Path, "/media/")
+		b, ok := bodies[name]
 		if !ok {
 			http.NotFound(w, r)
 			return
 		}
+		if rg := r.Header.Get("Range"); rg != "" && rg != "bytes=0-" {
+			ranged.Add(1)
+		}
+		w.Header().Set("ETag", `"episode-`+name+`"`)
 		http.ServeContent(slowWriter{w}, r, "episode.mp4", time.Unix(0, 0), strings.NewReader(string(b)))
 	}))
 	defer srv.Close()
@@ -131,7 +139,11 @@ func TestKillRecovery(t *testing.T) {
 	if runChild(t, dir, srv.URL, nil) {
 		t.Fatal("final run was killed")
 	}
-	t.Logf("%d of %d kills landed while a transfer was running", midTransfer, killRounds)
+	t.Logf("%d of %d kills landed while a transfer was running; %d requests resumed a partial file",
+		midTransfer, killRounds, ranged.Load())
+	if midTransfer > 0 && ranged.Load() == 0 {
+		t.Fatal("no download resumed its partial data")
+	}
 
 	db, err = store.Open(ctx, dir)
 	if err != nil {
@@ -264,7 +276,9 @@ func killChild() int {
 		return anime.Stream{URL: fmt.Sprintf("%s/media/%d", base, req.Episode.Episode), Kind: anime.StreamMP4,
 			Hoster: "fake", Lang: anime.LangGermanDub}, nil, nil
 	}}
-	q, err := New(ctx, Options{Store: db, Resolver: res, Downloader: httpDownloader{},
+	dl := engine{download.New(download.Options{DisableRemux: true, RetryBase: time.Millisecond,
+		ProgressInterval: time.Millisecond})}
+	q, err := New(ctx, Options{Store: db, Resolver: res, Downloader: dl,
 		Target: func(it Item, s anime.Stream) (string, error) {
 			return filepath.Join(dir, it.SerieName, it.Episode.String()+".mp4"), nil
 		},
@@ -322,89 +336,16 @@ func (p *linePublisher) Publish(e event.Event) {
 	}
 }
 
-// httpDownloader is a minimal resumable downloader: it appends to
-// <target>.part from the byte after what is there (HTTP Range), writes in
-// chunks, and renames the finished file into place.
-type httpDownloader struct{}
+// engine adapts the real download engine (resumable ranged MP4 into
+// <target>.part, atomic rename) to the queue's Downloader, as the
+// composition root does.
+type engine struct{ e *download.Engine }
 
-func (httpDownloader) Download(ctx context.Context, s anime.Stream, target string, progress ProgressFunc) (string, error) {
-	part := target + ".part"
-	if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
-		return "", err
-	}
-	f, err := os.OpenFile(part, os.O_CREATE|os.O_WRONLY, 0o644)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	have, err := f.Seek(0, io.SeekEnd)
-	if err != nil {
-		return "", err
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.URL, nil)
-	if err != nil {
-		return "", err
-	}
-	if have > 0 {
-		req.Header.Set("Range", fmt.Sprintf("bytes=%d-", have))
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return "", err
-	}
-	defer resp.Body.Close()
-	total := resp.ContentLength
-	switch resp.StatusCode {
-	case http.StatusPartialContent:
-		if !strings.HasPrefix(resp.Header.Get("Content-Range"), fmt.Sprintf("bytes %d-", have)) {
-			return "", fmt.Errorf("unexpected Content-Range %q", resp.Header.Get("Content-Range"))
-		}
-		total += have
-	case http.StatusOK:
-		if err := f.Truncate(0); err != nil {
-			return "", err
-		}
-		if _, err := f.Seek(0, io.SeekStart); err != nil {
-			return "", err
-		}
-		have = 0
-	case http.StatusRequestedRangeNotSatisfiable:
-		total = have // the .part is already complete
-	default:
-		return "", fmt.Errorf("http %d", resp.StatusCode)
-	}
-	buf := make([]byte, 8<<10)
-	for resp.StatusCode != http.StatusRequestedRangeNotSatisfiable {
-		n, rerr := resp.Body.Read(buf)
-		if n > 0 {
-			if _, err := f.Write(buf[:n]); err != nil {
-				return "", err
-			}
-			have += int64(n)
-			progress(have, total)
-		}
-		if rerr == io.EOF {
-			break
-		}
-		if rerr != nil {
-			return "", rerr
-		}
-	}
-	if have != total {
-		return "", fmt.Errorf("short transfer: %d of %d bytes", have, total)
-	}
-	if err := f.Sync(); err != nil {
-		return "", err
-	}
-	if err := f.Close(); err != nil {
-		return "", err
-	}
-	return target, os.Rename(part, target)
+func (d engine) Download(ctx context.Context, s anime.Stream, target string, progress ProgressFunc) (string, error) {
+	res, err := d.e.Download(ctx, s, target, download.Request{Progress: func(p download.Progress) {
+		progress(p.BytesDone, p.BytesTotal)
+	}})
+	return res.Path, err
 }
 
-func (httpDownloader) Cleanup(target string) error {
-	if err := os.Remove(target + ".part"); err != nil && !errors.Is(err, os.ErrNotExist) {
-		return err
-	}
-	return nil
-}
+func (d engine) Cleanup(target string) error { return d.e.Cleanup(target) }
