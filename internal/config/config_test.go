@@ -136,7 +136,7 @@ func TestManagerUpdate(t *testing.T) {
 	if err := Save(p, c); err != nil {
 		t.Fatal(err)
 	}
-	m := NewManager(p, c)
+	m := NewManager(p, c, Overrides{})
 	m.now = func() time.Time { return time.Date(2025, 12, 13, 9, 1, 30, 0, time.UTC) }
 	var notified int
 	m.Subscribe(func(old, new AppConfig) { notified++ })
@@ -182,5 +182,24 @@ func TestSanitizeBackupName(t *testing.T) {
 	}
 	if got, err := SanitizeBackupName("before-upgrade"); err != nil || got != "before-upgrade.json" {
 		t.Fatalf("got %q, %v", got, err)
+	}
+}
+
+func TestManagerDoesNotPersistOverrides(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "config.json")
+	base := Default()
+	base.DataDir = dir
+	key := "env-secret-key"
+	m := NewManager(p, base, Overrides{TMDBAPIKey: &key})
+	if m.Get().NFO.TMDBAPIKey != key {
+		t.Fatal("override not applied")
+	}
+	if _, err := m.Update(func(c *AppConfig) error { c.Scheduler.IntervalMinutes = 15; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(p)
+	if strings.Contains(string(data), key) || !strings.Contains(string(data), `"interval_minutes": 15`) {
+		t.Fatalf("saved file: %s", data)
 	}
 }

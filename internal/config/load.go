@@ -85,6 +85,29 @@ func (o Overrides) Apply(c *AppConfig) {
 	set(&c.Server.MetricsToken, o.MetricsTok)
 }
 
+// unapply restores, in a document about to be saved, every overridden
+// field that still holds the override's value to the file's own value, so
+// flags and environment variables do not leak into config.json.
+func (o Overrides) unapply(c *AppConfig, base AppConfig) {
+	keep := func(dst *string, v *string, orig string) {
+		if v != nil && *dst == *v {
+			*dst = orig
+		}
+	}
+	keep(&c.Server.Addr, o.Addr, base.Server.Addr)
+	keep(&c.DataDir, o.DataDir, base.DataDir)
+	keep(&c.AnimeDirectory, o.AnimeDir, base.AnimeDirectory)
+	if o.LogLevel != nil && strings.EqualFold(c.Logging.Level, *o.LogLevel) {
+		c.Logging.Level = base.Logging.Level
+	}
+	keep(&c.Download.ProviderURL, o.ProviderURL, base.Download.ProviderURL)
+	keep(&c.Download.STOURL, o.STOURL, base.Download.STOURL)
+	keep(&c.NFO.TMDBAPIURL, o.TMDBAPIURL, base.NFO.TMDBAPIURL)
+	keep(&c.NFO.TMDBImageURL, o.TMDBImageURL, base.NFO.TMDBImageURL)
+	keep(&c.NFO.TMDBAPIKey, o.TMDBAPIKey, base.NFO.TMDBAPIKey)
+	keep(&c.Server.MetricsToken, o.MetricsTok, base.Server.MetricsToken)
+}
+
 // FileError is a config file that cannot be used: it names the file and the
 // problem in one line.
 type FileError struct {

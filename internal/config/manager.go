@@ -18,15 +18,21 @@ import (
 type Manager struct {
 	mu      sync.Mutex
 	path    string
-	cur     AppConfig
+	cur     AppConfig // effective: file + overrides
+	base    AppConfig // what the file holds
+	over    Overrides
 	now     func() time.Time
 	subs    []func(old, new AppConfig)
 	saveErr func(string, AppConfig) error
 }
 
-// NewManager wraps an already loaded configuration saved at path.
-func NewManager(path string, cfg AppConfig) *Manager {
-	return &Manager{path: path, cur: cfg.Clone(), now: time.Now, saveErr: Save}
+// NewManager wraps the configuration loaded from path (base) and the
+// flag/environment overrides applied over it. Overridden values are live
+// but are not written into the file unless an update changes them.
+func NewManager(path string, base AppConfig, over Overrides) *Manager {
+	cur := base.Clone()
+	over.Apply(&cur)
+	return &Manager{path: path, cur: cur, base: base.Clone(), over: over, now: time.Now, saveErr: Save}
 }
 
 // Path is the config file's path.
@@ -74,11 +80,13 @@ func (m *Manager) Update(fn func(*AppConfig) error) (AppConfig, error) {
 		m.mu.Unlock()
 		return old, fmt.Errorf("backup before update: %w", err)
 	}
-	if err := m.saveErr(m.path, next); err != nil {
+	toSave := next.Clone()
+	m.over.unapply(&toSave, m.base)
+	if err := m.saveErr(m.path, toSave); err != nil {
 		m.mu.Unlock()
 		return old, fmt.Errorf("save config: %w", err)
 	}
-	m.cur = next
+	m.cur, m.base = next, toSave
 	subs := append([]func(old, new AppConfig){}, m.subs...)
 	m.mu.Unlock()
 	for _, s := range subs {
