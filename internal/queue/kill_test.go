@@ -21,6 +21,8 @@ import (
 	"testing"
 	"time"
 
+	"go.uber.org/goleak"
+
 	"github.com/aniworld/aniworld/internal/anime"
 	"github.com/aniworld/aniworld/internal/download"
 	"github.com/aniworld/aniworld/internal/event"
@@ -39,7 +41,8 @@ func TestMain(m *testing.M) {
 	if os.Getenv(envChild) == "1" {
 		os.Exit(killChild())
 	}
-	os.Exit(m.Run())
+	// Every goroutine the queue starts must be stopped by its owner.
+	goleak.VerifyTestMain(m)
 }
 
 const (

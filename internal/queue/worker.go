@@ -142,8 +142,13 @@ func (s *Service) dispatch(ctx context.Context, wg *sync.WaitGroup) time.Duratio
 	return max(t.Sub(now), time.Millisecond)
 }
 
+// HookTimeout bounds the OnComplete hooks of one item; they are also
+// cancelled when Run stops.
+const HookTimeout = 5 * time.Minute
+
 // outcome is what one try of an item produced.
 type outcome struct {
+	stage    string // where it ended: StageResolve or StageDownload
 	stream   anime.Stream
 	target   string
 	filePath string
@@ -160,7 +165,7 @@ func (s *Service) process(runCtx, ctx context.Context, j *job) {
 
 func (s *Service) try(ctx context.Context, j *job) outcome {
 	row := j.row
-	o := outcome{attempts: decodeAttempts(row.Attempts)}
+	o := outcome{stage: StageResolve, attempts: decodeAttempts(row.Attempts)}
 	it := s.toItem(row)
 	req := ResolveRequest{SerieID: row.SerieID, SerieFolder: row.SerieFolder, SerieName: row.SerieName,
 		Episode: it.Episode, Avoid: failedHosters(o.attempts)}
@@ -196,7 +201,7 @@ func (s *Service) try(ctx context.Context, j *job) outcome {
 		}
 		startBytes = 0
 	}
-	o.target = target
+	o.target, o.stage = target, StageDownload
 	if err := s.db.QueueSetStream(ctx, row.ID, stream.Hoster, stream.Lang, stream.URL, target, s.now()); err != nil {
 		o.err = err
 		return o
@@ -268,9 +273,16 @@ func (s *Service) onProgress(ctx context.Context, j *job, done, total int64) {
 	}
 }
 
-// permanent reports errors a retry cannot fix.
-func permanent(err error) bool {
-	return errors.Is(err, anime.ErrNotFound) || errors.Is(err, anime.ErrInvalid)
+// permanent reports outcomes a retry cannot fix: the resolver says the
+// episode does not exist (or the request is invalid) — not merely that no
+// hoster worked right now (ErrUnavailable). Download errors are never
+// permanent: an expired or broken media URL (even a 404) is fixed by
+// resolving again, possibly at another hoster.
+func permanent(o outcome) bool {
+	if o.stage != StageResolve || errors.Is(o.err, anime.ErrUnavailable) {
+		return false
+	}
+	return errors.Is(o.err, anime.ErrNotFound) || errors.Is(o.err, anime.ErrInvalid)
 }
 
 // backoffFor is the wait before retry number n (1-based).
@@ -358,7 +370,9 @@ func (s *Service) finishLocked(dbctx, runCtx context.Context, j *job, o outcome,
 		// Hooks run before the completion event, so a client reacting to
 		// it sees the library already updated.
 		*after = func() {
-			s.runHooks(dbctx, it)
+			hctx, cancel := context.WithTimeout(runCtx, HookTimeout)
+			defer cancel()
+			s.runHooks(hctx, it)
 			d := downloadData(it)
 			d.FilePath, d.Percent = o.filePath, 100
 			s.publish(event.DownloadComplete, d)
@@ -368,7 +382,7 @@ func (s *Service) finishLocked(dbctx, runCtx context.Context, j *job, o outcome,
 	msgText := o.err.Error()
 	f.Error = &msgText
 	f.RetryCount = row.RetryCount + 1
-	if permanent(o.err) || f.RetryCount > s.retries {
+	if permanent(o) || f.RetryCount > s.retries {
 		f.Status = anime.StatusFailed
 		if f.RetryCount > 1 {
 			full := fmt.Sprintf("failed after %d tries: %s", f.RetryCount, msgText)

@@ -18,6 +18,7 @@ import (
 
 func TestRetryBackoffThenFailed(t *testing.T) {
 	ctx := context.Background()
+	notFound := fmt.Errorf("http 404 from media.test: %w", anime.ErrNotFound)
 	tests := []struct {
 		name       string
 		retries    int
@@ -27,7 +28,7 @@ func TestRetryBackoffThenFailed(t *testing.T) {
 	}{
 		{"transient retried then failed", 2, errors.New("connection reset"), 3, "failed after 3 tries: download from VOE: connection reset"},
 		{"no retries", -1, errors.New("connection reset"), 1, "download from VOE: connection reset"},
-		{"permanent not retried", 3, fmt.Errorf("%w: stream url must be absolute", anime.ErrInvalid), 1, "download from VOE: invalid input"},
+		{"expired media url retried", 1, notFound, 2, "failed after 2 tries: download from VOE: http 404"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -76,6 +77,45 @@ func TestRetryBackoffThenFailed(t *testing.T) {
 			e.pub.waitFor(t, "completed", func() bool { return e.statusOf(id) == anime.StatusCompleted })
 			if it := e.item(id); it.Error != nil || it.FilePath == "" {
 				t.Fatalf("completed item %+v", it)
+			}
+		})
+	}
+}
+
+func TestResolveErrors(t *testing.T) {
+	ctx := context.Background()
+	tests := []struct {
+		name      string
+		err       error
+		wantTries int
+	}{
+		{"episode does not exist", fmt.Errorf("episode page: %w", anime.ErrNotFound), 1},
+		{"invalid request", fmt.Errorf("%w: bad key", anime.ErrInvalid), 1},
+		{"no hoster worked", errors.Join(anime.ErrUnavailable, anime.ErrNotFound), 3},
+		{"challenge page", fmt.Errorf("site: %w", anime.ErrChallenge), 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t, "", func(o *Options) { o.MaxRetries = 2 })
+			e.res.fn = func(ResolveRequest, int) (anime.Stream, []Attempt, error) {
+				return anime.Stream{}, []Attempt{{Hoster: "VOE", Error: "gone"}}, tt.err
+			}
+			id := e.add("aot", "", "S01E01")[0]
+			if err := e.q.Start(ctx); err != nil {
+				t.Fatal(err)
+			}
+			e.run()
+			e.pub.waitFor(t, "failed", func() bool { return e.statusOf(id) == anime.StatusFailed })
+			it := e.item(id)
+			if it.RetryCount != tt.wantTries || len(e.res.requests()) != tt.wantTries {
+				t.Fatalf("tries %d (resolver asked %d times), want %d", it.RetryCount, len(e.res.requests()), tt.wantTries)
+			}
+			if len(it.Attempts) != tt.wantTries || it.Attempts[0].Stage != StageResolve || it.Error == nil ||
+				!strings.Contains(*it.Error, "no stream") {
+				t.Fatalf("item %+v / %v", it.Attempts, it.Error)
+			}
+			if e.dl.callCount() != 0 {
+				t.Fatal("downloader called without a stream")
 			}
 		})
 	}
