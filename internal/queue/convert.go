@@ -82,6 +82,15 @@ func downloadData(it Item) event.DownloadData {
 	}
 }
 
+// rowData is downloadData for a stored row, without decoding its log.
+func rowData(r store.QueueItem) event.DownloadData {
+	ep := anime.EpisodeRef{Season: r.Season, Episode: r.Episode}
+	return event.DownloadData{
+		DownloadID: r.ID, Key: r.SerieID, Folder: r.SerieFolder, SerieName: r.SerieName,
+		Episode: ep.String(), Season: r.Season, EpisodeNo: r.Episode, Status: string(r.Status),
+	}
+}
+
 func (s *Service) publish(t event.Type, d event.DownloadData) {
 	s.pub.Publish(event.Event{Type: t, Time: s.now().UTC(), Data: d})
 }

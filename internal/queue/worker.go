@@ -228,8 +228,8 @@ func hosterName(s anime.Stream) string {
 	return s.Hoster
 }
 
-// failedHosters are the hosters whose downloads failed since the last
-// successful try, for ResolveRequest.Avoid.
+// failedHosters are the hosters whose downloads failed on earlier tries
+// of the item, for ResolveRequest.Avoid.
 func failedHosters(as []Attempt) []string {
 	seen := map[string]bool{}
 	var out []string
@@ -265,7 +265,7 @@ func (s *Service) onProgress(ctx context.Context, j *job, done, total int64) {
 		}
 	}
 	if pub {
-		d := downloadData(s.toItem(j.row))
+		d := rowData(j.row)
 		d.Status = string(anime.StatusDownloading)
 		d.Percent, d.DownloadedMB, d.TotalMB = p.Percent, p.DownloadedMB, p.TotalMB
 		d.SpeedMbps, d.ETASeconds = p.SpeedMbps, p.ETASeconds
