@@ -118,4 +118,3 @@ func TestStatistics(t *testing.T) {
 		t.Errorf("idle eta %d", s.EstimatedTimeRemaining)
 	}
 }
-
