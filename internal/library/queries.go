@@ -254,6 +254,7 @@ func (s *Service) scanOne(ctx context.Context, root, folder string) (store.Serie
 	var sum ScanSummary
 	var unmatched []store.UnmatchedRecord
 	sc.apply(ctx, r, map[string]string{}, &unmatched, &sum)
+	sc.flush(ctx, &sum)
 	if len(sum.Errors) > 0 {
 		s.log.Warn("targeted scan", "folder", folder, "errors", sum.Errors)
 	}

@@ -59,7 +59,24 @@ type scanner struct {
 	root     string // absolute
 	realRoot string // symlinks resolved, for containment checks
 	prev     map[string]store.SeriesState
+
+	pending      []pendingSave // applied but not yet committed
+	pendingSince time.Time
 }
+
+// pendingSave is one series waiting for the next batch commit.
+type pendingSave struct {
+	in     store.ScannedSeries
+	folder string
+	known  bool
+}
+
+// Batch commits: whole series only, so a crash loses at most the last
+// batch and never half a series.
+const (
+	batchMaxSeries = 64
+	batchMaxDelay  = 100 * time.Millisecond
+)
 
 func newScanner(ctx context.Context, svc *Service, dir string) (*scanner, error) {
 	if dir == "" {
@@ -149,9 +166,14 @@ func (sc *scanner) run(ctx context.Context, progress func(event.ScanData)) (Scan
 			continue // drain; this result is not applied
 		}
 		sc.apply(ctx, r, seen, &unmatched, &sum)
+		if len(sc.pending) >= batchMaxSeries || len(sc.pending) > 0 && time.Since(sc.pendingSince) >= batchMaxDelay {
+			sc.flush(ctx, &sum)
+		}
 		emit(current, r.folder, r.series.Key)
 	}
 	wg.Wait()
+	// Keep the work done so far, also when the scan was cancelled.
+	sc.flush(context.WithoutCancel(ctx), &sum)
 	sum.Unmatched = len(unmatched)
 	if ctx.Err() != nil {
 		sum.Cancelled = true
@@ -236,18 +258,44 @@ func (sc *scanner) apply(ctx context.Context, r folderResult, seen map[string]st
 		sum.Unchanged++
 		return
 	}
-	created, err := sc.svc.store.SaveScannedSeries(ctx, store.ScannedSeries{
+	if force { // the losing folder may still be waiting in this batch
+		sc.pending = slices.DeleteFunc(sc.pending, func(p pendingSave) bool { return p.in.Series.Key == key })
+	}
+	if len(sc.pending) == 0 {
+		sc.pendingSince = time.Now()
+	}
+	sc.pending = append(sc.pending, pendingSave{folder: r.folder, known: known, in: store.ScannedSeries{
 		Series: r.series, Files: r.files, ReplaceFiles: force || !known || prev.Fingerprint != r.fp,
 		Missing: missing, Fingerprint: r.fp, ScanError: scanErr,
-	})
-	switch {
-	case err != nil:
-		sum.Errors = append(sum.Errors, fmt.Sprintf("%s: %v", r.folder, err))
-	case created:
-		sum.Added++
-	default:
-		sum.Updated++
+	}})
+}
+
+// flush commits the pending series in one transaction; when that fails it
+// retries them one by one so one bad series cannot sink the others.
+func (sc *scanner) flush(ctx context.Context, sum *ScanSummary) {
+	if len(sc.pending) == 0 {
+		return
 	}
+	batch := make([]store.ScannedSeries, len(sc.pending))
+	for i, p := range sc.pending {
+		batch[i] = p.in
+	}
+	batchErr := sc.svc.store.SaveScannedBatch(ctx, batch)
+	for _, p := range sc.pending {
+		err := batchErr
+		if err != nil {
+			err = sc.svc.store.SaveScannedSeries(ctx, p.in)
+		}
+		switch {
+		case err != nil:
+			sum.Errors = append(sum.Errors, fmt.Sprintf("%s: %v", p.folder, err))
+		case p.known:
+			sum.Updated++
+		default:
+			sum.Added++
+		}
+	}
+	sc.pending = sc.pending[:0]
 }
 
 // missingFor computes a series' missing map; when the provider fails it

@@ -255,72 +255,105 @@ func (db *DB) SeriesStates(ctx context.Context) (map[string]SeriesState, error) 
 	return out, nil
 }
 
+const upsertScannedSQL = `INSERT INTO series(key, name, site, folder, link, year, description,
+		missing_json, missing_count, episode_count, fingerprint, scan_error, scanned_at)
+	VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+	ON CONFLICT(key) DO UPDATE SET name = excluded.name, site = excluded.site, folder = excluded.folder,
+		link = excluded.link, year = excluded.year,
+		description = CASE WHEN excluded.description <> '' THEN excluded.description ELSE series.description END,
+		missing_json = excluded.missing_json, missing_count = excluded.missing_count,
+		episode_count = excluded.episode_count, fingerprint = excluded.fingerprint,
+		scan_error = excluded.scan_error, scanned_at = excluded.scanned_at,
+		updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')
+	RETURNING id`
+
 // SaveScannedSeries writes one scanned series in a single transaction: the
-// series row (created when new), its episode rows when ReplaceFiles is set,
-// and its missing map. It answers whether the series was new.
-func (db *DB) SaveScannedSeries(ctx context.Context, in ScannedSeries) (created bool, err error) {
-	s := in.Series
-	missingJSON, missingCount := EncodeMissing(in.Missing)
-	err = db.InTx(ctx, func(tx *sql.Tx) error {
-		var id int64
-		err := tx.QueryRowContext(ctx, `SELECT id FROM series WHERE key = ?`, s.Key).Scan(&id)
-		switch {
-		case errors.Is(err, sql.ErrNoRows):
-			created = true
-			err = tx.QueryRowContext(ctx, `INSERT INTO series(key, name, site, folder, link, year, description)
-				VALUES(?, ?, ?, ?, ?, ?, ?) RETURNING id`, s.Key, s.Name, s.Site, s.Folder, s.Link, s.Year, s.Description).Scan(&id)
-		case err == nil:
-			_, err = tx.ExecContext(ctx, `UPDATE series SET name = ?, site = ?, folder = ?, link = ?, year = ?,
-				description = CASE WHEN ? <> '' THEN ? ELSE description END,
-				updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?`,
-				s.Name, s.Site, s.Folder, s.Link, s.Year, s.Description, s.Description, id)
-		}
+// series row (created when new, with its missing map and counts) and, when
+// ReplaceFiles is set, its episode rows.
+func (db *DB) SaveScannedSeries(ctx context.Context, in ScannedSeries) error {
+	return db.SaveScannedBatch(ctx, []ScannedSeries{in})
+}
+
+// SaveScannedBatch writes several scanned series in one transaction (each
+// as SaveScannedSeries would): all of them are applied or none, so no series
+// is ever half-written, and the per-transaction cost is shared.
+func (db *DB) SaveScannedBatch(ctx context.Context, batch []ScannedSeries) error {
+	if len(batch) == 0 {
+		return nil
+	}
+	err := db.InTx(ctx, func(tx *sql.Tx) error {
+		up, err := tx.PrepareContext(ctx, upsertScannedSQL)
 		if err != nil {
 			return err
 		}
-		if in.ReplaceFiles {
-			if _, err := tx.ExecContext(ctx, `DELETE FROM series_episodes WHERE series_id = ?`, id); err != nil {
-				return err
+		defer up.Close()
+		var replaced []int64
+		var rows []episodeRow
+		for _, in := range batch {
+			s := in.Series
+			mj, mc := EncodeMissing(in.Missing)
+			var id int64
+			if err := up.QueryRowContext(ctx, s.Key, s.Name, s.Site, s.Folder, s.Link, s.Year, s.Description,
+				mj, mc, distinctEpisodes(in.Files), in.Fingerprint, in.ScanError).Scan(&id); err != nil {
+				return fmt.Errorf("series %q: %w", s.Key, err)
 			}
-			if err := insertEpisodes(ctx, tx, id, in.Files); err != nil {
-				return err
+			if !in.ReplaceFiles {
+				continue
+			}
+			replaced = append(replaced, id)
+			for _, f := range in.Files {
+				rows = append(rows, episodeRow{I: id, P: f.Path, S: f.Season, E: f.Episode, L: int(f.Language), Z: f.Size})
 			}
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE series SET missing_json = ?, missing_count = ?, fingerprint = ?, scan_error = ?,
-			episode_count = (SELECT COUNT(*) FROM (SELECT DISTINCT season, episode FROM series_episodes WHERE series_id = ?)),
-			scanned_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?`,
-			missingJSON, missingCount, in.Fingerprint, in.ScanError, id, id)
-		return err
-	})
-	if err != nil {
-		return false, fmt.Errorf("save series %q: %w", s.Key, err)
-	}
-	return created, nil
-}
-
-// insertEpisodes writes episode rows, up to 100 per statement.
-func insertEpisodes(ctx context.Context, tx *sql.Tx, id int64, files []EpisodeFile) error {
-	const perStmt = 100
-	var q strings.Builder
-	args := make([]any, 0, 6*min(len(files), perStmt))
-	for len(files) > 0 {
-		chunk := files[:min(len(files), perStmt)]
-		files = files[len(chunk):]
-		q.Reset()
-		q.WriteString(`INSERT OR REPLACE INTO series_episodes(series_id, path, season, episode, language, size) VALUES`)
-		args = args[:0]
-		for i, f := range chunk {
-			if i > 0 {
-				q.WriteByte(',')
-			}
-			q.WriteString("(?,?,?,?,?,?)")
-			args = append(args, id, f.Path, f.Season, f.Episode, int(f.Language), f.Size)
+		if len(replaced) == 0 {
+			return nil
 		}
-		if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
+		ids, _ := json.Marshal(replaced)
+		if _, err := tx.ExecContext(ctx, `DELETE FROM series_episodes WHERE series_id IN (SELECT value FROM json_each(?))`, string(ids)); err != nil {
 			return err
 		}
+		return insertEpisodes(ctx, tx, rows)
+	})
+	if err != nil {
+		return fmt.Errorf("save scanned series: %w", err)
 	}
 	return nil
+}
+
+func distinctEpisodes(files []EpisodeFile) int {
+	type ep struct{ s, e int }
+	seen := make(map[ep]struct{}, len(files))
+	for _, f := range files {
+		seen[ep{f.Season, f.Episode}] = struct{}{}
+	}
+	return len(seen)
+}
+
+// episodeRow is the JSON shape insertEpisodes hands to SQLite.
+type episodeRow struct {
+	I int64  `json:"i"`
+	P string `json:"p"`
+	S int    `json:"s"`
+	E int    `json:"e"`
+	L int    `json:"l"`
+	Z int64  `json:"z"`
+}
+
+// insertEpisodes writes episode rows with one constant statement that
+// expands a JSON array inside SQLite (converted to JSONB once, so each field
+// read is cheap): no per-row round trip, no SQL text that varies with the
+// row count.
+func insertEpisodes(ctx context.Context, tx *sql.Tx, rows []episodeRow) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	b, err := json.Marshal(rows)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT OR REPLACE INTO series_episodes(series_id, path, season, episode, language, size)
+		SELECT value->>'i', value->>'p', value->>'s', value->>'e', value->>'l', value->>'z' FROM json_each(jsonb(?))`, string(b))
+	return err
 }
 
 // SeriesEpisodes lists a series' episode rows ordered by season, episode, path.
@@ -362,7 +395,7 @@ func (db *DB) AddEpisodeFile(ctx context.Context, key string, f EpisodeFile, rem
 		if err != nil {
 			return err
 		}
-		if err := insertEpisodes(ctx, tx, id, []EpisodeFile{f}); err != nil {
+		if err := insertEpisodes(ctx, tx, []episodeRow{{I: id, P: f.Path, S: f.Season, E: f.Episode, L: int(f.Language), Z: f.Size}}); err != nil {
 			return err
 		}
 		missing := anime.MissingEpisodes{}
