@@ -2,6 +2,7 @@ package queue
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"math"
 	"strings"
@@ -116,5 +117,60 @@ func TestStatistics(t *testing.T) {
 	check("final total_downloaded_mb", s.TotalDownloadedMB, 6*2+1)
 	if s.EstimatedTimeRemaining != 0 {
 		t.Errorf("idle eta %d", s.EstimatedTimeRemaining)
+	}
+}
+
+func TestStatusJSONShape(t *testing.T) {
+	e := newEnv(t, "", nil)
+	check := func(t *testing.T, obj map[string]any, keys ...string) {
+		t.Helper()
+		for _, k := range keys {
+			if _, ok := obj[k]; !ok {
+				t.Errorf("missing key %q in %v", k, obj)
+			}
+		}
+	}
+	tests := []struct {
+		name    string
+		prepare func()
+		pending int
+	}{
+		{"empty queue", func() {}, 0},
+		{"one pending", func() { e.add("aot", "", "S01E01") }, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.prepare()
+			b, err := json.Marshal(e.status())
+			if err != nil {
+				t.Fatal(err)
+			}
+			var doc map[string]map[string]any
+			if err := json.Unmarshal(b, &doc); err != nil {
+				t.Fatal(err)
+			}
+			check(t, doc["status"], "is_running", "is_paused", "active_downloads", "pending_queue",
+				"completed_downloads", "failed_downloads")
+			check(t, doc["statistics"], "total_items", "pending_count", "active_count", "completed_count",
+				"failed_count", "total_downloaded_mb", "average_speed_mbps", "estimated_time_remaining")
+			for _, l := range []string{"active_downloads", "pending_queue", "completed_downloads", "failed_downloads"} {
+				if _, ok := doc["status"][l].([]any); !ok {
+					t.Errorf("%s is %v, want a JSON array", l, doc["status"][l])
+				}
+			}
+			pending := doc["status"]["pending_queue"].([]any)
+			if len(pending) != tt.pending {
+				t.Fatalf("pending_queue has %d items, want %d", len(pending), tt.pending)
+			}
+			if tt.pending > 0 {
+				item := pending[0].(map[string]any)
+				// The seed's Download Item fields, flattened at the top level.
+				check(t, item, "id", "serie_id", "serie_folder", "serie_name", "episode", "status", "priority",
+					"added_at", "started_at", "completed_at", "progress", "error", "retry_count", "source_url")
+				if item["status"] != "pending" || item["priority"] != "NORMAL" || item["progress"] != nil {
+					t.Errorf("item %v", item)
+				}
+			}
+		})
 	}
 }
