@@ -345,11 +345,16 @@ func (sc *scanner) scanFolder(ctx context.Context, folder string) folderResult {
 		return r
 	}
 	r.series = sc.svc.seriesFromMarker(m, folder)
-	r.files, r.err = sc.walkSeries(dir)
+	var dirs []dirStamp
+	r.files, dirs, r.err = sc.walkSeries(dir)
 	if r.err != nil {
 		return r
 	}
-	r.fp = fingerprint(r.files)
+	r.fp = fingerprint(r.files, dirs)
+	if prev, ok := sc.prev[r.series.Key]; !ok || prev.Fingerprint != r.fp {
+		// Something changed: the rows will be rewritten, so read sizes.
+		r.files = fillSizes(dir, r.files)
+	}
 	r.remote, r.remoteErr = sc.svc.opts.Catalog.Episodes(ctx, r.series.Site, r.series.Key)
 	return r
 }
@@ -387,26 +392,37 @@ func (sc *scanner) identify(ctx context.Context, dir, folder string) (Marker, *s
 // maxWalkDepth bounds how deep below a series folder files are looked for.
 const maxWalkDepth = 6
 
-// walkSeries lists the episode files under dir. It never descends into
-// symbolic links, and accepts a symlinked file only when its target lies
-// inside the library. Hidden folders and "@…" NAS folders are skipped.
-func (sc *scanner) walkSeries(dir string) ([]store.EpisodeFile, error) {
+// dirStamp is one folder's path below the series folder and its mtime.
+type dirStamp struct {
+	rel   string
+	mtime int64
+}
+
+// walkSeries lists the episode files under dir and the folders it read.
+// Regular files get Size -1 (see fillSizes). It never descends into symbolic
+// links, and accepts a symlinked file only when its target lies inside the
+// library. Hidden folders and "@…" NAS folders are skipped.
+func (sc *scanner) walkSeries(dir string) ([]store.EpisodeFile, []dirStamp, error) {
 	var files []store.EpisodeFile
-	if err := sc.walkDir(dir, "", 0, &files); err != nil {
-		return nil, fmt.Errorf("walk: %w", err)
+	var dirs []dirStamp
+	if err := sc.walkDir(dir, "", 0, &files, &dirs); err != nil {
+		return nil, nil, fmt.Errorf("walk: %w", err)
 	}
-	return files, nil
+	return files, dirs, nil
 }
 
 // walkDir is a small WalkDir: unsorted entries (the fingerprint sorts),
-// relative paths built directly, and sizes read relative to the open
-// directory — a rescan is dominated by these system calls.
-func (sc *scanner) walkDir(abs, rel string, depth int, files *[]store.EpisodeFile) error {
+// relative paths built directly, one fstat per folder and none per file —
+// a rescan's cost is its system calls.
+func (sc *scanner) walkDir(abs, rel string, depth int, files *[]store.EpisodeFile, dirs *[]dirStamp) error {
 	d, err := os.Open(abs)
 	if err != nil {
 		return err
 	}
 	defer d.Close()
+	if fi, err := d.Stat(); err == nil {
+		*dirs = append(*dirs, dirStamp{rel: rel, mtime: fi.ModTime().UnixNano()})
+	}
 	entries, err := d.ReadDir(-1)
 	if err != nil {
 		return fmt.Errorf("read %s: %w", filepath.Base(abs), err)
@@ -422,7 +438,7 @@ func (sc *scanner) walkDir(abs, rel string, depth int, files *[]store.EpisodeFil
 			if strings.HasPrefix(name, ".") || strings.HasPrefix(name, "@") || depth >= maxWalkDepth {
 				continue
 			}
-			if err := sc.walkDir(filepath.Join(abs, name), r, depth+1, files); err != nil {
+			if err := sc.walkDir(filepath.Join(abs, name), r, depth+1, files, dirs); err != nil {
 				return err
 			}
 			continue
@@ -434,19 +450,42 @@ func (sc *scanner) walkDir(abs, rel string, depth int, files *[]store.EpisodeFil
 		if !ok {
 			continue
 		}
-		var size int64
+		size := int64(-1)
 		if t&fs.ModeSymlink != 0 {
 			if size, ok = sc.insideLibrary(filepath.Join(abs, name)); !ok {
 				continue
 			}
-		} else if size, ok = fileSize(d, abs, name); !ok {
-			continue // vanished meanwhile
 		}
 		for _, ep := range parsed.Episodes {
 			*files = append(*files, store.EpisodeFile{Season: parsed.Season, Episode: ep, Language: parsed.Language, Path: r, Size: size})
 		}
 	}
 	return nil
+}
+
+// fillSizes reads the size of every file whose size is unknown, dropping
+// files that vanished meanwhile.
+func fillSizes(dir string, files []store.EpisodeFile) []store.EpisodeFile {
+	sizes := map[string]int64{}
+	out := files[:0]
+	for _, f := range files {
+		if f.Size < 0 {
+			size, ok := sizes[f.Path]
+			if !ok {
+				size = -1
+				if fi, err := os.Lstat(filepath.Join(dir, filepath.FromSlash(f.Path))); err == nil && fi.Mode().IsRegular() {
+					size = fi.Size()
+				}
+				sizes[f.Path] = size
+			}
+			if size < 0 {
+				continue
+			}
+			f.Size = size
+		}
+		out = append(out, f)
+	}
+	return out
 }
 
 // insideLibrary resolves a symlinked file and answers its size when it is a
@@ -467,9 +506,12 @@ func (sc *scanner) insideLibrary(p string) (int64, bool) {
 	return info.Size(), true
 }
 
-// fingerprint hashes a folder's episode files so an unchanged folder is
-// recognised without touching its rows.
-func fingerprint(files []store.EpisodeFile) string {
+// fingerprint identifies a folder's state without a stat per file: the
+// episode files (path, season, episode, language) and every folder's mtime
+// (a file added, removed, renamed or replaced by rename changes its
+// folder's mtime). Sizes are not part of it; a file rewritten in place keeps
+// its stored size until its folder changes.
+func fingerprint(files []store.EpisodeFile, dirs []dirStamp) string {
 	sorted := slices.Clone(files)
 	slices.SortFunc(sorted, func(a, b store.EpisodeFile) int {
 		if c := strings.Compare(a.Path, b.Path); c != 0 {
@@ -477,12 +519,11 @@ func fingerprint(files []store.EpisodeFile) string {
 		}
 		return a.Episode - b.Episode
 	})
+	slices.SortFunc(dirs, func(a, b dirStamp) int { return strings.Compare(a.rel, b.rel) })
 	h := fnv.New64a()
 	buf := make([]byte, 0, 256)
 	for _, f := range sorted {
 		buf = append(buf[:0], f.Path...)
-		buf = append(buf, 0)
-		buf = strconv.AppendInt(buf, f.Size, 10)
 		buf = append(buf, 0)
 		buf = strconv.AppendInt(buf, int64(f.Season), 10)
 		buf = append(buf, 0)
@@ -492,5 +533,13 @@ func fingerprint(files []store.EpisodeFile) string {
 		buf = append(buf, '\n')
 		h.Write(buf)
 	}
-	return strconv.FormatUint(h.Sum64(), 16)
+	for _, d := range dirs {
+		buf = append(buf[:0], 1)
+		buf = append(buf, d.rel...)
+		buf = append(buf, 0)
+		buf = strconv.AppendInt(buf, d.mtime, 10)
+		buf = append(buf, '\n')
+		h.Write(buf)
+	}
+	return "v2-" + strconv.FormatUint(h.Sum64(), 16)
 }

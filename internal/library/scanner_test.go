@@ -84,6 +84,15 @@ func TestScanLayouts(t *testing.T) {
 			}
 		})
 	}
+	files, err := env.db.SeriesEpisodes(ctx, "naruto")
+	if err != nil || len(files) != 4 {
+		t.Fatalf("naruto files %+v %v", files, err)
+	}
+	for _, f := range files {
+		if f.Size != 1 {
+			t.Fatalf("file %s size %d; want 1", f.Path, f.Size)
+		}
+	}
 	if _, _, err := env.svc.Get(ctx, "evil"); !errors.Is(err, anime.ErrNotFound) {
 		t.Fatalf("symlinked folder was scanned: %v", err)
 	}
