@@ -21,6 +21,7 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"sync"
@@ -34,12 +35,13 @@ import (
 const benchToken = "bench-token"
 
 type config struct {
-	role      string
-	url       string
-	clients   int
-	downloads int
-	hz        int
-	duration  time.Duration
+	role       string
+	url        string
+	clients    int
+	downloads  int
+	hz         int
+	duration   time.Duration
+	cpuProfile string
 }
 
 func main() {
@@ -50,6 +52,7 @@ func main() {
 	flag.IntVar(&cfg.downloads, "downloads", 3, "concurrent downloads publishing progress")
 	flag.IntVar(&cfg.hz, "hz", 10, "progress messages per download per second")
 	flag.DurationVar(&cfg.duration, "duration", 10*time.Second, "publishing time")
+	flag.StringVar(&cfg.cpuProfile, "cpuprofile", "", "server role: write a CPU profile of the publishing window here")
 	flag.Parse()
 
 	if err := raiseFDLimit(); err != nil {
@@ -152,6 +155,16 @@ func runServer(cfg config) error {
 	}
 	fmt.Fprintf(os.Stderr, "connected: hub counts %d clients (%d reading + 1 stalled)\n", hub.Count(), cfg.clients)
 
+	if cfg.cpuProfile != "" {
+		pf, err := os.Create(cfg.cpuProfile)
+		if err != nil {
+			return fmt.Errorf("create profile: %w", err)
+		}
+		defer pf.Close()
+		if err := pprof.StartCPUProfile(pf); err != nil {
+			return fmt.Errorf("start profile: %w", err)
+		}
+	}
 	// Publish: each download at cfg.hz, the send time in the payload.
 	cpu0, wall0 := cpuTime(), time.Now()
 	var published sync.WaitGroup
@@ -195,6 +208,9 @@ func runServer(cfg config) error {
 	published.Wait()
 	pcancel()
 	cpu1, wall1 := cpuTime(), time.Now()
+	if cfg.cpuProfile != "" {
+		pprof.StopCPUProfile()
+	}
 	countAfter := hub.Count()
 	load1 := loadAvg()
 	hub.Publish(event.New(event.SystemInfo, map[string]any{"bench": "done"}))
