@@ -1,0 +1,49 @@
+package auth
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+// Reset returns access control to its first-start state, for
+// POST /api/config/reset with preserve_security:false: the JWT signing
+// secret is rotated (every issued token stops verifying at once) and the
+// master password is removed, so the next POST /api/auth/setup sets a new
+// one. The secret is rotated first: a crash in between leaves the old
+// password working and every old session dead, never the reverse.
+func (s *Service) Reset(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.setupMu.Lock()
+	defer s.setupMu.Unlock()
+
+	// The new key has the old key's length so it can be copied into the
+	// slice every verification reads, instead of swapping the slice.
+	key := make([]byte, len(s.secret))
+	if _, err := rand.Read(key); err != nil {
+		return fmt.Errorf("reset: generate jwt secret: %w", err)
+	}
+	enc := base64.StdEncoding.EncodeToString(key) + "\n"
+	if err := replaceSecretFile(filepath.Join(s.opts.DataDir, SecretFile), []byte(enc)); err != nil {
+		return fmt.Errorf("reset: %w", err)
+	}
+	s.mu.Lock()
+	copy(s.secret, key)
+	s.mu.Unlock()
+
+	if err := os.Remove(filepath.Join(s.opts.DataDir, PasswordFile)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("reset: remove password: %w", err)
+	}
+	syncDir(s.opts.DataDir)
+	s.mu.Lock()
+	s.phc = ""
+	s.mu.Unlock()
+	return nil
+}
