@@ -13,7 +13,9 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
 
+	"github.com/aniworld/aniworld/internal/auth"
 	"github.com/aniworld/aniworld/internal/config"
+	"github.com/aniworld/aniworld/internal/logging"
 	"github.com/aniworld/aniworld/internal/store"
 )
 
@@ -35,6 +37,9 @@ type Deps struct {
 	Register []func(huma.API)
 	// Outer wraps the whole handler inside request-id/logging (CORS, rate limits).
 	Outer []Middleware
+	// ClientAddr derives the client address of a request (default: the
+	// socket peer's IP).
+	ClientAddr func(*http.Request) string
 }
 
 // Server is the assembled HTTP handler plus its huma API.
@@ -63,6 +68,16 @@ func New(d Deps) *Server {
 	cfg.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
 		"bearer": {Type: "http", Scheme: "bearer", BearerFormat: "JWT"},
 	}
+	// Errors returned as *Error by handlers get the request id here.
+	cfg.Transformers = append(cfg.Transformers, func(ctx huma.Context, _ string, v any) (any, error) {
+		if e, ok := v.(*Error); ok {
+			e.RequestID = logging.RequestID(ctx.Context())
+			if e.Details == nil {
+				e.Details = map[string]any{}
+			}
+		}
+		return v, nil
+	})
 	s.api = humago.New(s.mux, cfg)
 	s.routes()
 	for pattern, h := range d.Extra {
@@ -73,10 +88,14 @@ func New(d Deps) *Server {
 		s.mux.HandleFunc("/", s.unknownRoute)
 	}
 
+	if d.ClientAddr == nil {
+		d.ClientAddr = func(r *http.Request) string { return auth.ClientIP(r, nil) }
+	}
 	mws := []Middleware{
 		requestID(d.Logger),
 		accessLog(d.Logger),
 		securityHeaders,
+		withClient(d.ClientAddr),
 	}
 	mws = append(mws, d.Outer...)
 	mws = append(mws, bodyLimit(s.maxBody), s.methodAndRouteCheck)

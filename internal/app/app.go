@@ -17,6 +17,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/aniworld/aniworld/internal/api"
+	"github.com/aniworld/aniworld/internal/auth"
 	"github.com/aniworld/aniworld/internal/config"
 	"github.com/aniworld/aniworld/internal/logging"
 	"github.com/aniworld/aniworld/internal/store"
@@ -36,6 +37,8 @@ type App struct {
 	db        *store.DB
 	server    *api.Server
 	startedAt time.Time
+	cors      *auth.CORS
+	events    *fanout
 	// background are the long-running services, each run until ctx ends.
 	background []func(ctx context.Context) error
 	closers    []func() error
@@ -101,7 +104,7 @@ func Build(ctx context.Context, env Env, opts Options) (*App, error) {
 	if err != nil {
 		return nil, fmt.Errorf("logging: %w", err)
 	}
-	a := &App{cfg: cfgm, logs: logs, log: logs.Logger(), startedAt: time.Now()}
+	a := &App{cfg: cfgm, logs: logs, log: logs.Logger(), startedAt: time.Now(), events: &fanout{}}
 	a.closers = append(a.closers, logs.Close)
 	cfgm.Subscribe(func(old, new config.AppConfig) {
 		if err := logs.Reconfigure(logSettings(new)); err != nil {

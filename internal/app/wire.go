@@ -2,12 +2,110 @@ package app
 
 import (
 	"context"
+	"fmt"
+	"net/http"
+	"time"
 
 	"github.com/aniworld/aniworld/internal/api"
+	"github.com/aniworld/aniworld/internal/auth"
+	"github.com/aniworld/aniworld/internal/config"
 )
 
 // wire builds the feature services and adds their routes, handlers and
 // background loops to deps and the app.
 func (a *App) wire(ctx context.Context, deps *api.Deps) error {
+	cfg := a.cfg.Get()
+	authSvc, err := a.wireAuth(ctx, deps, cfg)
+	if err != nil {
+		return err
+	}
+	_ = authSvc
+	prov, err := a.wireProviders(cfg)
+	if err != nil {
+		return err
+	}
+	lib, err := a.wireLibrary(cfg, prov, deps)
+	if err != nil {
+		return err
+	}
+	_ = lib
 	return nil
+}
+
+// wireAuth builds access control: the auth service, its routes, the gate
+// on protected routes, CORS and the rate limits.
+func (a *App) wireAuth(ctx context.Context, deps *api.Deps, cfg config.AppConfig) (*auth.Service, error) {
+	sec := cfg.Security
+	svc, err := auth.New(ctx, auth.Options{
+		DataDir:        cfg.DataDir,
+		Store:          a.db,
+		SessionTimeout: time.Duration(sec.SessionTimeoutHours) * time.Hour,
+		RememberFor:    time.Duration(sec.RememberDays) * 24 * time.Hour,
+		Lockout: auth.LockoutPolicy{
+			MaxFailures: sec.LockoutAttempts,
+			Window:      time.Duration(sec.LockoutMinutes) * time.Minute,
+			Duration:    time.Duration(sec.LockoutMinutes) * time.Minute,
+		},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("access control: %w", err)
+	}
+	trusted, err := auth.ParseTrustedProxies(sec.TrustedProxies)
+	if err != nil {
+		return nil, fmt.Errorf("security.trusted_proxies: %w", err)
+	}
+	deps.ClientAddr = func(r *http.Request) string { return auth.ClientIP(r, trusted) }
+	deps.Gate = &api.Gate{Verifier: api.AuthVerifier{Svc: svc}}
+	deps.Register = append(deps.Register, api.AuthRoutes(svc, a.cfg))
+
+	var origins []string // nil: same origin plus http://localhost:* and http://127.0.0.1:*
+	if len(sec.AllowedOrigins) > 0 {
+		origins = sec.AllowedOrigins
+	}
+	cors, err := auth.NewCORS(auth.CORSOptions{AllowedOrigins: origins})
+	if err != nil {
+		return nil, fmt.Errorf("security.allowed_origins: %w", err)
+	}
+	a.cors = cors
+	rl := auth.DefaultRateLimitConfig()
+	rl.Login.Requests = sec.AuthRateLimit
+	rl.Setup.Requests = sec.AuthRateLimit
+	rl.Origin.Requests = sec.OriginRateLimit
+	rl.TrustedProxies = trusted
+	rules := auth.DefaultLimitRules(rl)
+	for i := range rules {
+		if rules[i].Name == "origin" {
+			rules[i].Key = crossOriginKey
+		}
+	}
+	deps.Outer = append(deps.Outer, cors.Handler, auth.RateLimitMiddleware(rules, func(w http.ResponseWriter, r *http.Request, d auth.Decision) {
+		secs := auth.RetryAfterSeconds(d.RetryAfter)
+		api.WriteError(w, r, api.NewError(http.StatusTooManyRequests, api.CodeRateLimit,
+			fmt.Sprintf("Too many requests; try again in %d seconds", secs), map[string]any{"retry_after": secs}))
+	}))
+	a.background = append(a.background, func(ctx context.Context) error {
+		t := time.NewTicker(time.Hour)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return nil
+			case <-t.C:
+				if err := svc.PruneRevoked(ctx); err != nil {
+					a.log.Warn("prune revoked tokens", "error", err)
+				}
+			}
+		}
+	})
+	return svc, nil
+}
+
+// crossOriginKey limits requests per Origin, except the server's own
+// pages (same-origin requests from the web UI).
+func crossOriginKey(r *http.Request) string {
+	o := r.Header.Get("Origin")
+	if o == "" || o == "http://"+r.Host || o == "https://"+r.Host {
+		return ""
+	}
+	return auth.OriginKey(r)
 }

@@ -1,0 +1,92 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"time"
+
+	"github.com/aniworld/aniworld/internal/anime"
+	"github.com/aniworld/aniworld/internal/api"
+	"github.com/aniworld/aniworld/internal/config"
+	"github.com/aniworld/aniworld/internal/httpclient"
+	"github.com/aniworld/aniworld/internal/library"
+	"github.com/aniworld/aniworld/internal/provider"
+	"github.com/aniworld/aniworld/internal/provider/aniworld"
+	"github.com/aniworld/aniworld/internal/provider/hoster"
+)
+
+// providers is the outbound side: the shared HTTP client, the hoster
+// extractors and the site registry.
+type providers struct {
+	client  *httpclient.Client
+	hosters *hoster.Registry
+	reg     *provider.Registry
+}
+
+func (a *App) wireProviders(cfg config.AppConfig) (*providers, error) {
+	d := cfg.Download
+	var cookieHosts []string
+	for _, u := range []string{d.ProviderURL, d.STOURL} {
+		if pu, err := url.Parse(u); err == nil && pu.Hostname() != "" {
+			cookieHosts = append(cookieHosts, pu.Hostname())
+		}
+	}
+	opts := httpclient.Options{
+		UserAgent: d.UserAgent, Timeout: time.Duration(d.ProviderTimeout) * time.Second,
+		Proxy: d.Proxy, Cookie: d.Cookies, CookieHosts: cookieHosts,
+		FlareSolverrURL: d.FlareSolverrURL, DoHURL: d.DoHURL, Logger: a.log.With("component", "httpclient"),
+	}
+	if err := opts.Validate(); err != nil {
+		return nil, fmt.Errorf("download settings: %w", err)
+	}
+	client := httpclient.New(opts)
+	hosters := hoster.Default()
+	reg, err := aniworld.Registry(d.ProviderURL, d.STOURL, client, hosters, a.db)
+	if err != nil {
+		return nil, fmt.Errorf("provider: %w", err)
+	}
+	return &providers{client: client, hosters: hosters, reg: reg}, nil
+}
+
+// languages turns the config's language names into site keys.
+func languages(names []string) []anime.Language {
+	var out []anime.Language
+	for _, n := range names {
+		if l, err := anime.ParseLanguage(n); err == nil {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+func (a *App) wireLibrary(cfg config.AppConfig, p *providers, deps *api.Deps) (*library.Service, error) {
+	sites := []library.Site{
+		{Name: library.SiteAniworld, BaseURL: cfg.Download.ProviderURL, StreamPath: "/anime/stream/"},
+		{Name: library.SiteSTo, BaseURL: cfg.Download.STOURL, StreamPath: "/serie/stream/"},
+	}
+	lib, err := library.New(library.Options{
+		AnimeDir:              cfg.AnimeDirectory,
+		Languages:             languages(cfg.Download.LanguageOrder),
+		RequireWantedLanguage: cfg.Download.RequireWantedLanguage,
+		NamingTemplate:        cfg.Download.NamingTemplate,
+		Sites:                 sites,
+		Catalog:               catalog{reg: p.reg},
+		Publisher:             a.events,
+		Logger:                a.log.With("component", "library"),
+		Store:                 a.db,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("library: %w", err)
+	}
+	a.closers = append([]func() error{lib.Close}, a.closers...)
+	deps.Register = append(deps.Register, api.AnimeRoutes(lib, searcher{reg: p.reg}))
+	a.cfg.Subscribe(func(old, new config.AppConfig) {
+		if old.AnimeDirectory != new.AnimeDirectory && lib.Directory() != new.AnimeDirectory {
+			if _, err := lib.SetDirectory(context.Background(), new.AnimeDirectory); err != nil {
+				a.log.Warn("apply anime_directory", "error", err)
+			}
+		}
+	})
+	return lib, nil
+}
