@@ -457,3 +457,39 @@ func TestConcurrentPublishersAndSubscribers(t *testing.T) {
 		t.Fatalf("count = %d, want %d (nobody should have been evicted)", n, clients)
 	}
 }
+
+func TestServerPingsIdleClients(t *testing.T) {
+	f := newFixture(t, Options{PingInterval: 20 * time.Millisecond, WriteTimeout: time.Second})
+
+	t.Run("answering client stays", func(t *testing.T) {
+		pinged := make(chan struct{}, 1)
+		c, _ := f.dial(t, "token="+goodToken, &websocket.DialOptions{OnPingReceived: func(context.Context, []byte) bool {
+			select {
+			case pinged <- struct{}{}:
+			default:
+			}
+			return true
+		}})
+		readErr := make(chan error, 1)
+		go func() { _, _, err := c.Read(context.Background()); readErr <- err }()
+		for range 3 {
+			select {
+			case <-pinged:
+			case err := <-readErr:
+				t.Fatalf("connection ended: %v", err)
+			case <-testCtx(t).Done():
+				t.Fatal("no ping")
+			}
+		}
+		f.hub.Publish(event.New(event.SystemInfo, nil))
+		if err := <-readErr; err != nil {
+			t.Fatalf("after pings: %v", err)
+		}
+	})
+	t.Run("silent client is closed", func(t *testing.T) {
+		c, _ := f.dial(t, "", &websocket.DialOptions{OnPingReceived: func(context.Context, []byte) bool { return false }})
+		if got := closeStatus(t, c); got != websocket.StatusPolicyViolation {
+			t.Fatalf("close = %v, want 1008 ping timeout", got)
+		}
+	})
+}
