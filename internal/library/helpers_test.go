@@ -24,6 +24,7 @@ type fakeCatalog struct {
 	episodeErr map[string]error
 	calls      map[string]int
 	block      chan struct{}
+	blockKey   string // when set, only this key's Episodes blocks
 	entered    chan struct{}
 	enterOnce  sync.Once
 }
@@ -62,7 +63,7 @@ func (c *fakeCatalog) Series(ctx context.Context, site, key string) (Candidate, 
 }
 
 func (c *fakeCatalog) Episodes(ctx context.Context, site, key string) (map[int][]int, error) {
-	if c.block != nil {
+	if c.block != nil && (c.blockKey == "" || c.blockKey == key) {
 		c.enterOnce.Do(func() { close(c.entered) })
 		select {
 		case <-c.block:

@@ -188,28 +188,38 @@ func (sc *scanner) run(ctx context.Context, progress func(event.ScanData)) (Scan
 	return sum, nil
 }
 
+// lastDirSetting names the setting holding the directory of the last
+// complete scan.
+const lastDirSetting = "library.last_scanned_dir"
+
 // finish prunes series whose folders are gone and stores the unmatched list;
-// only a complete scan gets here.
+// only a complete scan gets here. Only series known when the scan started
+// are pruned, so a series added meanwhile (Add) survives.
 func (sc *scanner) finish(ctx context.Context, seen map[string]string, unmatched []store.UnmatchedRecord, sum *ScanSummary) error {
-	keep := make(map[string]bool, len(seen))
-	for k := range seen {
-		keep[k] = true
+	var gone []string
+	for k := range sc.prev {
+		if _, ok := seen[k]; !ok {
+			gone = append(gone, k)
+		}
 	}
-	// An empty directory that held series last time is more likely an
-	// unmounted share than a deleted library: keep the rows.
-	if sum.Folders == 0 && len(sc.prev) > 0 {
+	lastDir, _ := sc.svc.store.Setting(ctx, lastDirSetting)
+	switch {
+	case len(gone) == 0:
+	case sum.Folders == 0 && lastDir == sc.root:
+		// The same directory, empty now, held series last time: more
+		// likely an unmounted share than a deleted library. Keep the rows.
 		sum.Errors = append(sum.Errors, "anime directory is empty; kept the known series (unmounted drive?)")
-	} else {
-		removed, err := sc.svc.store.DeleteSeriesExcept(ctx, keep)
+	default:
+		n, err := sc.svc.store.DeleteSeriesKeys(ctx, gone)
 		if err != nil {
 			return err
 		}
-		sum.Removed = len(removed)
+		sum.Removed = n
 	}
 	if err := sc.svc.store.ReplaceUnmatched(ctx, unmatched); err != nil {
 		return err
 	}
-	return nil
+	return sc.svc.store.SetSetting(ctx, lastDirSetting, sc.root)
 }
 
 // apply reconciles one folder's result with the database.

@@ -178,6 +178,33 @@ func TestOneScanAtATime(t *testing.T) {
 	}
 }
 
+func TestAddDuringScanSurvivesPruning(t *testing.T) {
+	env := newEnv(t, nil)
+	ctx := context.Background()
+	env.cat.add("naruto", "Naruto", 2002, map[int][]int{1: {1}})
+	env.cat.add("bleach", "Bleach", 2004, map[int][]int{1: {1, 2}})
+	env.marker(t, "Naruto", "naruto", "Naruto", 2002)
+	env.cat.block, env.cat.entered, env.cat.blockKey = make(chan struct{}), make(chan struct{}), "naruto"
+	if !env.svc.StartRescan(ctx) {
+		t.Fatal("not started")
+	}
+	<-env.cat.entered // the scan has listed the directory, without Bleach
+	res, err := env.svc.Add(ctx, "https://aniworld.to/anime/stream/bleach", "Bleach")
+	if err != nil || res.TotalMissing != 2 {
+		t.Fatalf("add during scan: %+v %v", res, err)
+	}
+	close(env.cat.block)
+	if err := env.svc.WaitScan(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := env.svc.Get(ctx, "bleach"); err != nil {
+		t.Fatalf("series added during a scan was pruned: %v", err)
+	}
+	if sum := env.scan(t); sum.Series != 2 || sum.Removed != 0 {
+		t.Fatalf("next scan %+v", sum)
+	}
+}
+
 func TestCloseStopsBackgroundScan(t *testing.T) {
 	env := newEnv(t, nil)
 	env.cat.add("naruto", "Naruto", 2002, map[int][]int{1: {1}})
@@ -316,6 +343,11 @@ func TestSetDirectory(t *testing.T) {
 	}
 	if _, err := env.svc.SetDirectory(ctx, filepath.Join(other, "missing")); !errors.Is(err, anime.ErrInvalid) {
 		t.Fatalf("missing dir: %v", err)
+	}
+	// Switching to an empty directory is deliberate: the old series go.
+	n, err = env.svc.SetDirectory(ctx, t.TempDir())
+	if _, count, _ := env.svc.Status(ctx); err != nil || n != 0 || count != 0 {
+		t.Fatalf("empty dir: synced %d, %v, count %d", n, err, count)
 	}
 }
 

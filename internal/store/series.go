@@ -430,40 +430,25 @@ func (db *DB) SetSeriesTMDBID(ctx context.Context, key string, tmdbID int) error
 	return nil
 }
 
-// DeleteSeriesExcept removes, in one transaction, every series whose key
-// is not in keep, and answers the removed keys.
-func (db *DB) DeleteSeriesExcept(ctx context.Context, keep map[string]bool) ([]string, error) {
-	var removed []string
+// DeleteSeriesKeys removes the named series (and their episode rows) in
+// one transaction and answers how many existed.
+func (db *DB) DeleteSeriesKeys(ctx context.Context, keys []string) (int, error) {
+	n := 0
 	err := db.InTx(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT key FROM series`)
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
-			var k string
-			if err := rows.Scan(&k); err != nil {
-				rows.Close()
+		for _, k := range keys {
+			res, err := tx.ExecContext(ctx, `DELETE FROM series WHERE key = ?`, k)
+			if err != nil {
 				return err
 			}
-			if !keep[k] {
-				removed = append(removed, k)
-			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		for _, k := range removed {
-			if _, err := tx.ExecContext(ctx, `DELETE FROM series WHERE key = ?`, k); err != nil {
-				return err
-			}
+			c, _ := res.RowsAffected()
+			n += int(c)
 		}
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("prune series: %w", err)
+		return 0, fmt.Errorf("delete series: %w", err)
 	}
-	return removed, nil
+	return n, nil
 }
 
 // ReplaceUnmatched swaps the list of unidentified folders for recs.
