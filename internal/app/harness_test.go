@@ -144,3 +144,19 @@ func (ta *testApp) login(password string) string {
 	}
 	return b["access_token"].(string)
 }
+
+// getRaw GETs path and returns the raw body.
+func (ta *testApp) getRaw(path, token string) string {
+	ta.t.Helper()
+	req, _ := http.NewRequest("GET", ta.URL+path, nil)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		ta.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return string(b)
+}
