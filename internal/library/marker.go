@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -32,20 +33,27 @@ type Marker struct {
 // none and anime.ErrInvalid when it is unreadable or names no valid key.
 func ReadMarker(dir string) (Marker, error) {
 	p := filepath.Join(dir, MarkerFile)
-	fi, err := os.Lstat(p)
+	f, err := os.Open(p)
 	if errors.Is(err, os.ErrNotExist) {
 		return Marker{}, fmt.Errorf("marker in %s: %w", filepath.Base(dir), anime.ErrNotFound)
 	}
 	if err != nil {
 		return Marker{}, fmt.Errorf("marker in %s: %w", filepath.Base(dir), err)
 	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return Marker{}, fmt.Errorf("marker in %s: %w", filepath.Base(dir), err)
+	}
 	if !fi.Mode().IsRegular() || fi.Size() > maxMarkerBytes {
 		return Marker{}, fmt.Errorf("%w: marker in %s is not a small regular file", anime.ErrInvalid, filepath.Base(dir))
 	}
-	b, err := os.ReadFile(p)
-	if err != nil {
+	b := make([]byte, fi.Size()+1) // +1 sees growth; one read usually suffices
+	n, err := io.ReadFull(f, b)
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
 		return Marker{}, fmt.Errorf("read marker in %s: %w", filepath.Base(dir), err)
 	}
+	b = b[:n]
 	var m Marker
 	if err := json.Unmarshal(b, &m); err != nil {
 		return Marker{}, fmt.Errorf("%w: marker in %s: %v", anime.ErrInvalid, filepath.Base(dir), err)

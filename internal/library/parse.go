@@ -45,17 +45,22 @@ var (
 // scratch file: hidden files, *.part, *.tmp, *.part.json, partial-download
 // names of common tools, and editor backups.
 func IsTemporaryName(name string) bool {
-	lower := strings.ToLower(name)
-	if strings.HasPrefix(lower, ".") || strings.HasPrefix(lower, "~") || strings.HasSuffix(lower, "~") {
+	if strings.HasPrefix(name, ".") || strings.HasPrefix(name, "~") || strings.HasSuffix(name, "~") {
 		return true
 	}
-	for _, suf := range []string{".part", ".tmp", ".temp", ".part.json", ".crdownload", ".download", ".partial", ".!qb", ".ytdl"} {
-		if strings.HasSuffix(lower, suf) {
+	for _, suf := range temporarySuffixes {
+		if hasSuffixFold(name, suf) {
 			return true
 		}
 	}
-	stem := strings.TrimSuffix(lower, path.Ext(lower))
-	return strings.HasSuffix(stem, ".part") || strings.HasSuffix(stem, ".tmp") || strings.Contains(stem, ".part-frag")
+	stem := strings.TrimSuffix(name, path.Ext(name))
+	return hasSuffixFold(stem, ".part") || hasSuffixFold(stem, ".tmp") || strings.Contains(strings.ToLower(stem), ".part-frag")
+}
+
+var temporarySuffixes = []string{".part", ".tmp", ".temp", ".part.json", ".crdownload", ".download", ".partial", ".!qb", ".ytdl"}
+
+func hasSuffixFold(s, suffix string) bool {
+	return len(s) >= len(suffix) && strings.EqualFold(s[len(s)-len(suffix):], suffix)
 }
 
 // SeasonFromDir reads a season number from a folder name: "Season 01",
@@ -92,21 +97,18 @@ func ParseEpisodeFile(rel string) (ParsedFile, bool) {
 		}
 	}
 	stem := strings.TrimSuffix(base, path.Ext(base))
-	dirSeason, hasDirSeason := SeasonFromDir(path.Base(strings.TrimSuffix(dir, "/")))
-	if dir == "" {
-		hasDirSeason = false
-	}
 	p := ParsedFile{Language: languageSuffix(stem)}
-	switch {
-	case parseSxxEyy(stem, &p):
-	case parseNxNN(stem, &p):
-	case parseMovie(stem, &p):
-	case hasDirSeason && parseEpisodeOnly(stem, &p):
-		p.Season = dirSeason
-	default:
+	if parseSxxEyy(stem, &p) || parseNxNN(stem, &p) || parseMovie(stem, &p) {
+		return p, true
+	}
+	if dir == "" {
 		return ParsedFile{}, false
 	}
-	return p, true
+	if season, ok := SeasonFromDir(path.Base(strings.TrimSuffix(dir, "/"))); ok && parseEpisodeOnly(stem, &p) {
+		p.Season = season
+		return p, true
+	}
+	return ParsedFile{}, false
 }
 
 // parseSxxEyy finds S01E01, s1e1, S01E001, "S01 E01", "S01.E01" with

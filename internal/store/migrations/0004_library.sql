@@ -21,8 +21,11 @@ CREATE TABLE series (
     updated_at    TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
 );
 CREATE INDEX series_folder ON series(folder);
-CREATE INDEX series_name ON series(name COLLATE NOCASE);
-CREATE INDEX series_missing ON series(missing_count);
+-- One index per list order, each carrying the filter columns, so a page of
+-- GET /api/anime is an index walk, never a sort of the whole table.
+CREATE INDEX series_by_name ON series(name COLLATE NOCASE, key, missing_count, episode_count);
+CREATE INDEX series_by_key ON series(key, missing_count, episode_count);
+CREATE INDEX series_by_missing ON series(missing_count DESC, name COLLATE NOCASE, key, episode_count);
 
 CREATE TABLE series_episodes (
     series_id INTEGER NOT NULL REFERENCES series(id) ON DELETE CASCADE,
