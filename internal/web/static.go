@@ -1,0 +1,99 @@
+package web
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io/fs"
+	"mime"
+	"net/http"
+	"path"
+	"sort"
+	"strings"
+	"time"
+)
+
+// staticFile is one embedded asset with its strong ETag.
+type staticFile struct {
+	body  []byte
+	etag  string // quoted hex sha256 prefix
+	ctype string
+}
+
+// staticFiles holds every embedded asset in memory (they are small).
+type staticFiles struct {
+	files map[string]staticFile
+	hash  string // hash over every file, for diagnostics
+}
+
+var contentTypes = map[string]string{
+	".js":   "text/javascript; charset=utf-8",
+	".css":  "text/css; charset=utf-8",
+	".svg":  "image/svg+xml",
+	".png":  "image/png",
+	".json": "application/json",
+	".txt":  "text/plain; charset=utf-8",
+}
+
+func loadStatic(fsys fs.FS) (*staticFiles, error) {
+	st := &staticFiles{files: map[string]staticFile{}}
+	var names []string
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return fmt.Errorf("read %s: %w", p, err)
+		}
+		sum := sha256.Sum256(b)
+		ct := contentTypes[path.Ext(p)]
+		if ct == "" {
+			ct = mime.TypeByExtension(path.Ext(p))
+		}
+		if ct == "" {
+			ct = "application/octet-stream"
+		}
+		st.files[p] = staticFile{body: b, etag: `"` + hex.EncodeToString(sum[:12]) + `"`, ctype: ct}
+		names = append(names, p)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("load static files: %w", err)
+	}
+	sort.Strings(names)
+	all := sha256.New()
+	for _, n := range names {
+		all.Write([]byte(n + st.files[n].etag))
+	}
+	st.hash = hex.EncodeToString(all.Sum(nil))[:12]
+	return st, nil
+}
+
+// serve answers GET/HEAD for one asset. Versioned URLs (?v=) are cached
+// for a year; others are revalidated with the ETag.
+func (st *staticFiles) serve(w http.ResponseWriter, r *http.Request, name string) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	f, ok := st.files[name]
+	if !ok || strings.Contains(name, "..") {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
+		w.WriteHeader(http.StatusNotFound)
+		_, _ = w.Write([]byte("static file not found\n"))
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", f.ctype)
+	h.Set("ETag", f.etag)
+	if r.URL.Query().Get("v") != "" {
+		h.Set("Cache-Control", "public, max-age=31536000, immutable")
+	} else {
+		h.Set("Cache-Control", "no-cache")
+	}
+	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(f.body))
+}

@@ -1,0 +1,121 @@
+// system.js: health summary (/health/detailed), diagnostics
+// (/api/diagnostics/system, /api/diagnostics/network) and the log viewer
+// (list files, tail with optional auto-refresh, download).
+import { api, request } from "./api.js";
+import { $, el, guard, busy, toast, describe, fmtBytes, fmtTime, fmtDuration } from "./ui.js";
+
+let autoTimer = 0;
+
+function kvList(target, obj) {
+  const rows = [];
+  for (const [k, v] of Object.entries(obj || {})) {
+    let text = v;
+    if (v && typeof v === "object") text = JSON.stringify(v);
+    rows.push(el("dt", {}, k.replace(/_/g, " ")), el("dd", {}, text == null ? "—" : String(text)));
+  }
+  target.replaceChildren(...rows);
+}
+
+async function health() {
+  let h;
+  try {
+    h = await api.get("/health/detailed");
+  } catch (err) {
+    $("h-status").textContent = describe(err);
+    return;
+  }
+  $("h-status").textContent = h.status || "unknown";
+  $("h-status").className = h.status === "healthy" ? "ok" : "bad";
+  $("h-version").textContent = h.version || "";
+  $("h-start").textContent = fmtTime(h.startup_time);
+  const deps = h.dependencies || {};
+  $("h-deps").replaceChildren(...Object.entries(deps).map(([name, d]) => {
+    const dl = el("dl", { class: "kv" });
+    const shown = { ...d };
+    if (name === "system" && shown.uptime_seconds != null) shown.uptime_seconds = fmtDuration(shown.uptime_seconds);
+    kvList(dl, shown);
+    return el("div", { class: "card" }, el("h3", {}, name), dl);
+  }));
+}
+
+async function loadFiles() {
+  let files;
+  try {
+    files = await api.get("/api/logging/files");
+  } catch (err) {
+    if (err.status !== 401) toast(describe(err), "error");
+    return;
+  }
+  if (!Array.isArray(files)) files = (files && files.files) || [];
+  const sel = $("log-file");
+  const cur = sel.value;
+  sel.replaceChildren(...files.map((f) => el("option", { value: f.name }, `${f.name} (${fmtBytes(f.size)})`)));
+  if (files.length === 0) {
+    sel.append(el("option", { value: "" }, "No log files (file logging is off)"));
+    $("log-tail").textContent = "";
+    return;
+  }
+  if (cur && files.some((f) => f.name === cur)) sel.value = cur;
+  await tail();
+}
+
+async function tail() {
+  const name = $("log-file").value;
+  if (!name) return;
+  try {
+    const data = await api.get(`/api/logging/files/${encodeURIComponent(name)}/tail?lines=${$("log-lines").value}`);
+    const pre = $("log-tail");
+    const atBottom = pre.scrollTop + pre.clientHeight >= pre.scrollHeight - 4;
+    let text = data;
+    if (data && typeof data === "object") text = Array.isArray(data.lines) ? data.lines.join("\n") : data.content || JSON.stringify(data, null, 2);
+    pre.textContent = text || "";
+    if (atBottom) pre.scrollTop = pre.scrollHeight;
+  } catch (err) {
+    if (err.status !== 401) $("log-tail").textContent = describe(err);
+  }
+}
+
+async function download() {
+  const name = $("log-file").value;
+  if (!name) return;
+  await busy($("log-download"), async () => {
+    const res = await request("GET", `/api/logging/files/${encodeURIComponent(name)}/download`, undefined, { raw: true });
+    const url = URL.createObjectURL(res.data);
+    const a = el("a", { href: url, download: name, hidden: true });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10000);
+    return `Downloading ${name}`;
+  });
+}
+
+async function main() {
+  await guard();
+  $("health-refresh").addEventListener("click", () => busy($("health-refresh"), health));
+  $("diag-system").addEventListener("click", async () => {
+    const d = await busy($("diag-system"), () => api.get("/api/diagnostics/system"), "System information loaded");
+    if (d) kvList($("diag-out"), d);
+  });
+  $("diag-network").addEventListener("click", async () => {
+    const d = await busy($("diag-network"), () => api.get("/api/diagnostics/network"), "Network test finished");
+    if (!d) return;
+    const flat = { internet_connected: d.internet_connected, dns_working: d.dns_working };
+    for (const t of d.tests || []) {
+      flat[t.host] = t.reachable ? `reachable in ${Number(t.response_time_ms).toFixed(0)} ms` : `unreachable: ${t.error || ""}`;
+    }
+    kvList($("diag-out"), flat);
+  });
+  $("log-file").addEventListener("change", tail);
+  $("log-lines").addEventListener("change", tail);
+  $("log-refresh").addEventListener("click", () => busy($("log-refresh"), loadFiles));
+  $("log-download").addEventListener("click", download);
+  $("log-auto").addEventListener("change", () => {
+    clearInterval(autoTimer);
+    if ($("log-auto").checked) autoTimer = setInterval(tail, 3000);
+  });
+  await Promise.all([health(), loadFiles()]);
+  document.body.dataset.rendered = "1";
+}
+
+main().catch((err) => toast(describe(err), "error"));
