@@ -19,7 +19,7 @@ func (a *App) wire(ctx context.Context, deps *api.Deps) error {
 	if err != nil {
 		return err
 	}
-	_ = authSvc
+	a.wireWS(deps, authSvc)
 	prov, err := a.wireProviders(cfg)
 	if err != nil {
 		return err
@@ -28,7 +28,9 @@ func (a *App) wire(ctx context.Context, deps *api.Deps) error {
 	if err != nil {
 		return err
 	}
-	_ = lib
+	if _, err := a.wireQueue(ctx, cfg, prov, lib, deps); err != nil {
+		return err
+	}
 	return nil
 }
 

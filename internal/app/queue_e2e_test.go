@@ -1,0 +1,146 @@
+package app
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+
+	fakehoster "github.com/aniworld/aniworld/internal/fake/hoster"
+	"github.com/aniworld/aniworld/internal/fake/site"
+)
+
+// TestDownloadEndToEnd: add a series, queue two episodes in both request
+// forms, run the queue through the real provider, extractors and download
+// engine against fakes, with the first hoster refusing (403), and watch it
+// over the WebSocket.
+func TestDownloadEndToEnd(t *testing.T) {
+	media := fakehoster.TestMedia(200<<10, 3, 32<<10)
+	farm := fakehoster.Start(media)
+	defer farm.Close()
+	farm.Hoster(fakehoster.Vidoza).SetFailure(fakehoster.EmbedForbidden)
+	fake := httptest.NewServer(site.New(site.Options{Catalog: site.Demo(), EmbedURL: farm.EmbedURL}))
+	defer fake.Close()
+
+	dataDir, animeDir := t.TempDir(), t.TempDir()
+	os.WriteFile(filepath.Join(dataDir, "config.json"),
+		[]byte(`{"download":{"hoster_order":["Vidoza","Doodstream"],"max_retries":1}}`), 0o600)
+	ta := startApp(t, dataDir, map[string]string{"ANIWORLD_PROVIDER_URL": fake.URL, "ANIWORLD_ANIME_DIR": animeDir})
+	tok := ta.setupAndLogin(testPassword)
+
+	code, _, b := ta.do("POST", "/api/anime/add", tok, map[string]any{"link": fake.URL + "/anime/stream/demo"})
+	if code != 200 {
+		t.Fatalf("add: %d %v", code, b)
+	}
+	folder := b["folder"].(string)
+
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	conn, _, err := websocket.Dial(ctx, strings.Replace(ta.URL, "http", "ws", 1)+"/ws/connect?token="+tok, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.CloseNow()
+	events := make(chan map[string]any, 256)
+	go func() {
+		for {
+			_, data, err := conn.Read(ctx)
+			if err != nil {
+				close(events)
+				return
+			}
+			var m map[string]any
+			json.Unmarshal(data, &m)
+			events <- m
+		}
+	}()
+
+	code, _, b = ta.do("POST", "/api/queue/add", tok, map[string]any{
+		"serie_id": "demo", "serie_folder": folder, "serie_name": "Demo & Friends",
+		"episodes": []any{"S01E01", map[string]any{"season": 1, "episode": 3, "title": "x"}},
+		"priority": 1,
+	})
+	if code != 201 || len(b["item_ids"].([]any)) != 2 {
+		t.Fatalf("queue add: %d %v", code, b)
+	}
+	code, _, b = ta.do("POST", "/api/queue/add", tok, map[string]any{"serie_id": "demo", "episodes": []any{"S01E01"}})
+	if code != 201 || len(b["failed_items"].([]any)) != 1 {
+		t.Fatalf("duplicate add: %d %v", code, b)
+	}
+	if code, _, b := ta.do("POST", "/api/queue/start", tok, nil); code != 200 || b["status"] != "success" {
+		t.Fatalf("start: %d %v", code, b)
+	}
+
+	seen := map[string]int{}
+	for seen["download_complete"] < 2 {
+		select {
+		case m, ok := <-events:
+			if !ok {
+				t.Fatalf("websocket closed; seen %v", seen)
+			}
+			typ, _ := m["type"].(string)
+			seen[typ]++
+			if typ == "download_failed" {
+				t.Fatalf("download failed: %v", m)
+			}
+			if typ == "download_complete" {
+				d := m["data"].(map[string]any)
+				if d["key"] != "demo" || d["folder"] == "" || d["file_path"] == "" {
+					t.Fatalf("complete event: %v", m)
+				}
+			}
+		case <-ctx.Done():
+			st := ta.getRaw("/api/queue/status", tok)
+			t.Fatalf("timed out; events %v; status %s", seen, st)
+		}
+	}
+	for _, typ := range []string{"connected", "download_added", "download_started", "queue_started"} {
+		if seen[typ] == 0 {
+			t.Errorf("no %s event (seen %v)", typ, seen)
+		}
+	}
+
+	code, _, b = ta.do("GET", "/api/queue/status", tok, nil)
+	stats := b["statistics"].(map[string]any)
+	if code != 200 || stats["completed_count"].(float64) != 2 || stats["total_downloaded_mb"].(float64) <= 0 {
+		t.Fatalf("status: %v", b)
+	}
+	want := sha256.Sum256(media.MP4)
+	for _, it := range b["status"].(map[string]any)["completed_downloads"].([]any) {
+		item := it.(map[string]any)
+		path := item["file_path"].(string)
+		if !strings.HasPrefix(path, filepath.Join(animeDir, folder)) {
+			t.Fatalf("file outside the series folder: %s", path)
+		}
+		data, err := os.ReadFile(path)
+		if err != nil || sha256.Sum256(data) != want {
+			t.Fatalf("%s: content differs (%v)", path, err)
+		}
+		_, _, full := ta.do("GET", "/api/queue/"+item["id"].(string), tok, nil)
+		attempts, _ := json.Marshal(full["attempts"])
+		if !strings.Contains(string(attempts), "Vidoza") || !strings.Contains(string(attempts), "403") {
+			t.Fatalf("attempt log does not show the failover: %s", attempts)
+		}
+	}
+	entries, _ := filepath.Glob(filepath.Join(animeDir, folder, "*", "*.part*"))
+	if len(entries) > 0 {
+		t.Fatalf("partial files left: %v", entries)
+	}
+	// The episodes are no longer missing.
+	_, _, d := ta.do("GET", "/api/anime/demo", tok, nil)
+	eps, _ := json.Marshal(d["episodes"])
+	if !strings.Contains(string(eps), `"1-1"`) || !strings.Contains(string(eps), `"1-3"`) {
+		t.Fatalf("episodes on disk: %s", eps)
+	}
+	missing, _ := json.Marshal(d["missing_episodes"])
+	if strings.Contains(string(missing), `"1":[1`) || strings.Contains(string(missing), "3]") && strings.Contains(string(missing), `"1":[2,3]`) {
+		t.Fatalf("still missing: %s", missing)
+	}
+}
