@@ -254,4 +254,3 @@ func QueueRoutes(q Queue) func(huma.API) {
 		})
 	}
 }
-
