@@ -268,6 +268,11 @@ func (sc *scanner) apply(ctx context.Context, r folderResult, seen map[string]st
 		sum.Unchanged++
 		return
 	}
+	replace := force || !known || prev.Fingerprint != r.fp
+	if replace {
+		// Normally done by the worker already; a no-op then.
+		r.files = fillSizes(filepath.Join(sc.root, r.folder), r.files)
+	}
 	if force { // the losing folder may still be waiting in this batch
 		sc.pending = slices.DeleteFunc(sc.pending, func(p pendingSave) bool { return p.in.Series.Key == key })
 	}
@@ -275,7 +280,7 @@ func (sc *scanner) apply(ctx context.Context, r folderResult, seen map[string]st
 		sc.pendingSince = time.Now()
 	}
 	sc.pending = append(sc.pending, pendingSave{folder: r.folder, known: known, in: store.ScannedSeries{
-		Series: r.series, Files: r.files, ReplaceFiles: force || !known || prev.Fingerprint != r.fp,
+		Series: r.series, Files: r.files, ReplaceFiles: replace,
 		Missing: missing, Fingerprint: r.fp, ScanError: scanErr,
 	}})
 }
