@@ -220,6 +220,10 @@ func (e *Engine) Download(ctx context.Context, s anime.Stream, target string, r 
 	switch kind {
 	case anime.StreamMP4:
 		st, err = j.fetchMP4(ctx)
+		if errors.Is(err, errIsPlaylist) {
+			kind = anime.StreamHLS
+			st, err = j.fetchHLS(ctx)
+		}
 	case anime.StreamHLS:
 		st, err = j.fetchHLS(ctx)
 	default:

@@ -237,3 +237,25 @@ func TestProgressMonotonicAndThrottled(t *testing.T) {
 		})
 	}
 }
+
+func TestMP4URLServingPlaylistIsFetchedAsHLS(t *testing.T) {
+	h := newHLSServer(t, 4, 5000)
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/hi/video.mp4" { // a "direct" link that is really a playlist
+			w.Header().Set("Content-Type", "application/vnd.apple.mpegurl")
+			w.Write([]byte(h.mediaPlaylist()))
+			return
+		}
+		h.ServeHTTP(w, r)
+	}))
+	defer ts.Close()
+	target := filepath.Join(t.TempDir(), "ep.mp4")
+	res, err := testEngine(Options{}).Download(context.Background(), anime.Stream{URL: ts.URL + "/hi/video.mp4", Kind: anime.StreamMP4}, target, Request{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := os.ReadFile(res.Path)
+	if res.Kind != anime.StreamHLS || !bytes.Equal(got, h.expected()) {
+		t.Fatalf("result %+v, %d bytes", res, len(got))
+	}
+}

@@ -113,6 +113,9 @@ func (j *job) mp4Attempt(ctx context.Context, f File, st *state, offset *int64, 
 		return false, err
 	}
 	defer resp.close()
+	if *offset == 0 && isPlaylistType(resp.Header.Get("Content-Type")) {
+		return false, permanent(errIsPlaylist)
+	}
 
 	total := int64(-1)
 	switch resp.StatusCode {
@@ -194,6 +197,15 @@ func (j *job) mp4Attempt(ctx context.Context, f File, st *state, offset *int64, 
 		st.Size = *offset
 	}
 	return true, nil
+}
+
+// errIsPlaylist says an "MP4" URL answered with an m3u8 playlist; Download
+// then fetches it as HLS.
+var errIsPlaylist = errors.New("stream url serves an hls playlist")
+
+func isPlaylistType(ct string) bool {
+	ct = strings.ToLower(ct)
+	return strings.Contains(ct, "mpegurl")
 }
 
 // parseContentRange parses "bytes start-end/total" (total may be "*",
