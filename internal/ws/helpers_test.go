@@ -3,6 +3,7 @@ package ws
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -133,6 +134,13 @@ func write(t *testing.T, c *websocket.Conn, s string) {
 // closeStatus reads until the connection ends and returns its close code.
 func closeStatus(t *testing.T, c *websocket.Conn) websocket.StatusCode {
 	t.Helper()
+	return closeError(t, c).Code
+}
+
+// closeError reads until the connection ends and returns its close frame
+// (Code -1 when it ended without one).
+func closeError(t *testing.T, c *websocket.Conn) websocket.CloseError {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
 	for {
@@ -140,7 +148,11 @@ func closeStatus(t *testing.T, c *websocket.Conn) websocket.StatusCode {
 			if ctx.Err() != nil {
 				t.Fatalf("connection did not close: %v", err)
 			}
-			return websocket.CloseStatus(err)
+			var ce websocket.CloseError
+			if errors.As(err, &ce) {
+				return ce
+			}
+			return websocket.CloseError{Code: -1}
 		}
 	}
 }

@@ -199,8 +199,8 @@ func TestStalledClientIsDisconnected(t *testing.T) {
 	if m := read(t, fast); m.Type != "download_complete" {
 		t.Fatalf("fast client got %s", m.Type)
 	}
-	if got := closeStatus(t, stalled); got != websocket.StatusPolicyViolation {
-		t.Fatalf("stalled client close = %v, want %v", got, websocket.StatusPolicyViolation)
+	if got := closeError(t, stalled); got.Code != websocket.StatusPolicyViolation || got.Reason != reasonSlow {
+		t.Fatalf("stalled client close = %v %q, want %v %q", got.Code, got.Reason, websocket.StatusPolicyViolation, reasonSlow)
 	}
 	roundTrip(t, fast)
 }
@@ -223,7 +223,7 @@ func TestShutdownSendsGoingAway(t *testing.T) {
 		t.Fatalf("run: %v", err)
 	}
 	for range conns {
-		if code := <-done; code != websocket.StatusGoingAway {
+		if code := <-done; code != websocket.StatusGoingAway { // reason: reasonShutdown
 			t.Fatalf("close code %v, want 1001", code)
 		}
 	}
