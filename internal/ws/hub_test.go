@@ -212,19 +212,20 @@ func TestShutdownSendsGoingAway(t *testing.T) {
 		c, _ := f.dial(t, q, nil)
 		conns = append(conns, c)
 	}
-	done := make(chan websocket.StatusCode, len(conns))
+	done := make(chan error, len(conns))
 	for _, c := range conns {
 		go func() {
 			_, _, err := c.Read(context.Background())
-			done <- websocket.CloseStatus(err)
+			done <- err
 		}()
 	}
 	if err := f.stop(); err != nil {
 		t.Fatalf("run: %v", err)
 	}
 	for range conns {
-		if code := <-done; code != websocket.StatusGoingAway { // reason: reasonShutdown
-			t.Fatalf("close code %v, want 1001", code)
+		var ce websocket.CloseError
+		if err := <-done; !errors.As(err, &ce) || ce.Code != websocket.StatusGoingAway || ce.Reason != reasonShutdown {
+			t.Fatalf("close = %v, want 1001 %q", err, reasonShutdown)
 		}
 	}
 	if n := f.hub.Count(); n != 0 {
