@@ -28,7 +28,12 @@ func (a *App) wire(ctx context.Context, deps *api.Deps) error {
 	if err != nil {
 		return err
 	}
-	if _, err := a.wireQueue(ctx, cfg, prov, lib, deps); err != nil {
+	auto, err := a.wireNFO(cfg, lib, deps)
+	if err != nil {
+		return err
+	}
+	deps.Register = append(deps.Register, api.AnimeRoutes(autoLibrary{Library: lib, auto: auto}, searcher{reg: prov.reg}))
+	if _, err := a.wireQueue(ctx, cfg, prov, lib, deps, auto.afterDownload); err != nil {
 		return err
 	}
 	return nil

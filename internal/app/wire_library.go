@@ -80,7 +80,6 @@ func (a *App) wireLibrary(cfg config.AppConfig, p *providers, deps *api.Deps) (*
 		return nil, fmt.Errorf("library: %w", err)
 	}
 	a.closers = append([]func() error{lib.Close}, a.closers...)
-	deps.Register = append(deps.Register, api.AnimeRoutes(lib, searcher{reg: p.reg}))
 	a.cfg.Subscribe(func(old, new config.AppConfig) {
 		if old.AnimeDirectory != new.AnimeDirectory && lib.Directory() != new.AnimeDirectory {
 			if _, err := lib.SetDirectory(context.Background(), new.AnimeDirectory); err != nil {

@@ -1,0 +1,200 @@
+package api
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/aniworld/aniworld/internal/metadata"
+)
+
+// NFO is what the NFO routes need from the metadata service.
+type NFO interface {
+	Enabled() bool
+	Check(ctx context.Context, key string) (metadata.CheckResult, error)
+	Create(ctx context.Context, key string, opts metadata.CreateOptions) (metadata.NFOResult, error)
+	Update(ctx context.Context, key string, downloadMedia bool) (metadata.NFOResult, error)
+	Content(ctx context.Context, key string) (metadata.ContentResult, error)
+	MediaStatus(ctx context.Context, key string) (metadata.MediaFiles, error)
+	DownloadMedia(ctx context.Context, key string, opts metadata.MediaOptions) (metadata.MediaFiles, error)
+	BatchCreate(ctx context.Context, opts metadata.BatchOptions) (metadata.BatchResult, error)
+	Missing(ctx context.Context) (metadata.MissingResult, error)
+}
+
+type serieIDInput struct {
+	SerieID string `path:"serie_id" maxLength:"200" doc:"Series key"`
+}
+
+type nfoCreateInput struct {
+	SerieID string `path:"serie_id" maxLength:"200"`
+	Body    *struct {
+		SerieName         string `json:"serie_name,omitempty" maxLength:"500" doc:"Name to search TMDB for (default: the series name)"`
+		Year              int    `json:"year,omitempty" minimum:"0" maximum:"2200"`
+		DownloadPoster    *bool  `json:"download_poster,omitempty" doc:"default true"`
+		DownloadLogo      *bool  `json:"download_logo,omitempty" doc:"default true"`
+		DownloadFanart    *bool  `json:"download_fanart,omitempty" doc:"default true"`
+		OverwriteExisting bool   `json:"overwrite_existing,omitempty"`
+	} `required:"false"`
+}
+
+type nfoUpdateInput struct {
+	SerieID       string `path:"serie_id" maxLength:"200"`
+	DownloadMedia bool   `query:"download_media" default:"true"`
+}
+
+type mediaDownloadInput struct {
+	SerieID string `path:"serie_id" maxLength:"200"`
+	Body    *struct {
+		DownloadPoster *bool `json:"download_poster,omitempty"`
+		DownloadLogo   *bool `json:"download_logo,omitempty"`
+		DownloadFanart *bool `json:"download_fanart,omitempty"`
+	} `required:"false"`
+}
+
+type batchInput struct {
+	Body struct {
+		SerieIDs      []string `json:"serie_ids" minItems:"1" maxItems:"10000"`
+		DownloadMedia *bool    `json:"download_media,omitempty" doc:"default true"`
+		SkipExisting  *bool    `json:"skip_existing,omitempty" doc:"default true"`
+		MaxConcurrent *int     `json:"max_concurrent,omitempty" doc:"1-10, default 3"`
+	}
+}
+
+func boolOr(p *bool, def bool) bool {
+	if p == nil {
+		return def
+	}
+	return *p
+}
+
+// NFORoutes registers /api/nfo/*. svc returns the current service (it is
+// rebuilt when the TMDB settings change).
+func NFORoutes(svc func() NFO) func(huma.API) {
+	return func(api huma.API) {
+		reg := func(op huma.Operation) huma.Operation {
+			op.Tags = []string{"NFO"}
+			if op.Errors == nil {
+				op.Errors = []int{404, 503}
+			}
+			return Protected(op)
+		}
+		// enabled answers 503 with how to configure TMDB (the seed's
+		// "TMDB API key not configured") before any NFO route runs.
+		enabled := func() (NFO, error) {
+			s := svc()
+			if s == nil || !s.Enabled() {
+				return nil, NewError(http.StatusServiceUnavailable, CodeConfiguration,
+					"TMDB API key not configured: set nfo.tmdb_api_key in the config (PUT /api/config) or the ANIWORLD_TMDB_API_KEY environment variable", nil)
+			}
+			return s, nil
+		}
+		type checkOut struct{ Body metadata.CheckResult }
+		huma.Register(api, reg(huma.Operation{OperationID: "nfo-check", Method: http.MethodGet, Path: "/api/nfo/{serie_id}/check", Summary: "Does the series have a tvshow.nfo and artwork?"}),
+			func(ctx context.Context, in *serieIDInput) (*checkOut, error) {
+				s, err := enabled()
+				if err != nil {
+					return nil, err
+				}
+				r, err := s.Check(ctx, in.SerieID)
+				return &checkOut{r}, err
+			})
+		type nfoOut struct{ Body metadata.NFOResult }
+		huma.Register(api, reg(huma.Operation{OperationID: "nfo-create", Method: http.MethodPost, Path: "/api/nfo/{serie_id}/create",
+			Summary: "Create tvshow.nfo and artwork from TMDB", Errors: []int{404, 409, 503},
+			Description: "409 when tvshow.nfo exists and overwrite_existing is false."}),
+			func(ctx context.Context, in *nfoCreateInput) (*nfoOut, error) {
+				s, err := enabled()
+				if err != nil {
+					return nil, err
+				}
+				opts := metadata.DefaultCreateOptions()
+				if b := in.Body; b != nil {
+					opts.SerieName, opts.Year, opts.OverwriteExisting = b.SerieName, b.Year, b.OverwriteExisting
+					opts.DownloadPoster = boolOr(b.DownloadPoster, true)
+					opts.DownloadLogo = boolOr(b.DownloadLogo, true)
+					opts.DownloadFanart = boolOr(b.DownloadFanart, true)
+				}
+				r, err := s.Create(ctx, in.SerieID, opts)
+				return &nfoOut{r}, err
+			})
+		huma.Register(api, reg(huma.Operation{OperationID: "nfo-update", Method: http.MethodPut, Path: "/api/nfo/{serie_id}/update",
+			Summary: "Refresh tvshow.nfo from TMDB (404 when there is none yet)"}),
+			func(ctx context.Context, in *nfoUpdateInput) (*nfoOut, error) {
+				s, err := enabled()
+				if err != nil {
+					return nil, err
+				}
+				r, err := s.Update(ctx, in.SerieID, in.DownloadMedia)
+				return &nfoOut{r}, err
+			})
+		type contentOut struct{ Body metadata.ContentResult }
+		huma.Register(api, reg(huma.Operation{OperationID: "nfo-content", Method: http.MethodGet, Path: "/api/nfo/{serie_id}/content", Summary: "The tvshow.nfo XML"}),
+			func(ctx context.Context, in *serieIDInput) (*contentOut, error) {
+				s, err := enabled()
+				if err != nil {
+					return nil, err
+				}
+				r, err := s.Content(ctx, in.SerieID)
+				return &contentOut{r}, err
+			})
+		type mediaOut struct{ Body metadata.MediaFiles }
+		huma.Register(api, reg(huma.Operation{OperationID: "nfo-media-status", Method: http.MethodGet, Path: "/api/nfo/{serie_id}/media/status", Summary: "Which artwork files exist"}),
+			func(ctx context.Context, in *serieIDInput) (*mediaOut, error) {
+				s, err := enabled()
+				if err != nil {
+					return nil, err
+				}
+				r, err := s.MediaStatus(ctx, in.SerieID)
+				return &mediaOut{r}, err
+			})
+		huma.Register(api, reg(huma.Operation{OperationID: "nfo-media-download", Method: http.MethodPost, Path: "/api/nfo/{serie_id}/media/download",
+			Summary: "Download missing artwork (needs an NFO for the TMDB id)"}),
+			func(ctx context.Context, in *mediaDownloadInput) (*mediaOut, error) {
+				s, err := enabled()
+				if err != nil {
+					return nil, err
+				}
+				opts := metadata.MediaOptions{DownloadPoster: true, DownloadLogo: true, DownloadFanart: true}
+				if b := in.Body; b != nil {
+					opts.DownloadPoster = boolOr(b.DownloadPoster, true)
+					opts.DownloadLogo = boolOr(b.DownloadLogo, true)
+					opts.DownloadFanart = boolOr(b.DownloadFanart, true)
+				}
+				r, err := s.DownloadMedia(ctx, in.SerieID, opts)
+				return &mediaOut{r}, err
+			})
+		type batchOut struct{ Body metadata.BatchResult }
+		huma.Register(api, reg(huma.Operation{OperationID: "nfo-batch-create", Method: http.MethodPost, Path: "/api/nfo/batch/create",
+			Summary: "Create NFOs for many series", Errors: []int{422, 503},
+			Description: "max_concurrent (1-10) bounds the series processed at once; each series gets a result, one failure does not stop the batch."}),
+			func(ctx context.Context, in *batchInput) (*batchOut, error) {
+				s, err := enabled()
+				if err != nil {
+					return nil, err
+				}
+				opts := metadata.DefaultBatchOptions()
+				opts.SerieIDs = in.Body.SerieIDs
+				opts.DownloadMedia = boolOr(in.Body.DownloadMedia, true)
+				opts.SkipExisting = boolOr(in.Body.SkipExisting, true)
+				if in.Body.MaxConcurrent != nil {
+					if n := *in.Body.MaxConcurrent; n < 1 || n > 10 {
+						return nil, NewError(http.StatusUnprocessableEntity, CodeValidation, "max_concurrent must be between 1 and 10", map[string]any{"field": "max_concurrent"})
+					}
+					opts.MaxConcurrent = *in.Body.MaxConcurrent
+				}
+				r, err := s.BatchCreate(ctx, opts)
+				return &batchOut{r}, err
+			})
+		type missingOut struct{ Body metadata.MissingResult }
+		huma.Register(api, reg(huma.Operation{OperationID: "nfo-missing", Method: http.MethodGet, Path: "/api/nfo/missing", Summary: "Series without tvshow.nfo"}),
+			func(ctx context.Context, _ *struct{}) (*missingOut, error) {
+				s, err := enabled()
+				if err != nil {
+					return nil, err
+				}
+				r, err := s.Missing(ctx)
+				return &missingOut{r}, err
+			})
+	}
+}
