@@ -1,0 +1,169 @@
+package library
+
+import (
+	"fmt"
+	"hash/fnv"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/aniworld/aniworld/internal/store"
+)
+
+// maxWalkDepth bounds how deep below a series folder files are looked for.
+const maxWalkDepth = 6
+
+// dirStamp is one folder's path below the series folder and its mtime.
+type dirStamp struct {
+	rel   string
+	mtime int64
+}
+
+// walkSeries lists the episode files under dir and the folders it read.
+// Regular files get Size -1 (see fillSizes). It never descends into symbolic
+// links, and accepts a symlinked file only when its target lies inside the
+// library. Hidden folders and "@…" NAS folders are skipped.
+func (sc *scanner) walkSeries(dir string) ([]store.EpisodeFile, []dirStamp, error) {
+	var files []store.EpisodeFile
+	var dirs []dirStamp
+	if err := sc.walkDir(dir, "", 0, &files, &dirs); err != nil {
+		return nil, nil, fmt.Errorf("walk: %w", err)
+	}
+	return files, dirs, nil
+}
+
+// walkDir is a small WalkDir: unsorted entries (the fingerprint sorts),
+// relative paths built directly, one fstat per folder and none per file —
+// a rescan's cost is its system calls.
+func (sc *scanner) walkDir(abs, rel string, depth int, files *[]store.EpisodeFile, dirs *[]dirStamp) error {
+	d, err := os.Open(abs)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if fi, err := d.Stat(); err == nil {
+		*dirs = append(*dirs, dirStamp{rel: rel, mtime: fi.ModTime().UnixNano()})
+	}
+	entries, err := d.ReadDir(-1)
+	if err != nil {
+		return fmt.Errorf("read %s: %w", filepath.Base(abs), err)
+	}
+	for _, e := range entries {
+		name := e.Name()
+		r := name
+		if rel != "" {
+			r = rel + "/" + name
+		}
+		t := e.Type()
+		if t.IsDir() {
+			if strings.HasPrefix(name, ".") || strings.HasPrefix(name, "@") || depth >= maxWalkDepth {
+				continue
+			}
+			if err := sc.walkDir(filepath.Join(abs, name), r, depth+1, files, dirs); err != nil {
+				return err
+			}
+			continue
+		}
+		if t&^fs.ModeSymlink != 0 { // sockets, devices, pipes
+			continue
+		}
+		parsed, ok := ParseEpisodeFile(r)
+		if !ok {
+			continue
+		}
+		size := int64(-1)
+		if t&fs.ModeSymlink != 0 {
+			if size, ok = sc.insideLibrary(filepath.Join(abs, name)); !ok {
+				continue
+			}
+		}
+		for _, ep := range parsed.Episodes {
+			*files = append(*files, store.EpisodeFile{Season: parsed.Season, Episode: ep, Language: parsed.Language, Path: r, Size: size})
+		}
+	}
+	return nil
+}
+
+// fillSizes reads the size of every file whose size is unknown, dropping
+// files that vanished meanwhile.
+func fillSizes(dir string, files []store.EpisodeFile) []store.EpisodeFile {
+	sizes := map[string]int64{}
+	out := files[:0]
+	for _, f := range files {
+		if f.Size < 0 {
+			size, ok := sizes[f.Path]
+			if !ok {
+				size = -1
+				if fi, err := os.Lstat(filepath.Join(dir, filepath.FromSlash(f.Path))); err == nil && fi.Mode().IsRegular() {
+					size = fi.Size()
+				}
+				sizes[f.Path] = size
+			}
+			if size < 0 {
+				continue
+			}
+			f.Size = size
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+// insideLibrary resolves a symlinked file and answers its size when it is a
+// regular file inside the library.
+func (sc *scanner) insideLibrary(p string) (int64, bool) {
+	target, err := filepath.EvalSymlinks(p)
+	if err != nil {
+		return 0, false
+	}
+	rel, err := filepath.Rel(sc.realRoot, target)
+	if err != nil || !filepath.IsLocal(rel) {
+		return 0, false
+	}
+	info, err := os.Stat(target)
+	if err != nil || !info.Mode().IsRegular() {
+		return 0, false
+	}
+	return info.Size(), true
+}
+
+// fingerprint identifies a folder's state without a stat per file: the
+// episode files (path, season, episode, language) and every folder's mtime
+// (a file added, removed, renamed or replaced by rename changes its
+// folder's mtime). Sizes are not part of it; a file rewritten in place keeps
+// its stored size until its folder changes.
+func fingerprint(files []store.EpisodeFile, dirs []dirStamp) string {
+	sorted := slices.Clone(files)
+	slices.SortFunc(sorted, func(a, b store.EpisodeFile) int {
+		if c := strings.Compare(a.Path, b.Path); c != 0 {
+			return c
+		}
+		return a.Episode - b.Episode
+	})
+	slices.SortFunc(dirs, func(a, b dirStamp) int { return strings.Compare(a.rel, b.rel) })
+	h := fnv.New64a()
+	buf := make([]byte, 0, 256)
+	for _, f := range sorted {
+		buf = append(buf[:0], f.Path...)
+		buf = append(buf, 0)
+		buf = strconv.AppendInt(buf, int64(f.Season), 10)
+		buf = append(buf, 0)
+		buf = strconv.AppendInt(buf, int64(f.Episode), 10)
+		buf = append(buf, 0)
+		buf = strconv.AppendInt(buf, int64(f.Language), 10)
+		buf = append(buf, '\n')
+		h.Write(buf)
+	}
+	for _, d := range dirs {
+		buf = append(buf[:0], 1)
+		buf = append(buf, d.rel...)
+		buf = append(buf, 0)
+		buf = strconv.AppendInt(buf, d.mtime, 10)
+		buf = append(buf, '\n')
+		h.Write(buf)
+	}
+	return "v2-" + strconv.FormatUint(h.Sum64(), 16)
+}
