@@ -164,7 +164,9 @@ func (sc *scanner) run(ctx context.Context, progress func(event.ScanData)) (Scan
 		}
 		sc.apply(ctx, r, seen, &unmatched, &sum)
 		if len(sc.pending) >= batchMaxSeries || len(sc.pending) > 0 && time.Since(sc.pendingSince) >= batchMaxDelay {
-			sc.flush(ctx, &sum)
+			// Finished work is committed even if the scan is being
+			// cancelled right now; a batch is short.
+			sc.flush(context.WithoutCancel(ctx), &sum)
 		}
 		emit(current, r.folder, r.series.Key)
 	}
