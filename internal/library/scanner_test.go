@@ -3,11 +3,13 @@ package library
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/aniworld/aniworld/internal/anime"
 	"github.com/aniworld/aniworld/internal/event"
@@ -337,5 +339,28 @@ func TestMatchFolder(t *testing.T) {
 				t.Fatalf("got %q %v; want %q %v", c.Key, ok, tt.key, tt.ok)
 			}
 		})
+	}
+}
+
+func TestScanProgressIsThrottled(t *testing.T) {
+	env := newEnv(t, func(o *Options) { o.ProgressInterval = time.Hour })
+	for i := range 20 {
+		key := fmt.Sprintf("show-%02d", i)
+		env.cat.add(key, key, 0, map[int][]int{1: {1}})
+		env.marker(t, key, key, key, 0)
+	}
+	calls := 0
+	if _, err := env.svc.Scan(context.Background(), func(event.ScanData) { calls++ }); err != nil {
+		t.Fatal(err)
+	}
+	if calls != 20 {
+		t.Fatalf("progress callback calls = %d; want one per folder", calls)
+	}
+	ev := env.rec.OfType(event.ScanProgress)
+	if len(ev) != 2 {
+		t.Fatalf("scan_progress events = %d; want first and last only", len(ev))
+	}
+	if last := ev[1].Data.(event.ScanData); last.Current != 20 || last.Total != 20 || last.Percent != 100 {
+		t.Fatalf("last progress %+v", last)
 	}
 }
