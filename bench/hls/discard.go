@@ -33,3 +33,8 @@ func (d *discardFile) Write(p []byte) (int, error) {
 	d.n.Add(int64(len(p)))
 	return len(p), nil
 }
+
+func (d *discardFile) WriteAt(p []byte, _ int64) (int, error) {
+	d.n.Add(int64(len(p)))
+	return len(p), nil
+}

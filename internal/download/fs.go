@@ -16,6 +16,7 @@ import (
 type File interface {
 	io.Reader
 	io.Writer
+	io.WriterAt
 	io.Seeker
 	io.Closer
 	Truncate(size int64) error

@@ -162,6 +162,8 @@ type hlsServer struct {
 	// onSegment, when set, runs before a segment is served; returning
 	// false answers 503.
 	onSegment func(i int, r *http.Request) bool
+	// cutOnce lists segments whose first response is cut after half the body.
+	cutOnce map[int]bool
 
 	mu   sync.Mutex
 	hits map[string]int
@@ -180,6 +182,13 @@ func newHLSServer(t *testing.T, n, segSize int) *hlsServer {
 	for i := range n {
 		h.segs = append(h.segs, randomBytes(uint64(i+1), segSize+i*13))
 	}
+	return h
+}
+
+// clear makes the stream unencrypted and without an init section, so
+// the engine streams segments straight to their offsets.
+func (h *hlsServer) clear() *hlsServer {
+	h.encryptFrom, h.init = len(h.segs), nil
 	return h
 }
 
@@ -215,12 +224,14 @@ func (h *hlsServer) ivFor(i int) []byte {
 func (h *hlsServer) mediaPlaylist() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "#EXTM3U\n#EXT-X-VERSION:6\n#EXT-X-TARGETDURATION:4\n#EXT-X-MEDIA-SEQUENCE:%d\n", h.mediaSeq)
-	b.WriteString("#EXT-X-MAP:URI=\"init.mp4\"\n")
+	if h.init != nil {
+		b.WriteString("#EXT-X-MAP:URI=\"init.mp4\"\n")
+	}
 	for i := range h.segs {
 		switch {
 		case i == h.encryptFrom:
 			fmt.Fprintf(&b, "#EXT-X-KEY:METHOD=AES-128,URI=\"/keys/k1\",IV=0x%x\n", h.explicitIV)
-		case i == len(h.segs)/2:
+		case i == len(h.segs)/2 && i > h.encryptFrom:
 			b.WriteString("#EXT-X-KEY:METHOD=AES-128,URI=\"/keys/k1\"\n")
 		}
 		fmt.Fprintf(&b, "#EXTINF:%.3f,\nseg%d.ts\n", 4.0-float64(i%3)*0.5, i)
@@ -266,6 +277,15 @@ func (h *hlsServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			data = encryptAES128(h.t, data, h.key, h.ivFor(i))
 		}
 		w.Header().Set("Content-Length", strconv.Itoa(len(data)))
+		h.mu.Lock()
+		cut := h.cutOnce[i]
+		delete(h.cutOnce, i)
+		h.mu.Unlock()
+		if cut {
+			w.Write(data[:len(data)/2])
+			w.(http.Flusher).Flush()
+			panic(http.ErrAbortHandler)
+		}
 		w.Write(data)
 	default:
 		http.NotFound(w, r)
@@ -311,19 +331,27 @@ type faultFile struct {
 }
 
 func (f *faultFile) Write(p []byte) (int, error) {
+	return f.write(p, func(b []byte) (int, error) { return f.File.Write(b) })
+}
+
+func (f *faultFile) WriteAt(p []byte, off int64) (int, error) {
+	return f.write(p, func(b []byte) (int, error) { return f.File.WriteAt(b, off) })
+}
+
+func (f *faultFile) write(p []byte, do func([]byte) (int, error)) (int, error) {
 	f.fs.mu.Lock()
 	if f.fs.failAfter >= 0 && f.fs.written+int64(len(p)) > f.fs.failAfter {
 		allowed := max(f.fs.failAfter-f.fs.written, 0)
 		f.fs.written += allowed
 		f.fs.mu.Unlock()
-		n, _ := f.File.Write(p[:allowed])
+		n, _ := do(p[:allowed])
 		return n, &fs.PathError{Op: "write", Path: "part", Err: syscall.ENOSPC}
 	}
 	f.fs.written += int64(len(p))
 	f.fs.calls++
 	calls := f.fs.calls
 	f.fs.mu.Unlock()
-	n, err := f.File.Write(p)
+	n, err := do(p)
 	if err == nil && f.fs.afterWrite != nil {
 		f.fs.afterWrite(calls)
 	}

@@ -8,15 +8,12 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"path/filepath"
 	"strings"
 	"time"
-
-	"golang.org/x/sync/errgroup"
 
 	"github.com/aniworld/aniworld/internal/anime"
 )
@@ -125,126 +122,6 @@ func (j *job) fetchHLS(ctx context.Context) (*state, error) {
 	}
 	j.bytes = st.Offset
 	return st, nil
-}
-
-// slot is one segment travelling from a fetch worker to the writer.
-type slot struct {
-	idx  int
-	buf  *bytes.Buffer
-	err  error
-	done chan struct{}
-}
-
-// runSegments fetches segs[st.Done:] with bounded parallelism and writes
-// them to f strictly in order, advancing st. written is called after each.
-func (j *job) runSegments(ctx context.Context, segs []Segment, keys map[string][]byte, st *state, f File, written func(int)) error {
-	wctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	g, gctx := errgroup.WithContext(wctx)
-	conc := j.e.concurrency
-	slots := make(chan *slot, 2*conc) // bounds memory: at most 2*conc+1 segments buffered
-	jobs := make(chan *slot)
-	// free recycles segment buffers within this download: no allocation
-	// (and zeroing) of megabytes per segment once the window is full.
-	free := make(chan *bytes.Buffer, 2*conc+1)
-	getBuf := func() *bytes.Buffer {
-		select {
-		case b := <-free:
-			b.Reset()
-			return b
-		default:
-			return new(bytes.Buffer)
-		}
-	}
-
-	g.Go(func() error { // dispatcher
-		defer close(jobs)
-		defer close(slots)
-		for i := st.Done; i < len(segs); i++ {
-			s := &slot{idx: i, done: make(chan struct{})}
-			select {
-			case slots <- s:
-			case <-gctx.Done():
-				return nil
-			}
-			select {
-			case jobs <- s:
-			case <-gctx.Done():
-				return nil
-			}
-		}
-		return nil
-	})
-	for range conc {
-		g.Go(func() error {
-			for s := range jobs {
-				s.buf = getBuf()
-				s.err = j.fetchSegment(gctx, segs, s.idx, keys, s.buf)
-				close(s.done)
-				if s.err != nil {
-					return s.err
-				}
-			}
-			return nil
-		})
-	}
-
-	name := filepath.Base(j.part)
-	lastCheckpoint := j.e.now()
-	var werr error
-	for s := range slots {
-		if werr != nil {
-			continue // drain so the dispatcher can finish
-		}
-		select {
-		case <-s.done:
-		case <-gctx.Done():
-			werr = context.Cause(gctx)
-			cancel()
-			continue
-		}
-		if s.err != nil {
-			werr = s.err
-			cancel()
-			continue
-		}
-		if _, err := f.Write(s.buf.Bytes()); err != nil {
-			werr = wrapWrite(name, err)
-			cancel()
-			continue
-		}
-		startWriteback(f, st.Offset, int64(s.buf.Len()))
-		st.Offset += int64(s.buf.Len())
-		st.Done = s.idx + 1
-		select {
-		case free <- s.buf:
-		default:
-		}
-		s.buf = nil
-		written(s.idx)
-		if now := j.e.now(); now.Sub(lastCheckpoint) >= checkpointEvery {
-			lastCheckpoint = now
-			if err := f.Sync(); err != nil {
-				werr = wrapWrite(name, err)
-				cancel()
-				continue
-			}
-			if err := j.saveState(st); err != nil {
-				werr = err
-				cancel()
-			}
-		}
-	}
-	gerr := g.Wait()
-	switch {
-	case werr != nil && !errors.Is(werr, context.Canceled):
-		return werr
-	case gerr != nil:
-		return gerr
-	case ctx.Err() != nil:
-		return ctx.Err()
-	}
-	return werr
 }
 
 // fetchSegment downloads segment i (preceded by its init section when the

@@ -10,9 +10,11 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/aniworld/aniworld/internal/anime"
 )
@@ -24,10 +26,16 @@ func TestHLSDownload(t *testing.T) {
 		referer     string
 		headers     http.Header
 		flaky       bool // every segment answers 503 once
+		clear       bool // no encryption, no init section: segments are streamed
+		cut         bool // some segments' first responses break mid-body
 		wantErr     error
 	}{
 		{name: "sequential", concurrency: 1},
 		{name: "parallel", concurrency: 8},
+		{name: "clear segments streamed sequentially", concurrency: 1, clear: true},
+		{name: "clear segments streamed in parallel", concurrency: 8, clear: true},
+		{name: "streamed segment cut mid-body is refetched", concurrency: 4, clear: true, cut: true},
+		{name: "buffered segment cut mid-body is refetched", concurrency: 4, cut: true},
 		{name: "retries transient 503", concurrency: 4, flaky: true},
 		{name: "headers on every request", concurrency: 3, referer: "https://filemoon.to", headers: http.Header{"Referer": {"https://filemoon.to"}}},
 		{name: "missing referer is forbidden", concurrency: 3, referer: "https://filemoon.to", wantErr: anime.ErrForbidden},
@@ -35,6 +43,12 @@ func TestHLSDownload(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			h := newHLSServer(t, 23, 20000)
+			if tt.clear {
+				h.clear()
+			}
+			if tt.cut {
+				h.cutOnce = map[int]bool{0: true, 5: true, 22: true}
+			}
 			h.requireReferer = tt.referer
 			if tt.flaky {
 				var failed [23]atomic.Bool
@@ -55,10 +69,14 @@ func TestHLSDownload(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Download: %v", err)
 			}
-			if res.Path != target || res.Kind != anime.StreamHLS || res.Remuxed {
+			wantPath := target
+			if tt.clear { // MPEG-TS without ffmpeg is kept as .ts
+				wantPath = strings.TrimSuffix(target, ".mp4") + ".ts"
+			}
+			if res.Path != wantPath || res.Kind != anime.StreamHLS || res.Remuxed {
 				t.Errorf("result = %+v", res)
 			}
-			got, err := os.ReadFile(target)
+			got, err := os.ReadFile(res.Path)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -68,11 +86,18 @@ func TestHLSDownload(t *testing.T) {
 			if h.hit("/low/index.m3u8")+h.hit("/mid/index.m3u8") != 0 {
 				t.Error("a lower variant was fetched")
 			}
-			if n := h.hit("/keys/k1"); n != 1 {
-				t.Errorf("key fetched %d times, want 1", n)
+			want := 1
+			if tt.clear {
+				want = 0
 			}
-			if n := h.hit("/hi/init.mp4"); n != 1 {
-				t.Errorf("init fetched %d times, want 1", n)
+			if n := h.hit("/keys/k1"); n != want {
+				t.Errorf("key fetched %d times, want %d", n, want)
+			}
+			if n := h.hit("/hi/init.mp4"); n != want {
+				t.Errorf("init fetched %d times, want %d", n, want)
+			}
+			if tt.cut && h.hit("/hi/seg5.ts") != 2 {
+				t.Errorf("cut segment fetched %d times, want 2", h.hit("/hi/seg5.ts"))
 			}
 			mustNotExist(t, PartPath(target))
 			mustNotExist(t, StatePath(target))
@@ -81,65 +106,98 @@ func TestHLSDownload(t *testing.T) {
 }
 
 func TestHLSResumeAfterCancel(t *testing.T) {
-	const n = 40
-	h := newHLSServer(t, n, 30000)
-	ts := httptest.NewServer(h)
-	defer ts.Close()
-	target := filepath.Join(t.TempDir(), "ep.mp4")
-	stream := anime.Stream{URL: ts.URL + "/master.m3u8", Kind: anime.StreamHLS}
+	const n, stopAt = 40, 17
+	tests := []struct {
+		name  string
+		clear bool
+	}{
+		{name: "encrypted, buffered"},
+		{name: "clear, streamed", clear: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newHLSServer(t, n, 30000)
+			if tt.clear {
+				h.clear()
+			}
+			// Segments from stopAt on hang until the client gives up, so the
+			// first call completes exactly the prefix [0, stopAt).
+			var hang atomic.Bool
+			hang.Store(true)
+			h.onSegment = func(i int, r *http.Request) bool {
+				if i >= stopAt && hang.Load() {
+					<-r.Context().Done()
+					return false
+				}
+				return true
+			}
+			ts := httptest.NewServer(h)
+			defer ts.Close()
+			target := filepath.Join(t.TempDir(), "ep.mp4")
+			stream := anime.Stream{URL: ts.URL + "/master.m3u8", Kind: anime.StreamHLS}
+			prefix := int64(len(h.init))
+			for _, seg := range h.segs[:stopAt] {
+				prefix += int64(len(seg))
+			}
 
-	ctx, cancel := context.WithCancel(context.Background())
-	ffs := &faultFS{failSuffix: ".part", failAfter: -1, afterWrite: func(calls int) {
-		if calls == 10 {
-			cancel()
-		}
-	}}
-	_, err := testEngine(Options{FS: ffs, Concurrency: 4}).Download(ctx, stream, target, Request{})
-	if !errors.Is(err, context.Canceled) {
-		t.Fatalf("first call: err = %v, want context.Canceled", err)
-	}
-	mustNotExist(t, target)
-	raw, err := os.ReadFile(StatePath(target))
-	if err != nil {
-		t.Fatalf("state after cancel: %v", err)
-	}
-	var st state
-	if err := json.Unmarshal(raw, &st); err != nil {
-		t.Fatal(err)
-	}
-	if st.Done < 10 || st.Done >= n || st.Complete {
-		t.Fatalf("state after cancel = %+v, want 10 <= done < %d", st, n)
-	}
-	before := make([]int, n)
-	for i := range n {
-		before[i] = h.hit(fmt.Sprintf("/hi/seg%d.ts", i))
-	}
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			clock := &fakeClock{step: time.Second}
+			_, err := testEngine(Options{Concurrency: 4, Now: clock.Now, ProgressInterval: time.Nanosecond}).Download(ctx, stream, target, Request{
+				Progress: func(p Progress) {
+					if p.BytesDone == prefix {
+						cancel()
+					}
+				},
+			})
+			if !errors.Is(err, context.Canceled) {
+				t.Fatalf("first call: err = %v, want context.Canceled", err)
+			}
+			mustNotExist(t, target)
+			raw, err := os.ReadFile(StatePath(target))
+			if err != nil {
+				t.Fatalf("state after cancel: %v", err)
+			}
+			var st state
+			if err := json.Unmarshal(raw, &st); err != nil {
+				t.Fatal(err)
+			}
+			if st.Done != stopAt || st.Offset != prefix || st.Complete {
+				t.Fatalf("state after cancel = %+v, want done %d offset %d", st, stopAt, prefix)
+			}
+			hang.Store(false)
+			before := make([]int, n)
+			for i := range n {
+				before[i] = h.hit(fmt.Sprintf("/hi/seg%d.ts", i))
+			}
 
-	res, err := testEngine(Options{Concurrency: 4}).Download(context.Background(), stream, target, Request{})
-	if err != nil {
-		t.Fatalf("second call: %v", err)
-	}
-	if !res.Resumed {
-		t.Error("Resumed = false")
-	}
-	got, err := os.ReadFile(res.Path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(got, h.expected()) {
-		t.Fatal("resumed output differs")
-	}
-	for i := range n {
-		again := h.hit(fmt.Sprintf("/hi/seg%d.ts", i)) - before[i]
-		switch {
-		case i < st.Done && again != 0:
-			t.Errorf("segment %d was done before the restart but fetched %d more times", i, again)
-		case i >= st.Done && again != 1:
-			t.Errorf("segment %d fetched %d times in the second call, want 1", i, again)
-		}
-	}
-	if n := h.hit("/hi/init.mp4"); n != 1 {
-		t.Errorf("init fetched %d times overall, want 1 (it is in the resumed prefix)", n)
+			res, err := testEngine(Options{Concurrency: 4}).Download(context.Background(), stream, target, Request{})
+			if err != nil {
+				t.Fatalf("second call: %v", err)
+			}
+			if !res.Resumed {
+				t.Error("Resumed = false")
+			}
+			got, err := os.ReadFile(res.Path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got, h.expected()) {
+				t.Fatal("resumed output differs")
+			}
+			for i := range n {
+				again := h.hit(fmt.Sprintf("/hi/seg%d.ts", i)) - before[i]
+				switch {
+				case i < stopAt && again != 0:
+					t.Errorf("segment %d was done before the restart but fetched %d more times", i, again)
+				case i >= stopAt && again != 1:
+					t.Errorf("segment %d fetched %d times in the second call, want 1", i, again)
+				}
+			}
+			if want := 1; !tt.clear && h.hit("/hi/init.mp4") != want {
+				t.Errorf("init fetched %d times overall, want 1 (it is in the resumed prefix)", h.hit("/hi/init.mp4"))
+			}
+		})
 	}
 }
 
