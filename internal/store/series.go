@@ -329,31 +329,63 @@ func distinctEpisodes(files []EpisodeFile) int {
 	return len(seen)
 }
 
-// episodeRow is the JSON shape insertEpisodes hands to SQLite.
+// episodeRow is one series_episodes row to insert.
 type episodeRow struct {
-	I int64  `json:"i"`
-	P string `json:"p"`
-	S int    `json:"s"`
-	E int    `json:"e"`
-	L int    `json:"l"`
-	Z int64  `json:"z"`
+	I    int64 // series id
+	P    string
+	S, E int
+	L    int
+	Z    int64
 }
 
-// insertEpisodes writes episode rows with one constant statement that
-// expands a JSON array inside SQLite (converted to JSONB once, so each field
-// read is cheap): no per-row round trip, no SQL text that varies with the
-// row count.
+// episodeChunk is how many rows one INSERT statement carries.
+const episodeChunk = 64
+
+// insertEpisodes writes episode rows with a multi-row INSERT prepared once
+// per call (full chunks) plus one statement for the remainder.
 func insertEpisodes(ctx context.Context, tx *sql.Tx, rows []episodeRow) error {
 	if len(rows) == 0 {
 		return nil
 	}
-	b, err := json.Marshal(rows)
-	if err != nil {
-		return err
+	stmtFor := func(n int) string {
+		var q strings.Builder
+		q.WriteString(`INSERT OR REPLACE INTO series_episodes(series_id, path, season, episode, language, size) VALUES`)
+		for i := 0; i < n; i++ {
+			if i > 0 {
+				q.WriteByte(',')
+			}
+			q.WriteString("(?,?,?,?,?,?)")
+		}
+		return q.String()
 	}
-	_, err = tx.ExecContext(ctx, `INSERT OR REPLACE INTO series_episodes(series_id, path, season, episode, language, size)
-		SELECT value->>'i', value->>'p', value->>'s', value->>'e', value->>'l', value->>'z' FROM json_each(jsonb(?))`, string(b))
-	return err
+	args := make([]any, 0, 6*episodeChunk)
+	var full *sql.Stmt
+	for len(rows) > 0 {
+		chunk := rows[:min(len(rows), episodeChunk)]
+		rows = rows[len(chunk):]
+		args = args[:0]
+		for _, r := range chunk {
+			args = append(args, r.I, r.P, r.S, r.E, r.L, r.Z)
+		}
+		if len(chunk) < episodeChunk {
+			if _, err := tx.ExecContext(ctx, stmtFor(len(chunk)), args...); err != nil {
+				return err
+			}
+			continue
+		}
+		if full == nil {
+			st, err := tx.PrepareContext(ctx, stmtFor(episodeChunk))
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			full = st
+		}
+		if _, err := full.ExecContext(ctx, args...); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // SeriesEpisodes lists a series' episode rows ordered by season, episode, path.
