@@ -275,7 +275,7 @@ async function main() {
   $("rescan").addEventListener("click", async () => {
     document.body.dataset.scan = "running";
     const res = await busy($("rescan"), () => api.post("/api/anime/rescan", {}));
-    if (res) {
+    if (res && document.body.dataset.scan === "running") {
       $("scan").hidden = false;
       $("scan-text").textContent = "Scan started…";
     }

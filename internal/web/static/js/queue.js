@@ -172,11 +172,13 @@ function refresh() {
         run.again = false;
         const res = await api.get("/api/queue/status");
         const st = res.status || {};
+        const focus = focusKey();
         renderState(st, res.statistics);
         renderActive(st.active_downloads || []);
         renderPending(st.pending_queue || []);
         renderFailed(st.failed_downloads || []);
         renderCompleted(st.completed_downloads || []);
+        restoreFocus(focus);
         document.body.dataset.rendered = "1";
       } while (run.again);
     } catch (err) {
@@ -187,6 +189,22 @@ function refresh() {
   })();
   refreshing = run;
   return run.p;
+}
+
+/** focusKey remembers which item button has the focus across a re-render. */
+function focusKey() {
+  const a = document.activeElement;
+  const li = a && a.closest ? a.closest("li[data-id]") : null;
+  if (!li || !a.classList || a.tagName !== "BUTTON") return null;
+  return { list: li.parentElement.id, id: li.dataset.id, cls: [...a.classList].find((c) => c !== "btn" && c !== "small") || "", text: a.textContent };
+}
+
+function restoreFocus(k) {
+  if (!k) return;
+  const li = document.querySelector(`#${k.list} li[data-id="${CSS.escape(k.id)}"]`);
+  if (!li) return;
+  const b = [...li.querySelectorAll("button")].find((x) => (k.cls && x.classList.contains(k.cls)) || x.textContent === k.text);
+  if (b && !b.disabled) b.focus();
 }
 
 function soon() {
@@ -228,7 +246,8 @@ async function main() {
   });
   await refresh();
   connect(["downloads"], {
-    open: refresh, // resync after every (re)connection
+    // resync after every (re)connection
+    open: () => refresh().then(() => { document.body.dataset.synced = "1"; }),
     download_progress: onProgress,
     "*": (d, msg) => {
       if (msg.type !== "download_progress" && (msg.type.startsWith("download_") || msg.type.startsWith("queue_"))) soon();
