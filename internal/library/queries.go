@@ -244,7 +244,7 @@ func (s *Service) scanOne(ctx context.Context, root, folder string) (store.Serie
 	if err != nil {
 		return store.SeriesRecord{}, fmt.Errorf("%w: anime directory: %v", anime.ErrUnavailable, err)
 	}
-	sc := &scanner{svc: s, root: root, realRoot: real, prev: map[string]store.SeriesState{}}
+	sc := &scanner{svc: s, root: root, realRoot: real, prev: map[string]store.SeriesState{}, byFolder: map[string]store.SeriesState{}}
 	r := sc.scanFolder(ctx, folder)
 	if r.err != nil {
 		return store.SeriesRecord{}, fmt.Errorf("scan %s: %w", folder, r.err)

@@ -56,6 +56,7 @@ type scanner struct {
 	root     string // absolute
 	realRoot string // symlinks resolved, for containment checks
 	prev     map[string]store.SeriesState
+	byFolder map[string]store.SeriesState // prev, keyed by folder
 
 	pending      []pendingSave // applied but not yet committed
 	pendingSince time.Time
@@ -91,7 +92,11 @@ func newScanner(ctx context.Context, svc *Service, dir string) (*scanner, error)
 	if err != nil {
 		return nil, err
 	}
-	return &scanner{svc: svc, root: root, realRoot: real, prev: prev}, nil
+	byFolder := make(map[string]store.SeriesState, len(prev))
+	for _, st := range prev {
+		byFolder[st.Series.Folder] = st
+	}
+	return &scanner{svc: svc, root: root, realRoot: real, prev: prev, byFolder: byFolder}, nil
 }
 
 // seriesFolders lists the candidate series folders: directories that are
@@ -338,14 +343,29 @@ func countFiles(files []store.EpisodeFile) int {
 	return len(paths)
 }
 
-// scanFolder identifies one folder, lists its episode files and asks the
-// catalog for the series' episodes.
+// scanFolder lists one folder's episode files, identifies the series and
+// asks the catalog for its episodes. A folder whose fingerprint (files and
+// folder mtimes, the marker's folder included) is unchanged since the last
+// scan keeps its identity without reading the marker again.
 func (sc *scanner) scanFolder(ctx context.Context, folder string) folderResult {
 	r := folderResult{folder: folder}
 	dir := filepath.Join(sc.root, folder)
+	files, dirs, walkErr := sc.walkSeries(dir)
+	if walkErr == nil {
+		r.fp = fingerprint(files, dirs)
+		if st, ok := sc.byFolder[folder]; ok && st.Fingerprint == r.fp {
+			r.series, r.files = st.Series, files
+			r.remote, r.remoteErr = sc.svc.opts.Catalog.Episodes(ctx, r.series.Site, r.series.Key)
+			return r
+		}
+	}
 	m, err := ReadMarker(dir)
 	switch {
 	case errors.Is(err, anime.ErrNotFound):
+		if walkErr != nil {
+			r.err = walkErr
+			return r
+		}
 		m, r.unmatched, r.err = sc.identify(ctx, dir, folder)
 		if r.err != nil || r.unmatched != nil {
 			return r
@@ -359,12 +379,11 @@ func (sc *scanner) scanFolder(ctx context.Context, folder string) folderResult {
 		return r
 	}
 	r.series = sc.svc.seriesFromMarker(m, folder)
-	var dirs []dirStamp
-	r.files, dirs, r.err = sc.walkSeries(dir)
-	if r.err != nil {
+	if walkErr != nil {
+		r.err = walkErr // the key is known: the series is kept, not pruned
 		return r
 	}
-	r.fp = fingerprint(r.files, dirs)
+	r.files = files
 	if prev, ok := sc.prev[r.series.Key]; !ok || prev.Fingerprint != r.fp {
 		// Something changed: the rows will be rewritten, so read sizes.
 		r.files = fillSizes(dir, r.files)

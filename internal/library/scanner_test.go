@@ -364,3 +364,29 @@ func TestScanProgressIsThrottled(t *testing.T) {
 		t.Fatalf("last progress %+v", last)
 	}
 }
+
+func TestRescanSeesRewrittenMarker(t *testing.T) {
+	env := newEnv(t, nil)
+	ctx := context.Background()
+	env.cat.add("naruto", "Naruto", 2002, map[int][]int{1: {1}})
+	env.marker(t, "Naruto", "naruto", "Naruto", 2002)
+	env.touch(t, "Naruto/Naruto S01E01.mkv")
+	env.scan(t)
+	if sum := env.scan(t); sum.Unchanged != 1 {
+		t.Fatalf("idle rescan %+v", sum)
+	}
+	// WriteMarker renames into place, which moves the folder's mtime; pin
+	// a later mtime so the test does not depend on clock granularity.
+	env.marker(t, "Naruto", "naruto", "Naruto Kai", 2009)
+	later := time.Now().Add(time.Minute)
+	if err := os.Chtimes(filepath.Join(env.dir, "Naruto"), later, later); err != nil {
+		t.Fatal(err)
+	}
+	if sum := env.scan(t); sum.Updated != 1 {
+		t.Fatalf("rescan %+v", sum)
+	}
+	d, _, err := env.svc.Get(ctx, "naruto")
+	if err != nil || d.Name != "Naruto Kai" || d.Year != 2009 {
+		t.Fatalf("detail %+v %v", d, err)
+	}
+}
