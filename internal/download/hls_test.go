@@ -202,25 +202,62 @@ func TestHLSResumeAfterCancel(t *testing.T) {
 }
 
 func TestHLSWriteErrorLeavesNoFinalFile(t *testing.T) {
-	h := newHLSServer(t, 12, 50000)
-	ts := httptest.NewServer(h)
+	tests := []struct {
+		name  string
+		clear bool
+	}{
+		{name: "buffered segments"},
+		{name: "streamed segments", clear: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newHLSServer(t, 12, 50000)
+			if tt.clear {
+				h.clear()
+			}
+			ts := httptest.NewServer(h)
+			defer ts.Close()
+			target := filepath.Join(t.TempDir(), "ep.mkv")
+			e := testEngine(Options{FS: &faultFS{failSuffix: ".part", failAfter: 200000}})
+			_, err := e.Download(context.Background(), anime.Stream{URL: ts.URL + "/master.m3u8"}, target, Request{})
+			if !errors.Is(err, syscall.ENOSPC) {
+				t.Fatalf("err = %v, want ENOSPC", err)
+			}
+			for _, p := range []string{target, filepath.Join(filepath.Dir(target), "ep.mp4"), filepath.Join(filepath.Dir(target), "ep.ts")} {
+				mustNotExist(t, p)
+			}
+			if err := e.Cleanup(target); err != nil {
+				t.Fatal(err)
+			}
+			entries, _ := os.ReadDir(filepath.Dir(target))
+			if len(entries) != 0 {
+				t.Errorf("directory not empty after Cleanup: %v", entries)
+			}
+		})
+	}
+}
+
+func TestHLSStreamedSegmentLengthChangeFails(t *testing.T) {
+	h := newHLSServer(t, 4, 10000).clear()
+	h.cutOnce = map[int]bool{2: true}
+	var calls atomic.Int32
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/hi/seg2.ts" && calls.Add(1) == 2 {
+			w.Write([]byte("a different, shorter body"))
+			return
+		}
+		h.ServeHTTP(w, r)
+	}))
 	defer ts.Close()
-	target := filepath.Join(t.TempDir(), "ep.mkv")
-	e := testEngine(Options{FS: &faultFS{failSuffix: ".part", failAfter: 200000}})
-	_, err := e.Download(context.Background(), anime.Stream{URL: ts.URL + "/master.m3u8"}, target, Request{})
-	if !errors.Is(err, syscall.ENOSPC) {
-		t.Fatalf("err = %v, want ENOSPC", err)
+	target := filepath.Join(t.TempDir(), "ep.ts")
+	_, err := testEngine(Options{}).Download(context.Background(), anime.Stream{URL: ts.URL + "/master.m3u8"}, target, Request{})
+	if !errors.Is(err, anime.ErrProvider) || !strings.Contains(err.Error(), "length changed") {
+		t.Fatalf("err = %v, want a length-changed ErrProvider", err)
 	}
-	for _, p := range []string{target, filepath.Join(filepath.Dir(target), "ep.mp4"), filepath.Join(filepath.Dir(target), "ep.ts")} {
-		mustNotExist(t, p)
+	if calls.Load() != 2 {
+		t.Errorf("segment requested %d times, want 2 (a changed length is not retried)", calls.Load())
 	}
-	if err := e.Cleanup(target); err != nil {
-		t.Fatal(err)
-	}
-	entries, _ := os.ReadDir(filepath.Dir(target))
-	if len(entries) != 0 {
-		t.Errorf("directory not empty after Cleanup: %v", entries)
-	}
+	mustNotExist(t, target)
 }
 
 func TestHLSBadKeyFailsPermanently(t *testing.T) {

@@ -23,7 +23,8 @@ type slot struct {
 	stream bool
 	length int64
 	buf    *bytes.Buffer
-	err    error
+	err    error // set before ready closes: the fetch failed
+	werr   error // set before done closes (streaming): the write failed
 	ready  chan struct{}
 	off    chan int64
 	done   chan struct{}
@@ -116,8 +117,8 @@ func (j *job) writeSlots(gctx context.Context, cancel context.CancelFunc, slots 
 					return nil
 				}
 			}
-			if p.s.err != nil {
-				return p.s.err
+			if p.s.werr != nil {
+				return p.s.werr
 			}
 			inflight = inflight[1:]
 			st.Done, st.Offset = p.s.idx+1, p.end
@@ -196,7 +197,8 @@ func (j *job) writeSlots(gctx context.Context, cancel context.CancelFunc, slots 
 }
 
 // runSlot fetches one slot. It always closes s.ready (with s.err set on
-// failure before the length is known) and, for streaming slots, s.done.
+// failure before the length is known) and, for streaming slots, s.done
+// (with s.werr set when streaming the body failed).
 func (j *job) runSlot(ctx context.Context, segs []Segment, s *slot, keys map[string][]byte, f File, free chan *bytes.Buffer, chunk []byte) (err error) {
 	readyClosed := false
 	defer func() {
@@ -205,7 +207,7 @@ func (j *job) runSlot(ctx context.Context, segs []Segment, s *slot, keys map[str
 			s.err = err
 			close(s.ready)
 		case s.stream:
-			s.err = err
+			s.werr = err
 			close(s.done)
 		}
 	}()
