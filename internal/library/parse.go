@@ -54,7 +54,8 @@ func IsTemporaryName(name string) bool {
 		}
 	}
 	stem := strings.TrimSuffix(name, path.Ext(name))
-	return hasSuffixFold(stem, ".part") || hasSuffixFold(stem, ".tmp") || strings.Contains(strings.ToLower(stem), ".part-frag")
+	return hasSuffixFold(stem, ".part") || hasSuffixFold(stem, ".tmp") ||
+		strings.Contains(stem, ".part-Frag") || strings.Contains(stem, ".part-frag") // yt-dlp fragments
 }
 
 var temporarySuffixes = []string{".part", ".tmp", ".temp", ".part.json", ".crdownload", ".download", ".partial", ".!qb", ".ytdl"}
@@ -91,10 +92,8 @@ func ParseEpisodeFile(rel string) (ParsedFile, bool) {
 	if base == "" || IsTemporaryName(base) || !IsVideoExt(path.Ext(base)) {
 		return ParsedFile{}, false
 	}
-	for _, part := range strings.Split(strings.Trim(dir, "/"), "/") {
-		if strings.HasPrefix(part, ".") {
-			return ParsedFile{}, false // inside a hidden folder
-		}
+	if strings.HasPrefix(dir, ".") || strings.Contains(dir, "/.") {
+		return ParsedFile{}, false // inside a hidden folder
 	}
 	stem := strings.TrimSuffix(base, path.Ext(base))
 	p := ParsedFile{Language: languageSuffix(stem)}

@@ -336,11 +336,13 @@ func sameIdentity(a, b anime.Series) bool {
 }
 
 func countFiles(files []store.EpisodeFile) int {
-	paths := map[string]bool{}
-	for _, f := range files {
-		paths[f.Path] = true
+	n := 0
+	for i, f := range files { // a multi-episode file's rows are adjacent
+		if i == 0 || f.Path != files[i-1].Path {
+			n++
+		}
 	}
-	return len(paths)
+	return n
 }
 
 // scanFolder lists one folder's episode files, identifies the series and

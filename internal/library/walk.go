@@ -136,7 +136,7 @@ func (sc *scanner) insideLibrary(p string) (int64, bool) {
 // folder's mtime). Sizes are not part of it; a file rewritten in place keeps
 // its stored size until its folder changes.
 func fingerprint(files []store.EpisodeFile, dirs []dirStamp) string {
-	sorted := slices.Clone(files)
+	sorted := files // sorted in place: the order means nothing to callers
 	slices.SortFunc(sorted, func(a, b store.EpisodeFile) int {
 		if c := strings.Compare(a.Path, b.Path); c != 0 {
 			return c
