@@ -251,11 +251,12 @@ func (st *stack) apiCall(t *testing.T, method, path, token string, body any) (in
 	return res.StatusCode, res.Header, raw
 }
 
-// setupAndLogin configures the master password over the API and returns
-// the login response.
+// setupAndLogin configures the master password over the API (without an
+// anime folder, so nothing rescans the library) and returns the login
+// response.
 func (st *stack) setupAndLogin(t *testing.T, pw string) map[string]any {
 	t.Helper()
-	if code, _, b := st.apiCall(t, "POST", "/api/auth/setup", "", map[string]any{"master_password": pw, "anime_directory": st.AnimeDir}); code != 201 {
+	if code, _, b := st.apiCall(t, "POST", "/api/auth/setup", "", map[string]any{"master_password": pw}); code != 201 {
 		t.Fatalf("setup: %d %s", code, b)
 	}
 	code, _, b := st.apiCall(t, "POST", "/api/auth/login", "", map[string]any{"password": pw})

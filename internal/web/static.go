@@ -9,6 +9,7 @@ import (
 	"mime"
 	"net/http"
 	"path"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -63,12 +64,54 @@ func loadStatic(fsys fs.FS) (*staticFiles, error) {
 		return nil, fmt.Errorf("load static files: %w", err)
 	}
 	sort.Strings(names)
+	st.versionImports()
 	all := sha256.New()
 	for _, n := range names {
 		all.Write([]byte(n + st.files[n].etag))
 	}
 	st.hash = hex.EncodeToString(all.Sum(nil))[:12]
 	return st, nil
+}
+
+// importRe matches a relative ES module import: from "./x.js".
+var importRe = regexp.MustCompile(`(from\s+"\./)([A-Za-z0-9_\-]+\.js)(")`)
+
+// versionImports rewrites the relative imports of the JS modules to
+// versioned URLs ("./api.js?v=<hash>"), so that every module URL the
+// browser sees is content-addressed and cached as immutable, and a page
+// load needs no revalidation round trips. A module's hash covers its
+// rewritten text, so a change in a dependency changes its importers'
+// URLs too; the rewrite is repeated until the hashes settle.
+func (st *staticFiles) versionImports() {
+	orig := map[string][]byte{}
+	for name, f := range st.files {
+		if strings.HasPrefix(name, "js/") && strings.HasSuffix(name, ".js") {
+			orig[name] = f.body
+		}
+	}
+	for range 8 {
+		changed := false
+		for name, body := range orig {
+			out := importRe.ReplaceAllFunc(body, func(m []byte) []byte {
+				sub := importRe.FindSubmatch(m)
+				dep, ok := st.files["js/"+string(sub[2])]
+				if !ok {
+					return m
+				}
+				return []byte(string(sub[1]) + string(sub[2]) + "?v=" + dep.etag[1:9] + string(sub[3]))
+			})
+			sum := sha256.Sum256(out)
+			etag := `"` + hex.EncodeToString(sum[:12]) + `"`
+			if f := st.files[name]; f.etag != etag {
+				f.body, f.etag = out, etag
+				st.files[name] = f
+				changed = true
+			}
+		}
+		if !changed {
+			return
+		}
+	}
 }
 
 // serve answers GET/HEAD for one asset. Versioned URLs (?v=) are cached

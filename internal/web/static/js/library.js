@@ -3,7 +3,7 @@
 // Link headers), searches the provider and adds series, queues missing
 // episodes, shows NFO status, and runs a rescan with live progress over
 // the WebSocket (room scan_progress).
-import { api, request } from "./api.js";
+import { api, request, getToken } from "./api.js";
 import { $, el, guard, busy, toast, describe, epLabel } from "./ui.js";
 import { connect } from "./live.js";
 
@@ -175,14 +175,19 @@ function renderRows(list) {
   return nfoRows;
 }
 
-async function load() {
-  const gen = ++generation;
-  writeQuery();
+function listRequest() {
   const q = new URLSearchParams({ page: state.page, per_page: state.per_page, sort_by: state.sort_by });
   if (state.filter) q.set("filter", state.filter);
+  return request("GET", "/api/anime?" + q);
+}
+
+/** load shows the current page; pending is an already started listRequest. */
+async function load(pending) {
+  const gen = ++generation;
+  writeQuery();
   let res;
   try {
-    res = await request("GET", "/api/anime?" + q);
+    res = await (pending || listRequest());
   } catch (err) {
     if (err.status !== 401) toast(describe(err), "error");
     return;
@@ -257,8 +262,12 @@ function scanComplete(d) {
 }
 
 async function main() {
-  await guard();
   readQuery();
+  // With a stored token, ask for the first page while the auth check runs
+  // (one round trip less); guard() still decides what the user sees.
+  const first = getToken() ? listRequest() : null;
+  if (first) first.catch(() => {});
+  await guard();
   const change = () => {
     state.sort_by = $("sort").value;
     state.filter = $("filter").value;
@@ -280,7 +289,7 @@ async function main() {
       $("scan-text").textContent = "Scan started…";
     }
   });
-  await load();
+  await load(first);
   connect(["scan_progress"], { scan_progress: scanProgress, scan_complete: scanComplete });
 }
 
