@@ -182,7 +182,7 @@ func (b *browser) waitJS(step, cond string) {
 	defer tick.Stop()
 	var lastErr error
 	for {
-		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool]("!!(" + cond + ")"))
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool]("!!("+cond+")"))
 		if err == nil && ok {
 			return
 		}
@@ -307,7 +307,7 @@ func pressEnter() chromedp.Action[chromedp.Void] { return chromedp.KeyEvent(kb.E
 // evalVoid runs a statement in the page.
 func evalVoid(expr string) chromedp.Action[chromedp.Void] {
 	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
-		_, err := chromedp.Evaluate[chromedp.Void](expr + "; undefined")(ctx, t)
+		_, err := chromedp.Evaluate[chromedp.Void](expr+"; undefined")(ctx, t)
 		return err
 	})
 }
