@@ -21,6 +21,10 @@ const maxBackupSize = 4 << 20
 // (config_backup_YYYYMMDD_HHMMSS.json, with an optional collision suffix).
 var autoBackupName = regexp.MustCompile(`^` + BackupPrefix + `(\d{8}_\d{6})(?:_\d+)?\.json$`)
 
+// ErrBackupName is a backup name that is not a plain file name inside
+// the backup directory; it wraps anime.ErrInvalid.
+var ErrBackupName = fmt.Errorf("%w: backup name not allowed (letters, digits, '-', '_', '.', ending in .json; no paths)", anime.ErrInvalid)
+
 // BackupInfo describes one backup file.
 type BackupInfo struct {
 	Name    string
@@ -37,11 +41,11 @@ type BackupInfo struct {
 func CheckBackupName(name string) error {
 	if name == "" || len(name) > 128 || !strings.HasSuffix(name, ".json") || strings.HasPrefix(name, ".") ||
 		strings.Contains(name, "..") {
-		return fmt.Errorf("%w: backup name %q is not allowed", anime.ErrInvalid, name)
+		return ErrBackupName
 	}
 	for _, r := range name {
 		if !(r == '-' || r == '_' || r == '.' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
-			return fmt.Errorf("%w: backup name %q is not allowed", anime.ErrInvalid, name)
+			return ErrBackupName
 		}
 	}
 	return nil
@@ -120,6 +124,11 @@ func (m *Manager) ReadBackup(name string) (AppConfig, error) {
 		return AppConfig{}, err
 	}
 	defer root.Close()
+	// Only regular files count: a symlink (even one pointing inside) or a
+	// directory is "not found".
+	if fi, err := root.Lstat(name); err != nil || !fi.Mode().IsRegular() {
+		return AppConfig{}, fmt.Errorf("backup %q: %w", name, anime.ErrNotFound)
+	}
 	f, err := root.Open(name)
 	if errors.Is(err, fs.ErrNotExist) {
 		return AppConfig{}, fmt.Errorf("backup %q: %w", name, anime.ErrNotFound)
