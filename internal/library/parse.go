@@ -9,7 +9,7 @@ import (
 	"github.com/aniworld/aniworld/internal/anime"
 )
 
-// VideoExtensions are the file extensions the scanner counts as episodes
+// videoExtensions are the file extensions the scanner counts as episodes
 // (lower case, with the dot).
 var videoExtensions = map[string]bool{
 	".mp4": true, ".mkv": true, ".ts": true, ".webm": true, ".avi": true, ".m4v": true,
