@@ -1,0 +1,424 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/aniworld/aniworld/internal/config"
+	"github.com/aniworld/aniworld/internal/logging"
+)
+
+// Tail limits.
+const (
+	DefaultTailLines = 100
+	MaxTailLines     = 10000
+	tailBlock        = 64 << 10
+	maxTailBytes     = 16 << 20 // a tail never reads more than this
+)
+
+// LoggingDeps is what the logging routes use. Config is required; Logs
+// (the process's logging) gives the active file and the test messages.
+type LoggingDeps struct {
+	Config *config.Manager
+	Logs   *logging.Logs
+	Logger *slog.Logger
+	// Now is the clock for cleanup ages (time.Now).
+	Now func() time.Time
+}
+
+type loggingRoutes struct{ LoggingDeps }
+
+// LoggingRoutes registers /api/logging/*. Every file route is confined
+// to the log directory (AppConfig.LogDir) through os.Root and only
+// serves log files (names containing ".log"), so the config, database and
+// secrets are out of reach even when the log directory is the data
+// directory.
+func LoggingRoutes(d LoggingDeps) func(huma.API) {
+	if d.Logger == nil {
+		d.Logger = slog.Default()
+		if d.Logs != nil {
+			d.Logger = d.Logs.Logger()
+		}
+	}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	r := &loggingRoutes{d}
+	return r.register
+}
+
+// LoggingSettings is the logging section as GET|POST /api/logging/config shows it.
+type LoggingSettings struct {
+	Level       string  `json:"level" example:"INFO"`
+	File        *string `json:"file" doc:"Log file, relative to the data directory unless absolute; null = no file"`
+	MaxBytes    *int64  `json:"max_bytes" doc:"Rotate after this many bytes; null = 10 MiB"`
+	BackupCount int     `json:"backup_count" doc:"Rotated files to keep"`
+}
+
+type loggingConfigOutput struct{ Body LoggingSettings }
+
+// LogFileInfo is one entry of GET /api/logging/files.
+type LogFileInfo struct {
+	Name     string  `json:"name"`
+	Size     int64   `json:"size"`
+	Modified float64 `json:"modified" doc:"Unix time in seconds"`
+	Path     string  `json:"path" doc:"Relative to the log directory"`
+	Active   bool    `json:"active" doc:"The file being written now"`
+}
+
+type logFilesOutput struct{ Body []LogFileInfo }
+
+type logFileInput struct {
+	Filename string `path:"filename" doc:"A name from GET /api/logging/files"`
+}
+
+type tailInput struct {
+	Filename string `path:"filename" doc:"A name from GET /api/logging/files"`
+	Lines    int    `query:"lines" default:"100" doc:"Number of lines from the end (default 100; values above 10000 are capped, values below 1 mean the default)"`
+}
+
+type tailOutput struct {
+	ContentType string `header:"Content-Type"`
+	Body        []byte
+}
+
+type cleanupInput struct {
+	MaxAgeDays int `query:"max_age_days" minimum:"0" maximum:"36500" default:"30" doc:"Delete log files last written more than this many days ago"`
+}
+
+type cleanupOutput struct {
+	Body struct {
+		FilesDeleted int      `json:"files_deleted"`
+		SpaceFreed   int64    `json:"space_freed" doc:"Bytes"`
+		Errors       []string `json:"errors"`
+	}
+}
+
+type logTestOutput struct {
+	Body struct {
+		Status  string `json:"status"`
+		Success bool   `json:"success"`
+		Message string `json:"message"`
+	}
+}
+
+func settingsOf(c config.AppConfig) LoggingSettings {
+	return LoggingSettings{Level: c.Logging.Level, File: c.Logging.File, MaxBytes: c.Logging.MaxBytes, BackupCount: c.Logging.BackupCount}
+}
+
+func (r *loggingRoutes) register(api huma.API) {
+	huma.Register(api, Protected(huma.Operation{
+		OperationID: "get-logging-config", Method: http.MethodGet, Path: "/api/logging/config",
+		Summary: "Logging settings", Tags: []string{"Logging"},
+	}), func(ctx context.Context, _ *struct{}) (*loggingConfigOutput, error) {
+		return &loggingConfigOutput{Body: settingsOf(r.Config.Get())}, nil
+	})
+
+	huma.Register(api, Protected(huma.Operation{
+		OperationID: "update-logging-config", Method: http.MethodPost, Path: "/api/logging/config",
+		Summary: "Change logging settings (partial; applied at once and saved)", Tags: []string{"Logging"},
+	}), func(ctx context.Context, in *patchInput) (*loggingConfigOutput, error) {
+		next, err := r.Config.Update(func(c *config.AppConfig) error {
+			n, err := mergePatch(*c, map[string]any{"logging": in.Body})
+			if err != nil {
+				return &config.ValidationError{Errors: config.FieldErrors{{Field: "body", Message: err.Error()}}}
+			}
+			*c = n
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		return &loggingConfigOutput{Body: settingsOf(next)}, nil
+	})
+
+	huma.Register(api, Protected(huma.Operation{
+		OperationID: "list-log-files", Method: http.MethodGet, Path: "/api/logging/files",
+		Summary: "List log files (newest first)", Tags: []string{"Logging"},
+	}), func(ctx context.Context, _ *struct{}) (*logFilesOutput, error) {
+		files, err := r.listFiles()
+		if err != nil {
+			return nil, err
+		}
+		return &logFilesOutput{Body: files}, nil
+	})
+
+	huma.Register(api, Protected(huma.Operation{
+		OperationID: "download-log-file", Method: http.MethodGet, Path: "/api/logging/files/{filename}/download",
+		Summary: "Download a log file", Tags: []string{"Logging"},
+		Description: "403 for a name that leaves the log directory, 404 for a missing file.",
+		Responses: map[string]*huma.Response{"200": {Description: "the file",
+			Content: map[string]*huma.MediaType{"application/octet-stream": {Schema: &huma.Schema{Type: "string", Format: "binary"}}}}},
+	}), func(ctx context.Context, in *logFileInput) (*huma.StreamResponse, error) {
+		f, fi, err := r.open(in.Filename)
+		if err != nil {
+			return nil, err
+		}
+		name := in.Filename
+		return &huma.StreamResponse{Body: func(hctx huma.Context) {
+			defer f.Close()
+			hctx.SetHeader("Content-Type", "text/plain; charset=utf-8")
+			if strings.HasSuffix(name, ".gz") {
+				hctx.SetHeader("Content-Type", "application/gzip")
+			}
+			hctx.SetHeader("Content-Disposition", `attachment; filename="`+name+`"`)
+			hctx.SetHeader("Content-Length", fmt.Sprint(fi.Size()))
+			hctx.SetStatus(http.StatusOK)
+			_, _ = io.Copy(hctx.BodyWriter(), io.LimitReader(f, fi.Size()))
+		}}, nil
+	})
+
+	huma.Register(api, Protected(huma.Operation{
+		OperationID: "tail-log-file", Method: http.MethodGet, Path: "/api/logging/files/{filename}/tail",
+		Summary: "Last lines of a log file (plain text)", Tags: []string{"Logging"},
+		Description: "Reads backwards from the end in blocks; never loads a large file whole. " +
+			"`lines` defaults to 100 and is capped at 10000.",
+		Responses: map[string]*huma.Response{"200": {Description: "plain text",
+			Content: map[string]*huma.MediaType{"text/plain": {Schema: &huma.Schema{Type: "string"}}}}},
+	}), func(ctx context.Context, in *tailInput) (*tailOutput, error) {
+		f, fi, err := r.open(in.Filename)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		n := in.Lines
+		if n <= 0 {
+			n = DefaultTailLines
+		}
+		out, _, err := TailLines(f, fi.Size(), min(n, MaxTailLines))
+		if err != nil {
+			return nil, fmt.Errorf("tail %s: %w", in.Filename, err)
+		}
+		return &tailOutput{ContentType: "text/plain; charset=utf-8", Body: out}, nil
+	})
+
+	huma.Register(api, Protected(huma.Operation{
+		OperationID: "test-logging", Method: http.MethodPost, Path: "/api/logging/test",
+		Summary: "Write one test message at each level", Tags: []string{"Logging"},
+	}), func(ctx context.Context, _ *struct{}) (*logTestOutput, error) {
+		log := r.Logger
+		log.DebugContext(ctx, "test message at DEBUG level")
+		log.InfoContext(ctx, "test message at INFO level")
+		log.WarnContext(ctx, "test message at WARNING level")
+		log.ErrorContext(ctx, "test message at ERROR level")
+		log.Log(ctx, slog.LevelError+4, "test message at CRITICAL level")
+		out := &logTestOutput{}
+		out.Body.Status, out.Body.Success, out.Body.Message = "success", true, "Test messages logged at all levels"
+		return out, nil
+	})
+
+	huma.Register(api, Protected(huma.Operation{
+		OperationID: "cleanup-logs", Method: http.MethodPost, Path: "/api/logging/cleanup",
+		Summary: "Delete old log files", Tags: []string{"Logging"},
+		Description: "Deletes log files last modified more than `max_age_days` ago; the active log file is never deleted.",
+	}), func(ctx context.Context, in *cleanupInput) (*cleanupOutput, error) {
+		return r.cleanup(in.MaxAgeDays)
+	})
+}
+
+// isLogFile says whether a directory entry is a log file the routes serve.
+func isLogFile(name string) bool {
+	return !strings.HasPrefix(name, ".") && strings.Contains(strings.ToLower(name), ".log")
+}
+
+// forbiddenName is a name that tries to leave the log directory.
+func forbiddenName(name string) bool {
+	return name == "" || name == "." || strings.ContainsAny(name, "/\\\x00") || strings.Contains(name, "..") ||
+		filepath.IsAbs(name) || filepath.VolumeName(name) != ""
+}
+
+func (r *loggingRoutes) logDir() string { return r.Config.Get().LogDir() }
+
+// activeFile is the log file being written, as an absolute path ("" if none).
+func (r *loggingRoutes) activeFile() string {
+	p := r.Config.Get().LogFile()
+	if r.Logs != nil && r.Logs.File() != "" {
+		p = r.Logs.File()
+	}
+	if p == "" {
+		return ""
+	}
+	if abs, err := filepath.Abs(p); err == nil {
+		return abs
+	}
+	return p
+}
+
+func (r *loggingRoutes) root() (*os.Root, error) {
+	dir := r.logDir()
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, nil
+		}
+		return nil, fmt.Errorf("open log dir: %w", err)
+	}
+	return root, nil
+}
+
+// open opens a log file inside the log directory: 403 for traversal,
+// 404 for anything missing or not a regular log file.
+func (r *loggingRoutes) open(name string) (*os.File, fs.FileInfo, error) {
+	if forbiddenName(name) {
+		return nil, nil, NewError(http.StatusForbidden, CodeAuthorization, "Access denied: the file is outside the logs directory", map[string]any{"field": "filename"})
+	}
+	notFound := NewError(http.StatusNotFound, CodeNotFound, "Log file not found", map[string]any{"field": "filename"})
+	if !isLogFile(name) {
+		return nil, nil, notFound
+	}
+	root, err := r.root()
+	if err != nil {
+		return nil, nil, err
+	}
+	if root == nil {
+		return nil, nil, notFound
+	}
+	defer root.Close()
+	if fi, err := root.Lstat(name); err != nil || !fi.Mode().IsRegular() {
+		if err == nil && fi.Mode()&fs.ModeSymlink != 0 {
+			return nil, nil, NewError(http.StatusForbidden, CodeAuthorization, "Access denied: links are not served", map[string]any{"field": "filename"})
+		}
+		return nil, nil, notFound
+	}
+	f, err := root.Open(name)
+	if err != nil {
+		return nil, nil, notFound
+	}
+	fi, err := f.Stat()
+	if err != nil || !fi.Mode().IsRegular() {
+		f.Close()
+		return nil, nil, notFound
+	}
+	return f, fi, nil
+}
+
+func (r *loggingRoutes) listFiles() ([]LogFileInfo, error) {
+	root, err := r.root()
+	if err != nil || root == nil {
+		return []LogFileInfo{}, err
+	}
+	defer root.Close()
+	d, err := root.Open(".")
+	if err != nil {
+		return nil, fmt.Errorf("list log dir: %w", err)
+	}
+	defer d.Close()
+	entries, err := d.ReadDir(-1)
+	if err != nil {
+		return nil, fmt.Errorf("list log dir: %w", err)
+	}
+	active := r.activeFile()
+	dir, _ := filepath.Abs(r.logDir())
+	out := []LogFileInfo{}
+	for _, e := range entries {
+		if !e.Type().IsRegular() || !isLogFile(e.Name()) {
+			continue
+		}
+		fi, err := e.Info()
+		if err != nil {
+			continue
+		}
+		out = append(out, LogFileInfo{Name: e.Name(), Path: e.Name(), Size: fi.Size(),
+			Modified: float64(fi.ModTime().UnixNano()) / 1e9, Active: filepath.Join(dir, e.Name()) == active})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Modified > out[j].Modified })
+	return out, nil
+}
+
+func (r *loggingRoutes) cleanup(maxAgeDays int) (*cleanupOutput, error) {
+	out := &cleanupOutput{}
+	out.Body.Errors = []string{}
+	files, err := r.listFiles()
+	if err != nil {
+		return nil, err
+	}
+	root, err := r.root()
+	if err != nil || root == nil {
+		return out, err
+	}
+	defer root.Close()
+	cutoff := r.Now().Add(-time.Duration(maxAgeDays) * 24 * time.Hour)
+	for _, f := range files {
+		if f.Active || !time.Unix(0, int64(f.Modified*1e9)).Before(cutoff) {
+			continue
+		}
+		if err := root.Remove(f.Name); err != nil {
+			out.Body.Errors = append(out.Body.Errors, f.Name+": could not be deleted")
+			continue
+		}
+		out.Body.FilesDeleted++
+		out.Body.SpaceFreed += f.Size
+	}
+	return out, nil
+}
+
+// TailLines answers the last n lines of the first size bytes of r,
+// reading backwards in blocks, and how many bytes it read. It stops after
+// maxTailBytes, so a file without newlines cannot make it read everything.
+func TailLines(r io.ReaderAt, size int64, n int) ([]byte, int64, error) {
+	if n <= 0 || size <= 0 {
+		return []byte{}, 0, nil
+	}
+	var chunks [][]byte
+	var read int64
+	newlines := 0
+	end := size
+	// A final newline ends the last line; it does not start another.
+	for end > 0 && read < maxTailBytes {
+		start := max(0, end-tailBlock)
+		buf := make([]byte, end-start)
+		if _, err := r.ReadAt(buf, start); err != nil && !errors.Is(err, io.EOF) {
+			return nil, read, err
+		}
+		read += int64(len(buf))
+		chunks = append(chunks, buf)
+		scan := buf
+		if end == size && len(scan) > 0 && scan[len(scan)-1] == '\n' {
+			scan = scan[:len(scan)-1]
+		}
+		newlines += bytes.Count(scan, []byte{'\n'})
+		end = start
+		if newlines >= n {
+			break
+		}
+	}
+	var all []byte
+	for i := len(chunks) - 1; i >= 0; i-- {
+		all = append(all, chunks[i]...)
+	}
+	body := all
+	trailing := len(body) > 0 && body[len(body)-1] == '\n'
+	if trailing {
+		body = body[:len(body)-1]
+	}
+	// Keep the last n lines of what was read.
+	cut := len(body)
+	for i := 0; i < n; i++ {
+		j := bytes.LastIndexByte(body[:cut], '\n')
+		if j < 0 {
+			cut = -1
+			break
+		}
+		cut = j
+	}
+	if cut >= 0 {
+		body = body[cut+1:]
+	}
+	if trailing {
+		body = append(body, '\n')
+	}
+	return body, read, nil
+}
