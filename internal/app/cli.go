@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/aniworld/aniworld/internal/config"
@@ -20,19 +21,31 @@ type Env struct {
 	Getenv func(string) string
 }
 
-// command is one subcommand.
+// runFunc runs a parsed command with its positional arguments.
+type runFunc func(ctx context.Context, env Env, opts Options, args []string) error
+
+// command is one subcommand. setup defines its own flags on fs and
+// returns the function that runs it.
 type command struct {
-	name, summary string
-	run           func(ctx context.Context, env Env, opts Options, args []string) error
+	name, args, summary string
+	setup               func(fs *flag.FlagSet) runFunc
+}
+
+func noFlags(run runFunc) func(*flag.FlagSet) runFunc {
+	return func(*flag.FlagSet) runFunc { return run }
 }
 
 func commands() []command {
 	return []command{
-		{"serve", "run the server: web UI, API, WebSocket, downloads, scheduler (default)", runServe},
-		{"version", "print the version", func(_ context.Context, env Env, _ Options, _ []string) error {
+		{"serve", "", "run the server: web UI, API, WebSocket, downloads, scheduler (default)", noFlags(runServe)},
+		{"search", "<term>", "search the provider and print the series found", setupSearch},
+		{"resolve", "<series-url> <season> <episode>", "print the stream the queue would download (--lang, --json)", setupResolve},
+		{"scan", "", "scan the anime folder now and print a summary", noFlags(runScan)},
+		{"download", "<series-url>", "download episodes (--season N [--episodes 1-5] [--lang ...])", setupDownload},
+		{"version", "", "print the version", noFlags(func(_ context.Context, env Env, _ Options, _ []string) error {
 			fmt.Fprintln(env.Stdout, "aniworld", version.String())
 			return nil
-		}},
+		})},
 	}
 }
 
@@ -47,83 +60,131 @@ type Options struct {
 	Flags      config.Overrides
 }
 
+// globals are the global flags' values.
+type globals struct {
+	addr, dataDir, animeDir, cfgPath, logLevel string
+	help                                       bool
+}
+
+func (g *globals) register(fs *flag.FlagSet) {
+	str := func(p *string, name, envName, def, help string) {
+		fs.Func(name, fmt.Sprintf("%s (env %s%s)", help, envName, def), func(s string) error { *p = s; return nil })
+	}
+	str(&g.addr, "addr", "ANIWORLD_ADDR", ", default 127.0.0.1:8000", "listen address host:port")
+	str(&g.dataDir, "data-dir", "ANIWORLD_DATA_DIR", ", default ./data", "directory for the database, config, secrets and logs")
+	str(&g.animeDir, "anime-dir", "ANIWORLD_ANIME_DIR", "", "your anime library folder")
+	str(&g.cfgPath, "config", "ANIWORLD_CONFIG", ", default <data-dir>/config.json", "config file")
+	str(&g.logLevel, "log-level", "ANIWORLD_LOG_LEVEL", "", "DEBUG, INFO, WARNING, ERROR or CRITICAL")
+	fs.BoolVar(&g.help, "help", false, "show this help")
+	fs.BoolVar(&g.help, "h", false, "show this help")
+}
+
+func (g *globals) options() Options {
+	set := func(p *string) *string {
+		if *p == "" {
+			return nil
+		}
+		v := *p
+		return &v
+	}
+	return Options{
+		ConfigPath: g.cfgPath,
+		Flags:      config.Overrides{Addr: set(&g.addr), DataDir: set(&g.dataDir), AnimeDir: set(&g.animeDir), LogLevel: set(&g.logLevel)},
+	}
+}
+
+// parseInterleaved parses flags that may come before, between or after
+// positional arguments, and returns the positional ones.
+func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		if args[0] == "--" {
+			return append(pos, args[1:]...), nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
 // Main runs the CLI and returns the process exit code.
 func Main(ctx context.Context, env Env) int {
-	fs := flag.NewFlagSet("aniworld", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	var opts Options
-	str := func(name, envName, def, help string) *string {
-		v := new(string)
-		fs.Func(name, fmt.Sprintf("%s (env %s%s)", help, envName, def), func(s string) error { *v = s; return nil })
-		return v
-	}
-	addr := str("addr", "ANIWORLD_ADDR", ", default 127.0.0.1:8000", "listen address host:port")
-	dataDir := str("data-dir", "ANIWORLD_DATA_DIR", ", default ./data", "directory for the database, config, secrets and logs")
-	animeDir := str("anime-dir", "ANIWORLD_ANIME_DIR", "", "your anime library folder")
-	cfgPath := str("config", "ANIWORLD_CONFIG", ", default <data-dir>/config.json", "config file")
-	logLevel := str("log-level", "ANIWORLD_LOG_LEVEL", "", "DEBUG, INFO, WARNING, ERROR or CRITICAL")
-	help := fs.Bool("help", false, "show this help")
-	fs.BoolVar(help, "h", false, "show this help")
-
-	args := env.Args
-	if err := fs.Parse(args); err != nil {
+	var g globals
+	top := flag.NewFlagSet("aniworld", flag.ContinueOnError)
+	top.SetOutput(io.Discard)
+	g.register(top)
+	if err := top.Parse(env.Args); err != nil {
 		fmt.Fprintln(env.Stderr, "aniworld:", err)
-		printUsage(env.Stderr, fs)
+		printUsage(env.Stderr)
 		return 2
 	}
-	rest := fs.Args()
+	rest := top.Args()
 	name := "serve"
 	if len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
 		name, rest = rest[0], rest[1:]
 	}
 	if name == "help" {
-		*help = true
-	}
-	// Flags may also follow the subcommand: "aniworld serve --addr :9000".
-	if err := fs.Parse(rest); err != nil {
-		fmt.Fprintln(env.Stderr, "aniworld:", err)
-		printUsage(env.Stderr, fs)
-		return 2
-	}
-	rest = fs.Args()
-	if *help {
-		printUsage(env.Stdout, fs)
+		printUsage(env.Stdout)
 		return 0
 	}
-	set := func(p *string) *string {
-		if *p == "" {
-			return nil
-		}
-		return p
-	}
-	opts.Flags = config.Overrides{Addr: set(addr), DataDir: set(dataDir), AnimeDir: set(animeDir), LogLevel: set(logLevel)}
-	opts.ConfigPath = *cfgPath
+	var cmd *command
 	for _, c := range commands() {
-		if c.name != name {
-			continue
-		}
-		err := c.run(ctx, env, opts, rest)
-		var ue usageError
-		switch {
-		case err == nil:
-			return 0
-		case errors.As(err, &ue):
-			fmt.Fprintln(env.Stderr, "aniworld:", err)
-			printUsage(env.Stderr, fs)
-			return 2
-		default:
-			fmt.Fprintln(env.Stderr, "aniworld:", oneLine(err.Error()))
-			return 1
+		if c.name == name {
+			cmd = &c
 		}
 	}
-	fmt.Fprintf(env.Stderr, "aniworld: unknown command %q\n", name)
-	printUsage(env.Stderr, fs)
-	return 2
+	if cmd == nil {
+		fmt.Fprintf(env.Stderr, "aniworld: unknown command %q\n", name)
+		printUsage(env.Stderr)
+		return 2
+	}
+	fs := flag.NewFlagSet("aniworld "+name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	before := g
+	g.register(fs) // registering resets the values to their defaults
+	g = before
+	run := cmd.setup(fs)
+	args, err := parseInterleaved(fs, rest)
+	if err != nil {
+		fmt.Fprintln(env.Stderr, "aniworld:", err)
+		printCommandUsage(env.Stderr, cmd, fs)
+		return 2
+	}
+	if g.help {
+		if name == "serve" && !slices.Contains(env.Args, "serve") {
+			printUsage(env.Stdout)
+		} else {
+			printCommandUsage(env.Stdout, cmd, fs)
+		}
+		return 0
+	}
+	err = run(ctx, env, g.options(), args)
+	var ue usageError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &ue):
+		fmt.Fprintln(env.Stderr, "aniworld:", err)
+		printCommandUsage(env.Stderr, cmd, fs)
+		return 2
+	default:
+		fmt.Fprintln(env.Stderr, "aniworld:", oneLine(err.Error()))
+		return 1
+	}
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
-func printUsage(w io.Writer, fs *flag.FlagSet) {
+func printUsage(w io.Writer) {
+	fs := flag.NewFlagSet("aniworld", flag.ContinueOnError)
+	var g globals
+	g.register(fs)
 	fmt.Fprint(w, `aniworld - self-hosted anime library and download manager
 
 Usage:
@@ -132,19 +193,29 @@ Usage:
 Commands:
 `)
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-9s %-34s %s\n", c.name, c.args, c.summary)
 	}
 	fmt.Fprint(w, `
 Flags (each has an environment twin; precedence: flags > environment > config file > defaults):
 `)
+	printFlags(w, fs)
+	fmt.Fprint(w, `
+Other environment variables: ANIWORLD_PROVIDER_URL, ANIWORLD_STO_URL, ANIWORLD_TMDB_API_KEY,
+ANIWORLD_TMDB_API_URL, ANIWORLD_TMDB_IMAGE_URL, ANIWORLD_METRICS_TOKEN.
+"aniworld <command> --help" shows a command's own flags.
+`)
+}
+
+func printCommandUsage(w io.Writer, c *command, fs *flag.FlagSet) {
+	fmt.Fprintf(w, "Usage: aniworld %s [flags] %s\n  %s\n\nFlags:\n", c.name, c.args, c.summary)
+	printFlags(w, fs)
+}
+
+func printFlags(w io.Writer, fs *flag.FlagSet) {
 	fs.VisitAll(func(f *flag.Flag) {
 		if f.Name == "h" {
 			return
 		}
 		fmt.Fprintf(w, "  --%-10s %s\n", f.Name, f.Usage)
 	})
-	fmt.Fprint(w, `
-Other environment variables: ANIWORLD_PROVIDER_URL, ANIWORLD_STO_URL, ANIWORLD_TMDB_API_KEY,
-ANIWORLD_TMDB_API_URL, ANIWORLD_TMDB_IMAGE_URL, ANIWORLD_METRICS_TOKEN.
-`)
 }

@@ -42,7 +42,11 @@ func (a *App) wireProviders(cfg config.AppConfig) (*providers, error) {
 	}
 	client := httpclient.New(opts)
 	hosters := hoster.Default()
-	reg, err := aniworld.Registry(d.ProviderURL, d.STOURL, client, hosters, a.db)
+	var cache aniworld.Cache // a one-shot command without a database has none
+	if a.db != nil {
+		cache = a.db
+	}
+	reg, err := aniworld.Registry(d.ProviderURL, d.STOURL, client, hosters, cache)
 	if err != nil {
 		return nil, fmt.Errorf("provider: %w", err)
 	}
@@ -80,6 +84,9 @@ func (a *App) wireLibrary(cfg config.AppConfig, p *providers, deps *api.Deps) (*
 		return nil, fmt.Errorf("library: %w", err)
 	}
 	a.closers = append([]func() error{lib.Close}, a.closers...)
+	if deps == nil { // a one-shot command: no live config changes
+		return lib, nil
+	}
 	a.cfg.Subscribe(func(old, new config.AppConfig) {
 		if old.AnimeDirectory != new.AnimeDirectory && lib.Directory() != new.AnimeDirectory {
 			if _, err := lib.SetDirectory(context.Background(), new.AnimeDirectory); err != nil {
