@@ -160,4 +160,3 @@ func TestDiagnosticsRoutes(t *testing.T) {
 		t.Fatalf("anonymous: %d", code)
 	}
 }
-
