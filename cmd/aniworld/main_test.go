@@ -201,3 +201,46 @@ func TestServeAndGracefulExit(t *testing.T) {
 		t.Fatalf("second run exit code %d", code)
 	}
 }
+
+// TestSIGTERMDuringSlowRequest: a request whose body is still arriving when
+// SIGTERM comes completes, and the process then exits 0.
+func TestSIGTERMDuringSlowRequest(t *testing.T) {
+	p := start(t, t.TempDir())
+	conn, err := net.Dial("tcp", p.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	body := `{"master_password": "Sup3r-Secret!pw"}`
+	head := fmt.Sprintf("POST /api/auth/setup HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\nConnection: close\r\n\r\n", p.addr, len(body))
+	if _, err := conn.Write([]byte(head + body[:10])); err != nil {
+		t.Fatal(err)
+	}
+	// Make sure the server is inside the request before the signal.
+	time.Sleep(500 * time.Millisecond)
+	p.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-p.done:
+		t.Fatal("process exited while a request was in flight")
+	case <-time.After(300 * time.Millisecond):
+	}
+	if _, err := conn.Write([]byte(body[10:])); err != nil {
+		t.Fatal(err)
+	}
+	conn.SetReadDeadline(time.Now().Add(20 * time.Second))
+	resp, err := io.ReadAll(conn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(string(resp), "HTTP/1.1 201") {
+		t.Fatalf("response: %q", resp)
+	}
+	select {
+	case <-p.done:
+	case <-time.After(40 * time.Second):
+		t.Fatal("no exit after the request completed")
+	}
+	if code := p.cmd.ProcessState.ExitCode(); code != 0 {
+		t.Fatalf("exit code %d\n%s", code, p.stderr.String())
+	}
+}
