@@ -243,7 +243,7 @@ func (b *browser) screenshots(name string) {
 	for _, w := range []int64{1280, 360} {
 		ctx, cancel := context.WithTimeout(b.ctx, b.timeout)
 		var shot []byte
-		err := chromedp.Do(ctx, chromedp.EmulateViewport(w, 800))
+		err := chromedp.Do(ctx, viewport(w))
 		if err == nil {
 			shot, err = chromedp.Run(ctx, chromedp.FullScreenshot(100))
 		}
@@ -258,10 +258,19 @@ func (b *browser) screenshots(name string) {
 	b.run("restore viewport", chromedp.EmulateViewport(1280, 900))
 }
 
+// viewport emulates a desktop window, or a phone (mobile: overlay
+// scrollbars, the viewport meta tag applies) below 600 px.
+func viewport(width int64) chromedp.Action[chromedp.Void] {
+	if width < 600 {
+		return chromedp.EmulateViewport(width, 800, chromedp.EmulateMobile, chromedp.EmulateScale(2))
+	}
+	return chromedp.EmulateViewport(width, 900)
+}
+
 // noHorizontalScroll checks that the page fits a phone screen.
 func (b *browser) noHorizontalScroll(name string) {
 	b.t.Helper()
-	b.run("phone width "+name, chromedp.EmulateViewport(360, 800))
+	b.run("phone width "+name, viewport(360))
 	overflow := eval[int](b, "measure "+name, `document.documentElement.scrollWidth - document.documentElement.clientWidth`)
 	b.run("restore viewport", chromedp.EmulateViewport(1280, 900))
 	if overflow > 0 {

@@ -2,7 +2,9 @@ package web_test
 
 import (
 	"encoding/json"
+
 	"fmt"
+	"github.com/chromedp/chromedp"
 	"strings"
 	"testing"
 	"time"
@@ -148,6 +150,13 @@ func TestBrowserFlow(t *testing.T) {
 		b.navigate(base + "/queue")
 		b.waitJS("order persisted", `document.querySelectorAll("#pending li").length === 2 &&
 			document.querySelector("#pending li .title").textContent.includes("S01E03")`)
+		// Drag and drop (native HTML5 events): the second item onto the first.
+		b.waitJS("live again", `document.body.dataset.synced === "1"`)
+		b.run("drag", chromedp.DragAndDrop(chromedp.CSS(`#pending li:nth-child(2) .title`), chromedp.CSS(`#pending li:first-child .title`)))
+		b.waitJS("dropped", `document.querySelector("#pending li .title").textContent.includes("S01E01")`)
+		b.navigate(base + "/queue")
+		b.waitJS("drop persisted", `document.querySelectorAll("#pending li").length === 2 && document.body.dataset.synced === "1" &&
+			document.querySelector("#pending li .title").textContent.includes("S01E01")`)
 		b.screenshots("queue")
 		b.noHorizontalScroll("queue")
 	})

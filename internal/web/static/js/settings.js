@@ -2,7 +2,7 @@
 // field is named by its JSON path ("scheduler.interval_minutes"), which is
 // also how the server names fields in 422 details.errors[].field. Backups:
 // list, create, restore, delete.
-import { api } from "./api.js";
+import { api, request } from "./api.js";
 import { $, el, guard, busy, toast, describe, showFieldErrors, clearFieldErrors, fmtBytes, fmtTime } from "./ui.js";
 
 let config = {};
@@ -77,9 +77,12 @@ function wireForm(form) {
     btn.disabled = true;
     btn.setAttribute("aria-busy", "true");
     try {
-      config = await api.put("/api/config", collect(form));
+      const res = await request("PUT", "/api/config", collect(form));
+      config = res.data;
       fill(form);
-      toast(`${form.querySelector("h2")?.textContent || "Settings"} saved`);
+      const restart = res.headers.get("X-Restart-Required");
+      const title = form.querySelector("h2")?.textContent || "Settings";
+      toast(restart ? `${title} saved. Restart aniworld to apply: ${restart.split(",").join(", ")}` : `${title} saved`);
       form.dataset.saved = String(Date.now());
     } catch (err) {
       if (err.status === 401) return;
