@@ -1,0 +1,256 @@
+package api
+
+import (
+	"context"
+	"crypto/subtle"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// maxProviderHosts bounds the host label of provider metrics; hosters
+// rotate domains, so later hosts are counted as "other".
+const maxProviderHosts = 200
+
+// Metrics holds the process's Prometheus metrics in their own registry:
+// HTTP requests by route pattern, queue sizes, download bytes, scan
+// durations and provider request outcomes by host. Safe for concurrent use.
+type Metrics struct {
+	reg           *prometheus.Registry
+	httpRequests  *prometheus.CounterVec
+	httpDuration  *prometheus.HistogramVec
+	scanDuration  *prometheus.HistogramVec
+	providerReqs  *prometheus.CounterVec
+	providerDur   *prometheus.HistogramVec
+	downloadBytes prometheus.Counter
+	downloadsDone *prometheus.CounterVec
+	queue         *queueCollector
+
+	hostsMu sync.Mutex
+	hosts   map[string]bool
+}
+
+// NewMetrics builds the registry with Go runtime and process collectors.
+func NewMetrics() *Metrics {
+	m := &Metrics{
+		reg: prometheus.NewRegistry(),
+		httpRequests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "aniworld_http_requests_total", Help: "HTTP requests by method, route pattern and status code.",
+		}, []string{"method", "route", "status"}),
+		httpDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "aniworld_http_request_duration_seconds", Help: "HTTP request latency by method and route pattern.",
+			Buckets: []float64{.001, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30},
+		}, []string{"method", "route"}),
+		scanDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "aniworld_library_scan_duration_seconds", Help: "Library scan durations by outcome.",
+			Buckets: []float64{.1, .5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600},
+		}, []string{"outcome"}),
+		providerReqs: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "aniworld_provider_requests_total", Help: "Outbound requests to the site and hosters by host and outcome (ok, http_4xx, http_5xx, error, canceled).",
+		}, []string{"host", "outcome"}),
+		providerDur: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "aniworld_provider_request_duration_seconds", Help: "Outbound request latency (to response headers) by host.",
+			Buckets: []float64{.05, .1, .25, .5, 1, 2.5, 5, 10, 30},
+		}, []string{"host"}),
+		downloadBytes: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "aniworld_download_bytes_total", Help: "Media bytes downloaded.",
+		}),
+		downloadsDone: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "aniworld_downloads_finished_total", Help: "Finished downloads by final status.",
+		}, []string{"status"}),
+		queue: &queueCollector{desc: prometheus.NewDesc("aniworld_queue_items",
+			"Download queue items by status.", []string{"status"}, nil)},
+		hosts: map[string]bool{},
+	}
+	m.reg.MustRegister(m.httpRequests, m.httpDuration, m.scanDuration, m.providerReqs, m.providerDur,
+		m.downloadBytes, m.downloadsDone, m.queue,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return m
+}
+
+// Registry is the metrics registry (to add collectors).
+func (m *Metrics) Registry() *prometheus.Registry { return m.reg }
+
+// ObserveScan records one library scan.
+func (m *Metrics) ObserveScan(d time.Duration, err error) {
+	outcome := "ok"
+	switch {
+	case errors.Is(err, context.Canceled):
+		outcome = "canceled"
+	case err != nil:
+		outcome = "error"
+	}
+	m.scanDuration.WithLabelValues(outcome).Observe(d.Seconds())
+}
+
+// AddDownloadBytes counts downloaded media bytes.
+func (m *Metrics) AddDownloadBytes(n int64) {
+	if n > 0 {
+		m.downloadBytes.Add(float64(n))
+	}
+}
+
+// DownloadFinished counts a download reaching a final status
+// (completed, failed, cancelled).
+func (m *Metrics) DownloadFinished(status string) {
+	m.downloadsDone.WithLabelValues(status).Inc()
+}
+
+// SetQueueStats sets the function read at every scrape for the queue
+// gauges: item counts by status.
+func (m *Metrics) SetQueueStats(fn func(ctx context.Context) (map[string]int, error)) {
+	m.queue.mu.Lock()
+	m.queue.fn = fn
+	m.queue.mu.Unlock()
+}
+
+// ObserveProviderRequest records one outbound request: its host, its
+// outcome (see RoundTripper) and how long it took to the response headers.
+func (m *Metrics) ObserveProviderRequest(host, outcome string, d time.Duration) {
+	host = m.hostLabel(host)
+	m.providerReqs.WithLabelValues(host, outcome).Inc()
+	m.providerDur.WithLabelValues(host).Observe(d.Seconds())
+}
+
+func (m *Metrics) hostLabel(h string) string {
+	h = strings.ToLower(h)
+	if h == "" {
+		return "unknown"
+	}
+	m.hostsMu.Lock()
+	defer m.hostsMu.Unlock()
+	if m.hosts[h] {
+		return h
+	}
+	if len(m.hosts) >= maxProviderHosts {
+		return "other"
+	}
+	m.hosts[h] = true
+	return h
+}
+
+// RoundTripper wraps next (http.DefaultTransport when nil) so every
+// outbound request is counted by host and outcome.
+func (m *Metrics) RoundTripper(next http.RoundTripper) http.RoundTripper {
+	if next == nil {
+		next = http.DefaultTransport
+	}
+	return roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		start := time.Now()
+		res, err := next.RoundTrip(r)
+		m.ObserveProviderRequest(r.URL.Hostname(), outcomeOf(res, err), time.Since(start))
+		return res, err
+	})
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+func outcomeOf(res *http.Response, err error) string {
+	switch {
+	case errors.Is(err, context.Canceled):
+		return "canceled"
+	case err != nil:
+		return "error"
+	case res.StatusCode >= 500:
+		return "http_5xx"
+	case res.StatusCode >= 400:
+		return "http_4xx"
+	}
+	return "ok"
+}
+
+// Middleware counts requests and their latency by the mux's route
+// pattern (bounded label values; an unknown path is "unmatched").
+func (m *Metrics) Middleware() Middleware {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			start := time.Now()
+			rec := &statusRecorder{ResponseWriter: w}
+			defer func() {
+				// The mux sets r.Pattern on the request it is given, which
+				// is this one: the inner middlewares pass r on unchanged.
+				route := r.Pattern
+				if _, p, ok := strings.Cut(route, " "); ok {
+					route = p
+				}
+				if route == "" || isCatchAll(route) {
+					route = "unmatched"
+				}
+				status := rec.status
+				if status == 0 {
+					status = http.StatusOK
+				}
+				m.httpRequests.WithLabelValues(r.Method, route, strconv.Itoa(status)).Inc()
+				m.httpDuration.WithLabelValues(r.Method, route).Observe(time.Since(start).Seconds())
+			}()
+			next.ServeHTTP(rec, r)
+		})
+	}
+}
+
+// Handler serves GET /metrics in the Prometheus text format to a caller
+// with a valid session token (verifier) or the separate metrics token
+// (Bearer; metricsToken answers the configured one, "" for none).
+// Anyone else gets 401 in the error format.
+func (m *Metrics) Handler(verifier TokenVerifier, metricsToken func() string) http.Handler {
+	h := promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg, DisableCompression: false})
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		tok, ok := BearerToken(r)
+		if !ok {
+			WriteError(w, r, unauthorized("Authentication required: send Authorization: Bearer <session or metrics token>"))
+			return
+		}
+		allowed := false
+		if metricsToken != nil {
+			if want := metricsToken(); want != "" && subtle.ConstantTimeCompare([]byte(tok), []byte(want)) == 1 {
+				allowed = true
+			}
+		}
+		if !allowed && verifier != nil && verifier.VerifyToken(r.Context(), tok) == nil {
+			allowed = true
+		}
+		if !allowed {
+			WriteError(w, r, unauthorized("Invalid token for /metrics"))
+			return
+		}
+		w.Header().Set("Cache-Control", "no-store")
+		h.ServeHTTP(w, r)
+	})
+}
+
+// queueCollector reads the queue counts at scrape time.
+type queueCollector struct {
+	desc *prometheus.Desc
+	mu   sync.Mutex
+	fn   func(ctx context.Context) (map[string]int, error)
+}
+
+func (q *queueCollector) Describe(ch chan<- *prometheus.Desc) { ch <- q.desc }
+
+func (q *queueCollector) Collect(ch chan<- prometheus.Metric) {
+	q.mu.Lock()
+	fn := q.fn
+	q.mu.Unlock()
+	if fn == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	counts, err := fn(ctx)
+	if err != nil {
+		ch <- prometheus.NewInvalidMetric(q.desc, err)
+		return
+	}
+	for status, n := range counts {
+		ch <- prometheus.MustNewConstMetric(q.desc, prometheus.GaugeValue, float64(n), status)
+	}
+}
