@@ -125,6 +125,12 @@ func TestBrowserFlow(t *testing.T) {
 			t.Errorf("%d missing episodes offered, want at least 5", n)
 		}
 		b.waitJS("nfo state", `document.getElementById("nfo-state").textContent !== "…"`)
+		if got := b.text("nfo", `document.getElementById("nfo-state").textContent`); got != "missing" {
+			t.Errorf("NFO state %q before creation, want missing", got)
+		}
+		b.click("#nfo-create")
+		b.waitJS("nfo created", `document.getElementById("nfo-state").textContent === "present" &&
+			document.getElementById("m-poster").textContent === "present"`)
 		b.screenshots("series")
 		b.noHorizontalScroll("series")
 	})
