@@ -150,3 +150,41 @@ func TestStaticCaching(t *testing.T) {
 		})
 	}
 }
+
+// TestAppServesUI checks the wiring: the real app (app.Build) serves the
+// UI pages, the static files, the HTML 404 for unknown pages, and still a
+// JSON 404 for unknown API routes.
+func TestAppServesUI(t *testing.T) {
+	st := startStack(t, stackOptions{noFakes: true, direct: true})
+	tests := []struct {
+		name, path string
+		status     int
+		ctype      string
+		contains   string
+	}{
+		{"library page", "/", 200, "text/html", `data-page="library"`},
+		{"login page", "/login", 200, "text/html", `data-page="login"`},
+		{"series page", "/series/demo", 200, "text/html", `data-key="demo"`},
+		{"static module", "/static/js/api.js", 200, "text/javascript", "export function getToken"},
+		{"favicon", "/favicon.ico", 200, "image/svg+xml", "<svg"},
+		{"unknown page", "/no/such/page", 404, "text/html", "Page not found"},
+		{"unknown API route", "/api/no-such-route", 404, "application/json", `"success":false`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := http.Get(st.AppURL + tc.path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer res.Body.Close()
+			body, _ := io.ReadAll(res.Body)
+			if res.StatusCode != tc.status || !strings.HasPrefix(res.Header.Get("Content-Type"), tc.ctype) {
+				t.Fatalf("GET %s: %d %s, want %d %s (is a.wireWeb(deps) called from app.wire?)",
+					tc.path, res.StatusCode, res.Header.Get("Content-Type"), tc.status, tc.ctype)
+			}
+			if !strings.Contains(string(body), tc.contains) {
+				t.Errorf("body lacks %q", tc.contains)
+			}
+		})
+	}
+}

@@ -14,8 +14,12 @@ function say(text, kind) {
   m.hidden = !text;
 }
 
-function lockFor(seconds, message) {
+function lockFor(seconds, serverMessage) {
   const btn = $("login-submit");
+  // The server's message names its own (static) wait; keep its reason and
+  // show a live countdown instead.
+  let message = (serverMessage || "Too many attempts").replace(/[;,.]?\s*(please\s+)?try again.*$/i, "");
+  if (!/[.!]$/.test(message)) message += ".";
   const until = new Date(Date.now() + seconds * 1000);
   clearInterval(lockTimer);
   const tick = () => {
