@@ -1,0 +1,237 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"path/filepath"
+	"time"
+
+	"github.com/aniworld/aniworld/internal/anime"
+	"github.com/aniworld/aniworld/internal/api"
+	"github.com/aniworld/aniworld/internal/auth"
+	"github.com/aniworld/aniworld/internal/config"
+	"github.com/aniworld/aniworld/internal/event"
+	"github.com/aniworld/aniworld/internal/library"
+	"github.com/aniworld/aniworld/internal/queue"
+	"github.com/aniworld/aniworld/internal/scheduler"
+)
+
+// DefaultHosterHosts are the video hosters the network diagnosis checks
+// besides the configured site and TMDB URLs. A config can replace them
+// with other.diagnostics_hosts (a list of URLs or host names).
+var DefaultHosterHosts = []string{"https://voe.sx", "https://filemoon.sx", "https://vidoza.net"}
+
+// OpsLibrary is what operations need from the library (*library.Service).
+type OpsLibrary interface {
+	Scan(ctx context.Context, progress func(event.ScanData)) (library.ScanSummary, error)
+	Scanning() bool
+	Directory() string
+	SetDirectory(ctx context.Context, dir string) (synced int, err error)
+	Status(ctx context.Context) (dir string, count int, err error)
+	List(ctx context.Context, q library.ListQuery) ([]library.ListItem, int, error)
+}
+
+// OpsQueue is what operations need from the queue (*queue.Service).
+type OpsQueue interface {
+	Add(ctx context.Context, req queue.AddRequest) (added []string, failed []queue.FailedItem, err error)
+	Status(ctx context.Context) (queue.QueueStatus, error)
+}
+
+// OpsDeps is what wireOps takes from the other subsystems. Auth and
+// Library are required.
+type OpsDeps struct {
+	// Auth verifies tokens for /metrics and resets access control for
+	// POST /api/config/reset {preserve_security:false}.
+	Auth *auth.Service
+	// Library is rescanned by the scheduler and switched by
+	// POST /api/config/directory.
+	Library OpsLibrary
+	// Queue receives the missing episodes (scheduler.auto_download_missing)
+	// and feeds the queue gauges; optional.
+	Queue OpsQueue
+	// Metrics is the registry the other subsystems report into (the
+	// httpclient's RoundTripper, download bytes); created when nil.
+	Metrics *api.Metrics
+	// HosterHosts are checked by GET /api/diagnostics/network
+	// (DefaultHosterHosts when empty).
+	HosterHosts []string
+	// Clock drives the scheduler and the backup job (real time when nil).
+	Clock scheduler.Clock
+}
+
+// wireOps adds operations: the config, backup, scheduler, logging and
+// diagnostics routes, GET /metrics with its request middleware, the
+// library rescan scheduler and the daily config backup job.
+func (a *App) wireOps(ctx context.Context, deps *api.Deps, o OpsDeps) error {
+	if o.Auth == nil || o.Library == nil {
+		return errors.New("operations: auth and library are required")
+	}
+	if o.Clock == nil {
+		o.Clock = scheduler.RealClock{}
+	}
+	m := o.Metrics
+	if m == nil {
+		m = api.NewMetrics()
+	}
+	deps.Outer = append([]api.Middleware{m.Middleware()}, deps.Outer...)
+	if deps.Extra == nil {
+		deps.Extra = map[string]http.Handler{}
+	}
+	deps.Extra["GET /metrics"] = m.Handler(api.AuthVerifier{Svc: o.Auth}, func() string { return a.cfg.Get().Server.MetricsToken })
+	if o.Queue != nil {
+		m.SetQueueStats(func(ctx context.Context) (map[string]int, error) {
+			st, err := o.Queue.Status(ctx)
+			if err != nil {
+				return nil, err
+			}
+			s := st.Statistics
+			return map[string]int{"pending": s.PendingCount, "active": s.ActiveCount,
+				"completed": s.CompletedCount, "failed": s.FailedCount}, nil
+		})
+	}
+
+	sched, err := a.newScheduler(o, m)
+	if err != nil {
+		return err
+	}
+	a.background = append(a.background, sched.Run, func(ctx context.Context) error {
+		return scheduler.Every(ctx, o.Clock, time.Hour, func(context.Context) { a.dailyBackup(o.Clock.Now()) })
+	})
+	a.cfg.Subscribe(func(old, new config.AppConfig) {
+		if old.Scheduler != new.Scheduler {
+			sched.Configure(api.SchedulerSettings(new))
+		}
+	})
+
+	// The library follows anime_directory changes itself (wireLibrary's
+	// subscription); this only scans when it has not switched yet.
+	setDir := func(ctx context.Context, dir string) (int, error) {
+		abs, err := filepath.Abs(dir)
+		if err == nil && o.Library.Directory() == abs {
+			_, n, err := o.Library.Status(ctx)
+			return n, err
+		}
+		return o.Library.SetDirectory(ctx, dir)
+	}
+	hosters := o.HosterHosts
+	if len(hosters) == 0 {
+		hosters = DefaultHosterHosts
+	}
+	deps.Register = append(deps.Register,
+		api.ConfigRoutes(api.ConfigDeps{Config: a.cfg, SetDirectory: setDir, ResetSecurity: o.Auth.Reset,
+			Logger: a.log.With("component", "config")}),
+		api.SchedulerRoutes(api.SchedulerDeps{Scheduler: sched, Config: a.cfg}),
+		api.LoggingRoutes(api.LoggingDeps{Config: a.cfg, Logs: a.logs}),
+		api.DiagnosticsRoutes(api.DiagnosticsDeps{Targets: func() []string { return diagnosticTargets(a.cfg.Get(), hosters) }}),
+	)
+	return nil
+}
+
+func (a *App) newScheduler(o OpsDeps, m *api.Metrics) (*scheduler.Scheduler, error) {
+	var queueMissing func(context.Context) (int, error)
+	if o.Queue != nil {
+		queueMissing = func(ctx context.Context) (int, error) { return queueAllMissing(ctx, o.Library, o.Queue) }
+	}
+	sched, err := scheduler.New(scheduler.Options{
+		Rescan: func(ctx context.Context) (any, error) {
+			start := time.Now()
+			sum, err := o.Library.Scan(ctx, nil)
+			m.ObserveScan(time.Since(start), err)
+			return sum, err
+		},
+		Scanning:     o.Library.Scanning,
+		QueueMissing: queueMissing,
+		Clock:        o.Clock,
+		Logger:       a.log.With("component", "scheduler"),
+	}, api.SchedulerSettings(a.cfg.Get()))
+	if err != nil {
+		return nil, fmt.Errorf("scheduler: %w", err)
+	}
+	return sched, nil
+}
+
+// queueAllMissing adds every missing episode of every series to the
+// queue and answers how many were added (episodes already queued are
+// skipped by the queue).
+func queueAllMissing(ctx context.Context, lib OpsLibrary, q OpsQueue) (int, error) {
+	added := 0
+	for page := 1; ; page++ {
+		items, total, err := lib.List(ctx, library.ListQuery{Page: page, PerPage: library.MaxPerPage, SortBy: "id"})
+		if err != nil {
+			return added, fmt.Errorf("list missing episodes: %w", err)
+		}
+		for _, it := range items {
+			var eps []anime.EpisodeRef
+			for season, nums := range it.MissingEpisodes {
+				var s int
+				if _, err := fmt.Sscan(season, &s); err != nil {
+					continue
+				}
+				for _, e := range nums {
+					eps = append(eps, anime.EpisodeRef{Season: s, Episode: e})
+				}
+			}
+			if len(eps) == 0 {
+				continue
+			}
+			ids, _, err := q.Add(ctx, queue.AddRequest{SerieID: it.Key, SerieFolder: it.Folder, SerieName: it.Name,
+				Episodes: eps, Priority: anime.PriorityNormal})
+			if err != nil {
+				return added, fmt.Errorf("queue %s: %w", it.Key, err)
+			}
+			added += len(ids)
+		}
+		if page*library.MaxPerPage >= total || len(items) == 0 {
+			return added, nil
+		}
+	}
+}
+
+// dailyBackup writes an automatic config backup when backups are enabled
+// and the newest automatic one is a day old, then prunes those older
+// than keep_days. It runs hourly, so a restart does not skip a day.
+func (a *App) dailyBackup(now time.Time) {
+	c := a.cfg.Get()
+	if !c.Backup.Enabled {
+		return
+	}
+	latest, err := a.cfg.LatestAutomaticBackup()
+	if err != nil {
+		a.log.Warn("daily config backup", "error", err)
+		return
+	}
+	if now.Sub(latest) >= 24*time.Hour {
+		name, err := a.cfg.Backup("")
+		if err != nil {
+			a.log.Warn("daily config backup", "error", err)
+			return
+		}
+		a.log.Info("daily config backup written", "name", name)
+	}
+	removed, err := a.cfg.PruneBackups(c.Backup.KeepDays, now)
+	if err != nil {
+		a.log.Warn("prune config backups", "error", err)
+	}
+	if len(removed) > 0 {
+		a.log.Info("old config backups pruned", "count", len(removed), "keep_days", c.Backup.KeepDays)
+	}
+}
+
+// diagnosticTargets are the configured outside parties plus the hosters.
+func diagnosticTargets(c config.AppConfig, hosters []string) []string {
+	out := []string{c.Download.ProviderURL, c.Download.STOURL, c.NFO.TMDBAPIURL}
+	if list, ok := c.Other["diagnostics_hosts"].([]any); ok && len(list) > 0 {
+		var custom []string
+		for _, v := range list {
+			if s, ok := v.(string); ok && s != "" {
+				custom = append(custom, s)
+			}
+		}
+		if len(custom) > 0 {
+			hosters = custom
+		}
+	}
+	return append(out, hosters...)
+}
