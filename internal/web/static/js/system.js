@@ -49,7 +49,7 @@ async function loadFiles() {
   if (!Array.isArray(files)) files = (files && files.files) || [];
   const sel = $("log-file");
   const cur = sel.value;
-  sel.replaceChildren(...files.map((f) => el("option", { value: f.name }, `${f.name} (${fmtBytes(f.size)})`)));
+  sel.replaceChildren(...files.map((f) => el("option", { value: f.name }, `${f.name} (${fmtBytes(f.size)}${f.active ? ", current" : ""})`)));
   if (files.length === 0) {
     sel.append(el("option", { value: "" }, "No log files (file logging is off)"));
     $("log-tail").textContent = "";
@@ -110,6 +110,18 @@ async function main() {
   $("log-lines").addEventListener("change", tail);
   $("log-refresh").addEventListener("click", () => busy($("log-refresh"), loadFiles));
   $("log-download").addEventListener("click", download);
+  $("log-test").addEventListener("click", async () => {
+    if (await busy($("log-test"), () => api.post("/api/logging/test", {}))) tail();
+  });
+  $("log-cleanup").addEventListener("click", async () => {
+    const days = Math.max(1, parseInt($("log-age").value, 10) || 30);
+    if (!confirm(`Delete log files last written more than ${days} days ago?`)) return;
+    const res = await busy($("log-cleanup"), async () => {
+      const r = await api.post(`/api/logging/cleanup?max_age_days=${days}`, {});
+      return `Deleted ${r.files_deleted} file(s), freed ${fmtBytes(r.space_freed)}` + (r.errors && r.errors.length ? ` (${r.errors.length} errors)` : "");
+    });
+    if (res) loadFiles();
+  });
   $("log-auto").addEventListener("change", () => {
     clearInterval(autoTimer);
     if ($("log-auto").checked) autoTimer = setInterval(tail, 3000);
