@@ -352,10 +352,13 @@ func countFiles(files []store.EpisodeFile) int {
 func (sc *scanner) scanFolder(ctx context.Context, folder string) folderResult {
 	r := folderResult{folder: folder}
 	dir := filepath.Join(sc.root, folder)
-	files, dirs, walkErr := sc.walkSeries(dir)
+	// A folder the database does not know (every folder of a first scan)
+	// will be written with its sizes: read them during the walk.
+	st, knownFolder := sc.byFolder[folder]
+	files, dirs, walkErr := sc.walkSeries(dir, !knownFolder)
 	if walkErr == nil {
 		r.fp = fingerprint(files, dirs)
-		if st, ok := sc.byFolder[folder]; ok && st.Fingerprint == r.fp {
+		if knownFolder && st.Fingerprint == r.fp {
 			r.series, r.files = st.Series, files
 			r.remote, r.remoteErr = sc.svc.opts.Catalog.Episodes(ctx, r.series.Site, r.series.Key)
 			return r

@@ -23,13 +23,16 @@ type dirStamp struct {
 }
 
 // walkSeries lists the episode files under dir and the folders it read.
-// Regular files get Size -1 (see fillSizes). It never descends into symbolic
-// links, and accepts a symlinked file only when its target lies inside the
-// library. Hidden folders and "@…" NAS folders are skipped.
-func (sc *scanner) walkSeries(dir string) ([]store.EpisodeFile, []dirStamp, error) {
+// With sizes set it reads each file's size as it goes (one fstatat per file,
+// relative to its open folder) and leaves out files that vanished or are not
+// regular; without, regular files get Size -1 (see fillSizes). It never
+// descends into symbolic links, and accepts a symlinked file only when its
+// target lies inside the library. Hidden folders and "@…" NAS folders are
+// skipped.
+func (sc *scanner) walkSeries(dir string, sizes bool) ([]store.EpisodeFile, []dirStamp, error) {
 	var files []store.EpisodeFile
 	var dirs []dirStamp
-	if err := sc.walkDir(dir, "", 0, &files, &dirs); err != nil {
+	if err := sc.walkDir(dir, "", 0, sizes, &files, &dirs); err != nil {
 		return nil, nil, fmt.Errorf("walk: %w", err)
 	}
 	return files, dirs, nil
@@ -37,8 +40,9 @@ func (sc *scanner) walkSeries(dir string) ([]store.EpisodeFile, []dirStamp, erro
 
 // walkDir is a small WalkDir: unsorted entries (the fingerprint sorts),
 // relative paths built directly, one fstat per folder and none per file —
-// a rescan's cost is its system calls.
-func (sc *scanner) walkDir(abs, rel string, depth int, files *[]store.EpisodeFile, dirs *[]dirStamp) error {
+// a rescan's cost is its system calls. With sizes, one fstatat per episode
+// file relative to the open folder.
+func (sc *scanner) walkDir(abs, rel string, depth int, sizes bool, files *[]store.EpisodeFile, dirs *[]dirStamp) error {
 	d, err := os.Open(abs)
 	if err != nil {
 		return err
@@ -51,6 +55,7 @@ func (sc *scanner) walkDir(abs, rel string, depth int, files *[]store.EpisodeFil
 	if err != nil {
 		return fmt.Errorf("read %s: %w", filepath.Base(abs), err)
 	}
+	var stat func(string) (int64, bool) // sizes of this folder's files
 	for _, e := range entries {
 		name := e.Name()
 		r := name
@@ -62,7 +67,7 @@ func (sc *scanner) walkDir(abs, rel string, depth int, files *[]store.EpisodeFil
 			if strings.HasPrefix(name, ".") || strings.HasPrefix(name, "@") || depth >= maxWalkDepth {
 				continue
 			}
-			if err := sc.walkDir(filepath.Join(abs, name), r, depth+1, files, dirs); err != nil {
+			if err := sc.walkDir(filepath.Join(abs, name), r, depth+1, sizes, files, dirs); err != nil {
 				return err
 			}
 			continue
@@ -75,8 +80,16 @@ func (sc *scanner) walkDir(abs, rel string, depth int, files *[]store.EpisodeFil
 			continue
 		}
 		size := int64(-1)
-		if t&fs.ModeSymlink != 0 {
+		switch {
+		case t&fs.ModeSymlink != 0:
 			if size, ok = sc.insideLibrary(filepath.Join(abs, name)); !ok {
+				continue
+			}
+		case sizes:
+			if stat == nil {
+				stat = dirStat(d)
+			}
+			if size, ok = stat(name); !ok {
 				continue
 			}
 		}

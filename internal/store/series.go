@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -10,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/aniworld/aniworld/internal/anime"
 )
@@ -256,27 +259,28 @@ func (db *DB) SeriesStates(ctx context.Context) (map[string]SeriesState, error) 
 }
 
 const upsertScannedSQL = `INSERT INTO series(key, name, site, folder, link, year, description,
-		missing_json, missing_count, episode_count, fingerprint, scan_error, scanned_at)
-	VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+		missing_json, missing_count, episode_count, fingerprint, scan_error, files_json, scanned_at)
+	VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, strftime('%Y-%m-%dT%H:%M:%fZ','now'))
 	ON CONFLICT(key) DO UPDATE SET name = excluded.name, site = excluded.site, folder = excluded.folder,
 		link = excluded.link, year = excluded.year,
 		description = CASE WHEN excluded.description <> '' THEN excluded.description ELSE series.description END,
 		missing_json = excluded.missing_json, missing_count = excluded.missing_count,
 		episode_count = excluded.episode_count, fingerprint = excluded.fingerprint,
 		scan_error = excluded.scan_error, scanned_at = excluded.scanned_at,
-		updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')
-	RETURNING id`
+		files_json = CASE WHEN ?14 THEN excluded.files_json ELSE series.files_json END,
+		updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')`
 
 // SaveScannedSeries writes one scanned series in a single transaction: the
 // series row (created when new, with its missing map and counts) and, when
-// ReplaceFiles is set, its episode rows.
+// ReplaceFiles is set, its episode files.
 func (db *DB) SaveScannedSeries(ctx context.Context, in ScannedSeries) error {
 	return db.SaveScannedBatch(ctx, []ScannedSeries{in})
 }
 
 // SaveScannedBatch writes several scanned series in one transaction (each
 // as SaveScannedSeries would): all of them are applied or none, so no series
-// is ever half-written, and the per-transaction cost is shared.
+// is ever half-written, and the per-transaction cost is shared. A series'
+// files are one column of its row, so each series is one statement.
 func (db *DB) SaveScannedBatch(ctx context.Context, batch []ScannedSeries) error {
 	if len(batch) == 0 {
 		return nil
@@ -287,32 +291,21 @@ func (db *DB) SaveScannedBatch(ctx context.Context, batch []ScannedSeries) error
 			return err
 		}
 		defer up.Close()
-		var replaced []int64
-		var rows []episodeRow
+		var buf []byte
 		for _, in := range batch {
 			s := in.Series
 			mj, mc := EncodeMissing(in.Missing)
-			var id int64
-			if err := up.QueryRowContext(ctx, s.Key, s.Name, s.Site, s.Folder, s.Link, s.Year, s.Description,
-				mj, mc, distinctEpisodes(in.Files), in.Fingerprint, in.ScanError).Scan(&id); err != nil {
+			files := "[]" // a new series without ReplaceFiles has no files stored
+			if in.ReplaceFiles {
+				buf = appendFilesJSON(buf[:0], in.Files)
+				files = string(buf)
+			}
+			if _, err := up.ExecContext(ctx, s.Key, s.Name, s.Site, s.Folder, s.Link, s.Year, s.Description,
+				mj, mc, distinctEpisodes(in.Files), in.Fingerprint, in.ScanError, files, in.ReplaceFiles); err != nil {
 				return fmt.Errorf("series %q: %w", s.Key, err)
 			}
-			if !in.ReplaceFiles {
-				continue
-			}
-			replaced = append(replaced, id)
-			for _, f := range in.Files {
-				rows = append(rows, episodeRow{I: id, P: f.Path, S: f.Season, E: f.Episode, L: int(f.Language), Z: f.Size})
-			}
 		}
-		if len(replaced) == 0 {
-			return nil
-		}
-		ids, _ := json.Marshal(replaced)
-		if _, err := tx.ExecContext(ctx, `DELETE FROM series_episodes WHERE series_id IN (SELECT value FROM json_each(?))`, string(ids)); err != nil {
-			return err
-		}
-		return insertEpisodes(ctx, tx, rows)
+		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("save scanned series: %w", err)
@@ -320,116 +313,64 @@ func (db *DB) SaveScannedBatch(ctx context.Context, batch []ScannedSeries) error
 	return nil
 }
 
+// distinctEpisodes counts the distinct (season, episode) pairs of files.
 func distinctEpisodes(files []EpisodeFile) int {
-	type ep struct{ s, e int }
-	seen := make(map[ep]struct{}, len(files))
-	for _, f := range files {
-		seen[ep{f.Season, f.Episode}] = struct{}{}
+	eps := make([]uint64, len(files))
+	for i, f := range files {
+		eps[i] = uint64(uint32(f.Season))<<32 | uint64(uint32(f.Episode))
 	}
-	return len(seen)
+	slices.Sort(eps)
+	return len(slices.Compact(eps))
 }
 
-// episodeRow is one series_episodes row to insert.
-type episodeRow struct {
-	I    int64 // series id
-	P    string
-	S, E int
-	L    int
-	Z    int64
-}
-
-// episodeChunk is how many rows one INSERT statement carries.
-const episodeChunk = 64
-
-// insertEpisodes writes episode rows with a multi-row INSERT prepared once
-// per call (full chunks) plus one statement for the remainder.
-func insertEpisodes(ctx context.Context, tx *sql.Tx, rows []episodeRow) error {
-	if len(rows) == 0 {
-		return nil
-	}
-	stmtFor := func(n int) string {
-		var q strings.Builder
-		q.WriteString(`INSERT OR REPLACE INTO series_episodes(series_id, path, season, episode, language, size) VALUES`)
-		for i := 0; i < n; i++ {
-			if i > 0 {
-				q.WriteByte(',')
-			}
-			q.WriteString("(?,?,?,?,?,?)")
-		}
-		return q.String()
-	}
-	args := make([]any, 0, 6*episodeChunk)
-	var full *sql.Stmt
-	for len(rows) > 0 {
-		chunk := rows[:min(len(rows), episodeChunk)]
-		rows = rows[len(chunk):]
-		args = args[:0]
-		for _, r := range chunk {
-			args = append(args, r.I, r.P, r.S, r.E, r.L, r.Z)
-		}
-		if len(chunk) < episodeChunk {
-			if _, err := tx.ExecContext(ctx, stmtFor(len(chunk)), args...); err != nil {
-				return err
-			}
-			continue
-		}
-		if full == nil {
-			st, err := tx.PrepareContext(ctx, stmtFor(episodeChunk))
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			full = st
-		}
-		if _, err := full.ExecContext(ctx, args...); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// SeriesEpisodes lists a series' episode rows ordered by season, episode, path.
+// SeriesEpisodes lists a series' episode files ordered by season, episode,
+// path; none when the series is unknown.
 func (db *DB) SeriesEpisodes(ctx context.Context, key string) ([]EpisodeFile, error) {
-	rows, err := db.QueryContext(ctx, `SELECT e.season, e.episode, e.language, e.path, e.size
-		FROM series_episodes e JOIN series s ON s.id = e.series_id WHERE s.key = ?
-		ORDER BY e.season, e.episode, e.path`, key)
+	var files string
+	err := db.QueryRowContext(ctx, `SELECT files_json FROM series WHERE key = ?`, key).Scan(&files)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
 	if err != nil {
 		return nil, fmt.Errorf("list episodes of %q: %w", key, err)
 	}
-	defer rows.Close()
-	var out []EpisodeFile
-	for rows.Next() {
-		var f EpisodeFile
-		var lang int
-		if err := rows.Scan(&f.Season, &f.Episode, &lang, &f.Path, &f.Size); err != nil {
-			return nil, fmt.Errorf("list episodes of %q: %w", key, err)
-		}
-		f.Language = anime.Language(lang)
-		out = append(out, f)
-	}
-	if err := rows.Err(); err != nil {
+	out, err := decodeFilesJSON(files)
+	if err != nil {
 		return nil, fmt.Errorf("list episodes of %q: %w", key, err)
 	}
+	slices.SortFunc(out, func(a, b EpisodeFile) int {
+		if a.Season != b.Season {
+			return cmp.Compare(a.Season, b.Season)
+		}
+		if a.Episode != b.Episode {
+			return cmp.Compare(a.Episode, b.Episode)
+		}
+		return strings.Compare(a.Path, b.Path)
+	})
 	return out, nil
 }
 
-// AddEpisodeFile records one downloaded file of a series; when
-// removeFromMissing is set the episode leaves the missing map. The stored
-// fingerprint is cleared so the next scan re-reads the folder.
+// AddEpisodeFile records one downloaded file of a series (replacing an
+// entry with the same path and episode); when removeFromMissing is set the
+// episode leaves the missing map. The stored fingerprint is cleared so the
+// next scan re-reads the folder.
 func (db *DB) AddEpisodeFile(ctx context.Context, key string, f EpisodeFile, removeFromMissing bool) error {
 	err := db.InTx(ctx, func(tx *sql.Tx) error {
 		var id int64
-		var missingJSON string
-		err := tx.QueryRowContext(ctx, `SELECT id, missing_json FROM series WHERE key = ?`, key).Scan(&id, &missingJSON)
+		var missingJSON, filesJSON string
+		err := tx.QueryRowContext(ctx, `SELECT id, missing_json, files_json FROM series WHERE key = ?`, key).Scan(&id, &missingJSON, &filesJSON)
 		if errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("series %q: %w", key, anime.ErrNotFound)
 		}
 		if err != nil {
 			return err
 		}
-		if err := insertEpisodes(ctx, tx, []episodeRow{{I: id, P: f.Path, S: f.Season, E: f.Episode, L: int(f.Language), Z: f.Size}}); err != nil {
+		files, err := decodeFilesJSON(filesJSON)
+		if err != nil {
 			return err
 		}
+		files = slices.DeleteFunc(files, func(o EpisodeFile) bool { return o.Path == f.Path && o.Episode == f.Episode })
+		files = append(files, f)
 		missing := anime.MissingEpisodes{}
 		if err := json.Unmarshal([]byte(missingJSON), &missing); err != nil {
 			return fmt.Errorf("decode missing episodes: %w", err)
@@ -440,8 +381,8 @@ func (db *DB) AddEpisodeFile(ctx context.Context, key string, f EpisodeFile, rem
 		}
 		mj, mc := EncodeMissing(missing)
 		_, err = tx.ExecContext(ctx, `UPDATE series SET missing_json = ?, missing_count = ?, fingerprint = '',
-			episode_count = (SELECT COUNT(*) FROM (SELECT DISTINCT season, episode FROM series_episodes WHERE series_id = ?)),
-			updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?`, mj, mc, id, id)
+			files_json = ?, episode_count = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?`,
+			mj, mc, string(appendFilesJSON(nil, files)), distinctEpisodes(files), id)
 		return err
 	})
 	if err != nil {
@@ -537,4 +478,221 @@ func (db *DB) Unmatched(ctx context.Context) ([]UnmatchedRecord, error) {
 		return nil, fmt.Errorf("list unmatched: %w", err)
 	}
 	return out, nil
+}
+
+// appendFilesJSON appends the files_json form of files: a JSON array of
+// [path, season, episode, language, size] entries. Written by hand: it runs
+// once per series of every scan that changed it. Bytes of a path that are
+// not valid UTF-8 are kept as they are (file names may hold any byte), so
+// decodeFilesJSON gives back exactly the path that went in.
+func appendFilesJSON(b []byte, files []EpisodeFile) []byte {
+	b = append(b, '[')
+	for i, f := range files {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, '[')
+		b = appendJSONString(b, f.Path)
+		for _, n := range [...]int64{int64(f.Season), int64(f.Episode), int64(f.Language), f.Size} {
+			b = append(b, ',')
+			b = strconv.AppendInt(b, n, 10)
+		}
+		b = append(b, ']')
+	}
+	return append(b, ']')
+}
+
+func appendJSONString(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '"' || c == '\\':
+			b = append(b, '\\', c)
+		case c < 0x20:
+			b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+		default:
+			b = append(b, c)
+		}
+	}
+	return append(b, '"')
+}
+
+// filesDecoder reads the files_json form written by appendFilesJSON; it also
+// accepts JSON whitespace and every JSON string escape.
+type filesDecoder struct {
+	s string
+	i int
+}
+
+// decodeFilesJSON parses a files_json column.
+func decodeFilesJSON(s string) ([]EpisodeFile, error) {
+	d := filesDecoder{s: s}
+	var out []EpisodeFile
+	if !d.eat('[') {
+		return nil, d.fail("want '['")
+	}
+	if d.eat(']') {
+		return out, d.end()
+	}
+	for {
+		var f EpisodeFile
+		var nums [4]int64
+		if !d.eat('[') {
+			return nil, d.fail("want '['")
+		}
+		p, err := d.str()
+		if err != nil {
+			return nil, err
+		}
+		for k := range nums {
+			if !d.eat(',') {
+				return nil, d.fail("want ','")
+			}
+			if nums[k], err = d.int(); err != nil {
+				return nil, err
+			}
+		}
+		if !d.eat(']') {
+			return nil, d.fail("want ']'")
+		}
+		f.Path, f.Season, f.Episode, f.Language, f.Size = p, int(nums[0]), int(nums[1]), anime.Language(nums[2]), nums[3]
+		out = append(out, f)
+		if d.eat(']') {
+			return out, d.end()
+		}
+		if !d.eat(',') {
+			return nil, d.fail("want ',' or ']'")
+		}
+	}
+}
+
+func (d *filesDecoder) fail(what string) error {
+	return fmt.Errorf("decode episode files: %s at offset %d", what, d.i)
+}
+
+func (d *filesDecoder) skipSpace() {
+	for d.i < len(d.s) && (d.s[d.i] == ' ' || d.s[d.i] == '\t' || d.s[d.i] == '\n' || d.s[d.i] == '\r') {
+		d.i++
+	}
+}
+
+func (d *filesDecoder) eat(c byte) bool {
+	d.skipSpace()
+	if d.i < len(d.s) && d.s[d.i] == c {
+		d.i++
+		return true
+	}
+	return false
+}
+
+func (d *filesDecoder) end() error {
+	if d.skipSpace(); d.i != len(d.s) {
+		return d.fail("trailing data")
+	}
+	return nil
+}
+
+func (d *filesDecoder) int() (int64, error) {
+	d.skipSpace()
+	start := d.i
+	if d.i < len(d.s) && d.s[d.i] == '-' {
+		d.i++
+	}
+	for d.i < len(d.s) && d.s[d.i] >= '0' && d.s[d.i] <= '9' {
+		d.i++
+	}
+	n, err := strconv.ParseInt(d.s[start:d.i], 10, 64)
+	if err != nil {
+		d.i = start
+		return 0, d.fail("want an integer")
+	}
+	return n, nil
+}
+
+func (d *filesDecoder) str() (string, error) {
+	if !d.eat('"') {
+		return "", d.fail("want a string")
+	}
+	start := d.i
+	for d.i < len(d.s) && d.s[d.i] != '"' && d.s[d.i] != '\\' {
+		d.i++
+	}
+	if d.i < len(d.s) && d.s[d.i] == '"' { // no escapes: the common case
+		d.i++
+		return d.s[start:d.i-1], nil
+	}
+	b := []byte(d.s[start:d.i])
+	for d.i < len(d.s) {
+		c := d.s[d.i]
+		d.i++
+		switch {
+		case c == '"':
+			return string(b), nil
+		case c != '\\':
+			b = append(b, c)
+		case d.i >= len(d.s):
+			return "", d.fail("unterminated escape")
+		default:
+			e := d.s[d.i]
+			d.i++
+			switch e {
+			case '"', '\\', '/':
+				b = append(b, e)
+			case 'b':
+				b = append(b, '\b')
+			case 'f':
+				b = append(b, '\f')
+			case 'n':
+				b = append(b, '\n')
+			case 'r':
+				b = append(b, '\r')
+			case 't':
+				b = append(b, '\t')
+			case 'u':
+				r, ok := d.hex4()
+				if !ok {
+					return "", d.fail("bad \\u escape")
+				}
+				if utf16.IsSurrogate(r) {
+					if lo, ok2 := d.lowSurrogate(); ok2 {
+						r = utf16.DecodeRune(r, lo)
+					} else {
+						r = utf8.RuneError
+					}
+				}
+				b = utf8.AppendRune(b, r)
+			default:
+				return "", d.fail("bad escape")
+			}
+		}
+	}
+	return "", d.fail("unterminated string")
+}
+
+func (d *filesDecoder) hex4() (rune, bool) {
+	if d.i+4 > len(d.s) {
+		return 0, false
+	}
+	n, err := strconv.ParseUint(d.s[d.i:d.i+4], 16, 32)
+	if err != nil {
+		return 0, false
+	}
+	d.i += 4
+	return rune(n), true
+}
+
+// lowSurrogate reads a "\uDC00".."\uDFFF" escape following a high surrogate.
+func (d *filesDecoder) lowSurrogate() (rune, bool) {
+	if !strings.HasPrefix(d.s[d.i:], `\u`) {
+		return 0, false
+	}
+	save := d.i
+	d.i += 2
+	r, ok := d.hex4()
+	if !ok || r < 0xdc00 || r > 0xdfff {
+		d.i = save
+		return 0, false
+	}
+	return r, true
 }
