@@ -33,9 +33,14 @@ func (a *App) wire(ctx context.Context, deps *api.Deps) error {
 		return err
 	}
 	deps.Register = append(deps.Register, api.AnimeRoutes(autoLibrary{Library: lib, auto: auto}, searcher{reg: prov.reg}))
-	if _, err := a.wireQueue(ctx, cfg, prov, lib, deps, auto.afterDownload); err != nil {
+	q, err := a.wireQueue(ctx, cfg, prov, lib, deps, auto.afterDownload)
+	if err != nil {
 		return err
 	}
+	if err := a.wireOps(ctx, deps, OpsDeps{Auth: authSvc, Library: lib, Queue: q}); err != nil {
+		return err
+	}
+	a.wireWeb(deps)
 	return nil
 }
 
