@@ -40,6 +40,7 @@ export class ApiError extends Error {
     this.code = (body && body.error) || "";
     this.details = (body && body.details) || {};
     this.requestId = (body && body.request_id) || "";
+    this.body = body || null;
     const ra = headers ? headers.get("Retry-After") : null;
     this.retryAfter = ra ? parseRetryAfter(ra) : 0;
   }

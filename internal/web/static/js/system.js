@@ -11,6 +11,7 @@ function kvList(target, obj) {
   for (const [k, v] of Object.entries(obj || {})) {
     let text = v;
     if (v && typeof v === "object") text = JSON.stringify(v);
+    else if (typeof v === "number" && !Number.isInteger(v)) text = v.toFixed(1);
     rows.push(el("dt", {}, k.replace(/_/g, " ")), el("dd", {}, text == null ? "—" : String(text)));
   }
   target.replaceChildren(...rows);
@@ -21,8 +22,13 @@ async function health() {
   try {
     h = await api.get("/health/detailed");
   } catch (err) {
-    $("h-status").textContent = describe(err);
-    return;
+    // 503 still carries the report (status "unhealthy" or "degraded").
+    if (err.status === 503 && err.body && err.body.dependencies) {
+      h = err.body;
+    } else {
+      $("h-status").textContent = describe(err);
+      return;
+    }
   }
   $("h-status").textContent = h.status || "unknown";
   $("h-status").className = h.status === "healthy" ? "ok" : "bad";
