@@ -169,7 +169,8 @@ func outcomeOf(res *http.Response, err error) string {
 }
 
 // Middleware counts requests and their latency by the mux's route
-// pattern (bounded label values; an unknown path is "unmatched").
+// pattern (bounded label values): an unknown path is "unmatched", a
+// request refused before routing (401, 413, 429) is "rejected".
 func (m *Metrics) Middleware() Middleware {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -182,12 +183,17 @@ func (m *Metrics) Middleware() Middleware {
 				if _, p, ok := strings.Cut(route, " "); ok {
 					route = p
 				}
-				if route == "" || isCatchAll(route) {
-					route = "unmatched"
-				}
 				status := rec.status
 				if status == 0 {
 					status = http.StatusOK
+				}
+				if route == "" || isCatchAll(route) {
+					// No route ran: an unknown path, or a request refused
+					// before routing (401 from the gate, 413, 429).
+					route = "unmatched"
+					if status != http.StatusNotFound && status != http.StatusMethodNotAllowed {
+						route = "rejected"
+					}
 				}
 				m.httpRequests.WithLabelValues(r.Method, route, strconv.Itoa(status)).Inc()
 				m.httpDuration.WithLabelValues(r.Method, route).Observe(time.Since(start).Seconds())

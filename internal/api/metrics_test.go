@@ -33,6 +33,10 @@ func TestMetricsAuthAndContent(t *testing.T) {
 	e.do("GET", "/api/config", "")
 	e.do("POST", "/api/config/backups/nope.json/restore", "")
 	e.do("GET", "/api/does-not-exist", "")
+	session := e.token
+	e.token = ""
+	e.do("GET", "/api/config", "") // 401 from the gate, before routing
+	e.token = session
 	m.SetQueueStats(func(context.Context) (map[string]int, error) {
 		return map[string]int{"pending": 3, "downloading": 1}, nil
 	})
@@ -41,7 +45,6 @@ func TestMetricsAuthAndContent(t *testing.T) {
 	m.ObserveScan(1500*time.Millisecond, nil)
 	m.ObserveScan(time.Second, context.Canceled)
 
-	session := e.token
 	tests := []struct {
 		name, token string
 		status      int
@@ -71,6 +74,7 @@ func TestMetricsAuthAndContent(t *testing.T) {
 				`aniworld_http_requests_total{method="GET",route="/api/config",status="200"} 1`,
 				`aniworld_http_requests_total{method="POST",route="/api/config/backups/{backup_name}/restore",status="404"} 1`,
 				`aniworld_http_requests_total{method="GET",route="unmatched",status="404"} 1`,
+				`aniworld_http_requests_total{method="GET",route="rejected",status="401"} 1`,
 				`aniworld_http_request_duration_seconds_bucket{method="GET",route="/api/config",le="+Inf"} 1`,
 				`aniworld_queue_items{status="pending"} 3`,
 				`aniworld_queue_items{status="downloading"} 1`,
