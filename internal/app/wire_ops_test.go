@@ -1,0 +1,178 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sort"
+	"testing"
+	"time"
+
+	"github.com/aniworld/aniworld/internal/anime"
+	"github.com/aniworld/aniworld/internal/config"
+	"github.com/aniworld/aniworld/internal/event"
+	"github.com/aniworld/aniworld/internal/library"
+	"github.com/aniworld/aniworld/internal/queue"
+)
+
+func opsTestApp(t *testing.T, mod func(*config.AppConfig)) *App {
+	t.Helper()
+	dir := t.TempDir()
+	c := config.Default()
+	c.DataDir = dir
+	if mod != nil {
+		mod(&c)
+	}
+	path := filepath.Join(dir, "config.json")
+	if err := config.Save(path, c); err != nil {
+		t.Fatal(err)
+	}
+	return &App{cfg: config.NewManager(path, c, config.Overrides{}), log: slog.New(slog.DiscardHandler)}
+}
+
+func TestDailyBackup(t *testing.T) {
+	recent := config.BackupPrefix + time.Now().UTC().Add(-2*time.Hour).Format("20060102_150405") + ".json"
+	tests := []struct {
+		name      string
+		enabled   bool
+		existing  []string // backup names present before
+		wantNew   bool
+		wantGone  []string
+		wantStays []string
+	}{
+		{"disabled does nothing", false, []string{"config_backup_20200101_000000.json"}, false, nil, []string{"config_backup_20200101_000000.json"}},
+		{"none yet", true, nil, true, nil, nil},
+		{"recent one", true, []string{recent}, false, nil, []string{recent}},
+		{"old ones pruned, manual kept", true, []string{"config_backup_20200101_000000.json", "keep-me.json"}, true,
+			[]string{"config_backup_20200101_000000.json"}, []string{"keep-me.json"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			a := opsTestApp(t, func(c *config.AppConfig) { c.Backup.Enabled = tc.enabled })
+			dir := a.cfg.Get().BackupDir()
+			os.MkdirAll(dir, 0o700)
+			for _, n := range tc.existing {
+				os.WriteFile(filepath.Join(dir, n), []byte(`{}`), 0o600)
+			}
+			a.dailyBackup(time.Now())
+			list, err := a.cfg.ListBackups()
+			if err != nil {
+				t.Fatal(err)
+			}
+			have := map[string]bool{}
+			fresh := 0
+			for _, b := range list {
+				have[b.Name] = true
+				if b.Automatic && time.Since(b.Created).Abs() < time.Hour {
+					fresh++
+				}
+			}
+			if (fresh == 1) != tc.wantNew || fresh > 1 {
+				t.Fatalf("fresh backups %d, want new=%v: %+v", fresh, tc.wantNew, list)
+			}
+			for _, n := range tc.wantGone {
+				if have[n] {
+					t.Fatalf("%s not pruned", n)
+				}
+			}
+			for _, n := range tc.wantStays {
+				if !have[n] {
+					t.Fatalf("%s removed", n)
+				}
+			}
+		})
+	}
+}
+
+type fakeOpsLibrary struct {
+	dir   string
+	items []library.ListItem
+	sets  int
+}
+
+func (f *fakeOpsLibrary) Scan(context.Context, func(event.ScanData)) (library.ScanSummary, error) {
+	return library.ScanSummary{}, nil
+}
+func (f *fakeOpsLibrary) Scanning() bool    { return false }
+func (f *fakeOpsLibrary) Directory() string { return f.dir }
+func (f *fakeOpsLibrary) SetDirectory(_ context.Context, dir string) (int, error) {
+	f.sets++
+	f.dir = dir
+	return 7, nil
+}
+func (f *fakeOpsLibrary) Status(context.Context) (string, int, error) { return f.dir, 7, nil }
+func (f *fakeOpsLibrary) List(_ context.Context, q library.ListQuery) ([]library.ListItem, int, error) {
+	start := (q.Page - 1) * q.PerPage
+	if start >= len(f.items) {
+		return nil, len(f.items), nil
+	}
+	return f.items[start:min(len(f.items), start+q.PerPage)], len(f.items), nil
+}
+
+type fakeOpsQueue struct {
+	queued map[string]bool
+	fail   error
+}
+
+func (q *fakeOpsQueue) Add(_ context.Context, req queue.AddRequest) ([]string, []queue.FailedItem, error) {
+	if q.fail != nil {
+		return nil, nil, q.fail
+	}
+	var added []string
+	for _, e := range req.Episodes {
+		k := req.SerieID + "/" + e.String()
+		if !q.queued[k] {
+			q.queued[k] = true
+			added = append(added, k)
+		}
+	}
+	return added, nil, nil
+}
+func (q *fakeOpsQueue) Status(context.Context) (queue.QueueStatus, error) {
+	return queue.QueueStatus{}, nil
+}
+
+func TestQueueAllMissing(t *testing.T) {
+	lib := &fakeOpsLibrary{}
+	for i := range library.MaxPerPage + 5 { // two pages
+		lib.items = append(lib.items, library.ListItem{Key: fmt.Sprintf("series-%d", i),
+			MissingEpisodes: anime.MissingEpisodes{"1": {1, 2}, "2": {5}}})
+	}
+	lib.items = append(lib.items, library.ListItem{Key: "bad-season", MissingEpisodes: anime.MissingEpisodes{"x": {1}}})
+	q := &fakeOpsQueue{queued: map[string]bool{}}
+	n, err := queueAllMissing(context.Background(), lib, q)
+	if err != nil || n != 3*(library.MaxPerPage+5) {
+		t.Fatalf("added %d, %v", n, err)
+	}
+	// Running again adds nothing: the queue refuses duplicates.
+	if n, err := queueAllMissing(context.Background(), lib, q); err != nil || n != 0 {
+		t.Fatalf("second run added %d, %v", n, err)
+	}
+	q.fail = errors.New("db locked")
+	if _, err := queueAllMissing(context.Background(), lib, q); err == nil {
+		t.Fatal("queue error swallowed")
+	}
+}
+
+func TestDiagnosticTargets(t *testing.T) {
+	c := config.Default()
+	got := diagnosticTargets(c, DefaultHosterHosts)
+	want := append([]string{"https://aniworld.to", "https://s.to", "https://api.themoviedb.org/3"}, DefaultHosterHosts...)
+	if len(got) != len(want) {
+		t.Fatalf("%v", got)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("%v", got)
+		}
+	}
+	c.Other = map[string]any{"diagnostics_hosts": []any{"https://mirror.example", 5, ""}}
+	got = diagnosticTargets(c, DefaultHosterHosts)
+	sort.Strings(got)
+	if len(got) != 4 || got[2] != "https://mirror.example" {
+		t.Fatalf("%v", got)
+	}
+}
