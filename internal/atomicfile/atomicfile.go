@@ -5,10 +5,12 @@
 package atomicfile
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"syscall"
 )
 
 // Write atomically replaces path with data, with permissions perm.
@@ -51,14 +53,16 @@ func WriteFrom(path string, perm os.FileMode, fill func(io.Writer) error) (err e
 	return SyncDir(dir)
 }
 
-// SyncDir fsyncs a directory so a rename inside it is durable.
+// SyncDir fsyncs a directory so a rename inside it is durable. File
+// systems that cannot sync a directory (some network mounts answer EINVAL
+// or ENOTSUP) are not an error: the rename itself has happened.
 func SyncDir(dir string) error {
 	d, err := os.Open(dir)
 	if err != nil {
 		return fmt.Errorf("open dir for sync: %w", err)
 	}
 	defer d.Close()
-	if err := d.Sync(); err != nil {
+	if err := d.Sync(); err != nil && !errors.Is(err, syscall.EINVAL) && !errors.Is(err, syscall.ENOTSUP) {
 		return fmt.Errorf("sync dir: %w", err)
 	}
 	return nil

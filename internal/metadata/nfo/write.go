@@ -4,9 +4,10 @@ import (
 	"bytes"
 	"encoding/xml"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/aniworld/aniworld/internal/atomicfile"
 )
 
 // MarshalTVShow renders a tvshow.nfo: declaration, two-space indent,
@@ -67,45 +68,16 @@ func WriteEpisodes(videoPath string, eps ...EpisodeDetails) (string, error) {
 	return p, WriteFile(p, data)
 }
 
-// WriteFile writes data to path atomically: a temp file in the same folder,
-// fsync, rename, then fsync of the folder. On failure no file is left behind.
-func WriteFile(path string, data []byte) (err error) {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
+// WriteFile writes data to path atomically (mode 0644): a temp file in the
+// same folder, fsync, rename, then fsync of the folder. On failure no file
+// is left behind.
+func WriteFile(path string, data []byte) error {
+	if err := atomicfile.Write(path, data, 0o644); err != nil {
 		return fmt.Errorf("write %s: %w", filepath.Base(path), err)
 	}
-	tmp := f.Name()
-	defer func() {
-		if err != nil {
-			_ = f.Close()
-			_ = os.Remove(tmp)
-		}
-	}()
-	if _, err = f.Write(data); err != nil {
-		return fmt.Errorf("write %s: %w", filepath.Base(path), err)
-	}
-	if err = f.Chmod(0o644); err != nil {
-		return fmt.Errorf("write %s: %w", filepath.Base(path), err)
-	}
-	if err = f.Sync(); err != nil {
-		return fmt.Errorf("sync %s: %w", filepath.Base(path), err)
-	}
-	if err = f.Close(); err != nil {
-		return fmt.Errorf("close %s: %w", filepath.Base(path), err)
-	}
-	if err = os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("rename %s: %w", filepath.Base(path), err)
-	}
-	SyncDir(dir)
 	return nil
 }
 
 // SyncDir fsyncs a directory so a rename in it is durable; errors are
-// ignored (some filesystems refuse to sync directories).
-func SyncDir(dir string) {
-	if d, err := os.Open(dir); err == nil {
-		_ = d.Sync()
-		_ = d.Close()
-	}
-}
+// ignored (the rename has happened either way).
+func SyncDir(dir string) { _ = atomicfile.SyncDir(dir) }
