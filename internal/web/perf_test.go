@@ -109,6 +109,18 @@ func TestLibraryFirstPageSpeed(t *testing.T) {
 	})()`))
 	t.Logf("library first page with %d series: cold %.1f ms; warm median %.1f ms (min %.1f, max %.1f, n=%d)",
 		librarySize, cold, median, warm[0], warm[len(warm)-1], len(warm))
+	// The last page sorted by missing episodes.
+	b.navigate(st.URL + fmt.Sprintf("/?sort_by=missing_episodes&page=%d", librarySize/50))
+	b.waitJS("last page", `document.body.dataset.rendered === "1"`)
+	last := eval[float64](b, "measure", `performance.getEntriesByName("library-first-page")[0].duration`)
+	t.Logf("last page sorted by missing episodes: %.1f ms", last)
+	if raceEnabled {
+		t.Log("race detector on: figures reported, budget not enforced")
+		return
+	}
+	if last > 3*float64(firstPageBudget.Milliseconds()) {
+		t.Errorf("last page sorted by missing: %.1f ms", last)
+	}
 	if median > float64(firstPageBudget.Milliseconds()) {
 		t.Errorf("warm median %.1f ms exceeds the %s budget", median, firstPageBudget)
 	}
@@ -116,12 +128,4 @@ func TestLibraryFirstPageSpeed(t *testing.T) {
 		t.Errorf("cold load %.1f ms exceeds three times the budget", cold)
 	}
 
-	// Sorting by missing episodes and the last page answer as fast.
-	b.navigate(st.URL + fmt.Sprintf("/?sort_by=missing_episodes&page=%d", librarySize/50))
-	b.waitJS("last page", `document.body.dataset.rendered === "1"`)
-	d := eval[float64](b, "measure", `performance.getEntriesByName("library-first-page")[0].duration`)
-	t.Logf("last page sorted by missing episodes: %.1f ms", d)
-	if d > 3*float64(firstPageBudget.Milliseconds()) {
-		t.Errorf("last page sorted by missing: %.1f ms", d)
-	}
 }

@@ -162,7 +162,13 @@ func startStack(t *testing.T, o stackOptions) *stack {
 		t.Fatal(err)
 	}
 	addr := ln.Addr().String()
-	e := app.Env{Stdout: io.Discard, Stderr: testWriter{t}, Getenv: func(k string) string { return env[k] }}
+	logs := &logBuffer{}
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("last lines of the app's log:\n%s", logs.tail(80))
+		}
+	})
+	e := app.Env{Stdout: io.Discard, Stderr: logs, Getenv: func(k string) string { return env[k] }}
 	ctx, cancel := context.WithCancel(context.Background())
 	a, err := app.Build(ctx, e, app.Options{ConfigPath: filepath.Join(st.DataDir, "config.json"),
 		Flags: flags(st.DataDir, addr)})
@@ -225,13 +231,27 @@ func frontIfUnwired(t *testing.T, base string) string {
 	return front.URL
 }
 
-type testWriter struct{ t *testing.T }
+// logBuffer keeps the app's log; the last lines are printed when the
+// test fails.
+type logBuffer struct {
+	mu    sync.Mutex
+	lines []string
+}
 
-func (w testWriter) Write(p []byte) (int, error) {
-	if testing.Verbose() {
-		w.t.Log(strings.TrimRight(string(p), "\n"))
+func (l *logBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.lines = append(l.lines, strings.TrimRight(string(p), "\n"))
+	if len(l.lines) > 400 {
+		l.lines = l.lines[len(l.lines)-200:]
 	}
 	return len(p), nil
+}
+
+func (l *logBuffer) tail(n int) string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return strings.Join(l.lines[max(0, len(l.lines)-n):], "\n")
 }
 
 // apiCall is a plain JSON request against the stack.

@@ -69,7 +69,7 @@ func TestSystemPage(t *testing.T) {
 	if got := b.text("version", `document.getElementById("h-version").textContent`); got != "9.9.9" {
 		t.Errorf("version %q", got)
 	}
-	if got := b.text("deps", `document.getElementById("h-deps").innerText`); !strings.Contains(got, "filesystem") {
+	if got := b.text("deps", `document.getElementById("h-deps").textContent`); !strings.Contains(got, "filesystem") {
 		t.Errorf("health dependencies %q", got)
 	}
 	files := b.text("files", `[...document.querySelectorAll("#log-file option")].map(o => o.textContent).join("|")`)
