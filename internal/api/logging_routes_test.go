@@ -285,3 +285,39 @@ func TestTailLinesEdges(t *testing.T) {
 		})
 	}
 }
+
+// naiveTail is the obvious whole-file implementation TailLines must match.
+func naiveTail(s string, n int) string {
+	if n <= 0 || s == "" {
+		return ""
+	}
+	trailing := strings.HasSuffix(s, "\n")
+	body := strings.TrimSuffix(s, "\n")
+	lines := strings.Split(body, "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	out := strings.Join(lines, "\n")
+	if trailing {
+		out += "\n"
+	}
+	return out
+}
+
+func FuzzTailLines(f *testing.F) {
+	f.Add("a\nb\nc\n", 2)
+	f.Add("no newline", 1)
+	f.Add("\n\n\n", 2)
+	f.Add(strings.Repeat("x", tailBlock+3)+"\nend", 1)
+	f.Add(strings.Repeat("ab\n", tailBlock), 5000)
+	f.Fuzz(func(t *testing.T, s string, n int) {
+		n = n % (MaxTailLines + 1)
+		got, _, err := TailLines(strings.NewReader(s), int64(len(s)), n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := naiveTail(s, n); string(got) != want {
+			t.Fatalf("TailLines(%q, %d) = %q, want %q", s, n, got, want)
+		}
+	})
+}

@@ -166,3 +166,19 @@ func TestPruneKeepsManualAndRecent(t *testing.T) {
 		t.Fatalf("latest %v %v", latest, err)
 	}
 }
+
+func FuzzCheckBackupName(f *testing.F) {
+	for _, s := range []string{"config_backup_20260101_000000.json", "../x.json", "a/b.json", ".h.json", "x\x00.json", `..\x.json`, "ok-name_1.json", "/abs.json", "..json", "a..b.json"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, name string) {
+		if CheckBackupName(name) != nil {
+			return
+		}
+		dir := "/backups"
+		if filepath.Base(name) != name || strings.HasPrefix(name, ".") || strings.Contains(name, "..") ||
+			filepath.Dir(filepath.Join(dir, name)) != dir || !strings.HasSuffix(name, ".json") {
+			t.Fatalf("accepted unsafe name %q", name)
+		}
+	})
+}
