@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
@@ -256,6 +258,54 @@ func (b *browser) screenshots(name string) {
 		}
 	}
 	b.run("restore viewport", chromedp.EmulateViewport(1280, 900))
+	b.checkLabels(name)
+}
+
+// darkScreenshot captures the page at desktop width with
+// prefers-color-scheme: dark.
+func (b *browser) darkScreenshot(name string) {
+	b.t.Helper()
+	b.run("dark scheme", colorScheme("dark"))
+	defer b.run("light scheme", colorScheme(""))
+	dark := eval[bool](b, "scheme", `matchMedia("(prefers-color-scheme: dark)").matches`)
+	bg := eval[string](b, "background", `getComputedStyle(document.body).backgroundColor`)
+	if !dark || bg == "rgb(246, 247, 251)" {
+		b.t.Errorf("%s: dark scheme not applied (matches %v, background %s)", name, dark, bg)
+	}
+	ctx, cancel := context.WithTimeout(b.ctx, b.timeout)
+	defer cancel()
+	shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		b.t.Fatalf("dark screenshot %s: %v", name, err)
+	}
+	if err := os.WriteFile(filepath.Join(artifactsDir(b.t), name+"-dark-1280.png"), shot, 0o644); err != nil {
+		b.t.Fatal(err)
+	}
+}
+
+// colorScheme emulates prefers-color-scheme ("" clears it).
+func colorScheme(v string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		p := emulation.SetEmulatedMediaParams{}
+		if v != "" {
+			p.Features = []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: v}}
+		}
+		_, err := cdp.Call(ctx, t, emulation.SetEmulatedMedia, p)
+		return err
+	})
+}
+
+// checkLabels fails the test for form controls without an accessible
+// name (label, aria-label, aria-labelledby, title or text).
+func (b *browser) checkLabels(name string) {
+	b.t.Helper()
+	bad := eval[string](b, "labels "+name, `[...document.querySelectorAll("input:not([type=hidden]), select, textarea, button")]
+		.filter(e => !(e.labels && e.labels.length) && !e.getAttribute("aria-label") && !e.getAttribute("aria-labelledby") &&
+			!e.title && !e.textContent.trim())
+		.map(e => e.outerHTML.slice(0, 160)).join("\n")`)
+	if bad != "" {
+		b.t.Errorf("%s: controls without an accessible name:\n%s", name, bad)
+	}
 }
 
 // viewport emulates a desktop window, or a phone (mobile: overlay

@@ -23,7 +23,8 @@ const e2ePassword = "Correct-Horse-9"
 func TestBrowserFlow(t *testing.T) {
 	b := newBrowser(t, 30*time.Second)
 	st := startStack(t, stackOptions{
-		config:   `{"scheduler":{"enabled":false},"download":{"max_concurrent_downloads":2,"hoster_order":["VOE"]}}`,
+		config: `{"scheduler":{"enabled":false},"download":{"max_concurrent_downloads":2,"hoster_order":["VOE"]},
+			"other":{"diagnostics_hosts":["{site}"]}}`,
 		tmdbShow: "Demo & Friends",
 	})
 	base := st.URL
@@ -103,6 +104,7 @@ func TestBrowserFlow(t *testing.T) {
 		}
 		b.waitJS("NFO status", `!!document.querySelector('#lib-rows tr[data-key="demo"] td.nfo .badge, #lib-rows tr[data-key="demo"] td.nfo a')`)
 		b.screenshots("library")
+		b.darkScreenshot("library")
 		b.noHorizontalScroll("library")
 	})
 
@@ -174,6 +176,7 @@ func TestBrowserFlow(t *testing.T) {
 			t.Errorf("no download went through the media gate")
 		}
 		b.screenshots("queue-progress")
+		b.darkScreenshot("queue-progress")
 		st.Gate.Open()
 		b.waitJS("both complete", `document.querySelectorAll("#completed li").length === 2 && document.querySelectorAll("#active li").length === 0`)
 		files := videoFiles(t, st.AnimeDir)
@@ -212,8 +215,15 @@ func TestBrowserFlow(t *testing.T) {
 	step("system page", []string{"login"}, func(t *testing.T) {
 		b.navigate(base + "/system")
 		b.waitJS("system", `document.body.dataset.rendered === "1"`)
-		if got := b.text("status", `document.getElementById("h-status").textContent`); got == "…" || got == "" {
+		if got := b.text("status", `document.getElementById("h-status").textContent`); got != "healthy" {
 			t.Errorf("health status %q", got)
+		}
+		b.click("#diag-system")
+		b.waitJS("system information", `document.querySelectorAll("#diag-out dt").length > 2`)
+		b.click("#diag-network")
+		b.waitJS("network test", `document.getElementById("diag-out").textContent.includes("reachable in")`)
+		if got := b.text("diag", `document.getElementById("diag-out").textContent`); strings.Contains(got, "unreachable") {
+			t.Errorf("a local party is unreachable: %s", got)
 		}
 		b.screenshots("system")
 		b.noHorizontalScroll("system")

@@ -111,7 +111,7 @@ type stack struct {
 
 // stackOptions tune startStack.
 type stackOptions struct {
-	config   string // config.json written before the app starts
+	config   string // config.json written before the app starts; {site} is the fake site's URL
 	prepare  func(t *testing.T, dataDir string)
 	noFakes  bool
 	tmdbShow string
@@ -145,12 +145,17 @@ func startStack(t *testing.T, o stackOptions) *stack {
 		tm := httptest.NewServer(tmdb.New(tmdb.Options{APIKey: "test-key"}, show))
 		t.Cleanup(tm.Close)
 		env["ANIWORLD_PROVIDER_URL"] = st.Site.URL
+		env["ANIWORLD_STO_URL"] = st.Site.URL
 		env["ANIWORLD_TMDB_API_URL"] = tm.URL + "/3"
 		env["ANIWORLD_TMDB_IMAGE_URL"] = tm.URL + "/t/p"
 		env["ANIWORLD_TMDB_API_KEY"] = "test-key"
 	}
 	if o.config != "" {
-		if err := os.WriteFile(filepath.Join(st.DataDir, "config.json"), []byte(o.config), 0o600); err != nil {
+		cfg := o.config
+		if st.Site != nil {
+			cfg = strings.ReplaceAll(cfg, "{site}", st.Site.URL)
+		}
+		if err := os.WriteFile(filepath.Join(st.DataDir, "config.json"), []byte(cfg), 0o600); err != nil {
 			t.Fatal(err)
 		}
 	}

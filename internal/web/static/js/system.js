@@ -108,7 +108,7 @@ async function main() {
     if (!d) return;
     const flat = { internet_connected: d.internet_connected, dns_working: d.dns_working };
     for (const t of d.tests || []) {
-      flat[t.host] = t.reachable ? `reachable in ${Number(t.response_time_ms).toFixed(0)} ms` : `unreachable: ${t.error || ""}`;
+      flat[t.url || t.host] = t.reachable ? `reachable in ${Number(t.response_time_ms).toFixed(0)} ms` : `unreachable: ${t.error || ""}`;
     }
     kvList($("diag-out"), flat);
   });
