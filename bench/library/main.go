@@ -46,26 +46,44 @@ func main() {
 	perSeries := flag.Int("episodes", 24, "episode files per series")
 	runs := flag.Int("runs", 3, "measured runs (medians are reported)")
 	dirFlag := flag.String("dir", "", "where to generate the tree (default: a temp dir, removed afterwards)")
-	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the measured runs to this file")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of each scan to PREFIX.first.N / PREFIX.rescan.N")
+	profScans := flag.String("profile", "all", "which scans -cpuprofile covers: first, rescan or all")
+	reuse := flag.Bool("reuse", false, "with -dir: reuse a tree generated there by an earlier run")
 	flag.Parse()
-	if *cpuProfile != "" {
-		f, err := os.Create(*cpuProfile)
-		if err != nil {
-			fmt.Fprintln(os.Stderr, "bench:", err)
-			os.Exit(1)
-		}
-		defer f.Close()
-		_ = pprof.StartCPUProfile(f)
-		defer pprof.StopCPUProfile()
-	}
-	if err := run(*series, *perSeries, *runs, *dirFlag); err != nil {
+	prof := profiler{which: *profScans, prefix: *cpuProfile}
+	if err := run(*series, *perSeries, *runs, *dirFlag, *reuse, &prof); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
-		pprof.StopCPUProfile()
 		os.Exit(1)
 	}
 }
 
-func run(nSeries, perSeries, runs int, dir string) error {
+// profiler writes one CPU profile per chosen scan, to PREFIX.first.N or
+// PREFIX.rescan.N; `go tool pprof` merges several files given together.
+type profiler struct {
+	which  string // "first", "rescan" or "all"
+	prefix string // empty: no profiling
+	n      int
+}
+
+// around runs scan, profiling it when kind ("first" or "rescan") is chosen.
+func (p *profiler) around(kind string, scan func() error) error {
+	if p.prefix == "" || (p.which != "all" && p.which != kind) {
+		return scan()
+	}
+	p.n++
+	f, err := os.Create(fmt.Sprintf("%s.%s.%d", p.prefix, kind, p.n))
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if err := pprof.StartCPUProfile(f); err != nil {
+		return err
+	}
+	defer pprof.StopCPUProfile()
+	return scan()
+}
+
+func run(nSeries, perSeries, runs int, dir string, reuse bool, prof *profiler) error {
 	ctx := context.Background()
 	if dir == "" {
 		d, err := os.MkdirTemp("", "aniworld-bench-")
@@ -77,11 +95,15 @@ func run(nSeries, perSeries, runs int, dir string) error {
 	}
 	lib := filepath.Join(dir, "anime")
 	t0 := time.Now()
-	files, err := generate(lib, nSeries, perSeries)
-	if err != nil {
-		return err
+	files := nSeries * (perSeries + 1)
+	if _, err := os.Stat(lib); !reuse || err != nil {
+		n, err := generate(lib, nSeries, perSeries)
+		if err != nil {
+			return err
+		}
+		files = n
+		fmt.Fprintf(os.Stderr, "generated %d series, %d files in %s\n", nSeries, files, time.Since(t0).Round(time.Millisecond))
 	}
-	fmt.Fprintf(os.Stderr, "generated %d series, %d files in %s\n", nSeries, files, time.Since(t0).Round(time.Millisecond))
 
 	var findT, coldT, warmT, listP50, listP99 []time.Duration
 	var findCPU, coldCPU, warmCPU []time.Duration
@@ -109,14 +131,15 @@ func run(nSeries, perSeries, runs int, dir string) error {
 		}
 		runtime.GC()
 		start, c1 := time.Now(), cpu(syscall.RUSAGE_SELF)
-		sum, err := svc.Scan(ctx, nil)
+		var sum library.ScanSummary
+		err = prof.around("first", func() (err error) { sum, err = svc.Scan(ctx, nil); return err })
 		if err != nil {
 			return err
 		}
 		coldT, coldCPU = append(coldT, time.Since(start)), append(coldCPU, cpu(syscall.RUSAGE_SELF)-c1)
 		runtime.GC()
 		start, c1 = time.Now(), cpu(syscall.RUSAGE_SELF)
-		last, err = svc.Scan(ctx, nil)
+		err = prof.around("rescan", func() (err error) { last, err = svc.Scan(ctx, nil); return err })
 		if err != nil {
 			return err
 		}

@@ -60,6 +60,8 @@ type scanner struct {
 
 	pending      []pendingSave // applied but not yet committed
 	pendingSince time.Time
+
+	dirBufs sync.Pool // *[]byte directory entry buffers of the walkers
 }
 
 // pendingSave is one series waiting for the next batch commit.

@@ -3,7 +3,6 @@ package library
 import (
 	"fmt"
 	"hash/fnv"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -28,76 +27,61 @@ type dirStamp struct {
 // regular; without, regular files get Size -1 (see fillSizes). It never
 // descends into symbolic links, and accepts a symlinked file only when its
 // target lies inside the library. Hidden folders and "@…" NAS folders are
-// skipped.
+// skipped. Entries come unsorted (the fingerprint sorts); a rescan's cost
+// is its system calls, so there is one fstat per folder and none per file.
 func (sc *scanner) walkSeries(dir string, sizes bool) ([]store.EpisodeFile, []dirStamp, error) {
-	var files []store.EpisodeFile
-	var dirs []dirStamp
-	if err := sc.walkDir(dir, "", 0, sizes, &files, &dirs); err != nil {
+	w := walker{sc: sc, sizes: sizes}
+	if b, ok := sc.dirBufs.Get().(*[]byte); ok {
+		w.buf = *b
+	}
+	defer func() { sc.dirBufs.Put(&w.buf) }()
+	if err := w.walk(dir); err != nil {
 		return nil, nil, fmt.Errorf("walk: %w", err)
 	}
-	return files, dirs, nil
+	return w.files, w.dirs, nil
 }
 
-// walkDir is a small WalkDir: unsorted entries (the fingerprint sorts),
-// relative paths built directly, one fstat per folder and none per file —
-// a rescan's cost is its system calls. With sizes, one fstatat per episode
-// file relative to the open folder.
-func (sc *scanner) walkDir(abs, rel string, depth int, sizes bool, files *[]store.EpisodeFile, dirs *[]dirStamp) error {
-	d, err := os.Open(abs)
-	if err != nil {
-		return err
+// walker is one walkSeries call's state.
+type walker struct {
+	sc    *scanner
+	sizes bool
+	files []store.EpisodeFile
+	dirs  []dirStamp
+	buf   []byte // directory entries buffer, where the platform walker uses one
+}
+
+// descend says whether the walker enters the sub-folder name of a folder at
+// depth.
+func descend(name string, depth int) bool {
+	return !strings.HasPrefix(name, ".") && !strings.HasPrefix(name, "@") && depth < maxWalkDepth
+}
+
+// file records the non-folder entry name of folder absDir (rel below the
+// series folder) when its name parses as an episode. stat reads its size
+// (relative to the open folder) and is called only when sizes are wanted.
+func (w *walker) file(absDir, rel, name string, symlink bool, stat func(string) (int64, bool)) {
+	r := name
+	if rel != "" {
+		r = rel + "/" + name
 	}
-	defer d.Close()
-	if fi, err := d.Stat(); err == nil {
-		*dirs = append(*dirs, dirStamp{rel: rel, mtime: fi.ModTime().UnixNano()})
+	parsed, ok := ParseEpisodeFile(r)
+	if !ok {
+		return
 	}
-	entries, err := d.ReadDir(-1)
-	if err != nil {
-		return fmt.Errorf("read %s: %w", filepath.Base(abs), err)
-	}
-	var stat func(string) (int64, bool) // sizes of this folder's files
-	for _, e := range entries {
-		name := e.Name()
-		r := name
-		if rel != "" {
-			r = rel + "/" + name
+	size := int64(-1)
+	switch {
+	case symlink:
+		if size, ok = w.sc.insideLibrary(filepath.Join(absDir, name)); !ok {
+			return
 		}
-		t := e.Type()
-		if t.IsDir() {
-			if strings.HasPrefix(name, ".") || strings.HasPrefix(name, "@") || depth >= maxWalkDepth {
-				continue
-			}
-			if err := sc.walkDir(filepath.Join(abs, name), r, depth+1, sizes, files, dirs); err != nil {
-				return err
-			}
-			continue
-		}
-		if t&^fs.ModeSymlink != 0 { // sockets, devices, pipes
-			continue
-		}
-		parsed, ok := ParseEpisodeFile(r)
-		if !ok {
-			continue
-		}
-		size := int64(-1)
-		switch {
-		case t&fs.ModeSymlink != 0:
-			if size, ok = sc.insideLibrary(filepath.Join(abs, name)); !ok {
-				continue
-			}
-		case sizes:
-			if stat == nil {
-				stat = dirStat(d)
-			}
-			if size, ok = stat(name); !ok {
-				continue
-			}
-		}
-		for _, ep := range parsed.Episodes {
-			*files = append(*files, store.EpisodeFile{Season: parsed.Season, Episode: ep, Language: parsed.Language, Path: r, Size: size})
+	case w.sizes:
+		if size, ok = stat(name); !ok {
+			return
 		}
 	}
-	return nil
+	for _, ep := range parsed.Episodes {
+		w.files = append(w.files, store.EpisodeFile{Season: parsed.Season, Episode: ep, Language: parsed.Language, Path: r, Size: size})
+	}
 }
 
 // fillSizes reads the size of every file whose size is unknown, dropping

@@ -259,16 +259,19 @@ func (db *DB) SeriesStates(ctx context.Context) (map[string]SeriesState, error) 
 }
 
 const upsertScannedSQL = `INSERT INTO series(key, name, site, folder, link, year, description,
-		missing_json, missing_count, episode_count, fingerprint, scan_error, files_json, scanned_at)
-	VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+		missing_json, missing_count, episode_count, fingerprint, scan_error, files_json, scanned_at, added_at, updated_at)
+	VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14, ?14)
 	ON CONFLICT(key) DO UPDATE SET name = excluded.name, site = excluded.site, folder = excluded.folder,
 		link = excluded.link, year = excluded.year,
 		description = CASE WHEN excluded.description <> '' THEN excluded.description ELSE series.description END,
 		missing_json = excluded.missing_json, missing_count = excluded.missing_count,
 		episode_count = excluded.episode_count, fingerprint = excluded.fingerprint,
 		scan_error = excluded.scan_error, scanned_at = excluded.scanned_at,
-		files_json = CASE WHEN ?14 THEN excluded.files_json ELSE series.files_json END,
-		updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')`
+		files_json = CASE WHEN ?15 THEN excluded.files_json ELSE series.files_json END,
+		updated_at = excluded.updated_at`
+
+// sqlTime formats t as strftime('%Y-%m-%dT%H:%M:%fZ') does.
+func sqlTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
 
 // SaveScannedSeries writes one scanned series in a single transaction: the
 // series row (created when new, with its missing map and counts) and, when
@@ -291,6 +294,7 @@ func (db *DB) SaveScannedBatch(ctx context.Context, batch []ScannedSeries) error
 			return err
 		}
 		defer up.Close()
+		now := sqlTime(time.Now()) // one clock reading per batch, not three strftime calls per row
 		var buf []byte
 		for _, in := range batch {
 			s := in.Series
@@ -301,7 +305,7 @@ func (db *DB) SaveScannedBatch(ctx context.Context, batch []ScannedSeries) error
 				files = string(buf)
 			}
 			if _, err := up.ExecContext(ctx, s.Key, s.Name, s.Site, s.Folder, s.Link, s.Year, s.Description,
-				mj, mc, distinctEpisodes(in.Files), in.Fingerprint, in.ScanError, files, in.ReplaceFiles); err != nil {
+				mj, mc, distinctEpisodes(in.Files), in.Fingerprint, in.ScanError, files, now, in.ReplaceFiles); err != nil {
 				return fmt.Errorf("series %q: %w", s.Key, err)
 			}
 		}
@@ -620,7 +624,7 @@ func (d *filesDecoder) str() (string, error) {
 	}
 	if d.i < len(d.s) && d.s[d.i] == '"' { // no escapes: the common case
 		d.i++
-		return d.s[start:d.i-1], nil
+		return d.s[start : d.i-1], nil
 	}
 	b := []byte(d.s[start:d.i])
 	for d.i < len(d.s) {
