@@ -5,7 +5,9 @@
 //	go run ./bench/hls
 //
 // (flags: -runs, -dir, -latency, -segments, -hls-bytes, -mp4-bytes). The
-// subcommands "serve" and "fetch" are what the benchmark spawns itself.
+// subcommands "serve" and "fetch" are what the benchmark spawns itself;
+// "gets" runs the reference alone against a running "serve", for quick
+// paired experiments (see RESULTS.md).
 package main
 
 import (
@@ -44,8 +46,10 @@ func main() {
 		err = runServe(args)
 	case "fetch":
 		err = runFetch(args)
+	case "gets":
+		err = runGets(args)
 	default:
-		err = fmt.Errorf("unknown subcommand %q (run, serve, fetch)", cmd)
+		err = fmt.Errorf("unknown subcommand %q (run, serve, fetch, gets)", cmd)
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "hls bench:", err)
@@ -326,6 +330,24 @@ func parallelGets(ctx context.Context, base string, segments, n int) error {
 	wg.Wait()
 	close(errs)
 	return <-errs
+}
+
+// runGets is the "gets" subcommand: the reference (n parallel plain GETs
+// of every segment to io.Discard) against a running "serve", for quick
+// paired comparisons with "fetch" without restarting the server.
+func runGets(args []string) error {
+	fs := flagSet("gets")
+	base := fs.String("base", "", "server base URL (as printed by serve)")
+	segments := fs.Int("segments", 500, "HLS segments")
+	n := fs.Int("n", 8, "parallel GETs")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	start := time.Now()
+	if err := parallelGets(context.Background(), *base, *segments, *n); err != nil {
+		return err
+	}
+	return json.NewEncoder(os.Stdout).Encode(fetchResult{Seconds: time.Since(start).Seconds(), HWMKB: vmHWM()})
 }
 
 func median(xs []float64) float64 {
