@@ -86,7 +86,7 @@ func (r *configRoutes) registerBackups(api huma.API) {
 			return nil, backupNameError(err, true)
 		}
 		out := &backupCreateOutput{}
-		out.Body.Success, out.Body.Name, out.Body.CreatedAt = true, name, time.Now().UTC()
+		out.Body.Success, out.Body.Name, out.Body.CreatedAt = true, name, r.Now().UTC()
 		out.Body.Message = "Backup created successfully"
 		return out, nil
 	})

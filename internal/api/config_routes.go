@@ -180,11 +180,10 @@ func (r *configRoutes) patch(ctx context.Context, patch map[string]any) (*config
 			return &config.ValidationError{Errors: config.FieldErrors{{Field: "body", Message: err.Error()}}}
 		}
 		if n.AnimeDirectory != c.AnimeDirectory && n.AnimeDirectory != "" {
-			if err := ensureDirectory(n.AnimeDirectory); err != nil {
-				if errs := n.Validate(); len(errs) > 0 {
-					return &config.ValidationError{Errors: append(errs, config.FieldError{Field: "anime_directory", Message: err.Error()})}
-				}
-				return &config.ValidationError{Errors: config.FieldErrors{{Field: "anime_directory", Message: err.Error()}}}
+			// A missing directory is created only when everything else is valid.
+			errs := n.Validate()
+			if err := ensureDirectory(n.AnimeDirectory, len(errs) == 0); err != nil {
+				return &config.ValidationError{Errors: append(errs, config.FieldError{Field: "anime_directory", Message: err.Error()})}
 			}
 		}
 		*c = n
@@ -258,10 +257,10 @@ func flatten(c config.AppConfig) map[string]string {
 	return out
 }
 
-// ensureDirectory accepts an existing directory, or creates a missing
-// one; anything else (a file, NUL, a place it cannot be created) is an
-// error whose text is safe to show.
-func ensureDirectory(dir string) error {
+// ensureDirectory accepts an existing directory, or a missing one (which
+// it creates when create is set); anything else (a file, NUL, a place it
+// cannot be created) is an error whose text is safe to show.
+func ensureDirectory(dir string, create bool) error {
 	if strings.TrimSpace(dir) == "" {
 		return errors.New("directory path is required")
 	}
@@ -275,6 +274,9 @@ func ensureDirectory(dir string) error {
 	case err == nil:
 		return errors.New("path exists and is not a directory")
 	case errors.Is(err, os.ErrNotExist):
+		if !create {
+			return nil
+		}
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return errors.New("directory does not exist and cannot be created")
 		}
@@ -360,7 +362,7 @@ func (r *configRoutes) registerExtended(api huma.API) {
 		if abs, err := filepath.Abs(dir); err == nil {
 			dir = abs
 		}
-		if err := ensureDirectory(dir); err != nil {
+		if err := ensureDirectory(dir, true); err != nil {
 			return nil, NewError(http.StatusBadRequest, CodeBadRequest, "Invalid directory: "+err.Error(), map[string]any{"field": "directory"})
 		}
 		if _, err := r.Config.Update(func(c *config.AppConfig) error { c.AnimeDirectory = dir; return nil }); err != nil {

@@ -466,6 +466,14 @@ func TestSetDirectory(t *testing.T) {
 			}
 		})
 	}
+	// A refused PUT does not create the directory it names.
+	missing := filepath.Join(e.dir, "never-created")
+	if code, _, raw := e.do("PUT", "/api/config", `{"anime_directory":`+string(must(json.Marshal(missing)))+`,"scheduler":{"interval_minutes":-1}}`); code != 422 {
+		t.Fatalf("%d %s", code, raw)
+	}
+	if _, err := os.Stat(missing); !os.IsNotExist(err) {
+		t.Fatal("a refused update created the directory")
+	}
 	// PUT changing anime_directory re-syncs too.
 	before := e.synced.Load()
 	if code, _, raw := e.do("PUT", "/api/config", `{"anime_directory":`+string(must(json.Marshal(lib)))+`}`); code != 200 || e.synced.Load() != before+1 {
