@@ -136,6 +136,9 @@ func (a *App) newScheduler(o OpsDeps, m *api.Metrics) (*scheduler.Scheduler, err
 	}
 	sched, err := scheduler.New(scheduler.Options{
 		Rescan: func(ctx context.Context) (any, error) {
+			if o.Library.Directory() == "" {
+				return nil, fmt.Errorf("%w: no anime directory configured", scheduler.ErrSkip)
+			}
 			start := time.Now()
 			sum, err := o.Library.Scan(ctx, nil)
 			m.ObserveScan(time.Since(start), err)

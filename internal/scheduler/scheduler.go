@@ -19,6 +19,10 @@ import (
 // library); it wraps anime.ErrConflict.
 var ErrRunning = fmt.Errorf("%w: a library rescan is already running", anime.ErrConflict)
 
+// ErrSkip, returned (wrapped) by the rescan function, records the run as
+// "skipped" rather than "failed" (e.g. no library directory configured).
+var ErrSkip = errors.New("rescan skipped")
+
 // Timer is the part of *time.Timer the scheduler uses.
 type Timer interface {
 	C() <-chan time.Time
@@ -54,7 +58,7 @@ type Settings struct {
 
 // Result describes one finished rescan.
 type Result struct {
-	Status     string    `json:"status" enum:"success,failed" doc:"success or failed"`
+	Status     string    `json:"status" enum:"success,failed,skipped"`
 	Trigger    string    `json:"trigger" enum:"scheduled,manual"`
 	Message    string    `json:"message"`
 	StartedAt  time.Time `json:"started_at"`
@@ -209,9 +213,12 @@ func (s *Scheduler) run(trigger string, started time.Time, auto bool) {
 	res := Result{Trigger: trigger, StartedAt: started, Status: "success"}
 	sum, err := s.opts.Rescan(s.base)
 	res.Summary = sum
-	if err != nil {
+	switch {
+	case errors.Is(err, ErrSkip):
+		res.Status, res.Message = "skipped", err.Error()
+	case err != nil:
 		res.Status, res.Message = "failed", "rescan failed: "+err.Error()
-	} else {
+	default:
 		res.Message = "rescan complete"
 		if auto && s.opts.QueueMissing != nil {
 			n, qerr := s.opts.QueueMissing(s.base)
@@ -226,7 +233,7 @@ func (s *Scheduler) run(trigger string, started time.Time, auto bool) {
 	res.FinishedAt = s.clock.Now()
 	res.DurationMs = res.FinishedAt.Sub(started).Milliseconds()
 	lvl := slog.LevelInfo
-	if res.Status != "success" {
+	if res.Status == "failed" {
 		lvl = slog.LevelWarn
 	}
 	s.log.Log(context.Background(), lvl, "scheduled rescan finished", "trigger", trigger, "status", res.Status,

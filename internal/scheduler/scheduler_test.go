@@ -3,6 +3,7 @@ package scheduler
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -261,6 +262,7 @@ func TestAutoDownloadMissing(t *testing.T) {
 		{"off", false, nil, 0, "success"},
 		{"on", true, nil, 1, "success"},
 		{"rescan failed", true, errors.New("disk gone"), 0, "failed"},
+		{"rescan skipped", true, fmt.Errorf("%w: no anime directory", ErrSkip), 0, "skipped"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
