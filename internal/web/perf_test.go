@@ -90,6 +90,14 @@ func TestLibraryFirstPageSpeed(t *testing.T) {
 	if got := b.text("pages", `document.getElementById("page-info").textContent`); got != fmt.Sprintf("Page 1 of %d", librarySize/50) {
 		t.Errorf("page info %q", got)
 	}
+	// Paging follows the Link header and keeps the state in the URL.
+	firstKey := b.text("first key", `document.querySelector("#lib-rows tr").dataset.key`)
+	b.click("#next")
+	b.waitJS("page 2", `document.getElementById("page-info").textContent === "Page 2 of `+itoa(librarySize/50)+`" &&
+		document.querySelectorAll("#lib-rows tr").length === 50 && location.search === "?page=2" &&
+		document.querySelector("#lib-rows tr").dataset.key !== `+jsString(firstKey))
+	b.click("#prev")
+	b.waitJS("page 1 again", `document.getElementById("page-info").textContent.startsWith("Page 1 ") && location.search === ""`)
 	var warm []float64
 	for range 7 {
 		warm = append(warm, measure())
