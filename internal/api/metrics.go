@@ -13,6 +13,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/aniworld/aniworld/internal/event"
 )
 
 // maxProviderHosts bounds the host label of provider metrics; hosters
@@ -35,6 +37,9 @@ type Metrics struct {
 
 	hostsMu sync.Mutex
 	hosts   map[string]bool
+
+	dlMu   sync.Mutex
+	dlSeen map[string]int64 // download id -> bytes already counted
 }
 
 // NewMetrics builds the registry with Go runtime and process collectors.
@@ -67,7 +72,8 @@ func NewMetrics() *Metrics {
 		}, []string{"status"}),
 		queue: &queueCollector{desc: prometheus.NewDesc("aniworld_queue_items",
 			"Download queue items by status.", []string{"status"}, nil)},
-		hosts: map[string]bool{},
+		hosts:  map[string]bool{},
+		dlSeen: map[string]int64{},
 	}
 	m.reg.MustRegister(m.httpRequests, m.httpDuration, m.scanDuration, m.providerReqs, m.providerDur,
 		m.downloadBytes, m.downloadsDone, m.queue,
@@ -134,6 +140,62 @@ func (m *Metrics) hostLabel(h string) string {
 	}
 	m.hosts[h] = true
 	return h
+}
+
+// Publish implements event.Publisher, so the metrics can subscribe to the
+// app's events: scan_complete feeds the scan durations (every scan, not
+// only scheduled ones), download progress feeds the byte counter (by
+// the growth of each download's downloaded_mb) and download_complete /
+// download_failed the finished counter. It never blocks.
+func (m *Metrics) Publish(e event.Event) {
+	switch e.Type {
+	case event.ScanComplete:
+		if d, ok := payload[event.ScanData](e.Data); ok {
+			var err error
+			if strings.HasPrefix(d.Message, "scan failed") {
+				err = errors.New(d.Message)
+			}
+			m.ObserveScan(time.Duration(d.DurationMs)*time.Millisecond, err)
+		}
+	case event.DownloadProgress, event.DownloadComplete, event.DownloadFailed, event.DownloadRemoved:
+		d, ok := payload[event.DownloadData](e.Data)
+		if !ok || d.DownloadID == "" {
+			return
+		}
+		bytes := int64(d.DownloadedMB * (1 << 20))
+		m.dlMu.Lock()
+		delta := bytes - m.dlSeen[d.DownloadID]
+		if e.Type == event.DownloadProgress || e.Type == event.DownloadComplete {
+			if delta > 0 {
+				m.downloadBytes.Add(float64(delta))
+			}
+			m.dlSeen[d.DownloadID] = max(bytes, m.dlSeen[d.DownloadID])
+		}
+		if e.Type != event.DownloadProgress {
+			delete(m.dlSeen, d.DownloadID)
+		}
+		m.dlMu.Unlock()
+		switch e.Type {
+		case event.DownloadComplete:
+			m.DownloadFinished("completed")
+		case event.DownloadFailed:
+			m.DownloadFinished("failed")
+		}
+	}
+}
+
+// payload reads an event's data as T, by value or pointer.
+func payload[T any](v any) (T, bool) {
+	switch d := v.(type) {
+	case T:
+		return d, true
+	case *T:
+		if d != nil {
+			return *d, true
+		}
+	}
+	var zero T
+	return zero, false
 }
 
 // RoundTripper wraps next (http.DefaultTransport when nil) so every

@@ -15,6 +15,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/aniworld/aniworld/internal/config"
+	"github.com/aniworld/aniworld/internal/event"
 )
 
 func TestMetricsAuthAndContent(t *testing.T) {
@@ -159,4 +160,41 @@ func itoa(i int) string { return strconv.Itoa(i) }
 func withBearer(r *http.Request, tok string) *http.Request {
 	r.Header.Set("Authorization", "Bearer "+tok)
 	return r
+}
+
+func TestMetricsFromEvents(t *testing.T) {
+	m := NewMetrics()
+	const mib = 1 << 20
+	for _, e := range []event.Event{
+		event.New(event.DownloadProgress, event.DownloadData{DownloadID: "a", DownloadedMB: 1}),
+		event.New(event.DownloadProgress, &event.DownloadData{DownloadID: "a", DownloadedMB: 3}),
+		event.New(event.DownloadProgress, event.DownloadData{DownloadID: "b", DownloadedMB: 2}),
+		event.New(event.DownloadComplete, event.DownloadData{DownloadID: "a", DownloadedMB: 4}),
+		event.New(event.DownloadFailed, event.DownloadData{DownloadID: "b", DownloadedMB: 2}),
+		event.New(event.DownloadProgress, event.DownloadData{DownloadID: "c", DownloadedMB: 0.5}),
+		event.New(event.DownloadRemoved, event.DownloadData{DownloadID: "c"}),
+		event.New(event.ScanComplete, event.ScanData{DurationMs: 2500, Message: "scan complete"}),
+		event.New(event.ScanComplete, event.ScanData{DurationMs: 10, Message: "scan failed: no anime directory configured"}),
+		event.New(event.DownloadProgress, "not a payload"),
+		event.New(event.QueueStatus, event.QueueData{}),
+	} {
+		m.Publish(e)
+	}
+	rec := httptest.NewRecorder()
+	m.Handler(nil, func() string { return "t" }).ServeHTTP(rec, withBearer(httptest.NewRequest("GET", "/metrics", nil), "t"))
+	body := rec.Body.String()
+	for _, want := range []string{
+		"aniworld_download_bytes_total " + strconv.FormatFloat(6.5*mib, 'g', -1, 64),
+		`aniworld_downloads_finished_total{status="completed"} 1`,
+		`aniworld_downloads_finished_total{status="failed"} 1`,
+		`aniworld_library_scan_duration_seconds_sum{outcome="ok"} 2.5`,
+		`aniworld_library_scan_duration_seconds_count{outcome="error"} 1`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Fatalf("lack %q:\n%s", want, body)
+		}
+	}
+	if len(m.dlSeen) != 0 {
+		t.Fatalf("finished downloads still tracked: %v", m.dlSeen)
+	}
 }

@@ -76,6 +76,9 @@ func (a *App) wireOps(ctx context.Context, deps *api.Deps, o OpsDeps) error {
 		m = api.NewMetrics()
 	}
 	deps.Outer = append([]api.Middleware{m.Middleware()}, deps.Outer...)
+	if a.events != nil {
+		a.events.add(m) // scan durations, download bytes and outcomes
+	}
 	if deps.Extra == nil {
 		deps.Extra = map[string]http.Handler{}
 	}
@@ -92,7 +95,7 @@ func (a *App) wireOps(ctx context.Context, deps *api.Deps, o OpsDeps) error {
 		})
 	}
 
-	sched, err := a.newScheduler(o, m)
+	sched, err := a.newScheduler(o)
 	if err != nil {
 		return err
 	}
@@ -129,7 +132,7 @@ func (a *App) wireOps(ctx context.Context, deps *api.Deps, o OpsDeps) error {
 	return nil
 }
 
-func (a *App) newScheduler(o OpsDeps, m *api.Metrics) (*scheduler.Scheduler, error) {
+func (a *App) newScheduler(o OpsDeps) (*scheduler.Scheduler, error) {
 	var queueMissing func(context.Context) (int, error)
 	if o.Queue != nil {
 		queueMissing = func(ctx context.Context) (int, error) { return queueAllMissing(ctx, o.Library, o.Queue) }
@@ -139,10 +142,7 @@ func (a *App) newScheduler(o OpsDeps, m *api.Metrics) (*scheduler.Scheduler, err
 			if o.Library.Directory() == "" {
 				return nil, fmt.Errorf("%w: no anime directory configured", scheduler.ErrSkip)
 			}
-			start := time.Now()
-			sum, err := o.Library.Scan(ctx, nil)
-			m.ObserveScan(time.Since(start), err)
-			return sum, err
+			return o.Library.Scan(ctx, nil) // durations reach the metrics via scan_complete
 		},
 		Scanning:     o.Library.Scanning,
 		QueueMissing: queueMissing,
