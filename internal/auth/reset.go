@@ -24,9 +24,7 @@ func (s *Service) Reset(ctx context.Context) error {
 	s.setupMu.Lock()
 	defer s.setupMu.Unlock()
 
-	// The new key has the old key's length so it can be copied into the
-	// slice every verification reads, instead of swapping the slice.
-	key := make([]byte, len(s.secret))
+	key := make([]byte, len(s.signingKey()))
 	if _, err := rand.Read(key); err != nil {
 		return fmt.Errorf("reset: generate jwt secret: %w", err)
 	}
@@ -35,7 +33,7 @@ func (s *Service) Reset(ctx context.Context) error {
 		return fmt.Errorf("reset: %w", err)
 	}
 	s.mu.Lock()
-	copy(s.secret, key)
+	s.secret = key
 	s.mu.Unlock()
 
 	if err := os.Remove(filepath.Join(s.opts.DataDir, PasswordFile)); err != nil && !errors.Is(err, fs.ErrNotExist) {

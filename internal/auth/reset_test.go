@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 )
 
@@ -67,5 +68,41 @@ func TestResetUnconfiguredAndCancelled(t *testing.T) {
 	cancel()
 	if err := s.Reset(ctx); !errors.Is(err, context.Canceled) {
 		t.Fatalf("cancelled reset: %v", err)
+	}
+}
+
+// TestResetWhileVerifying runs Reset while other goroutines verify tokens;
+// the race detector checks that the secret is swapped safely.
+func TestResetWhileVerifying(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	s := e.configured()
+	sess, err := s.Login(ctx, goodPassword, false, "10.0.0.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := 0; i < 4; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				select {
+				case <-done:
+					return
+				default:
+					_, _ = s.Verify(ctx, sess.Token)
+				}
+			}
+		}()
+	}
+	if err := s.Reset(ctx); err != nil {
+		t.Fatal(err)
+	}
+	close(done)
+	wg.Wait()
+	if _, err := s.Verify(ctx, sess.Token); !errors.Is(err, ErrTokenSignature) {
+		t.Fatalf("old token after reset: %v", err)
 	}
 }

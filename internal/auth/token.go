@@ -60,7 +60,7 @@ func (s *Service) issue(ttl time.Duration) (Session, error) {
 		ExpiresAt: exp,
 		ID:        jti,
 	})
-	signed, err := tok.SignedString(s.secret)
+	signed, err := tok.SignedString(s.signingKey())
 	if err != nil {
 		return Session{}, fmt.Errorf("sign token: %w", err)
 	}
@@ -83,7 +83,7 @@ func (s *Service) parse(token string) (Claims, error) {
 		jwt.WithStrictDecoding(),
 	)
 	var rc jwt.RegisteredClaims
-	_, err := p.ParseWithClaims(token, &rc, func(*jwt.Token) (any, error) { return s.secret, nil })
+	_, err := p.ParseWithClaims(token, &rc, func(*jwt.Token) (any, error) { return s.signingKey(), nil })
 	switch {
 	case err == nil:
 	case errors.Is(err, jwt.ErrTokenMalformed):
@@ -182,4 +182,11 @@ func (s *Service) RevokedCount() int {
 	s.revMu.RLock()
 	defer s.revMu.RUnlock()
 	return len(s.revoked)
+}
+
+// signingKey is the current JWT secret; Reset replaces it under s.mu.
+func (s *Service) signingKey() []byte {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.secret
 }
