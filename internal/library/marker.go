@@ -35,7 +35,7 @@ func ReadMarker(dir string) (Marker, error) {
 	p := filepath.Join(dir, MarkerFile)
 	f, err := os.Open(p)
 	if errors.Is(err, os.ErrNotExist) {
-		return Marker{}, fmt.Errorf("marker in %s: %w", filepath.Base(dir), anime.ErrNotFound)
+		return Marker{}, markerNotFound(dir)
 	}
 	if err != nil {
 		return Marker{}, fmt.Errorf("marker in %s: %w", filepath.Base(dir), err)
@@ -53,7 +53,15 @@ func ReadMarker(dir string) (Marker, error) {
 	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
 		return Marker{}, fmt.Errorf("read marker in %s: %w", filepath.Base(dir), err)
 	}
-	b = b[:n]
+	return decodeMarker(b[:n], dir)
+}
+
+func markerNotFound(dir string) error {
+	return fmt.Errorf("marker in %s: %w", filepath.Base(dir), anime.ErrNotFound)
+}
+
+// decodeMarker parses the content of dir's marker.
+func decodeMarker(b []byte, dir string) (Marker, error) {
 	var m Marker
 	if err := json.Unmarshal(b, &m); err != nil {
 		return Marker{}, fmt.Errorf("%w: marker in %s: %v", anime.ErrInvalid, filepath.Base(dir), err)

@@ -74,7 +74,7 @@ type pendingSave struct {
 // Batch commits: whole series only, so a crash loses at most the last
 // batch and never half a series.
 const (
-	batchMaxSeries = 64
+	batchMaxSeries = 256
 	batchMaxDelay  = 100 * time.Millisecond
 )
 
@@ -132,7 +132,8 @@ func (sc *scanner) run(ctx context.Context, progress func(event.ScanData)) (Scan
 	emit := sc.svc.progressEmitter(sum.ScanID, len(folders), progress)
 
 	jobs := make(chan string)
-	results := make(chan folderResult)
+	// Buffered, so workers run on while the writer applies a result.
+	results := make(chan folderResult, 2*sc.svc.workers)
 	var wg sync.WaitGroup
 	wg.Go(func() {
 		defer close(jobs)
@@ -161,6 +162,18 @@ func (sc *scanner) run(ctx context.Context, progress func(event.ScanData)) (Scan
 	}
 	wg.Go(func() { workers.Wait(); close(results) })
 
+	// Batches are committed by their own goroutine, in order, while the
+	// next one is being collected; finished work is committed even if the
+	// scan is being cancelled right now (a batch is short).
+	batches := make(chan []pendingSave, 1)
+	var committed ScanSummary // Added, Updated, Errors of the committer
+	var committer sync.WaitGroup
+	committer.Go(func() {
+		for b := range batches {
+			sc.commit(context.WithoutCancel(ctx), b, &committed)
+		}
+	})
+
 	seen := map[string]string{} // key -> folder
 	var unmatched []store.UnmatchedRecord
 	current := 0
@@ -171,15 +184,22 @@ func (sc *scanner) run(ctx context.Context, progress func(event.ScanData)) (Scan
 		}
 		sc.apply(ctx, r, seen, &unmatched, &sum)
 		if len(sc.pending) >= batchMaxSeries || len(sc.pending) > 0 && time.Since(sc.pendingSince) >= batchMaxDelay {
-			// Finished work is committed even if the scan is being
-			// cancelled right now; a batch is short.
-			sc.flush(context.WithoutCancel(ctx), &sum)
+			batches <- sc.pending
+			sc.pending = nil
 		}
 		emit(current, r.folder, r.series.Key)
 	}
 	wg.Wait()
 	// Keep the work done so far, also when the scan was cancelled.
-	sc.flush(context.WithoutCancel(ctx), &sum)
+	if len(sc.pending) > 0 {
+		batches <- sc.pending
+		sc.pending = nil
+	}
+	close(batches)
+	committer.Wait()
+	sum.Added += committed.Added
+	sum.Updated += committed.Updated
+	sum.Errors = append(sum.Errors, committed.Errors...)
 	sum.Unmatched = len(unmatched)
 	if ctx.Err() != nil {
 		sum.Cancelled = true
@@ -291,18 +311,25 @@ func (sc *scanner) apply(ctx context.Context, r folderResult, seen map[string]st
 	}})
 }
 
-// flush commits the pending series in one transaction; when that fails it
-// retries them one by one so one bad series cannot sink the others.
+// flush commits the pending series now.
 func (sc *scanner) flush(ctx context.Context, sum *ScanSummary) {
-	if len(sc.pending) == 0 {
+	sc.commit(ctx, sc.pending, sum)
+	sc.pending = sc.pending[:0]
+}
+
+// commit writes pending in one transaction; when that fails it retries
+// them one by one so one bad series cannot sink the others. It counts into
+// sum's Added, Updated and Errors only.
+func (sc *scanner) commit(ctx context.Context, pending []pendingSave, sum *ScanSummary) {
+	if len(pending) == 0 {
 		return
 	}
-	batch := make([]store.ScannedSeries, len(sc.pending))
-	for i, p := range sc.pending {
+	batch := make([]store.ScannedSeries, len(pending))
+	for i, p := range pending {
 		batch[i] = p.in
 	}
 	batchErr := sc.svc.store.SaveScannedBatch(ctx, batch)
-	for _, p := range sc.pending {
+	for _, p := range pending {
 		err := batchErr
 		if err != nil {
 			err = sc.svc.store.SaveScannedSeries(ctx, p.in)
@@ -316,7 +343,6 @@ func (sc *scanner) flush(ctx context.Context, sum *ScanSummary) {
 			sum.Added++
 		}
 	}
-	sc.pending = sc.pending[:0]
 }
 
 // missingFor computes a series' missing map; when the provider fails it
@@ -356,17 +382,25 @@ func (sc *scanner) scanFolder(ctx context.Context, folder string) folderResult {
 	dir := filepath.Join(sc.root, folder)
 	// A folder the database does not know (every folder of a first scan)
 	// will be written with its sizes: read them during the walk.
+	// Its marker is needed too, and is read through the open folder.
 	st, knownFolder := sc.byFolder[folder]
-	files, dirs, walkErr := sc.walkSeries(dir, !knownFolder)
+	w, walkErr := sc.walkSeries(dir, !knownFolder)
+	files := w.files
 	if walkErr == nil {
-		r.fp = fingerprint(files, dirs)
+		r.fp = fingerprint(files, w.dirs)
 		if knownFolder && st.Fingerprint == r.fp {
 			r.series, r.files = st.Series, files
 			r.remote, r.remoteErr = sc.svc.opts.Catalog.Episodes(ctx, r.series.Site, r.series.Key)
 			return r
 		}
 	}
-	m, err := ReadMarker(dir)
+	var m Marker
+	var err error
+	if walkErr == nil && w.markerRead {
+		m, err = w.marker, w.markerErr
+	} else {
+		m, err = ReadMarker(dir)
+	}
 	switch {
 	case errors.Is(err, anime.ErrNotFound):
 		if walkErr != nil {

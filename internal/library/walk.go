@@ -29,25 +29,35 @@ type dirStamp struct {
 // target lies inside the library. Hidden folders and "@…" NAS folders are
 // skipped. Entries come unsorted (the fingerprint sorts); a rescan's cost
 // is its system calls, so there is one fstat per folder and none per file.
-func (sc *scanner) walkSeries(dir string, sizes bool) ([]store.EpisodeFile, []dirStamp, error) {
-	w := walker{sc: sc, sizes: sizes}
+// With sizes set, the walker may also read the series' marker through the
+// open folder (markerRead says whether it did).
+func (sc *scanner) walkSeries(dir string, sizes bool) (*walker, error) {
+	w := &walker{sc: sc, sizes: sizes}
 	if b, ok := sc.dirBufs.Get().(*[]byte); ok {
 		w.buf = *b
 	}
-	defer func() { sc.dirBufs.Put(&w.buf) }()
+	defer func() {
+		b := w.buf
+		w.buf = nil
+		sc.dirBufs.Put(&b)
+	}()
 	if err := w.walk(dir); err != nil {
-		return nil, nil, fmt.Errorf("walk: %w", err)
+		return w, fmt.Errorf("walk: %w", err)
 	}
-	return w.files, w.dirs, nil
+	return w, nil
 }
 
-// walker is one walkSeries call's state.
+// walker is one walkSeries call's state and result.
 type walker struct {
 	sc    *scanner
 	sizes bool
 	files []store.EpisodeFile
 	dirs  []dirStamp
 	buf   []byte // directory entries buffer, where the platform walker uses one
+
+	markerRead bool // marker and markerErr are ReadMarker's answer for the folder
+	marker     Marker
+	markerErr  error
 }
 
 // descend says whether the walker enters the sub-folder name of a folder at

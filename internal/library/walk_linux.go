@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"path/filepath"
 
+	"github.com/aniworld/aniworld/internal/anime"
 	"golang.org/x/sys/unix"
 )
 
@@ -26,7 +27,57 @@ func (w *walker) walk(abs string) error {
 	if w.buf == nil {
 		w.buf = make([]byte, 16<<10)
 	}
-	return w.dir(fd, abs, "", 0)
+	if err := w.dir(fd, abs, "", 0); err != nil {
+		return err
+	}
+	if w.sizes && !w.markerRead { // no marker among the entries
+		w.markerRead, w.markerErr = true, markerNotFound(abs)
+	}
+	return nil
+}
+
+// readMarkerAt is ReadMarker for the series folder dir open as dirfd.
+func readMarkerAt(dirfd int, dir string) (Marker, error) {
+	base := filepath.Base(dir)
+	var fd int
+	var err error
+	for {
+		// O_NONBLOCK: a FIFO in the marker's place must not hang the scan.
+		fd, err = unix.Openat(dirfd, MarkerFile, unix.O_RDONLY|unix.O_CLOEXEC|unix.O_NONBLOCK, 0)
+		if err != unix.EINTR {
+			break
+		}
+	}
+	if errors.Is(err, unix.ENOENT) {
+		return Marker{}, markerNotFound(dir)
+	}
+	if err != nil {
+		return Marker{}, fmt.Errorf("marker in %s: %w", base, &fs.PathError{Op: "open", Path: filepath.Join(dir, MarkerFile), Err: err})
+	}
+	defer unix.Close(fd)
+	var st unix.Stat_t
+	if err := unix.Fstat(fd, &st); err != nil {
+		return Marker{}, fmt.Errorf("marker in %s: %w", base, err)
+	}
+	if st.Mode&unix.S_IFMT != unix.S_IFREG || st.Size > maxMarkerBytes {
+		return Marker{}, fmt.Errorf("%w: marker in %s is not a small regular file", anime.ErrInvalid, base)
+	}
+	b := make([]byte, st.Size+1) // +1 sees growth; one read usually suffices
+	n := 0
+	for n < len(b) {
+		m, err := unix.Read(fd, b[n:])
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			return Marker{}, fmt.Errorf("read marker in %s: %w", base, err)
+		}
+		if m == 0 {
+			break
+		}
+		n += m
+	}
+	return decodeMarker(b[:n], dir)
 }
 
 // openDirAt opens the folder name below dirfd, refusing a symbolic link.
@@ -94,6 +145,11 @@ func (w *walker) dir(fd int, abs, rel string, depth int) error {
 				continue
 			}
 			name := string(nb)
+			if depth == 0 && w.sizes && name == MarkerFile {
+				w.markerRead = true
+				w.marker, w.markerErr = readMarkerAt(fd, abs)
+				continue
+			}
 			if typ == unix.DT_UNKNOWN { // file systems without d_type
 				typ = typeAt(fd, name)
 			}

@@ -106,8 +106,61 @@ func scanSeries(row interface{ Scan(...any) error }) (SeriesRecord, error) {
 }
 
 // EncodeMissing is the canonical JSON of a missing map: seasons as keys,
-// episodes ascending and unique, empty seasons dropped.
+// episodes ascending and unique, empty seasons dropped. It runs for every
+// series of every scan, so the usual case (numeric season keys) is written
+// by hand; the bytes are those json.Marshal writes.
 func EncodeMissing(m anime.MissingEpisodes) (string, int) {
+	keys := make([]string, 0, len(m))
+	for season, eps := range m {
+		if len(eps) == 0 {
+			continue
+		}
+		if !plainKey(season) {
+			return encodeMissingJSON(m)
+		}
+		keys = append(keys, season)
+	}
+	slices.Sort(keys) // json.Marshal's map key order
+	b := make([]byte, 0, 16*len(keys)+8)
+	b = append(b, '{')
+	n := 0
+	var eps []int
+	for i, season := range keys {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, '"')
+		b = append(b, season...)
+		b = append(b, '"', ':', '[')
+		eps = append(eps[:0], m[season]...)
+		slices.Sort(eps)
+		eps = slices.Compact(eps)
+		for j, e := range eps {
+			if j > 0 {
+				b = append(b, ',')
+			}
+			b = strconv.AppendInt(b, int64(e), 10)
+		}
+		b = append(b, ']')
+		n += len(eps)
+	}
+	b = append(b, '}')
+	return string(b), n
+}
+
+// plainKey says whether json.Marshal writes key as it is (no escapes).
+func plainKey(key string) bool {
+	for i := 0; i < len(key); i++ {
+		c := key[i]
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c == '-' || c == '_' || c == ' ') {
+			return false
+		}
+	}
+	return true
+}
+
+// encodeMissingJSON is EncodeMissing through encoding/json, for any key.
+func encodeMissingJSON(m anime.MissingEpisodes) (string, int) {
 	clean := anime.MissingEpisodes{}
 	n := 0
 	for season, eps := range m {
@@ -260,14 +313,14 @@ func (db *DB) SeriesStates(ctx context.Context) (map[string]SeriesState, error) 
 
 const upsertScannedSQL = `INSERT INTO series(key, name, site, folder, link, year, description,
 		missing_json, missing_count, episode_count, fingerprint, scan_error, files_json, scanned_at, added_at, updated_at)
-	VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14, ?14)
+	VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 	ON CONFLICT(key) DO UPDATE SET name = excluded.name, site = excluded.site, folder = excluded.folder,
 		link = excluded.link, year = excluded.year,
 		description = CASE WHEN excluded.description <> '' THEN excluded.description ELSE series.description END,
 		missing_json = excluded.missing_json, missing_count = excluded.missing_count,
 		episode_count = excluded.episode_count, fingerprint = excluded.fingerprint,
 		scan_error = excluded.scan_error, scanned_at = excluded.scanned_at,
-		files_json = CASE WHEN ?15 THEN excluded.files_json ELSE series.files_json END,
+		files_json = CASE WHEN ? THEN excluded.files_json ELSE series.files_json END,
 		updated_at = excluded.updated_at`
 
 // sqlTime formats t as strftime('%Y-%m-%dT%H:%M:%fZ') does.
@@ -305,7 +358,7 @@ func (db *DB) SaveScannedBatch(ctx context.Context, batch []ScannedSeries) error
 				files = string(buf)
 			}
 			if _, err := up.ExecContext(ctx, s.Key, s.Name, s.Site, s.Folder, s.Link, s.Year, s.Description,
-				mj, mc, distinctEpisodes(in.Files), in.Fingerprint, in.ScanError, files, now, in.ReplaceFiles); err != nil {
+				mj, mc, distinctEpisodes(in.Files), in.Fingerprint, in.ScanError, files, now, now, now, in.ReplaceFiles); err != nil {
 				return fmt.Errorf("series %q: %w", s.Key, err)
 			}
 		}
@@ -509,6 +562,14 @@ func appendFilesJSON(b []byte, files []EpisodeFile) []byte {
 func appendJSONString(b []byte, s string) []byte {
 	const hex = "0123456789abcdef"
 	b = append(b, '"')
+	plain := true
+	for i := 0; i < len(s) && plain; i++ {
+		plain = s[i] >= 0x20 && s[i] != '"' && s[i] != '\\'
+	}
+	if plain {
+		b = append(b, s...)
+		return append(b, '"')
+	}
 	for i := 0; i < len(s); i++ {
 		switch c := s[i]; {
 		case c == '"' || c == '\\':

@@ -202,32 +202,116 @@ func TestAddEpisodeFile(t *testing.T) {
 	}
 }
 
-// BenchmarkSaveScannedBatch writes series of 24 episode files each, in
-// batches of the size the scanner uses.
+// BenchmarkSaveScannedBatch writes 10,000 new series of 24 episode files
+// each into an empty database in batches, as a first scan does.
 func BenchmarkSaveScannedBatch(b *testing.B) {
 	ctx := context.Background()
-	for _, size := range []int{64, 512} {
+	all := make([]ScannedSeries, 10000)
+	for i := range all {
+		all[i] = benchSeries(i, true)
+	}
+	for _, size := range []int{64, 256} {
 		b.Run(fmt.Sprint(size), func(b *testing.B) {
-			db := newSeriesDB(b)
-			batch := make([]ScannedSeries, size)
-			n := 0
+			cpu0 := processCPU()
 			for b.Loop() {
-				for i := range batch {
-					n++
-					s := anime.Series{Key: fmt.Sprintf("series-%07d", n), Name: fmt.Sprintf("Series %07d", n), Folder: fmt.Sprintf("Series %07d", n)}
-					files := make([]EpisodeFile, 24)
-					for e := range files {
-						files[e] = EpisodeFile{Season: 1 + e%2, Episode: 1 + e/2, Language: anime.LangGermanDub, Size: 1 << 28,
-							Path: fmt.Sprintf("Season %02d/%s - S%02dE%02d - (German Dub).mp4", 1+e%2, s.Name, 1+e%2, 1+e/2)}
+				b.StopTimer()
+				db := newSeriesDB(b)
+				b.StartTimer()
+				for batch := range slices.Chunk(all, size) {
+					if err := db.SaveScannedBatch(ctx, batch); err != nil {
+						b.Fatal(err)
 					}
-					batch[i] = ScannedSeries{Series: s, Files: files, ReplaceFiles: true, Fingerprint: "v2-0123456789abcdef",
-						Missing: anime.MissingEpisodes{"1": {13}, "2": {13}}}
+				}
+				b.StopTimer()
+				db.Close()
+				b.StartTimer()
+			}
+			b.ReportMetric(float64((processCPU()-cpu0).Milliseconds())/float64(b.N), "cpu-ms/op")
+		})
+	}
+}
+
+// BenchmarkListSeries pages through 10,000 series with 24 episode files
+// each, 1,000 per page, as GET /api/anime?per_page=1000 does.
+func BenchmarkListSeries(b *testing.B) {
+	ctx := context.Background()
+	for _, withFiles := range []bool{true, false} {
+		b.Run(fmt.Sprintf("files=%v", withFiles), func(b *testing.B) {
+			db := newSeriesDB(b)
+			for n := 0; n < 10000; n += 500 {
+				batch := make([]ScannedSeries, 500)
+				for i := range batch {
+					batch[i] = benchSeries(n+i, withFiles)
 				}
 				if err := db.SaveScannedBatch(ctx, batch); err != nil {
 					b.Fatal(err)
 				}
 			}
-			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(n), "ns/series")
+			page := 0
+			for b.Loop() {
+				recs, _, err := db.ListSeries(ctx, SeriesQuery{Offset: page * 1000, Limit: 1000, Sort: SortName, WithMissing: true})
+				if err != nil || len(recs) != 1000 {
+					b.Fatalf("%d records, %v", len(recs), err)
+				}
+				page = (page + 1) % 10
+			}
 		})
 	}
+}
+
+func benchSeries(n int, withFiles bool) ScannedSeries {
+	s := anime.Series{Key: fmt.Sprintf("series-%07d", n), Name: fmt.Sprintf("Series %07d", n), Folder: fmt.Sprintf("Series %07d", n)}
+	var files []EpisodeFile
+	if withFiles {
+		files = make([]EpisodeFile, 24)
+		for e := range files {
+			files[e] = EpisodeFile{Season: 1 + e%2, Episode: 1 + e/2, Language: anime.LangGermanDub, Size: 1 << 28,
+				Path: fmt.Sprintf("Season %02d/%s - S%02dE%02d - (German Dub).mp4", 1+e%2, s.Name, 1+e%2, 1+e/2)}
+		}
+	}
+	return ScannedSeries{Series: s, Files: files, ReplaceFiles: true, Fingerprint: "v2-0123456789abcdef",
+		Missing: anime.MissingEpisodes{"1": {13}, "2": {13}}}
+}
+
+func TestEncodeMissing(t *testing.T) {
+	tests := []struct {
+		name  string
+		in    anime.MissingEpisodes
+		want  string
+		count int
+	}{
+		{"nil", nil, `{}`, 0},
+		{"empty seasons dropped", anime.MissingEpisodes{"1": {}, "2": nil}, `{}`, 0},
+		{"sorted and unique", anime.MissingEpisodes{"1": {3, 1, 3, 2}}, `{"1":[1,2,3]}`, 3},
+		{"no key characters to escape", anime.MissingEpisodes{"Staffel 1_a-b": {1}}, `{"Staffel 1_a-b":[1]}`, 1},
+		{"keys in string order", anime.MissingEpisodes{"2": {1}, "10": {5}, "0": {-1}}, `{"0":[-1],"10":[5],"2":[1]}`, 3},
+		{"escaped keys", anime.MissingEpisodes{"<a&b>": {1}, "é\"": {2}, "x": {3}}, "", 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, n := EncodeMissing(tt.in)
+			ref, refN := encodeMissingJSON(tt.in)
+			if got != ref || n != refN {
+				t.Fatalf("EncodeMissing = %s, %d; encoding/json gives %s, %d", got, n, ref, refN)
+			}
+			if (tt.want != "" && got != tt.want) || n != tt.count {
+				t.Fatalf("EncodeMissing = %s, %d; want %s, %d", got, n, tt.want, tt.count)
+			}
+		})
+	}
+}
+
+// FuzzEncodeMissing: the hand-written encoder writes what encoding/json
+// writes, for any season key.
+func FuzzEncodeMissing(f *testing.F) {
+	f.Add("1", 3, 1, "10", 2)
+	f.Add("<é>", -1, 1, "", 0)
+	f.Fuzz(func(t *testing.T, k1 string, e1, e2 int, k2 string, e3 int) {
+		m := anime.MissingEpisodes{k1: {e1, e2}, k2: {e3}}
+		got, n := EncodeMissing(m)
+		ref, refN := encodeMissingJSON(m)
+		if got != ref || n != refN {
+			t.Fatalf("EncodeMissing = %s, %d; encoding/json gives %s, %d", got, n, ref, refN)
+		}
+	})
 }
