@@ -205,8 +205,14 @@ func (f *fileHandler) WithGroup(n string) slog.Handler {
 
 var secretKeys = []string{"password", "secret", "token", "api_key", "apikey", "authorization", "cookie", "hash"}
 
-// redact hides the values of attributes whose names look secret.
-func redact(_ []string, a slog.Attr) slog.Attr {
+// redact hides the values of attributes whose names look secret, and
+// names levels as the config does (WARNING, CRITICAL).
+func redact(groups []string, a slog.Attr) slog.Attr {
+	if len(groups) == 0 && a.Key == slog.LevelKey {
+		if l, ok := a.Value.Any().(slog.Level); ok {
+			return slog.String(slog.LevelKey, LevelName(l))
+		}
+	}
 	k := strings.ToLower(a.Key)
 	for _, s := range secretKeys {
 		if strings.Contains(k, s) && k != "request_id" {

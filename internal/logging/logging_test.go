@@ -3,6 +3,7 @@ package logging
 import (
 	"bytes"
 	"context"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -77,5 +78,15 @@ func TestParseLevel(t *testing.T) {
 		if _, err := ParseLevel(tc.in); (err == nil) != tc.ok {
 			t.Errorf("ParseLevel(%q) err=%v", tc.in, err)
 		}
+	}
+}
+
+func TestLevelNames(t *testing.T) {
+	var buf bytes.Buffer
+	l, _ := New(&buf, Settings{Level: "DEBUG"})
+	l.Logger().Log(context.Background(), slog.LevelError+4, "boom")
+	l.Logger().Warn("careful")
+	if !strings.Contains(buf.String(), "level=CRITICAL") || !strings.Contains(buf.String(), "level=WARNING") {
+		t.Fatalf("log = %q", buf.String())
 	}
 }
