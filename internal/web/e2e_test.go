@@ -5,6 +5,7 @@ import (
 
 	"fmt"
 	"github.com/chromedp/chromedp"
+
 	"strings"
 	"testing"
 	"time"

@@ -3,8 +3,10 @@ package web_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -24,9 +26,30 @@ type fakeLive struct {
 	refuse      atomic.Int64 // handshakes still to refuse with 503
 	accepted    atomic.Int64
 
-	mu    sync.Mutex
-	conns []*websocket.Conn
-	ready chan *websocket.Conn // each connection once its rooms are joined
+	mu      sync.Mutex
+	conns   []*websocket.Conn
+	ready   chan *websocket.Conn // each connection once its rooms are joined
+	pending []string             // ids
+	failed  []string
+	retried [][]string // item_ids of each POST /api/queue/retry
+	removed []string
+}
+
+func item(id, status string, season, episode int) map[string]any {
+	return map[string]any{"id": id, "serie_id": "demo", "serie_name": "Demo",
+		"episode": map[string]any{"season": season, "episode": episode}, "status": status, "priority": "NORMAL",
+		"error": map[bool]any{true: "all hosters failed", false: nil}[status == "failed"]}
+}
+
+// broadcast sends a queue event to every open connection, as the real
+// hub does after a change.
+func (f *fakeLive) broadcast(typ string) {
+	f.mu.Lock()
+	conns := append([]*websocket.Conn(nil), f.conns...)
+	f.mu.Unlock()
+	for _, c := range conns {
+		send(context.Background(), c, typ, map[string]any{})
+	}
 }
 
 func (f *fakeLive) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -35,14 +58,45 @@ func (f *fakeLive) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, map[string]any{"configured": true, "authenticated": r.Header.Get("Authorization") == "Bearer tok"})
 	case "/api/queue/status":
 		f.statusCalls.Add(1)
+		f.mu.Lock()
+		pending, failed := []any{}, []any{}
+		for i, id := range f.pending {
+			pending = append(pending, item(id, "pending", 2, i+1))
+		}
+		for i, id := range f.failed {
+			failed = append(failed, item(id, "failed", 3, i+1))
+		}
+		f.mu.Unlock()
+		active := item("d1", "downloading", 1, 2)
+		active["progress"] = map[string]any{"percent": 10}
 		writeJSON(w, map[string]any{
-			"status": map[string]any{"is_running": true, "is_paused": false, "pending_queue": []any{},
-				"active_downloads": []any{map[string]any{"id": "d1", "serie_id": "demo", "serie_name": "Demo",
-					"episode": map[string]any{"season": 1, "episode": 2}, "status": "downloading", "priority": "NORMAL",
-					"progress": map[string]any{"percent": 10}}},
-				"completed_downloads": []any{}, "failed_downloads": []any{}},
-			"statistics": map[string]any{"active_count": 1},
+			"status": map[string]any{"is_running": true, "is_paused": false, "pending_queue": pending,
+				"active_downloads": []any{active}, "completed_downloads": []any{}, "failed_downloads": failed},
+			"statistics": map[string]any{"active_count": 1, "pending_count": len(pending), "failed_count": len(failed)},
 		})
+	case "/api/queue/retry":
+		var body struct {
+			ItemIDs []string `json:"item_ids"`
+		}
+		_ = json.NewDecoder(r.Body).Decode(&body)
+		f.mu.Lock()
+		f.retried = append(f.retried, body.ItemIDs)
+		ids := body.ItemIDs
+		if len(ids) == 0 {
+			ids = f.failed
+		}
+		var keep []string
+		for _, id := range f.failed {
+			if slices.Contains(ids, id) {
+				f.pending = append(f.pending, id)
+			} else {
+				keep = append(keep, id)
+			}
+		}
+		f.failed = keep
+		f.mu.Unlock()
+		writeJSON(w, map[string]any{"status": "success", "message": fmt.Sprintf("Retrying %d failed item(s)", len(ids))})
+		f.broadcast("queue_status")
 	case "/ws/connect":
 		if r.URL.Query().Get("token") != "tok" {
 			http.Error(w, "bad token", http.StatusForbidden)
@@ -81,6 +135,15 @@ func (f *fakeLive) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	default:
+		if id, ok := strings.CutPrefix(r.URL.Path, "/api/queue/"); ok && r.Method == http.MethodDelete {
+			f.mu.Lock()
+			f.removed = append(f.removed, id)
+			f.pending = slices.DeleteFunc(f.pending, func(x string) bool { return x == id })
+			f.mu.Unlock()
+			w.WriteHeader(http.StatusNoContent)
+			f.broadcast("download_removed")
+			return
+		}
 		http.NotFound(w, r)
 	}
 }
@@ -95,13 +158,14 @@ func writeJSON(w http.ResponseWriter, v any) {
 	_ = json.NewEncoder(w).Encode(v)
 }
 
-// TestLiveReconnect: the queue page shows progress pushed over the
+// TestQueuePageLive: the queue page shows progress pushed over the
 // WebSocket without polling, shows "offline" when the connection drops,
-// reconnects with backoff (surviving a refused handshake), and resyncs
-// the queue state after reconnecting.
-func TestLiveReconnect(t *testing.T) {
+// reconnects with backoff (surviving a refused handshake), resyncs the
+// queue state after reconnecting, and retries/removes items with the
+// bodies the API expects, following the queue events that answer them.
+func TestQueuePageLive(t *testing.T) {
 	b := newBrowser(t, 30*time.Second)
-	fake := &fakeLive{ready: make(chan *websocket.Conn, 8)}
+	fake := &fakeLive{ready: make(chan *websocket.Conn, 8), pending: []string{"p1"}, failed: []string{"f1", "f2"}}
 	ui := web.New(web.Options{})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasPrefix(r.URL.Path, "/api/") || strings.HasPrefix(r.URL.Path, "/ws/") {
@@ -160,6 +224,20 @@ func TestLiveReconnect(t *testing.T) {
 	b.waitJS("resynced", `document.querySelector('#active progress[data-id="d1"]').value === 10`)
 	if n := fake.statusCalls.Load(); n <= calls {
 		t.Errorf("no resync after reconnecting")
+	}
+
+	// Retry one failed item, then all: the page follows the queue events.
+	b.click(`#failed li[data-id="f1"] button[aria-label^="Retry"]`)
+	b.waitJS("f1 pending", `!!document.querySelector('#pending li[data-id="f1"]') && !document.querySelector('#failed li[data-id="f1"]')`)
+	b.click("#retry-all")
+	b.waitJS("all pending", `document.querySelectorAll("#failed li").length === 0 && document.querySelectorAll("#pending li").length === 3`)
+	b.click(`#pending li[data-id="p1"] button[aria-label^="Remove"]`)
+	b.waitJS("p1 removed", `!document.querySelector('#pending li[data-id="p1"]')`)
+	fake.mu.Lock()
+	got := fmt.Sprint(fake.retried, fake.removed)
+	fake.mu.Unlock()
+	if got != "[[f1] []] [p1]" {
+		t.Errorf("retry bodies and removals %s, want [[f1] []] [p1]", got)
 	}
 	b.checkClean("live reconnect")
 }

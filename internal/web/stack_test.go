@@ -106,6 +106,7 @@ type stack struct {
 	AnimeDir string
 	Gate     *mediaGate
 	Site     *httptest.Server
+	Farm     *fakehoster.Farm
 	AppURL   string // the app itself (URL may be a front proxy, see frontIfUnwired)
 }
 
@@ -128,6 +129,7 @@ func startStack(t *testing.T, o stackOptions) *stack {
 		media := fakehoster.TestMedia(256<<10, 3, 16<<10)
 		farm := fakehoster.Start(media)
 		t.Cleanup(farm.Close)
+		st.Farm = farm
 		voe := gatedProxy(t, farm.URL(fakehoster.VOE), st.Gate)
 		embed := func(hoster, id string) string {
 			if strings.EqualFold(hoster, fakehoster.VOE) {

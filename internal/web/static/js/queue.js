@@ -252,6 +252,8 @@ async function main() {
     "*": (d, msg) => {
       if (msg.type !== "download_progress" && (msg.type.startsWith("download_") || msg.type.startsWith("queue_"))) soon();
     },
+    download_complete: (d) => toast(`Downloaded ${d.serie_name || d.key || ""} ${d.episode || ""}`.trim()),
+    download_failed: (d) => toast(`Download failed: ${d.serie_name || d.key || ""} ${d.episode || ""}${d.error ? " — " + d.error : ""}`, "error"),
   });
 }
 
