@@ -40,7 +40,7 @@ func openCLI(ctx context.Context, env Env, opts Options, needDB bool) (*App, *pr
 		a.db = db
 		a.closers = append([]func() error{db.Close}, a.closers...)
 	}
-	p, err := a.wireProviders(cfg)
+	p, err := a.wireProviders(cfg, nil)
 	if err != nil {
 		a.close()
 		return nil, nil, err

@@ -133,6 +133,13 @@ func TestDownloadEndToEnd(t *testing.T) {
 	if len(entries) > 0 {
 		t.Fatalf("partial files left: %v", entries)
 	}
+	// Metrics saw the outbound requests, the bytes and the finished downloads.
+	metrics := ta.getRaw("/metrics", tok)
+	for _, want := range []string{`aniworld_provider_requests_total{host="127.0.0.1"`, "aniworld_download_bytes_total", `aniworld_downloads_finished_total{status="completed"} 2`} {
+		if !strings.Contains(metrics, want) {
+			t.Errorf("metrics lack %s", want)
+		}
+	}
 	// The episodes are no longer missing.
 	_, _, d := ta.do("GET", "/api/anime/demo", tok, nil)
 	eps, _ := json.Marshal(d["episodes"])

@@ -20,7 +20,8 @@ func (a *App) wire(ctx context.Context, deps *api.Deps) error {
 		return err
 	}
 	a.wireWS(deps, authSvc)
-	prov, err := a.wireProviders(cfg)
+	metrics := api.NewMetrics()
+	prov, err := a.wireProviders(cfg, metrics.RoundTripper)
 	if err != nil {
 		return err
 	}
@@ -37,7 +38,7 @@ func (a *App) wire(ctx context.Context, deps *api.Deps) error {
 	if err != nil {
 		return err
 	}
-	if err := a.wireOps(ctx, deps, OpsDeps{Auth: authSvc, Library: lib, Queue: q}); err != nil {
+	if err := a.wireOps(ctx, deps, OpsDeps{Auth: authSvc, Library: lib, Queue: q, Metrics: metrics}); err != nil {
 		return err
 	}
 	a.wireWeb(deps)

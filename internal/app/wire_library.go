@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"net/url"
 	"time"
 
@@ -24,7 +25,9 @@ type providers struct {
 	reg     *provider.Registry
 }
 
-func (a *App) wireProviders(cfg config.AppConfig) (*providers, error) {
+// wireProviders builds the outbound side; wrap, when set, wraps the HTTP
+// transport (request metrics).
+func (a *App) wireProviders(cfg config.AppConfig, wrap func(http.RoundTripper) http.RoundTripper) (*providers, error) {
 	d := cfg.Download
 	var cookieHosts []string
 	for _, u := range []string{d.ProviderURL, d.STOURL} {
@@ -36,6 +39,7 @@ func (a *App) wireProviders(cfg config.AppConfig) (*providers, error) {
 		UserAgent: d.UserAgent, Timeout: time.Duration(d.ProviderTimeout) * time.Second,
 		Proxy: d.Proxy, Cookie: d.Cookies, CookieHosts: cookieHosts,
 		FlareSolverrURL: d.FlareSolverrURL, DoHURL: d.DoHURL, Logger: a.log.With("component", "httpclient"),
+		WrapTransport: wrap,
 	}
 	if err := opts.Validate(); err != nil {
 		return nil, fmt.Errorf("download settings: %w", err)

@@ -77,6 +77,8 @@ type Options struct {
 	Sleep func(ctx context.Context, d time.Duration) error
 	// Logger receives retry and challenge notes. Default: discard.
 	Logger *slog.Logger
+	// WrapTransport, when set, wraps the transport (metrics, tracing).
+	WrapTransport func(http.RoundTripper) http.RoundTripper
 }
 
 // Validate reports a configuration that cannot work.
@@ -203,8 +205,12 @@ func New(o Options) *Client {
 	jar, _ := cookiejar.New(nil) // never fails without options
 	tr.ResponseHeaderTimeout = o.Timeout
 	tr.TLSHandshakeTimeout = min(o.Timeout, 15*time.Second)
+	var rt http.RoundTripper = tr
+	if o.WrapTransport != nil {
+		rt = o.WrapTransport(tr)
+	}
 	c.hc = &http.Client{
-		Transport: tr,
+		Transport: rt,
 		Jar:       jar,
 		CheckRedirect: func(req *http.Request, via []*http.Request) error {
 			if !followsRedirects(req.Context()) {
