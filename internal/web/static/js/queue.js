@@ -226,8 +226,9 @@ function onProgress(d) {
   box.querySelector(".eta").textContent = d.eta_seconds ? "ETA " + fmtDuration(d.eta_seconds) : "";
 }
 
-function action(id, path, method = "post") {
+function action(id, path, method = "post", question = "") {
   $(id).addEventListener("click", async () => {
+    if (question && !confirm(question)) return;
     if (await busy($(id), () => api[method](path, method === "post" ? {} : undefined))) refresh();
   });
 }
@@ -238,8 +239,8 @@ async function main() {
   action("q-pause", "/api/queue/pause");
   action("q-resume", "/api/queue/resume");
   action("q-stop", "/api/queue/stop");
-  action("clear-pending", "/api/queue/pending", "del");
-  action("clear-failed", "/api/queue/failed", "del");
+  action("clear-pending", "/api/queue/pending", "del", "Remove every pending download from the queue?");
+  action("clear-failed", "/api/queue/failed", "del", "Forget every failed download?");
   action("clear-completed", "/api/queue/completed", "del");
   $("retry-all").addEventListener("click", async () => {
     if (await busy($("retry-all"), () => api.post("/api/queue/retry", { item_ids: [] }))) refresh();
