@@ -26,6 +26,13 @@ export function el(tag, attrs, ...children) {
   return n;
 }
 
+// Checkboxes with data-reveal="<input id>" show or hide that password.
+document.addEventListener("change", (ev) => {
+  const id = ev.target && ev.target.dataset ? ev.target.dataset.reveal : "";
+  const input = id ? document.getElementById(id) : null;
+  if (input) input.type = ev.target.checked ? "text" : "password";
+});
+
 /** toast shows a short message; errors stay longer. */
 export function toast(msg, kind = "ok") {
   const box = $("toasts");
