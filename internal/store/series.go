@@ -312,16 +312,19 @@ func (db *DB) SeriesStates(ctx context.Context) (map[string]SeriesState, error) 
 }
 
 const upsertScannedSQL = `INSERT INTO series(key, name, site, folder, link, year, description,
-		missing_json, missing_count, episode_count, fingerprint, scan_error, files_json, scanned_at, added_at, updated_at)
-	VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		missing_json, missing_count, episode_count, fingerprint, scan_error, scanned_at, added_at, updated_at)
+	VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 	ON CONFLICT(key) DO UPDATE SET name = excluded.name, site = excluded.site, folder = excluded.folder,
 		link = excluded.link, year = excluded.year,
 		description = CASE WHEN excluded.description <> '' THEN excluded.description ELSE series.description END,
 		missing_json = excluded.missing_json, missing_count = excluded.missing_count,
 		episode_count = excluded.episode_count, fingerprint = excluded.fingerprint,
 		scan_error = excluded.scan_error, scanned_at = excluded.scanned_at,
-		files_json = CASE WHEN ? THEN excluded.files_json ELSE series.files_json END,
 		updated_at = excluded.updated_at`
+
+// saveFilesSQL stores a series' files, the series named by key.
+const saveFilesSQL = `INSERT INTO series_files(series_id, files_json) SELECT id, ? FROM series WHERE key = ?
+	ON CONFLICT(series_id) DO UPDATE SET files_json = excluded.files_json`
 
 // sqlTime formats t as strftime('%Y-%m-%dT%H:%M:%fZ') does.
 func sqlTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
@@ -335,8 +338,8 @@ func (db *DB) SaveScannedSeries(ctx context.Context, in ScannedSeries) error {
 
 // SaveScannedBatch writes several scanned series in one transaction (each
 // as SaveScannedSeries would): all of them are applied or none, so no series
-// is ever half-written, and the per-transaction cost is shared. A series'
-// files are one column of its row, so each series is one statement.
+// is ever half-written, and the per-transaction cost is shared. A series is
+// two statements: its row and, when its files changed, its series_files row.
 func (db *DB) SaveScannedBatch(ctx context.Context, batch []ScannedSeries) error {
 	if len(batch) == 0 {
 		return nil
@@ -347,19 +350,25 @@ func (db *DB) SaveScannedBatch(ctx context.Context, batch []ScannedSeries) error
 			return err
 		}
 		defer up.Close()
+		sf, err := tx.PrepareContext(ctx, saveFilesSQL)
+		if err != nil {
+			return err
+		}
+		defer sf.Close()
 		now := sqlTime(time.Now()) // one clock reading per batch, not three strftime calls per row
 		var buf []byte
 		for _, in := range batch {
 			s := in.Series
 			mj, mc := EncodeMissing(in.Missing)
-			files := "[]" // a new series without ReplaceFiles has no files stored
+			if _, err := up.ExecContext(ctx, s.Key, s.Name, s.Site, s.Folder, s.Link, s.Year, s.Description,
+				mj, mc, distinctEpisodes(in.Files), in.Fingerprint, in.ScanError, now, now, now); err != nil {
+				return fmt.Errorf("series %q: %w", s.Key, err)
+			}
 			if in.ReplaceFiles {
 				buf = appendFilesJSON(buf[:0], in.Files)
-				files = string(buf)
-			}
-			if _, err := up.ExecContext(ctx, s.Key, s.Name, s.Site, s.Folder, s.Link, s.Year, s.Description,
-				mj, mc, distinctEpisodes(in.Files), in.Fingerprint, in.ScanError, files, now, now, now, in.ReplaceFiles); err != nil {
-				return fmt.Errorf("series %q: %w", s.Key, err)
+				if _, err := sf.ExecContext(ctx, string(buf), s.Key); err != nil {
+					return fmt.Errorf("series %q: files: %w", s.Key, err)
+				}
 			}
 		}
 		return nil
@@ -384,7 +393,8 @@ func distinctEpisodes(files []EpisodeFile) int {
 // path; none when the series is unknown.
 func (db *DB) SeriesEpisodes(ctx context.Context, key string) ([]EpisodeFile, error) {
 	var files string
-	err := db.QueryRowContext(ctx, `SELECT files_json FROM series WHERE key = ?`, key).Scan(&files)
+	err := db.QueryRowContext(ctx, `SELECT coalesce((SELECT files_json FROM series_files WHERE series_id = s.id), '[]')
+		FROM series s WHERE key = ?`, key).Scan(&files)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
@@ -415,7 +425,8 @@ func (db *DB) AddEpisodeFile(ctx context.Context, key string, f EpisodeFile, rem
 	err := db.InTx(ctx, func(tx *sql.Tx) error {
 		var id int64
 		var missingJSON, filesJSON string
-		err := tx.QueryRowContext(ctx, `SELECT id, missing_json, files_json FROM series WHERE key = ?`, key).Scan(&id, &missingJSON, &filesJSON)
+		err := tx.QueryRowContext(ctx, `SELECT id, missing_json, coalesce((SELECT files_json FROM series_files WHERE series_id = s.id), '[]')
+			FROM series s WHERE key = ?`, key).Scan(&id, &missingJSON, &filesJSON)
 		if errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("series %q: %w", key, anime.ErrNotFound)
 		}
@@ -437,9 +448,12 @@ func (db *DB) AddEpisodeFile(ctx context.Context, key string, f EpisodeFile, rem
 			missing[season] = slices.DeleteFunc(missing[season], func(e int) bool { return e == f.Episode })
 		}
 		mj, mc := EncodeMissing(missing)
+		if _, err := tx.ExecContext(ctx, saveFilesSQL, string(appendFilesJSON(nil, files)), key); err != nil {
+			return err
+		}
 		_, err = tx.ExecContext(ctx, `UPDATE series SET missing_json = ?, missing_count = ?, fingerprint = '',
-			files_json = ?, episode_count = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?`,
-			mj, mc, string(appendFilesJSON(nil, files)), distinctEpisodes(files), id)
+			episode_count = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?`,
+			mj, mc, distinctEpisodes(files), id)
 		return err
 	})
 	if err != nil {

@@ -159,6 +159,17 @@ func TestSaveScannedBatchFiles(t *testing.T) {
 	if got, err := db.SeriesEpisodes(ctx, "unknown"); err != nil || len(got) != 0 {
 		t.Fatalf("unknown series: %+v %v", got, err)
 	}
+	// Deleting a series deletes its files.
+	if err := db.SaveScannedBatch(ctx, []ScannedSeries{{Series: s, Files: files, ReplaceFiles: true}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.DeleteSeries(ctx, "naruto"); err != nil {
+		t.Fatal(err)
+	}
+	var left int
+	if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM series_files`).Scan(&left); err != nil || left != 0 {
+		t.Fatalf("series_files rows left: %d %v", left, err)
+	}
 }
 
 func TestAddEpisodeFile(t *testing.T) {

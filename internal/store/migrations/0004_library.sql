@@ -1,8 +1,8 @@
 -- The library: one row per series folder, its episode files on disk, and
 -- folders the scanner could not identify. The missing-episode map is kept
 -- denormalised (JSON + count) so listing the library is one cheap query.
--- A series' episode files live on its own row (files_json), so a first scan
--- writes one row per series instead of one per episode.
+-- A series' episode files are one row of series_files (a JSON array), so a
+-- first scan writes two rows per series instead of one per episode.
 CREATE TABLE series (
     id            INTEGER PRIMARY KEY AUTOINCREMENT,
     key           TEXT    NOT NULL UNIQUE,
@@ -20,12 +20,7 @@ CREATE TABLE series (
     scan_error    TEXT    NOT NULL DEFAULT '',
     scanned_at    TEXT,
     added_at      TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
-    updated_at    TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
-    -- One entry per episode per file, [path, season, episode, language, size],
-    -- path relative to the series folder; a multi-episode file has one entry
-    -- per episode with the same path. Last, so reading the columns before it
-    -- never touches it.
-    files_json    TEXT    NOT NULL DEFAULT '[]'
+    updated_at    TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
 );
 CREATE INDEX series_folder ON series(folder);
 -- One index per list order, each carrying the filter columns, so a page of
@@ -34,10 +29,19 @@ CREATE INDEX series_by_name ON series(name COLLATE NOCASE, key, missing_count, e
 CREATE INDEX series_by_key ON series(key, missing_count, episode_count);
 CREATE INDEX series_by_missing ON series(missing_count DESC, name COLLATE NOCASE, key, episode_count);
 
+-- A series' episode files: one entry per episode per file, [path, season,
+-- episode, language, size], path relative to the series folder; a
+-- multi-episode file has one entry per episode with the same path. Kept
+-- off the series rows so listing the library reads small rows.
+CREATE TABLE series_files (
+    series_id  INTEGER PRIMARY KEY REFERENCES series(id) ON DELETE CASCADE,
+    files_json TEXT    NOT NULL DEFAULT '[]'
+);
+
 -- The episode files as rows, for ad-hoc queries and checks.
 CREATE VIEW series_episodes(series_id, path, season, episode, language, size) AS
-    SELECT s.id, f.value ->> 0, f.value ->> 1, f.value ->> 2, f.value ->> 3, f.value ->> 4
-    FROM series s, json_each(s.files_json) f;
+    SELECT sf.series_id, f.value ->> 0, f.value ->> 1, f.value ->> 2, f.value ->> 3, f.value ->> 4
+    FROM series_files sf, json_each(sf.files_json) f;
 
 CREATE TABLE library_unmatched (
     folder          TEXT PRIMARY KEY,
