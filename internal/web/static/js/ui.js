@@ -26,6 +26,12 @@ export function el(tag, attrs, ...children) {
   return n;
 }
 
+// A page restored from the back/forward cache has lost its live
+// connection and may show stale data: load it afresh.
+window.addEventListener("pageshow", (ev) => {
+  if (ev.persisted) location.reload();
+});
+
 // Checkboxes with data-reveal="<input id>" show or hide that password.
 document.addEventListener("change", (ev) => {
   const id = ev.target && ev.target.dataset ? ev.target.dataset.reveal : "";
