@@ -31,7 +31,7 @@ func TestPages(t *testing.T) {
 		{"unknown path is a friendly 404", "GET", "/nope/x", 404, "text/html", []string{"Page not found", "<code>/nope/x</code>", "Back to the library"}, []string{"notfound.js"}},
 		{"series without key", "GET", "/series/", 404, "text/html", nil, nil},
 		{"series with slash", "GET", "/series/a/b", 404, "text/html", nil, nil},
-		{"post on a page", "POST", "/login", 405, "text/html", []string{"Method not allowed"}, nil},
+		{"post on a page", "POST", "/login", 405, "text/html", []string{"Method not allowed", "can only be loaded"}, []string{"There is no page"}},
 		{"static js", "GET", "/static/js/api.js", 200, "text/javascript", []string{"export function getToken"}, nil},
 		{"static css", "GET", "/static/css/app.css", 200, "text/css", []string{"prefers-color-scheme: dark"}, nil},
 		{"favicon", "GET", "/favicon.ico", 200, "image/svg+xml", []string{"<svg"}, nil},
