@@ -49,11 +49,23 @@ func main() {
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of each scan to PREFIX.first.N / PREFIX.rescan.N")
 	profScans := flag.String("profile", "all", "which scans -cpuprofile covers: first, rescan or all")
 	reuse := flag.Bool("reuse", false, "with -dir: reuse a tree generated there by an earlier run")
+	memProfile := flag.String("memprofile", "", "write an allocation profile of the whole run to this file")
 	flag.Parse()
 	prof := profiler{which: *profScans, prefix: *cpuProfile}
 	if err := run(*series, *perSeries, *runs, *dirFlag, *reuse, &prof); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
+	}
+	if *memProfile != "" {
+		f, err := os.Create(*memProfile)
+		if err == nil {
+			err = pprof.Lookup("allocs").WriteTo(f, 0)
+			f.Close()
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
 	}
 }
 

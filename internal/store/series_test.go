@@ -221,7 +221,7 @@ func BenchmarkSaveScannedBatch(b *testing.B) {
 	for i := range all {
 		all[i] = benchSeries(i, true)
 	}
-	for _, size := range []int{64, 256} {
+	for _, size := range []int{64, 256, 1024} {
 		b.Run(fmt.Sprint(size), func(b *testing.B) {
 			cpu0 := processCPU()
 			for b.Loop() {
