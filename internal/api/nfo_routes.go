@@ -2,7 +2,10 @@ package api
 
 import (
 	"context"
+	"errors"
+	"io"
 	"net/http"
+	"os"
 
 	"github.com/danielgtaylor/huma/v2"
 
@@ -59,6 +62,23 @@ type batchInput struct {
 		SkipExisting  *bool    `json:"skip_existing,omitempty" doc:"default true"`
 		MaxConcurrent *int     `json:"max_concurrent,omitempty" doc:"1-10, default 3"`
 	}
+}
+
+// readSmallFile reads a file of at most limit bytes.
+func readSmallFile(path string, limit int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > limit {
+		return nil, errors.New("file too large")
+	}
+	return data, nil
 }
 
 func boolOr(p *bool, def bool) bool {
@@ -163,6 +183,46 @@ func NFORoutes(svc func() NFO) func(huma.API) {
 				}
 				r, err := s.DownloadMedia(ctx, in.SerieID, opts)
 				return &mediaOut{r}, err
+			})
+		type imageIn struct {
+			SerieID string `path:"serie_id" maxLength:"200"`
+			Kind    string `path:"kind" enum:"poster,logo,fanart" doc:"Which artwork file"`
+		}
+		type imageOut struct {
+			ContentType  string `header:"Content-Type"`
+			CacheControl string `header:"Cache-Control"`
+			Body         []byte
+		}
+		huma.Register(api, reg(huma.Operation{OperationID: "nfo-media-file", Method: http.MethodGet, Path: "/api/nfo/{serie_id}/media/{kind}",
+			Summary:     "The artwork file itself (poster.jpg, logo.png, fanart.jpg)",
+			Description: "Beyond the seeds: lets the web UI show the poster. Works without a TMDB key; 404 when the file is not there.",
+			Errors:      []int{404}}),
+			func(ctx context.Context, in *imageIn) (*imageOut, error) {
+				s := svc()
+				if s == nil {
+					return nil, NewError(http.StatusNotFound, CodeNotFound, "no artwork", nil)
+				}
+				m, err := s.MediaStatus(ctx, in.SerieID)
+				if err != nil {
+					return nil, err
+				}
+				var p *string
+				switch in.Kind {
+				case "poster":
+					p = m.PosterPath
+				case "logo":
+					p = m.LogoPath
+				case "fanart":
+					p = m.FanartPath
+				}
+				if p == nil {
+					return nil, NewError(http.StatusNotFound, CodeNotFound, "No "+in.Kind+" for "+in.SerieID, nil)
+				}
+				data, err := readSmallFile(*p, 32<<20)
+				if err != nil {
+					return nil, NewError(http.StatusNotFound, CodeNotFound, "The "+in.Kind+" file cannot be read", nil)
+				}
+				return &imageOut{ContentType: http.DetectContentType(data), CacheControl: "private, max-age=300", Body: data}, nil
 			})
 		type batchOut struct{ Body metadata.BatchResult }
 		huma.Register(api, reg(huma.Operation{OperationID: "nfo-batch-create", Method: http.MethodPost, Path: "/api/nfo/batch/create",

@@ -109,11 +109,15 @@ func (a *App) wireQueue(ctx context.Context, cfg config.AppConfig, p *providers,
 		}
 		return lib.MarkDownloaded(ctx, item.SerieID, item.Episode, item.Language, rel)
 	}
+	retries := cfg.Download.MaxRetries
+	if retries == 0 {
+		retries = -1 // the queue reads 0 as "default"; the config's 0 means none
+	}
 	q, err := queue.New(ctx, queue.Options{
 		Store: a.db, Resolver: streamResolver{reg: p.reg, lib: lib, cfg: a.cfg}, Downloader: engine{dl},
 		Target: target, OnComplete: append([]queue.Hook{markDownloaded}, hooks...),
 		Publisher: a.events, Logger: a.log.With("component", "queue"),
-		MaxConcurrent: cfg.Download.MaxConcurrentDownloads, MaxRetries: cfg.Download.MaxRetries,
+		MaxConcurrent: cfg.Download.MaxConcurrentDownloads, MaxRetries: retries,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("queue: %w", err)

@@ -1,7 +1,7 @@
 // series.js: one series. Details (GET /api/anime/{key}), episodes on
 // disk, missing episodes by season with queue buttons, NFO and artwork
 // status with create/update/download actions.
-import { api } from "./api.js";
+import { api, request } from "./api.js";
 import { $, el, guard, busy, toast, describe, epLabel } from "./ui.js";
 
 const key = document.body.dataset.key;
@@ -86,9 +86,24 @@ function renderMedia(m) {
   yesNo("m-logo", m.has_logo, m.logo_path);
   yesNo("m-fanart", m.has_fanart, m.fanart_path);
   const poster = $("poster");
-  // The API serves no image route yet: show a labelled placeholder.
-  poster.replaceChildren(el("span", {}, m.has_poster ? "Poster on disk" : "No poster"));
-  poster.setAttribute("aria-label", m.has_poster ? "Poster saved in the series folder" : "No poster yet");
+  poster.replaceChildren(el("span", {}, m.has_poster ? "Loading poster…" : "No poster"));
+  poster.setAttribute("aria-label", m.has_poster ? "Poster" : "No poster yet");
+  if (m.has_poster) showPoster(poster);
+}
+
+// showPoster fetches the poster with the token (an <img src> cannot send
+// it) and shows it from a blob URL.
+async function showPoster(box) {
+  try {
+    const { data } = await request("GET", `/api/nfo/${enc}/media/poster`, undefined, { raw: true });
+    if (!data) return;
+    const url = URL.createObjectURL(data);
+    const img = el("img", { src: url, alt: `Poster of ${series ? (series.title || series.key) : key}` });
+    img.addEventListener("load", () => URL.revokeObjectURL(url), { once: true });
+    box.replaceChildren(img);
+  } catch {
+    box.replaceChildren(el("span", {}, "Poster on disk (cannot be shown)"));
+  }
 }
 
 async function loadNFO() {
