@@ -134,7 +134,7 @@ func TestBrowserFlow(t *testing.T) {
 		b.click("#nfo-create")
 		b.waitJS("nfo created", `document.getElementById("nfo-state").textContent === "present" &&
 			document.getElementById("m-poster").textContent === "present"`)
-		b.waitJS("poster shown", `!!document.querySelector("#poster img[src^='blob:']")`)
+		b.waitJS("poster shown", `(() => { const i = document.querySelector("#poster img"); return !!i && i.complete && i.naturalWidth > 0; })()`)
 		b.screenshots("series")
 		b.noHorizontalScroll("series")
 	})

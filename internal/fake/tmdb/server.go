@@ -8,7 +8,12 @@
 package tmdb
 
 import (
+	"bytes"
 	"encoding/json"
+	"image"
+	"image/color"
+	"image/jpeg"
+	"image/png"
 	"net/http"
 	"slices"
 	"strconv"
@@ -324,23 +329,36 @@ func (s *Server) serveSearch(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, jsonObj{"page": 1, "total_pages": 1, "total_results": len(res), "results": res})
 }
 
-// Minimal valid-looking payloads: the magic bytes are what matters.
-var (
-	jpegBytes = []byte{0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, 'J', 'F', 'I', 'F', 0x00, 0x01, 0x01, 0x00, 0xFF, 0xD9}
-	pngBytes  = []byte{0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n', 0, 0, 0, 0x0D, 'I', 'H', 'D', 'R'}
-)
+// fakeImage is a small real image (a browser can show it), colored by
+// the file path so different artwork looks different.
+func fakeImage(path string) *image.RGBA {
+	var h byte
+	for i := 0; i < len(path); i++ {
+		h = h*31 + path[i]
+	}
+	img := image.NewRGBA(image.Rect(0, 0, 40, 60))
+	for y := 0; y < 60; y++ {
+		for x := 0; x < 40; x++ {
+			img.Set(x, y, color.RGBA{R: h, G: byte(x * 6), B: byte(y * 4), A: 255})
+		}
+	}
+	return img
+}
 
 func (s *Server) serveImage(w http.ResponseWriter, r *http.Request) {
+	var buf bytes.Buffer
 	switch {
 	case strings.HasSuffix(r.URL.Path, ".jpg"):
+		_ = jpeg.Encode(&buf, fakeImage(r.URL.Path), nil)
 		w.Header().Set("Content-Type", "image/jpeg")
-		_, _ = w.Write(jpegBytes)
 	case strings.HasSuffix(r.URL.Path, ".png"):
+		_ = png.Encode(&buf, fakeImage(r.URL.Path))
 		w.Header().Set("Content-Type", "image/png")
-		_, _ = w.Write(pngBytes)
 	default:
 		http.NotFound(w, r)
+		return
 	}
+	_, _ = w.Write(buf.Bytes())
 }
 
 func writeFault(w http.ResponseWriter, f *Fault) {
