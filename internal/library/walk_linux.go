@@ -62,7 +62,8 @@ func readMarkerAt(dirfd int, dir string) (Marker, error) {
 	if st.Mode&unix.S_IFMT != unix.S_IFREG || st.Size > maxMarkerBytes {
 		return Marker{}, fmt.Errorf("%w: marker in %s is not a small regular file", anime.ErrInvalid, base)
 	}
-	b := make([]byte, st.Size+1) // +1 sees growth; one read usually suffices
+	// Exactly the size fstat gave: one read, no second one to see EOF.
+	b := make([]byte, st.Size)
 	n := 0
 	for n < len(b) {
 		m, err := unix.Read(fd, b[n:])
@@ -144,24 +145,21 @@ func (w *walker) dir(fd int, abs, rel string, depth int) error {
 			if len(nb) == 0 || string(nb) == "." || string(nb) == ".." {
 				continue
 			}
-			name := string(nb)
-			if depth == 0 && w.sizes && name == MarkerFile {
+			if depth == 0 && w.sizes && string(nb) == MarkerFile {
 				w.markerRead = true
 				w.marker, w.markerErr = readMarkerAt(fd, abs)
 				continue
 			}
 			if typ == unix.DT_UNKNOWN { // file systems without d_type
-				typ = typeAt(fd, name)
+				typ = typeAt(fd, string(nb))
 			}
 			switch typ {
 			case unix.DT_DIR:
-				if descend(name, depth) {
+				if name := string(nb); descend(name, depth) {
 					sub = append(sub, name)
 				}
-			case unix.DT_REG:
-				w.file(abs, rel, name, false, stat)
-			case unix.DT_LNK:
-				w.file(abs, rel, name, true, stat)
+			case unix.DT_REG, unix.DT_LNK:
+				w.file(abs, relPath(rel, nb), len(nb), typ == unix.DT_LNK, stat)
 			}
 		}
 	}

@@ -52,7 +52,7 @@ func (w *walker) dir(abs, rel string, depth int) error {
 			}
 		case t&^fs.ModeSymlink != 0: // sockets, devices, pipes
 		default:
-			w.file(abs, rel, name, t&fs.ModeSymlink != 0, stat)
+			w.file(abs, relPath(rel, []byte(name)), len(name), t&fs.ModeSymlink != 0, stat)
 		}
 	}
 	return nil
