@@ -16,7 +16,23 @@ var videoExtensions = map[string]bool{
 }
 
 // IsVideoExt reports whether ext (".MKV", ".mp4" …) is an episode extension.
-func IsVideoExt(ext string) bool { return videoExtensions[strings.ToLower(ext)] }
+func IsVideoExt(ext string) bool {
+	var lower [5]byte // lower-cased without allocating; it runs per file per scan
+	if len(ext) > len(lower) {
+		return videoExtensions[strings.ToLower(ext)]
+	}
+	for i := 0; i < len(ext); i++ {
+		c := ext[i]
+		if c >= 0x80 { // Unicode lower-casing (a Kelvin sign is a "k")
+			return videoExtensions[strings.ToLower(ext)]
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		lower[i] = c
+	}
+	return videoExtensions[string(lower[:len(ext)])]
+}
 
 // ParsedFile is what a file name says about its content.
 type ParsedFile struct {
@@ -48,12 +64,17 @@ func IsTemporaryName(name string) bool {
 	if strings.HasPrefix(name, ".") || strings.HasPrefix(name, "~") || strings.HasSuffix(name, "~") {
 		return true
 	}
-	for _, suf := range temporarySuffixes {
-		if hasSuffixFold(name, suf) {
-			return true
+	ext := path.Ext(name)
+	// No temporary suffix ends in a video extension (a test holds this), so
+	// an episode-looking name needs only the checks of its stem.
+	if !IsVideoExt(ext) {
+		for _, suf := range temporarySuffixes {
+			if hasSuffixFold(name, suf) {
+				return true
+			}
 		}
 	}
-	stem := strings.TrimSuffix(name, path.Ext(name))
+	stem := strings.TrimSuffix(name, ext)
 	return hasSuffixFold(stem, ".part") || hasSuffixFold(stem, ".tmp") ||
 		strings.Contains(stem, ".part-Frag") || strings.Contains(stem, ".part-frag") // yt-dlp fragments
 }
@@ -89,7 +110,7 @@ func SeasonFromDir(name string) (season int, ok bool) {
 func ParseEpisodeFile(rel string) (ParsedFile, bool) {
 	rel = strings.ReplaceAll(rel, `\`, "/")
 	dir, base := path.Split(rel)
-	if base == "" || IsTemporaryName(base) || !IsVideoExt(path.Ext(base)) {
+	if base == "" || !IsVideoExt(path.Ext(base)) || IsTemporaryName(base) {
 		return ParsedFile{}, false
 	}
 	if strings.HasPrefix(dir, ".") || strings.Contains(dir, "/.") {

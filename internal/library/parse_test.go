@@ -1,7 +1,9 @@
 package library
 
 import (
+	"path"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/aniworld/aniworld/internal/anime"
@@ -114,4 +116,52 @@ func FuzzParseEpisodeFile(f *testing.F) {
 			t.Fatalf("bad language %v", p.Language)
 		}
 	})
+}
+
+// TestVideoNamesHaveNoTemporarySuffix holds the invariant IsTemporaryName
+// relies on to skip its suffix list for video file names.
+func TestVideoNamesHaveNoTemporarySuffix(t *testing.T) {
+	for ext := range videoExtensions {
+		for _, e := range []string{ext, strings.ToUpper(ext)} {
+			for _, suf := range temporarySuffixes {
+				if hasSuffixFold("Show S01E01"+e, suf) || hasSuffixFold(e, suf) {
+					t.Fatalf("%q ends in temporary suffix %q", e, suf)
+				}
+			}
+		}
+	}
+}
+
+func TestIsVideoExtAndTemporaryName(t *testing.T) {
+	tests := []struct {
+		name      string
+		file      string
+		video     bool
+		temporary bool
+	}{
+		{"mp4", "a.mp4", true, false},
+		{"upper MKV", "a.MKV", true, false},
+		{"mixed WebM", "a.WebM", true, false},
+		{"kelvin sign k", "a.m\u212av", true, false},
+		{"not video", "a.mp3", false, false},
+		{"long ext", "a.mpeg4", false, false},
+		{"no ext", "mp4", false, false},
+		{"part", "a.mp4.part", false, true},
+		{"part stem", "a.part.mp4", true, true},
+		{"tmp stem upper", "a.TMP.mkv", true, true},
+		{"yt-dlp fragment", "a.part-Frag12.mp4", true, true},
+		{"hidden", ".a.mp4", true, true},
+		{"backup", "a.mp4~", false, true},
+		{"crdownload", "a.mkv.crdownload", false, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := IsVideoExt(path.Ext(tt.file)); got != tt.video {
+				t.Fatalf("IsVideoExt(%q) = %v", path.Ext(tt.file), got)
+			}
+			if got := IsTemporaryName(tt.file); got != tt.temporary {
+				t.Fatalf("IsTemporaryName(%q) = %v", tt.file, got)
+			}
+		})
+	}
 }
