@@ -16,7 +16,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/aniworld/aniworld/internal/anime"
@@ -78,8 +77,6 @@ type Engine struct {
 
 	mu     sync.Mutex
 	active map[string]bool
-
-	directBytes atomic.Int64 // bytes written with direct I/O (tests, diagnostics)
 }
 
 // Request carries per-download settings.
@@ -286,7 +283,6 @@ type job struct {
 	state    string
 	prog     *progressReporter
 	resumed  bool
-	bytes    int64     // bytes downloaded into .part
-	warnings []string  // notes for Result.Warnings
-	direct   *directIO // O_DIRECT writes of streamed HLS segments; nil: buffered only
+	bytes    int64    // bytes downloaded into .part
+	warnings []string // notes for Result.Warnings
 }

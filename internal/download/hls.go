@@ -60,8 +60,6 @@ func (j *job) fetchHLS(ctx context.Context) (*state, error) {
 	}
 	defer f.Close()
 	name := filepath.Base(j.part)
-	j.direct = openDirect(f, j.part)
-	defer j.direct.close()
 
 	st := j.loadState()
 	if st != nil && st.Kind == anime.StreamHLS && st.Fingerprint == fp && st.Segments == n &&

@@ -67,7 +67,7 @@ func (j *job) runSegments(ctx context.Context, segs []Segment, keys map[string][
 	})
 	for range conc {
 		g.Go(func() error {
-			chunk := alignedBuffer(segmentBufferSize)
+			chunk := make([]byte, copyBufferSize)
 			for s := range jobs {
 				if err := j.runSlot(gctx, segs, s, keys, f, free, chunk); err != nil {
 					return err
@@ -166,11 +166,6 @@ func (j *job) writeSlots(gctx context.Context, cancel context.CancelFunc, slots 
 			continue
 		}
 		if s.stream {
-			if err := j.direct.reserve(cursor, s.length); err != nil {
-				werr = wrapWrite(name, err)
-				cancel()
-				continue
-			}
 			s.off <- cursor
 		} else {
 			if _, err := f.WriteAt(s.buf.Bytes(), cursor); err != nil {
@@ -263,21 +258,11 @@ func (j *job) runSlot(ctx context.Context, segs []Segment, s *slot, keys map[str
 	return nil
 }
 
-// segmentBufferSize is each worker's buffer for streamed segments (a
-// multiple of directAlign): the unit of direct writes.
-const segmentBufferSize = 1 << 20
-
 // streamSegment copies a segment body of exactly n bytes to f at off,
 // retrying with a fresh request (which must announce the same length) when
-// the transfer breaks. The block-aligned middle of the range is written
-// with direct I/O in buf-sized pieces while that is available; the
-// unaligned head and tail (and everything, without direct I/O) are written
-// through f as they arrive.
-func (j *job) streamSegment(ctx context.Context, first *response, uri string, f File, off, n int64, buf []byte) error {
+// the transfer breaks.
+func (j *job) streamSegment(ctx context.Context, first *response, uri string, f File, off, n int64, chunk []byte) error {
 	name := filepath.Base(j.part)
-	end := off + n
-	a := min((off+directAlign-1)&^(directAlign-1), end) // [a, b): the aligned middle
-	b := max(a, end&^(directAlign-1))
 	return j.e.retry(ctx, func() error {
 		resp := first
 		first = nil
@@ -293,40 +278,14 @@ func (j *job) streamSegment(ctx context.Context, first *response, uri string, f 
 			resp = r
 		}
 		defer resp.close()
-		pos := off
-		for pos < end {
-			direct := j.direct.enabled()
-			if direct && pos >= a && pos < b {
-				m := min(int64(len(buf)), b-pos) // a multiple of directAlign
-				if got, err := io.ReadFull(resp, buf[:m]); err != nil {
-					if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-						return fmt.Errorf("read body: %w after %d of %d bytes", io.ErrUnexpectedEOF, pos-off+int64(got), n)
-					}
-					return fmt.Errorf("read body: %w", err)
-				}
-				ok, err := j.direct.writeAt(buf[:m], pos)
-				if err == nil && !ok {
-					_, err = f.WriteAt(buf[:m], pos)
-				}
-				if err != nil {
-					return wrapWrite(name, err)
-				}
-				if ok {
-					j.e.directBytes.Add(m)
-				}
-				pos += m
-				continue
-			}
-			lim := end
-			if direct && pos < a {
-				lim = a // stop where the direct middle begins
-			}
-			m, rerr := resp.Read(buf[:min(int64(len(buf)), lim-pos)])
+		var done int64
+		for done < n {
+			m, rerr := resp.Read(chunk[:min(int64(len(chunk)), n-done)])
 			if m > 0 {
-				if _, err := f.WriteAt(buf[:m], pos); err != nil {
+				if _, err := f.WriteAt(chunk[:m], off+done); err != nil {
 					return wrapWrite(name, err)
 				}
-				pos += int64(m)
+				done += int64(m)
 			}
 			if rerr == io.EOF {
 				break
@@ -335,8 +294,8 @@ func (j *job) streamSegment(ctx context.Context, first *response, uri string, f 
 				return fmt.Errorf("read body: %w", rerr)
 			}
 		}
-		if pos != end {
-			return fmt.Errorf("read body: %w after %d of %d bytes", io.ErrUnexpectedEOF, pos-off, n)
+		if done != n {
+			return fmt.Errorf("read body: %w after %d of %d bytes", io.ErrUnexpectedEOF, done, n)
 		}
 		return nil
 	})
