@@ -56,12 +56,18 @@ type proc struct {
 
 func start(t *testing.T, dataDir string, extra ...string) *proc {
 	t.Helper()
+	return startEnv(t, dataDir, []string{"ANIWORLD_PROVIDER_URL=http://127.0.0.1:1", "ANIWORLD_TMDB_API_URL=http://127.0.0.1:1/3"}, extra...)
+}
+
+// startEnv is start with the given extra environment.
+func startEnv(t *testing.T, dataDir string, env []string, extra ...string) *proc {
+	t.Helper()
 	addr := freeAddr(t)
 	args := append([]string{"--addr", addr, "--data-dir", dataDir}, extra...)
 	cmd := exec.Command(binPath, args...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
-	cmd.Env = append(os.Environ(), "ANIWORLD_PROVIDER_URL=http://127.0.0.1:1", "ANIWORLD_TMDB_API_URL=http://127.0.0.1:1/3")
+	cmd.Env = append(os.Environ(), env...)
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
