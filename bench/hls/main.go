@@ -219,6 +219,8 @@ func runBench(args []string) error {
 	}
 	tools = append(tools, tool{"8 parallel GETs to /dev/null", func(ctx context.Context, _ string) error {
 		return parallelGets(ctx, base, *segments, 8)
+	}}, tool{"write the bytes from memory + fsync (disk floor)", func(_ context.Context, out string) error {
+		return writeFloor(out, total)
 	}})
 
 	tools = slices.DeleteFunc(tools, func(t tool) bool {
@@ -330,6 +332,40 @@ func parallelGets(ctx context.Context, base string, segments, n int) error {
 	wg.Wait()
 	close(errs)
 	return <-errs
+}
+
+// writeFloor writes n bytes from one 256 KiB buffer to out, starting the
+// kernel's writeback every 4 MiB as the engine does, and fsyncs it: what
+// persisting the stream costs on the scratch file system without any
+// network work, for reading the engine's figures against (informational;
+// the engine's target stays the GETs to /dev/null).
+func writeFloor(out string, n int64) error {
+	f, err := os.Create(out)
+	if err != nil {
+		return err
+	}
+	buf := make([]byte, 256<<10)
+	for i := range buf {
+		buf[i] = byte(i * 7)
+	}
+	var kicked int64
+	for done := int64(0); done < n; {
+		m := min(int64(len(buf)), n-done)
+		if _, err := f.Write(buf[:m]); err != nil {
+			f.Close()
+			return err
+		}
+		done += m
+		if done-kicked >= 4<<20 {
+			startWriteback(f, kicked, done-kicked)
+			kicked = done
+		}
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // runGets is the "gets" subcommand: the reference (n parallel plain GETs
