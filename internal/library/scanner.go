@@ -71,8 +71,9 @@ type pendingSave struct {
 	known  bool
 }
 
-// Batch commits: whole series only, so a crash loses at most the last
-// batch and never half a series.
+// Batch commits: whole series only, so a crash loses at most the batches
+// not yet committed (the one being written, one waiting, the one being
+// collected) and never half a series.
 const (
 	batchMaxSeries = 256
 	batchMaxDelay  = 100 * time.Millisecond
