@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/aniworld/aniworld/internal/anime"
+	"github.com/aniworld/aniworld/internal/atomicfile"
 )
 
 // MarkerFile is the name of the identity file inside every series folder.
@@ -86,41 +87,8 @@ func WriteMarker(dir string, m Marker) error {
 	if err != nil {
 		return fmt.Errorf("encode marker: %w", err)
 	}
-	return writeFileAtomic(filepath.Join(dir, MarkerFile), append(b, '\n'), 0o644)
-}
-
-// writeFileAtomic replaces path with data so that readers see the old or the
-// new content, never a mix, even across a crash.
-func writeFileAtomic(path string, data []byte, perm os.FileMode) (err error) {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", filepath.Base(path), err)
-	}
-	tmp := f.Name()
-	defer func() {
-		if err != nil {
-			_ = os.Remove(tmp)
-		}
-	}()
-	if _, err = f.Write(data); err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(tmp, perm)
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		return fmt.Errorf("write %s: %w", filepath.Base(path), err)
-	}
-	if d, derr := os.Open(dir); derr == nil {
-		_ = d.Sync()
-		_ = d.Close()
+	if err := atomicfile.Write(filepath.Join(dir, MarkerFile), append(b, '\n'), 0o644); err != nil {
+		return fmt.Errorf("write marker: %w", err)
 	}
 	return nil
 }
