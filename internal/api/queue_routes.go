@@ -9,6 +9,7 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 
+	"github.com/aniworld/aniworld/internal/anime"
 	"github.com/aniworld/aniworld/internal/queue"
 )
 
@@ -28,6 +29,7 @@ type Queue interface {
 	Reorder(ctx context.Context, ids []string) error
 	Retry(ctx context.Context, ids []string) ([]string, error)
 	Get(ctx context.Context, id string) (queue.Item, error)
+	SetPriority(ctx context.Context, id string, p anime.Priority) error
 }
 
 // MaxQueueAdd bounds the episodes of one add request.
@@ -203,6 +205,30 @@ func QueueRoutes(q Queue) func(huma.API) {
 				return nil, err
 			}
 			return &struct{ Body queue.Item }{it}, nil
+		})
+		type priorityInput struct {
+			ItemID string `path:"item_id" maxLength:"100"`
+			Body   struct {
+				Priority json.RawMessage `json:"priority" doc:"\"LOW\"|\"NORMAL\"|\"HIGH\", or an integer (0 NORMAL, negative LOW, positive HIGH)"`
+			}
+		}
+		huma.Register(api, reg(huma.Operation{
+			OperationID: "queue-priority", Method: http.MethodPost, Path: "/api/queue/{item_id}/priority",
+			Summary:     "Change a pending item's priority",
+			Description: "Beyond the seeds (the web UI uses it). 404 for an unknown item, 409 for one that is no longer pending.",
+			Errors:      []int{404, 409, 422},
+		}), func(ctx context.Context, in *priorityInput) (*queueMessageOutput, error) {
+			if len(in.Body.Priority) == 0 {
+				return nil, NewError(http.StatusUnprocessableEntity, CodeValidation, "priority is required", map[string]any{"field": "priority"})
+			}
+			p, err := queue.DecodePriority(in.Body.Priority)
+			if err != nil {
+				return nil, NewError(http.StatusUnprocessableEntity, CodeValidation, "priority: "+err.Error(), map[string]any{"field": "priority"})
+			}
+			if err := q.SetPriority(ctx, in.ItemID, p); err != nil {
+				return nil, err
+			}
+			return ok("Priority set to " + string(p)), nil
 		})
 		huma.Register(api, reg(huma.Operation{
 			OperationID: "queue-remove", Method: http.MethodDelete, Path: "/api/queue/{item_id}",

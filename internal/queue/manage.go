@@ -123,6 +123,17 @@ func (s *Service) Reorder(ctx context.Context, ids []string) error {
 	return nil
 }
 
+// SetPriority changes a pending item's priority (it then runs in its new
+// priority class, keeping its position). anime.ErrNotFound for an unknown
+// item, anime.ErrConflict for one that is no longer pending.
+func (s *Service) SetPriority(ctx context.Context, id string, p anime.Priority) error {
+	if err := s.db.SetQueuePriority(ctx, id, p, s.now()); err != nil {
+		return err
+	}
+	s.publishQueue(ctx, event.QueueStatus, fmt.Sprintf("Priority of %s set to %s", id, p))
+	return nil
+}
+
 // Remove deletes one item. Removing an active item cancels its transfer
 // and removes its partial data; Remove returns once that is done (or ctx
 // ends). anime.ErrNotFound when there is no such item.

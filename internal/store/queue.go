@@ -486,3 +486,26 @@ func (db *DB) QueueReorder(ctx context.Context, ids []string, now time.Time) err
 	}
 	return nil
 }
+
+// SetQueuePriority changes the priority of a pending item. An item that
+// exists but is no longer pending is anime.ErrConflict; an unknown one
+// anime.ErrNotFound.
+func (db *DB) SetQueuePriority(ctx context.Context, id string, p anime.Priority, now time.Time) error {
+	res, err := db.ExecContext(ctx, `UPDATE queue_items SET priority = ?, priority_rank = ?, updated_at = ?
+		WHERE id = ? AND status = 'pending'`, string(p), p.Rank(), ms(now), id)
+	if err != nil {
+		return fmt.Errorf("set priority: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 1 {
+		return nil
+	}
+	var status string
+	err = db.QueryRowContext(ctx, `SELECT status FROM queue_items WHERE id = ?`, id).Scan(&status)
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("queue item %q: %w", id, anime.ErrNotFound)
+	}
+	if err != nil {
+		return fmt.Errorf("set priority: %w", err)
+	}
+	return fmt.Errorf("%w: item %q is %s; only pending items can change priority", anime.ErrConflict, id, status)
+}

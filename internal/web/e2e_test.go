@@ -167,6 +167,11 @@ func TestBrowserFlow(t *testing.T) {
 		b.navigate(base + "/queue")
 		b.waitJS("drop persisted", `document.querySelectorAll("#pending li").length === 2 && document.body.dataset.synced === "1" &&
 			document.querySelector("#pending li .title").textContent.includes("S01E01")`)
+		// Priority: raise the second item to HIGH; it moves to the front.
+		b.run("raise priority", chromedp.Evaluate[chromedp.Void](`(() => { const s = document.querySelector("#pending li:nth-child(2) select.prio");
+			s.value = "HIGH"; s.dispatchEvent(new Event("change")); })()`))
+		b.waitJS("high first", `document.querySelector("#pending li .title").textContent.includes("S01E03") &&
+			document.querySelector("#pending li select.prio").value === "HIGH"`)
 		b.screenshots("queue")
 		b.noHorizontalScroll("queue")
 	})

@@ -68,6 +68,23 @@ function move(id, delta) {
   });
 }
 
+// prioSelect changes a pending item's priority
+// (POST /api/queue/{id}/priority); the queue then re-sorts.
+function prioSelect(it) {
+  const cur = String(it.priority || "NORMAL").toUpperCase();
+  const sel = el("select", { class: "prio", "aria-label": `Priority of ${title(it)}` },
+    ...["HIGH", "NORMAL", "LOW"].map((p) => el("option", { value: p }, p.charAt(0) + p.slice(1).toLowerCase())));
+  sel.value = cur;
+  sel.addEventListener("change", async () => {
+    const want = sel.value;
+    const ok = await busy(null, () => api.post(`/api/queue/${encodeURIComponent(it.id)}/priority`, { priority: want })
+      .then(() => `Priority set to ${want.toLowerCase()}`));
+    if (ok) refresh();
+    else sel.value = cur;
+  });
+  return sel;
+}
+
 let dragId = "";
 
 function renderPending(items) {
@@ -79,7 +96,7 @@ function renderPending(items) {
     down.addEventListener("click", () => move(it.id, +1));
     const li = el("li", { draggable: "true", dataset: { id: it.id } },
       el("span", { class: "pos muted" }, `${i + 1}.`), el("span", { class: "title" }, title(it)),
-      prioBadge(it), up, down, removeBtn(it));
+      prioSelect(it), up, down, removeBtn(it));
     li.addEventListener("dragstart", (ev) => {
       dragId = it.id;
       li.classList.add("dragging");
