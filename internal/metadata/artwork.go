@@ -8,12 +8,12 @@ import (
 	"io"
 	"maps"
 	"mime"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 
 	"github.com/aniworld/aniworld/internal/anime"
+	"github.com/aniworld/aniworld/internal/atomicfile"
 	"github.com/aniworld/aniworld/internal/metadata/nfo"
 	"github.com/aniworld/aniworld/internal/metadata/tmdb"
 )
@@ -130,40 +130,20 @@ func (s *Service) fetchImage(ctx context.Context, f *folder, name, filePath stri
 	if !bytes.Equal(head, format.magic) {
 		return fmt.Errorf("%w: %s is not a %s image (bad magic bytes)", anime.ErrUnavailable, filePath, format.mimeTypes[0])
 	}
-	tmp, err := os.CreateTemp(f.dir, "."+name+".*.tmp")
-	if err != nil {
-		return fmt.Errorf("create temp file: %w", err)
-	}
-	defer func() {
+	// Written atomically: a failed or oversized download leaves no file.
+	return atomicfile.WriteFrom(target, 0o644, func(w io.Writer) error {
+		n, err := io.Copy(w, br)
 		if err != nil {
-			_ = tmp.Close()
-			_ = os.Remove(tmp.Name())
+			if ctx.Err() != nil {
+				return fmt.Errorf("download %s: %w", filePath, ctx.Err())
+			}
+			return fmt.Errorf("download %s: %w: %v", filePath, anime.ErrUnavailable, err)
 		}
-	}()
-	n, err := io.Copy(tmp, br)
-	if err != nil {
-		if ctx.Err() != nil {
-			return fmt.Errorf("download %s: %w", filePath, ctx.Err())
+		if n > maxImageBytes {
+			return fmt.Errorf("%w: %s is larger than %d bytes", anime.ErrUnavailable, filePath, maxImageBytes)
 		}
-		return fmt.Errorf("download %s: %w: %v", filePath, anime.ErrUnavailable, err)
-	}
-	if n > maxImageBytes {
-		return fmt.Errorf("%w: %s is larger than %d bytes", anime.ErrUnavailable, filePath, maxImageBytes)
-	}
-	if err = tmp.Chmod(0o644); err != nil {
-		return fmt.Errorf("chmod %s: %w", name, err)
-	}
-	if err = tmp.Sync(); err != nil {
-		return fmt.Errorf("sync %s: %w", name, err)
-	}
-	if err = tmp.Close(); err != nil {
-		return fmt.Errorf("close %s: %w", name, err)
-	}
-	if err = os.Rename(tmp.Name(), target); err != nil {
-		return fmt.Errorf("rename %s: %w", name, err)
-	}
-	nfo.SyncDir(f.dir)
-	return nil
+		return nil
+	})
 }
 
 func joinErrs(errs []error) string {
