@@ -1,6 +1,7 @@
 package app
 
 import (
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -59,6 +60,9 @@ func TestNFORoutesEndToEnd(t *testing.T) {
 		{"update", "PUT", "/api/nfo/demo/update?download_media=false", nil, 200, nil},
 		{"media status", "GET", "/api/nfo/demo/media/status", nil, 200, func(b map[string]any) bool { return b["has_fanart"] == true }},
 		{"media download", "POST", "/api/nfo/demo/media/download", map[string]any{"download_poster": true}, 200, nil},
+		{"poster file", "GET", "/api/nfo/demo/media/poster", nil, 200, nil},
+		{"unknown artwork kind", "GET", "/api/nfo/demo/media/banner", nil, 422, nil},
+		{"artwork of unknown series", "GET", "/api/nfo/nope/media/poster", nil, 404, nil},
 		{"unknown series", "GET", "/api/nfo/nope/check", nil, 404, nil},
 		{"path characters", "GET", "/api/nfo/..%2f..%2fetc/check", nil, 404, nil},
 		{"batch max_concurrent 0", "POST", "/api/nfo/batch/create", map[string]any{"serie_ids": []string{"demo"}, "max_concurrent": 0}, 422, nil},
@@ -75,6 +79,14 @@ func TestNFORoutesEndToEnd(t *testing.T) {
 		if s.check != nil && !s.check(b) {
 			t.Fatalf("%s: %v", s.name, b)
 		}
+	}
+	if res, err := http.Get(ta.URL + "/api/nfo/demo/media/poster"); err != nil || res.StatusCode != 401 {
+		t.Fatalf("poster without a token: %v %v", res.StatusCode, err)
+	}
+	req, _ := http.NewRequest("GET", ta.URL+"/api/nfo/demo/media/poster", nil)
+	req.Header.Set("Authorization", "Bearer "+tok)
+	if res, err := http.DefaultClient.Do(req); err != nil || res.Header.Get("Content-Type") != "image/jpeg" {
+		t.Fatalf("poster content type: %v %v", res.Header.Get("Content-Type"), err)
 	}
 	for _, f := range []string{"tvshow.nfo", "poster.jpg", "fanart.jpg", "logo.png", "clearlogo.png"} {
 		if _, err := os.Stat(filepath.Join(folder, f)); err != nil {
