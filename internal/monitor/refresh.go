@@ -1,0 +1,342 @@
+package monitor
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/aniworld/aniworld/internal/anime"
+	"github.com/aniworld/aniworld/internal/store"
+)
+
+// RefreshResult is what one refresh of a series found and did.
+type RefreshResult struct {
+	Key          string             `json:"key"`
+	NewEpisodes  []anime.EpisodeRef `json:"new_episodes"`
+	NewLanguages int                `json:"new_languages"`
+	Queued       []QueuedEpisode    `json:"queued"`
+}
+
+// QueuedEpisode is one episode the refresh queued.
+type QueuedEpisode struct {
+	Season   int            `json:"season"`
+	Episode  int            `json:"episode"`
+	Language anime.Language `json:"language"`
+	Upgrade  bool           `json:"upgrade,omitempty"`
+}
+
+// Refresh reads a series from its site, records new episodes and
+// languages, and queues what matches the series' wishes. It runs for any
+// series in the library (a manual "refresh now"); only monitored series
+// get anything queued.
+func (s *Service) Refresh(ctx context.Context, key string) (RefreshResult, error) {
+	s.mu.Lock()
+	if s.busy[key] {
+		s.mu.Unlock()
+		return RefreshResult{}, errBusy
+	}
+	s.busy[key] = true
+	s.mu.Unlock()
+	defer func() { s.mu.Lock(); delete(s.busy, key); s.mu.Unlock() }()
+
+	rec, err := s.o.Store.SeriesByKey(ctx, key)
+	if err != nil {
+		return RefreshResult{}, err
+	}
+	series := rec.Series
+	settings, _, err := s.Get(ctx, key)
+	if err != nil {
+		return RefreshResult{}, err
+	}
+	now := s.now()
+	seasons, err := s.o.Catalog.Seasons(ctx, series.Site, key)
+	if err != nil {
+		if ctx.Err() == nil {
+			s.recordRefresh(ctx, key, settings, now, err.Error())
+			s.o.OnEvent(ctx, Event{Kind: EventRefreshFailed, Series: series, Error: err.Error()})
+		}
+		return RefreshResult{}, err
+	}
+	known, err := s.o.Store.MonitorEpisodes(ctx, key)
+	if err != nil {
+		return RefreshResult{}, err
+	}
+	byRef := make(map[[2]int]*store.MonitorEpisode, len(known))
+	for i := range known {
+		byRef[[2]int{known[i].Season, known[i].Episode}] = &known[i]
+	}
+	first := len(known) == 0
+	res := RefreshResult{Key: key, NewEpisodes: []anime.EpisodeRef{}, Queued: []QueuedEpisode{}}
+	var changed []store.MonitorEpisode
+	var history []store.HistoryEntry
+	var events []Event
+	hist := func(kind string, e store.MonitorEpisode, lang string) {
+		history = append(history, store.HistoryEntry{At: now, Kind: kind, SeriesKey: key, SeriesName: series.Name,
+			Season: e.Season, Episode: e.Episode, Title: e.Title, Language: lang})
+	}
+	for _, season := range seasons {
+		for _, info := range season.Episodes {
+			ref := [2]int{season.Number, info.Number}
+			e, ok := byRef[ref]
+			dirty := false
+			if !ok {
+				e = &store.MonitorEpisode{Season: season.Number, Episode: info.Number, Title: info.Title(),
+					FirstSeen: now, Baseline: first, Languages: map[string]time.Time{}}
+				byRef[ref] = e
+				dirty = true
+				if !first {
+					res.NewEpisodes = append(res.NewEpisodes, anime.EpisodeRef{Season: e.Season, Episode: e.Episode, Title: e.Title})
+					hist("found", *e, "")
+					events = append(events, Event{Kind: EventFound, Series: series, Episode: anime.EpisodeRef{Season: e.Season, Episode: e.Episode, Title: e.Title}})
+				}
+			}
+			if t := info.Title(); t != "" && t != e.Title {
+				e.Title, dirty = t, true
+			}
+			for _, l := range info.Languages {
+				if _, seen := e.Languages[l.String()]; seen || !l.Valid() {
+					continue
+				}
+				e.Languages[l.String()] = now
+				dirty = true
+				if ok && !first {
+					res.NewLanguages++
+					hist("language", *e, l.String())
+					events = append(events, Event{Kind: EventLanguage, Series: series, Episode: anime.EpisodeRef{Season: e.Season, Episode: e.Episode, Title: e.Title}, Language: l})
+				}
+			}
+			if dirty {
+				changed = append(changed, *e)
+			}
+		}
+	}
+	queued, err := s.queueWanted(ctx, series, settings, byRef, now)
+	if err != nil {
+		return res, err
+	}
+	for _, q := range queued {
+		res.Queued = append(res.Queued, q)
+		e := byRef[[2]int{q.Season, q.Episode}]
+		e.QueuedLanguage, e.QueuedAt = q.Language.String(), now
+		changed = append(changed, *e)
+		hist("queued", *e, q.Language.String())
+	}
+	if err := s.o.Store.SaveMonitorEpisodes(ctx, key, changed); err != nil {
+		return res, err
+	}
+	if len(history) > 0 {
+		if err := s.o.Store.AddMonitorHistory(ctx, history, now.AddDate(0, 0, -HistoryDays)); err != nil {
+			return res, err
+		}
+	}
+	s.recordRefresh(ctx, key, settings, now, "")
+	for _, e := range events {
+		s.o.OnEvent(ctx, e)
+	}
+	s.o.OnEvent(ctx, Event{Kind: EventRefreshOK, Series: series})
+	return res, nil
+}
+
+// recordRefresh stores when the refresh ran and plans the next one.
+func (s *Service) recordRefresh(ctx context.Context, key string, st Settings, now time.Time, errText string) {
+	var next time.Time
+	if st.Monitored() {
+		next = now.Add(s.interval())
+	}
+	if err := s.o.Store.SetMonitorRefresh(ctx, key, now, next, errText); err != nil {
+		s.log.Warn("record refresh", "key", key, "error", err)
+	}
+}
+
+// queueWanted decides per episode and queues what is wanted, one queue
+// call per series.
+func (s *Service) queueWanted(ctx context.Context, series anime.Series, st Settings, eps map[[2]int]*store.MonitorEpisode, now time.Time) ([]QueuedEpisode, error) {
+	if !st.Monitored() {
+		return nil, nil
+	}
+	files, err := s.o.Store.SeriesEpisodes(ctx, series.Key)
+	if err != nil {
+		return nil, err
+	}
+	onDisk := map[[2]int][]anime.Language{}
+	for _, f := range files {
+		ref := [2]int{f.Season, f.Episode}
+		onDisk[ref] = append(onDisk[ref], f.Language)
+	}
+	global := s.o.Languages()
+	var out []QueuedEpisode
+	var refs []anime.EpisodeRef
+	for ref, e := range eps {
+		ep := Episode{Ref: anime.EpisodeRef{Season: e.Season, Episode: e.Episode, Title: e.Title}, FirstSeen: e.FirstSeen,
+			Baseline: e.Baseline, Available: map[anime.Language]time.Time{}}
+		for name, t := range e.Languages {
+			if l, err := anime.ParseLanguage(name); err == nil {
+				ep.Available[l] = t
+			}
+		}
+		d, ok := Decide(st, global, ep, onDisk[ref], now)
+		if !ok {
+			continue
+		}
+		if e.QueuedLanguage == d.Language.String() && now.Sub(e.QueuedAt) < RequeueAfter {
+			continue // queued already; the queue retries on its own
+		}
+		out = append(out, QueuedEpisode{Season: e.Season, Episode: e.Episode, Language: d.Language, Upgrade: d.Upgrade})
+		refs = append(refs, ep.Ref)
+	}
+	if len(refs) == 0 {
+		return nil, nil
+	}
+	if err := s.o.Enqueue(ctx, series, refs); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// RunDue refreshes every monitored series whose refresh is due, one at a
+// time, keeping HostGap between two refreshes on the same host. It
+// answers how many it refreshed.
+func (s *Service) RunDue(ctx context.Context) (int, error) {
+	rows, err := s.o.Store.MonitorRows(ctx)
+	if err != nil {
+		return 0, err
+	}
+	now := s.now()
+	lastOnHost := map[string]time.Time{}
+	n := 0
+	for _, r := range rows {
+		if !Mode(r.Mode).monitored() {
+			continue
+		}
+		if r.NextRefresh.IsZero() { // never planned (e.g. from an older version): spread over the interval
+			r.NextRefresh = now.Add(spread(r.Key, s.interval()))
+			_ = s.o.Store.SetMonitorRefresh(ctx, r.Key, r.LastRefresh, r.NextRefresh, r.LastError)
+			continue
+		}
+		if r.NextRefresh.After(now) {
+			continue
+		}
+		site := ""
+		if rec, err := s.o.Store.SeriesByKey(ctx, r.Key); err == nil {
+			site = rec.Series.Site
+		}
+		host := s.o.HostOf(site)
+		if last, ok := lastOnHost[host]; ok {
+			if wait := s.o.HostGap - s.now().Sub(last); wait > 0 {
+				if err := s.o.Sleep(ctx, wait); err != nil {
+					return n, err
+				}
+			}
+		}
+		lastOnHost[host] = s.now()
+		if _, err := s.Refresh(ctx, r.Key); err != nil {
+			if ctx.Err() != nil {
+				return n, ctx.Err()
+			}
+			if !errors.Is(err, anime.ErrConflict) {
+				s.log.Warn("monitor refresh failed", "key", r.Key, "error", err)
+			}
+		}
+		n++
+	}
+	return n, nil
+}
+
+// Run refreshes due series until ctx ends: every tick, and at once after
+// settings changed.
+func (s *Service) Run(ctx context.Context, tick time.Duration) error {
+	if tick <= 0 {
+		tick = time.Minute
+	}
+	for {
+		if _, err := s.RunDue(ctx); err != nil && ctx.Err() == nil {
+			s.log.Warn("monitor", "error", err)
+		}
+		t := time.NewTimer(tick)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil
+		case <-s.poke:
+			t.Stop()
+		case <-t.C:
+		}
+	}
+}
+
+// WantedLanguages answers the languages a download of an episode may use
+// (see Wanted); nil leaves the global order.
+func (s *Service) WantedLanguages(ctx context.Context, key string, ep anime.EpisodeRef) []anime.Language {
+	st, _, err := s.Get(ctx, key)
+	if err != nil || !st.Monitored() {
+		return nil
+	}
+	queued := anime.LangUnknown
+	if eps, err := s.o.Store.MonitorEpisodes(ctx, key); err == nil {
+		for _, e := range eps {
+			if e.Season == ep.Season && e.Episode == ep.Episode && e.QueuedLanguage != "" {
+				queued, _ = anime.ParseLanguage(e.QueuedLanguage)
+			}
+		}
+	}
+	return Wanted(st, s.o.Languages(), queued)
+}
+
+// Downloaded records a finished download in the history and, when the
+// series upgrades and the new file is in a better-ranked language, removes
+// the episode's files in worse-ranked languages (the new file is complete
+// by now). dir is the series folder; path the new file.
+func (s *Service) Downloaded(ctx context.Context, key, dir string, ep anime.EpisodeRef, lang anime.Language, path string) error {
+	now := s.now()
+	name, title := key, ep.Title
+	if rec, err := s.o.Store.SeriesByKey(ctx, key); err == nil {
+		name = rec.Series.Name
+	}
+	if eps, err := s.o.Store.MonitorEpisodes(ctx, key); err == nil && title == "" {
+		for _, e := range eps {
+			if e.Season == ep.Season && e.Episode == ep.Episode {
+				title = e.Title
+			}
+		}
+	}
+	if err := s.o.Store.AddMonitorHistory(ctx, []store.HistoryEntry{{At: now, Kind: "downloaded", SeriesKey: key, SeriesName: name,
+		Season: ep.Season, Episode: ep.Episode, Title: title, Language: lang.String()}}, now.AddDate(0, 0, -HistoryDays)); err != nil {
+		return err
+	}
+	st, _, err := s.Get(ctx, key)
+	if err != nil || !st.Monitored() || !st.Upgrade || lang == anime.LangUnknown {
+		return err
+	}
+	order := st.languages(s.o.Languages())
+	rank := func(l anime.Language) int {
+		for i, o := range order {
+			if o == l {
+				return i
+			}
+		}
+		return len(order)
+	}
+	files, err := s.o.Store.SeriesEpisodes(ctx, key)
+	if err != nil {
+		return err
+	}
+	root, _ := filepath.Abs(dir)
+	for _, f := range files {
+		if f.Season != ep.Season || f.Episode != ep.Episode || f.Language == anime.LangUnknown || rank(f.Language) <= rank(lang) {
+			continue
+		}
+		old := filepath.Join(root, filepath.FromSlash(f.Path))
+		if old == path || !strings.HasPrefix(old, root+string(filepath.Separator)) {
+			continue
+		}
+		if err := os.Remove(old); err != nil && !os.IsNotExist(err) {
+			s.log.Warn("remove replaced file", "key", key, "file", f.Path, "error", err)
+			continue
+		}
+		s.log.Info("replaced by a better language", "key", key, "episode", ep.String(), "old", f.Path, "language", lang.String())
+	}
+	return nil
+}

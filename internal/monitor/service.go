@@ -1,0 +1,329 @@
+package monitor
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/aniworld/aniworld/internal/anime"
+	"github.com/aniworld/aniworld/internal/provider"
+	"github.com/aniworld/aniworld/internal/store"
+)
+
+// Catalog lists a series' seasons as the site shows them now.
+type Catalog interface {
+	Seasons(ctx context.Context, site, key string) ([]provider.Season, error)
+}
+
+// EnqueueFunc adds episodes of a series to the download queue.
+type EnqueueFunc func(ctx context.Context, s anime.Series, eps []anime.EpisodeRef) error
+
+// EventKind names what the monitor reports.
+type EventKind string
+
+// Event kinds.
+const (
+	EventFound         EventKind = "found"          // a new episode on the site
+	EventLanguage      EventKind = "language"       // a new language of a known episode
+	EventQueued        EventKind = "queued"         // an episode was queued
+	EventRefreshFailed EventKind = "refresh_failed" // the site could not be read
+	EventRefreshOK     EventKind = "refresh_ok"     // a refresh succeeded
+)
+
+// Event is one thing the monitor noticed.
+type Event struct {
+	Kind     EventKind
+	Series   anime.Series
+	Episode  anime.EpisodeRef
+	Language anime.Language
+	Error    string
+}
+
+// Defaults for Options left zero.
+const (
+	DefaultInterval = 6 * time.Hour
+	DefaultHostGap  = 5 * time.Second
+	// HistoryDays is how long the history (calendar) is kept.
+	HistoryDays = 30
+	// RequeueAfter is how long the monitor waits before queueing the same
+	// episode in the same language again (after a failed download).
+	RequeueAfter = 24 * time.Hour
+)
+
+// Options configures a Service. Store, Catalog and Enqueue are required.
+type Options struct {
+	Store   *store.DB
+	Catalog Catalog
+	Enqueue EnqueueFunc
+	// Languages is the global download.language_order (live).
+	Languages func() []anime.Language
+	// Interval is the refresh interval per series (live); DefaultInterval
+	// when nil or zero.
+	Interval func() time.Duration
+	// HostGap is the least time between two refreshes on one host.
+	HostGap time.Duration
+	// HostOf maps a series' site name to the host that serves it (for the
+	// per-host gap); the site name itself when nil.
+	HostOf func(site string) string
+	// OnEvent receives what the monitor noticed (notifications, health).
+	OnEvent func(ctx context.Context, e Event)
+	// Now is the clock; time.Now when nil.
+	Now func() time.Time
+	// Sleep waits d or until ctx ends; a real timer when nil.
+	Sleep  func(ctx context.Context, d time.Duration) error
+	Logger *slog.Logger
+}
+
+// Service is the monitor. Its methods are safe for concurrent use.
+type Service struct {
+	o    Options
+	log  *slog.Logger
+	mu   sync.Mutex // one refresh of a series at a time
+	busy map[string]bool
+	poke chan struct{}
+}
+
+// New checks the options and builds the service.
+func New(o Options) (*Service, error) {
+	if o.Store == nil || o.Catalog == nil || o.Enqueue == nil {
+		return nil, errors.New("monitor: store, catalog and enqueue are required")
+	}
+	if o.Languages == nil {
+		o.Languages = func() []anime.Language { return nil }
+	}
+	if o.HostGap <= 0 {
+		o.HostGap = DefaultHostGap
+	}
+	if o.HostOf == nil {
+		o.HostOf = func(site string) string { return site }
+	}
+	if o.OnEvent == nil {
+		o.OnEvent = func(context.Context, Event) {}
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Sleep == nil {
+		o.Sleep = sleep
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	return &Service{o: o, log: o.Logger, busy: map[string]bool{}, poke: make(chan struct{}, 1)}, nil
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+func (s *Service) now() time.Time { return s.o.Now().UTC() }
+
+func (s *Service) interval() time.Duration {
+	if s.o.Interval != nil {
+		if d := s.o.Interval(); d > 0 {
+			return d
+		}
+	}
+	return DefaultInterval
+}
+
+// spread is a stable offset in [0, window) for a series, so refreshes of
+// many series do not all fall on the same minute.
+func spread(key string, window time.Duration) time.Duration {
+	if window <= 0 {
+		return 0
+	}
+	h := fnv.New64a()
+	h.Write([]byte(key))
+	return time.Duration(h.Sum64() % uint64(window))
+}
+
+// Status is a series' refresh state.
+type Status struct {
+	MonitoredSince *time.Time `json:"monitored_since,omitempty"`
+	LastRefresh    *time.Time `json:"last_refresh,omitempty"`
+	NextRefresh    *time.Time `json:"next_refresh,omitempty"`
+	LastError      string     `json:"last_error,omitempty"`
+}
+
+func timePtr(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}
+
+func fromRow(r store.MonitorRow) (Settings, Status) {
+	langs := r.Languages
+	if langs == nil {
+		langs = []string{}
+	}
+	st := Settings{Mode: Mode(r.Mode), Languages: langs, FallbackDays: r.FallbackDays, Movies: r.Movies, Specials: r.Specials, Upgrade: r.Upgrade}
+	return st, Status{MonitoredSince: timePtr(r.MonitoredSince), LastRefresh: timePtr(r.LastRefresh), NextRefresh: timePtr(r.NextRefresh), LastError: r.LastError}
+}
+
+// Get answers a series' settings and refresh state (Default for a series
+// never configured); anime.ErrNotFound for a series not in the library.
+func (s *Service) Get(ctx context.Context, key string) (Settings, Status, error) {
+	r, err := s.o.Store.MonitorSettings(ctx, key)
+	if errors.Is(err, anime.ErrNotFound) {
+		if _, err := s.o.Store.SeriesByKey(ctx, key); err != nil {
+			return Settings{}, Status{}, err
+		}
+		return Default(), Status{}, nil
+	}
+	if err != nil {
+		return Settings{}, Status{}, err
+	}
+	st, status := fromRow(r)
+	return st, status, nil
+}
+
+// Set stores a series' settings. A series that becomes monitored gets its
+// first refresh soon (spread over a few minutes); anime.ErrNotFound for a
+// series not in the library, anime.ErrInvalid for bad settings.
+func (s *Service) Set(ctx context.Context, key string, in Settings) (Settings, Status, error) {
+	in, err := in.Normalize()
+	if err != nil {
+		return Settings{}, Status{}, err
+	}
+	now := s.now()
+	row, err := s.o.Store.MonitorSettings(ctx, key)
+	switch {
+	case errors.Is(err, anime.ErrNotFound):
+		row = store.MonitorRow{Key: key, Mode: string(ModeNone)}
+	case err != nil:
+		return Settings{}, Status{}, err
+	}
+	if in.Monitored() && !Mode(row.Mode).monitored() {
+		row.MonitoredSince = now
+		row.NextRefresh = now.Add(spread(key, min(s.interval(), 5*time.Minute)))
+	}
+	if !in.Monitored() {
+		row.NextRefresh = time.Time{}
+	}
+	if row.MonitoredSince.IsZero() {
+		row.MonitoredSince = now
+	}
+	row.Mode, row.Languages, row.FallbackDays = string(in.Mode), in.Languages, in.FallbackDays
+	row.Movies, row.Specials, row.Upgrade = in.Movies, in.Specials, in.Upgrade
+	if err := s.o.Store.SaveMonitorSettings(ctx, row); err != nil {
+		return Settings{}, Status{}, err
+	}
+	s.wake()
+	st, status := fromRow(row)
+	return st, status, nil
+}
+
+func (m Mode) monitored() bool { return m == ModeAll || m == ModeFuture }
+
+// Patch changes some settings of many series at once (bulk edit from the
+// library); a nil field keeps each series' value.
+type Patch struct {
+	Mode         *Mode     `json:"mode,omitempty" enum:"all,future,none" doc:"New mode"`
+	Languages    *[]string `json:"languages,omitempty" maxItems:"4" doc:"New wanted languages ([] clears: the global order applies)"`
+	FallbackDays *int      `json:"fallback_days,omitempty" minimum:"0" maximum:"365" doc:"New fallback delay in days"`
+	Movies       *bool     `json:"movies,omitempty"`
+	Specials     *bool     `json:"specials,omitempty"`
+	Upgrade      *bool     `json:"upgrade,omitempty"`
+}
+
+// Apply answers cur with the patch's fields set.
+func (p Patch) Apply(cur Settings) Settings {
+	if p.Mode != nil {
+		cur.Mode = *p.Mode
+	}
+	if p.Languages != nil {
+		cur.Languages = *p.Languages
+	}
+	if p.FallbackDays != nil {
+		cur.FallbackDays = *p.FallbackDays
+	}
+	if p.Movies != nil {
+		cur.Movies = *p.Movies
+	}
+	if p.Specials != nil {
+		cur.Specials = *p.Specials
+	}
+	if p.Upgrade != nil {
+		cur.Upgrade = *p.Upgrade
+	}
+	return cur
+}
+
+// Bulk applies a patch to every named series; it checks the patch on the
+// first series before changing any, and answers the keys it changed and
+// the ones it could not (not in the library).
+func (s *Service) Bulk(ctx context.Context, keys []string, p Patch) (changed []string, failed map[string]string, err error) {
+	if _, err := p.Apply(Default()).Normalize(); err != nil {
+		return nil, nil, err
+	}
+	failed = map[string]string{}
+	for _, k := range keys {
+		cur, _, err := s.Get(ctx, k)
+		if err == nil {
+			_, _, err = s.Set(ctx, k, p.Apply(cur))
+		}
+		if err != nil {
+			if errors.Is(err, anime.ErrNotFound) {
+				failed[k] = "not in the library"
+				continue
+			}
+			return changed, failed, err
+		}
+		changed = append(changed, k)
+	}
+	return changed, failed, nil
+}
+
+// Upcoming lists the monitored series with their next refresh, soonest first.
+func (s *Service) Upcoming(ctx context.Context) ([]Scheduled, error) {
+	rows, err := s.o.Store.MonitorRows(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []Scheduled
+	for _, r := range rows {
+		if !Mode(r.Mode).monitored() || r.NextRefresh.IsZero() {
+			continue
+		}
+		name := r.Key
+		if sr, err := s.o.Store.SeriesByKey(ctx, r.Key); err == nil {
+			name = sr.Series.Name
+		}
+		out = append(out, Scheduled{Key: r.Key, Name: name, At: r.NextRefresh})
+	}
+	return out, nil
+}
+
+// Scheduled is a refresh the monitor will run.
+type Scheduled struct {
+	Key  string    `json:"key"`
+	Name string    `json:"name"`
+	At   time.Time `json:"at"`
+}
+
+// History lists what was found, queued and downloaded since a time.
+func (s *Service) History(ctx context.Context, since time.Time) ([]store.HistoryEntry, error) {
+	return s.o.Store.MonitorHistory(ctx, since)
+}
+
+func (s *Service) wake() {
+	select {
+	case s.poke <- struct{}{}:
+	default:
+	}
+}
+
+var errBusy = fmt.Errorf("%w: a refresh of this series is running", anime.ErrConflict)
