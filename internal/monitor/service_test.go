@@ -101,8 +101,8 @@ func newEnv(t *testing.T, keys ...string) *env {
 	e.svc, err = New(Options{Store: db, Catalog: e.cat, Enqueue: e.q.add, Now: e.clk.Now,
 		Languages: func() []anime.Language { return []anime.Language{anime.LangGermanDub, anime.LangGermanSub} },
 		Interval:  func() time.Duration { return time.Hour }, HostGap: 3 * time.Second,
-		Sleep:     func(_ context.Context, d time.Duration) error { e.slept = append(e.slept, d); e.clk.Add(d); return nil },
-		OnEvent:   func(_ context.Context, ev Event) { e.events = append(e.events, ev) },
+		Sleep:   func(_ context.Context, d time.Duration) error { e.slept = append(e.slept, d); e.clk.Add(d); return nil },
+		OnEvent: func(_ context.Context, ev Event) { e.events = append(e.events, ev) },
 	})
 	if err != nil {
 		t.Fatal(err)
