@@ -81,6 +81,7 @@ func Mask(c config.AppConfig) config.AppConfig {
 	if c.Server.MetricsToken != "" {
 		c.Server.MetricsToken = SecretMask
 	}
+	maskAutomation(&c)
 	return c
 }
 
@@ -92,6 +93,7 @@ func unmask(next *config.AppConfig, stored config.AppConfig) {
 	if next.Server.MetricsToken == SecretMask {
 		next.Server.MetricsToken = stored.Server.MetricsToken
 	}
+	unmaskAutomation(next, stored)
 }
 
 type configOutput struct {

@@ -23,7 +23,11 @@ type AppConfig struct {
 	Download       DownloadConfig  `json:"download"`
 	Advanced       AdvancedConfig  `json:"advanced"`
 	NFO            NFOConfig       `json:"nfo"`
-	Other          map[string]any  `json:"other"`
+	// Monitor, Notifications and MediaServers: see automation.go.
+	Monitor       MonitorConfig       `json:"monitor"`
+	Notifications NotificationsConfig `json:"notifications"`
+	MediaServers  []MediaServer       `json:"media_servers"`
+	Other         map[string]any      `json:"other"`
 }
 
 // ServerConfig configures the HTTP listener.
@@ -145,7 +149,10 @@ func Default() AppConfig {
 			Language:       "de-DE",
 			DownloadPoster: true, DownloadLogo: true, DownloadFanart: true,
 		},
-		Other: map[string]any{},
+		Monitor:       defaultMonitor(),
+		Notifications: defaultNotifications(),
+		MediaServers:  []MediaServer{},
+		Other:         map[string]any{},
 	}
 }
 

@@ -152,6 +152,7 @@ func (c AppConfig) Validate() FieldErrors {
 	if c.NFO.Language == "" {
 		add("nfo.language", "must not be empty (e.g. de-DE)")
 	}
+	c.validateAutomation(add)
 	return errs
 }
 

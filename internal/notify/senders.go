@@ -1,0 +1,101 @@
+package notify
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/nicholas-fedor/shoutrrr"
+	"github.com/nicholas-fedor/shoutrrr/pkg/router"
+	"github.com/nicholas-fedor/shoutrrr/pkg/types"
+)
+
+// webhook POSTs our JSON payload.
+type jsonHook struct {
+	url    string
+	client *http.Client
+}
+
+func newWebhook(u string, o SenderOptions) (Sender, error) {
+	req, err := http.NewRequest(http.MethodPost, u, nil)
+	if err != nil || req.URL.Host == "" {
+		return nil, fmt.Errorf("%w: bad webhook URL", ErrPermanent)
+	}
+	return &jsonHook{url: u, client: &http.Client{Timeout: o.timeout()}}, nil
+}
+
+func (w *jsonHook) Send(ctx context.Context, m Message) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, w.url, bytes.NewReader(payload(m)))
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrPermanent, err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("User-Agent", "aniworld-notify/1")
+	res, err := w.client.Do(req)
+	if err != nil {
+		return fmt.Errorf("webhook: %w", redact(err))
+	}
+	defer res.Body.Close()
+	_, _ = io.Copy(io.Discard, io.LimitReader(res.Body, 64<<10))
+	switch {
+	case res.StatusCode < 300:
+		return nil
+	case res.StatusCode >= 400 && res.StatusCode < 500 && res.StatusCode != 408 && res.StatusCode != 429:
+		return fmt.Errorf("%w: webhook answered %d", ErrPermanent, res.StatusCode)
+	}
+	return fmt.Errorf("webhook answered %d", res.StatusCode)
+}
+
+// redact drops the URL from a transport error (it holds secrets).
+func redact(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		if ue.Timeout() {
+			return errors.New("timed out")
+		}
+		return ue.Err
+	}
+	return err
+}
+
+// shoutrrrSender goes through a shoutrrr router with one service.
+type shoutrrrSender struct {
+	r       *router.ServiceRouter
+	timeout time.Duration
+}
+
+func newShoutrrr(u string, o SenderOptions) (Sender, error) {
+	r, err := shoutrrr.CreateSender(u)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s", ErrPermanent, scrub(err.Error(), u))
+	}
+	r.Timeout = o.timeout()
+	return &shoutrrrSender{r: r, timeout: o.timeout()}, nil
+}
+
+func (s *shoutrrrSender) Send(ctx context.Context, m Message) error {
+	params := types.Params{"title": m.Title}
+	done := make(chan []error, 1)
+	go func() { done <- s.r.Send(m.Message, &params) }() // shoutrrr has no context; it is bounded by its Timeout
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case errs := <-done:
+		for _, err := range errs {
+			if err != nil {
+				return fmt.Errorf("send: %v", err)
+			}
+		}
+		return nil
+	}
+}
+
+// scrub removes a URL (and its secrets) from a message.
+func scrub(msg, u string) string {
+	return string(bytes.ReplaceAll([]byte(msg), []byte(u), []byte("<url>")))
+}
