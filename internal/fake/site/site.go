@@ -90,6 +90,28 @@ type Site struct {
 
 	mu   sync.Mutex
 	hits map[string]int
+
+	// cat guards the catalogue and links against runtime changes
+	// (AddEpisode, AddLinks); requests read under it.
+	cat    sync.RWMutex
+	nextID int
+}
+
+// assignLinks gives an episode's links ids and indexes them.
+func (s *Site) assignLinks(slug string, season, ep int, e *Episode) {
+	for k := range e.Links {
+		l := &e.Links[k]
+		if l.ID == "" {
+			for {
+				s.nextID++
+				if _, taken := s.links[strconv.Itoa(s.nextID)]; !taken {
+					break
+				}
+			}
+			l.ID = strconv.Itoa(s.nextID)
+		}
+		s.links[l.ID] = LinkInfo{Link: *l, Slug: slug, Season: season, Episode: ep}
+	}
 }
 
 // New builds the site, assigning ids to links that have none.
@@ -103,31 +125,16 @@ func New(o Options) *Site {
 	o.PathPrefix = "/" + strings.Trim(o.PathPrefix, "/") + "/"
 	s := &Site{opts: o, links: map[string]LinkInfo{}, bySlug: map[string]*Series{}, hits: map[string]int{}}
 	s.opts.Catalog = cloneCatalog(o.Catalog)
-	next := 100000
+	s.nextID = 100000
 	for i := range s.opts.Catalog.Series {
 		sr := &s.opts.Catalog.Series[i]
 		s.bySlug[sr.Slug] = sr
-		assign := func(season, ep int, e *Episode) {
-			for k := range e.Links {
-				l := &e.Links[k]
-				if l.ID == "" {
-					for {
-						next++
-						if _, taken := s.links[strconv.Itoa(next)]; !taken {
-							break
-						}
-					}
-					l.ID = strconv.Itoa(next)
-				}
-				s.links[l.ID] = LinkInfo{Link: *l, Slug: sr.Slug, Season: season, Episode: ep}
-			}
-		}
 		for e := range sr.Movies {
-			assign(0, e+1, &sr.Movies[e])
+			s.assignLinks(sr.Slug, 0, e+1, &sr.Movies[e])
 		}
 		for si := range sr.Seasons {
 			for e := range sr.Seasons[si] {
-				assign(si+1, e+1, &sr.Seasons[si][e])
+				s.assignLinks(sr.Slug, si+1, e+1, &sr.Seasons[si][e])
 			}
 		}
 	}
@@ -193,12 +200,16 @@ func (s *Site) TotalHits() int {
 
 // Link returns the info of a link id.
 func (s *Site) Link(id string) (LinkInfo, bool) {
+	s.cat.RLock()
+	defer s.cat.RUnlock()
 	l, ok := s.links[id]
 	return l, ok
 }
 
 // LinkID finds the id of an episode's link for a hoster and language.
 func (s *Site) LinkID(slug string, season, episode int, hoster string, lang anime.Language) (string, bool) {
+	s.cat.RLock()
+	defer s.cat.RUnlock()
 	for id, l := range s.links {
 		if l.Slug == slug && l.Season == season && l.Episode == episode && strings.EqualFold(l.Hoster, hoster) && l.Lang == lang {
 			return id, true
@@ -211,7 +222,11 @@ func (s *Site) LinkID(slug string, season, episode int, hoster string, lang anim
 func (s *Site) PathPrefix() string { return s.opts.PathPrefix }
 
 // Catalog is the catalogue with assigned link ids.
-func (s *Site) Catalog() Catalog { return cloneCatalog(s.opts.Catalog) }
+func (s *Site) Catalog() Catalog {
+	s.cat.RLock()
+	defer s.cat.RUnlock()
+	return cloneCatalog(s.opts.Catalog)
+}
 
 var (
 	seasonPathRe  = regexp.MustCompile(`^staffel-(\d+)$`)
@@ -224,6 +239,8 @@ func (s *Site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.hits[r.URL.Path]++
 	s.mu.Unlock()
+	s.cat.RLock()
+	defer s.cat.RUnlock()
 	switch {
 	case s.has(FaultDDoSGuard):
 		w.Header().Set("Server", "ddos-guard")
