@@ -14,6 +14,7 @@ import (
 
 	"github.com/aniworld/aniworld/internal/anime"
 	"github.com/aniworld/aniworld/internal/library"
+	"github.com/aniworld/aniworld/internal/monitor"
 	"github.com/aniworld/aniworld/internal/provider"
 )
 
@@ -71,6 +72,8 @@ type addInput struct {
 	Body struct {
 		Link string `json:"link" maxLength:"2048" doc:"Series URL, e.g. https://aniworld.to/anime/stream/attack-on-titan"`
 		Name string `json:"name,omitempty" maxLength:"500" doc:"Display name; defaults to the provider's title"`
+		// Monitor, when given, is stored as the series' monitoring settings.
+		Monitor *monitor.Settings `json:"monitor,omitempty" doc:"Monitoring settings for the new series (default: not monitored)"`
 	}
 }
 
@@ -172,12 +175,18 @@ func AnimeRoutes(lib Library, search Searcher) func(huma.API) {
 			Description: "Validates the link, creates the folder (sanitised display name) and its marker, persists the series, scans it and answers its missing episodes. An existing series is 409.",
 			Tags:        tags, Errors: []int{409, 422, 502},
 		}), func(ctx context.Context, in *addInput) (*addOutput, error) {
+			if err := checkMonitorOnAdd(lib, in.Body.Monitor); err != nil {
+				return nil, err
+			}
 			res, err := lib.Add(ctx, strings.TrimSpace(in.Body.Link), strings.TrimSpace(in.Body.Name))
 			if err != nil {
 				if errors.Is(err, anime.ErrInvalid) || errors.Is(err, anime.ErrConflict) || errors.Is(err, anime.ErrNotFound) {
 					return nil, err
 				}
 				return nil, providerError(err)
+			}
+			if err := setMonitorOnAdd(ctx, lib, res.Key, in.Body.Monitor); err != nil {
+				return nil, err
 			}
 			return &addOutput{Body: res}, nil
 		})

@@ -16,6 +16,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/aniworld/aniworld/internal/anime"
 	"github.com/aniworld/aniworld/internal/api"
 	"github.com/aniworld/aniworld/internal/auth"
 	"github.com/aniworld/aniworld/internal/config"
@@ -42,6 +43,18 @@ type App struct {
 	// background are the long-running services, each run until ctx ends.
 	background []func(ctx context.Context) error
 	closers    []func() error
+	// now is the clock of the automation (Options.Now; time.Now when nil).
+	now func() time.Time
+	// wanted answers a series' wanted download languages (the monitor's
+	// per-series settings); nil leaves download.language_order.
+	wanted func(ctx context.Context, key string, ep anime.EpisodeRef) []anime.Language
+}
+
+func (a *App) clock() func() time.Time {
+	if a.now != nil {
+		return a.now
+	}
+	return time.Now
 }
 
 // loadConfig resolves the data directory and config path, loads the file
@@ -104,7 +117,7 @@ func Build(ctx context.Context, env Env, opts Options) (*App, error) {
 	if err != nil {
 		return nil, fmt.Errorf("logging: %w", err)
 	}
-	a := &App{cfg: cfgm, logs: logs, log: logs.Logger(), startedAt: time.Now(), events: &fanout{}}
+	a := &App{cfg: cfgm, logs: logs, log: logs.Logger(), startedAt: time.Now(), events: &fanout{}, now: opts.Now}
 	a.closers = append(a.closers, logs.Close)
 	cfgm.Subscribe(func(old, new config.AppConfig) {
 		if err := logs.Reconfigure(logSettings(new)); err != nil {

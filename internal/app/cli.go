@@ -8,6 +8,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/aniworld/aniworld/internal/config"
 	"github.com/aniworld/aniworld/internal/version"
@@ -58,6 +59,8 @@ func (e usageError) Error() string { return e.msg }
 type Options struct {
 	ConfigPath string
 	Flags      config.Overrides
+	// Now is the clock of the monitor and calendar (time.Now when nil; tests inject).
+	Now func() time.Time
 }
 
 // globals are the global flags' values.

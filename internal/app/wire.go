@@ -33,11 +33,16 @@ func (a *App) wire(ctx context.Context, deps *api.Deps) error {
 	if err != nil {
 		return err
 	}
-	deps.Register = append(deps.Register, api.AnimeRoutes(autoLibrary{Library: lib, auto: auto}, searcher{reg: prov.reg}))
-	q, err := a.wireQueue(ctx, cfg, prov, lib, deps, auto.afterDownload)
+	am, err := a.wireAutomation(cfg, prov, lib, deps)
 	if err != nil {
 		return err
 	}
+	deps.Register = append(deps.Register, api.AnimeRoutes(monitoredLibrary{Library: autoLibrary{Library: lib, auto: auto}, au: am}, searcher{reg: prov.reg}))
+	q, err := a.wireQueue(ctx, cfg, prov, lib, deps, auto.afterDownload, am.afterDownload)
+	if err != nil {
+		return err
+	}
+	am.setQueue(q)
 	if err := a.wireOps(ctx, deps, OpsDeps{Auth: authSvc, Library: lib, Queue: q, Metrics: metrics}); err != nil {
 		return err
 	}

@@ -26,6 +26,8 @@ type streamResolver struct {
 	reg *provider.Registry
 	lib *library.Service
 	cfg *config.Manager
+	// wanted, when set, answers a series' own language wishes.
+	wanted func(ctx context.Context, key string, ep anime.EpisodeRef) []anime.Language
 }
 
 func (r streamResolver) Resolve(ctx context.Context, req queue.ResolveRequest) (anime.Stream, []queue.Attempt, error) {
@@ -52,7 +54,13 @@ func (r streamResolver) Resolve(ctx context.Context, req queue.ResolveRequest) (
 		}
 		return -1
 	})
-	res, err := provider.NewResolver(p, provider.Preferences{Languages: languages(c.Download.LanguageOrder), Hosters: hosters}).
+	langs := languages(c.Download.LanguageOrder)
+	if r.wanted != nil {
+		if w := r.wanted(ctx, req.SerieID, req.Episode); len(w) > 0 {
+			langs = w
+		}
+	}
+	res, err := provider.NewResolver(p, provider.Preferences{Languages: langs, Hosters: hosters}).
 		Resolve(ctx, req.SerieID, req.Episode.Season, req.Episode.Episode)
 	now := time.Now().UTC()
 	attempts := make([]queue.Attempt, 0, len(res.Attempts))
@@ -114,7 +122,7 @@ func (a *App) wireQueue(ctx context.Context, cfg config.AppConfig, p *providers,
 		retries = -1 // the queue reads 0 as "default"; the config's 0 means none
 	}
 	q, err := queue.New(ctx, queue.Options{
-		Store: a.db, Resolver: streamResolver{reg: p.reg, lib: lib, cfg: a.cfg}, Downloader: engine{dl},
+		Store: a.db, Resolver: streamResolver{reg: p.reg, lib: lib, cfg: a.cfg, wanted: a.wanted}, Downloader: engine{dl},
 		Target: target, OnComplete: append([]queue.Hook{markDownloaded}, hooks...),
 		Publisher: a.events, Logger: a.log.With("component", "queue"),
 		MaxConcurrent: cfg.Download.MaxConcurrentDownloads, MaxRetries: retries,

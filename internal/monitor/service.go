@@ -149,8 +149,8 @@ func spread(key string, window time.Duration) time.Duration {
 	return time.Duration(h.Sum64() % uint64(window))
 }
 
-// Status is a series' refresh state.
-type Status struct {
+// RefreshState is a series' refresh state.
+type RefreshState struct {
 	MonitoredSince *time.Time `json:"monitored_since,omitempty"`
 	LastRefresh    *time.Time `json:"last_refresh,omitempty"`
 	NextRefresh    *time.Time `json:"next_refresh,omitempty"`
@@ -164,27 +164,27 @@ func timePtr(t time.Time) *time.Time {
 	return &t
 }
 
-func fromRow(r store.MonitorRow) (Settings, Status) {
+func fromRow(r store.MonitorRow) (Settings, RefreshState) {
 	langs := r.Languages
 	if langs == nil {
 		langs = []string{}
 	}
 	st := Settings{Mode: Mode(r.Mode), Languages: langs, FallbackDays: r.FallbackDays, Movies: r.Movies, Specials: r.Specials, Upgrade: r.Upgrade}
-	return st, Status{MonitoredSince: timePtr(r.MonitoredSince), LastRefresh: timePtr(r.LastRefresh), NextRefresh: timePtr(r.NextRefresh), LastError: r.LastError}
+	return st, RefreshState{MonitoredSince: timePtr(r.MonitoredSince), LastRefresh: timePtr(r.LastRefresh), NextRefresh: timePtr(r.NextRefresh), LastError: r.LastError}
 }
 
 // Get answers a series' settings and refresh state (Default for a series
 // never configured); anime.ErrNotFound for a series not in the library.
-func (s *Service) Get(ctx context.Context, key string) (Settings, Status, error) {
+func (s *Service) Get(ctx context.Context, key string) (Settings, RefreshState, error) {
 	r, err := s.o.Store.MonitorSettings(ctx, key)
 	if errors.Is(err, anime.ErrNotFound) {
 		if _, err := s.o.Store.SeriesByKey(ctx, key); err != nil {
-			return Settings{}, Status{}, err
+			return Settings{}, RefreshState{}, err
 		}
-		return Default(), Status{}, nil
+		return Default(), RefreshState{}, nil
 	}
 	if err != nil {
-		return Settings{}, Status{}, err
+		return Settings{}, RefreshState{}, err
 	}
 	st, status := fromRow(r)
 	return st, status, nil
@@ -193,10 +193,10 @@ func (s *Service) Get(ctx context.Context, key string) (Settings, Status, error)
 // Set stores a series' settings. A series that becomes monitored gets its
 // first refresh soon (spread over a few minutes); anime.ErrNotFound for a
 // series not in the library, anime.ErrInvalid for bad settings.
-func (s *Service) Set(ctx context.Context, key string, in Settings) (Settings, Status, error) {
+func (s *Service) Set(ctx context.Context, key string, in Settings) (Settings, RefreshState, error) {
 	in, err := in.Normalize()
 	if err != nil {
-		return Settings{}, Status{}, err
+		return Settings{}, RefreshState{}, err
 	}
 	now := s.now()
 	row, err := s.o.Store.MonitorSettings(ctx, key)
@@ -204,7 +204,7 @@ func (s *Service) Set(ctx context.Context, key string, in Settings) (Settings, S
 	case errors.Is(err, anime.ErrNotFound):
 		row = store.MonitorRow{Key: key, Mode: string(ModeNone)}
 	case err != nil:
-		return Settings{}, Status{}, err
+		return Settings{}, RefreshState{}, err
 	}
 	if in.Monitored() && !Mode(row.Mode).monitored() {
 		row.MonitoredSince = now
@@ -219,7 +219,7 @@ func (s *Service) Set(ctx context.Context, key string, in Settings) (Settings, S
 	row.Mode, row.Languages, row.FallbackDays = string(in.Mode), in.Languages, in.FallbackDays
 	row.Movies, row.Specials, row.Upgrade = in.Movies, in.Specials, in.Upgrade
 	if err := s.o.Store.SaveMonitorSettings(ctx, row); err != nil {
-		return Settings{}, Status{}, err
+		return Settings{}, RefreshState{}, err
 	}
 	s.wake()
 	st, status := fromRow(row)
