@@ -43,7 +43,8 @@ func (l *lockedBuffer) String() string {
 }
 
 // startApp builds and serves the app on dataDir with extra environment.
-func startApp(t *testing.T, dataDir string, env map[string]string) *testApp {
+// Optional funcs adjust the Options (e.g. inject a clock).
+func startApp(t *testing.T, dataDir string, env map[string]string, opts ...func(*Options)) *testApp {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -54,7 +55,11 @@ func startApp(t *testing.T, dataDir string, env map[string]string) *testApp {
 	e := Env{Stdout: io.Discard, Stderr: stderr, Getenv: getenv}
 	dd := dataDir
 	ctx, cancel := context.WithCancel(context.Background())
-	a, err := Build(ctx, e, Options{Flags: overridesFor(dd, ln.Addr().String())})
+	o := Options{Flags: overridesFor(dd, ln.Addr().String())}
+	for _, f := range opts {
+		f(&o)
+	}
+	a, err := Build(ctx, e, o)
 	if err != nil {
 		cancel()
 		ln.Close()

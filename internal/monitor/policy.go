@@ -32,14 +32,14 @@ const (
 type Settings struct {
 	Mode Mode `json:"mode" enum:"all,future,none" doc:"all: every episode not on disk; future: only episodes that appear after monitoring began; none: not monitored"`
 	// Languages override the global download.language_order when not empty.
-	Languages []string `json:"languages" maxItems:"4" doc:"Wanted languages in order of preference (German Dub, German Sub, English Sub, English Dub); empty uses download.language_order"`
+	Languages []string `required:"false" json:"languages" maxItems:"4" doc:"Wanted languages in order of preference (German Dub, German Sub, English Sub, English Dub); empty uses download.language_order"`
 	// FallbackDays: the language at position i of the list is taken only
 	// once the episode has been on the site for i*FallbackDays days; 0
 	// takes the best available at once.
-	FallbackDays int  `json:"fallback_days" minimum:"0" maximum:"365" doc:"Wait this many days for the first language before taking the next one (cumulative per step); 0: take the best available at once"`
-	Movies       bool `json:"movies" doc:"Also follow movies (season 0 entries that are not specials)"`
-	Specials     bool `json:"specials" doc:"Also follow specials (season 0 entries titled Special, OVA, OAD, Recap, ...)"`
-	Upgrade      bool `json:"upgrade" doc:"Replace a file when the episode later appears in a better-ranked language (the old file is kept until the new one is complete)"`
+	FallbackDays int  `required:"false" json:"fallback_days" minimum:"0" maximum:"365" doc:"Wait this many days for the first language before taking the next one (cumulative per step); 0: take the best available at once"`
+	Movies       bool `required:"false" json:"movies" doc:"Also follow movies (season 0 entries that are not specials)"`
+	Specials     bool `required:"false" json:"specials" doc:"Also follow specials (season 0 entries titled Special, OVA, OAD, Recap, ...)"`
+	Upgrade      bool `required:"false" json:"upgrade" doc:"Replace a file when the episode later appears in a better-ranked language (the old file is kept until the new one is complete)"`
 }
 
 // Default is the settings of a series nobody configured: not monitored.

@@ -59,6 +59,14 @@ func TestSenders(t *testing.T) {
 				t.Fatalf("requests %d, want %d", len(got), before+1)
 			}
 			c.check(t, got[len(got)-1])
+			second := msg
+			second.Title = "Another title"
+			if err := s.Send(context.Background(), second); err != nil {
+				t.Fatal(err)
+			}
+			if got := rx.Requests(); got[len(got)-1].Title != "Another title" && c.name != "generic webhook via shoutrrr" {
+				t.Fatalf("second message kept the first title: %+v", got[len(got)-1])
+			}
 		})
 	}
 	for _, bad := range []string{"no-scheme", "nosuchservice://x", "http://"} {

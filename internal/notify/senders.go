@@ -63,32 +63,46 @@ func redact(err error) error {
 	return err
 }
 
-// shoutrrrSender goes through a shoutrrr router with one service.
+// shoutrrrSender goes through a shoutrrr router with one service. The
+// router is built per message: some services keep the parameters of one
+// send (the title) in their config for the next.
 type shoutrrrSender struct {
-	r       *router.ServiceRouter
+	url     string
 	timeout time.Duration
 }
 
 func newShoutrrr(u string, o SenderOptions) (Sender, error) {
-	r, err := shoutrrr.CreateSender(u)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %s", ErrPermanent, scrub(err.Error(), u))
+	s := &shoutrrrSender{url: u, timeout: o.timeout()}
+	if _, err := s.router(); err != nil {
+		return nil, err
 	}
-	r.Timeout = o.timeout()
-	return &shoutrrrSender{r: r, timeout: o.timeout()}, nil
+	return s, nil
+}
+
+func (s *shoutrrrSender) router() (*router.ServiceRouter, error) {
+	r, err := shoutrrr.CreateSender(s.url)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s", ErrPermanent, scrub(err.Error(), s.url))
+	}
+	r.Timeout = s.timeout
+	return r, nil
 }
 
 func (s *shoutrrrSender) Send(ctx context.Context, m Message) error {
+	r, err := s.router()
+	if err != nil {
+		return err
+	}
 	params := types.Params{"title": m.Title}
 	done := make(chan []error, 1)
-	go func() { done <- s.r.Send(m.Message, &params) }() // shoutrrr has no context; it is bounded by its Timeout
+	go func() { done <- r.Send(m.Message, &params) }() // shoutrrr has no context; it is bounded by its Timeout
 	select {
 	case <-ctx.Done():
 		return ctx.Err()
 	case errs := <-done:
 		for _, err := range errs {
 			if err != nil {
-				return fmt.Errorf("send: %v", err)
+				return fmt.Errorf("send: %s", scrub(err.Error(), s.url))
 			}
 		}
 		return nil
