@@ -12,10 +12,10 @@ import (
 	"io"
 	"net/http"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/aniworld/aniworld/internal/anime"
+	"github.com/aniworld/aniworld/internal/challenge"
 )
 
 const (
@@ -229,8 +229,8 @@ func (j *job) fetchPlaylist(ctx context.Context, uri string) (*Playlist, error) 
 		}
 		p, err := ParsePlaylist(data, finalURL(resp.Response, uri))
 		if err != nil {
-			if isChallenge(data) {
-				return permanent(fmt.Errorf("%w: playlist request answered with a challenge page", anime.ErrChallenge))
+			if kind := challenge.Detect(resp.StatusCode, resp.Header, data); kind != challenge.None {
+				return permanent(fmt.Errorf("%w: playlist request answered with a %s challenge page at %s", anime.ErrChallenge, kind, finalURL(resp.Response, uri).Hostname()))
 			}
 			return permanent(err)
 		}
@@ -241,16 +241,6 @@ func (j *job) fetchPlaylist(ctx context.Context, uri string) (*Playlist, error) 
 		return nil, fmt.Errorf("playlist: %w", err)
 	}
 	return pl, nil
-}
-
-func isChallenge(b []byte) bool {
-	s := strings.ToLower(string(b[:min(len(b), 64<<10)]))
-	for _, m := range []string{"just a moment", "cf_chl_", "cdn-cgi/challenge-platform", "ddos-guard"} {
-		if strings.Contains(s, m) {
-			return true
-		}
-	}
-	return false
 }
 
 // fetchKeys downloads every distinct AES-128 key the segments use.

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/aniworld/aniworld/internal/anime"
+	"github.com/aniworld/aniworld/internal/challenge"
 	"github.com/aniworld/aniworld/internal/httpclient"
 	"github.com/aniworld/aniworld/internal/provider"
 	"github.com/aniworld/aniworld/internal/provider/hoster"
@@ -211,9 +212,8 @@ func (c *Client) do(req *http.Request, step, page string) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %s %q: read body: %w: %w", c.cfg.Label, step, page, anime.ErrProvider, err)
 	}
-	if kind := httpclient.DetectChallenge(resp.StatusCode, resp.Header, body); kind != "" {
-		return nil, fmt.Errorf("%s: %s %q: %w", c.cfg.Label, step, page,
-			&httpclient.ChallengeError{URL: req.URL.Redacted(), Status: resp.StatusCode, Kind: kind})
+	if kind := challenge.Detect(resp.StatusCode, resp.Header, body); kind != challenge.None {
+		return nil, fmt.Errorf("%s: %s %q: %w", c.cfg.Label, step, page, httpclient.NewChallengeError(req, resp.StatusCode, kind))
 	}
 	switch {
 	case resp.StatusCode == http.StatusNotFound:

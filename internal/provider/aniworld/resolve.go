@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/aniworld/aniworld/internal/anime"
+	"github.com/aniworld/aniworld/internal/challenge"
 	"github.com/aniworld/aniworld/internal/httpclient"
 	"github.com/aniworld/aniworld/internal/provider"
 )
@@ -91,9 +92,8 @@ func (c *Client) EmbedURL(ctx context.Context, redirectURL string) (string, erro
 		}
 		body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 		resp.Body.Close()
-		if kind := httpclient.DetectChallenge(resp.StatusCode, resp.Header, body); kind != "" {
-			return "", fmt.Errorf("%s: %s %q: %w", c.cfg.Label, step, page,
-				&httpclient.ChallengeError{URL: cur.Redacted(), Status: resp.StatusCode, Kind: kind})
+		if kind := challenge.Detect(resp.StatusCode, resp.Header, body); kind != challenge.None {
+			return "", fmt.Errorf("%s: %s %q: %w", c.cfg.Label, step, page, httpclient.NewChallengeError(req, resp.StatusCode, kind))
 		}
 		switch {
 		case resp.StatusCode >= 300 && resp.StatusCode < 400:
@@ -137,8 +137,8 @@ func (c *Client) followForward(ctx context.Context, embed string) (string, error
 	}
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, 512<<10))
 	resp.Body.Close()
-	if kind := httpclient.DetectChallenge(resp.StatusCode, resp.Header, body); kind != "" {
-		return "", fmt.Errorf("embed page: %w", &httpclient.ChallengeError{URL: req.URL.Redacted(), Status: resp.StatusCode, Kind: kind})
+	if kind := challenge.Detect(resp.StatusCode, resp.Header, body); kind != challenge.None {
+		return "", fmt.Errorf("embed page: %w", httpclient.NewChallengeError(req, resp.StatusCode, kind))
 	}
 	if resp.StatusCode != http.StatusOK {
 		return embed, nil
