@@ -60,14 +60,19 @@ func newChromeTransport(cc chromeConfig) (*chromeTransport, error) {
 	if cc.insecure {
 		opts = append(opts, tlsclient.WithInsecureSkipVerify())
 	}
+	// Our own dialer in every case: tls-client's would put the client
+	// timeout (none: downloads may take hours) on the proxy handshake.
+	var d proxy.ContextDialer = cc.dial
 	if cc.proxy != "" {
-		opts = append(opts, tlsclient.WithProxyUrl(cc.proxy))
-	} else {
-		d := cc.dial
-		opts = append(opts, tlsclient.WithProxyDialerFactory(func(string, time.Duration, *net.TCPAddr, fhttp.Header, tlsclient.Logger) (proxy.ContextDialer, error) {
-			return d, nil
-		}))
+		pd, err := proxyDialer(cc.proxy, cc.dial.nd, cc.tls)
+		if err != nil {
+			return nil, err
+		}
+		d = pd
 	}
+	opts = append(opts, tlsclient.WithProxyDialerFactory(func(string, time.Duration, *net.TCPAddr, fhttp.Header, tlsclient.Logger) (proxy.ContextDialer, error) {
+		return d, nil
+	}))
 	hc, err := tlsclient.NewHttpClient(tlsclient.NewNoopLogger(), opts...)
 	if err != nil {
 		return nil, fmt.Errorf("chrome transport: %w", err)

@@ -297,6 +297,10 @@ func (failingTransport) RoundTrip(*http.Request) (*http.Response, error) {
 	return nil, errors.New("http client is not configured")
 }
 
+// CloseIdleConnections closes the idle pooled connections of every
+// transport.
+func (c *Client) CloseIdleConnections() { c.hc.CloseIdleConnections() }
+
 // UserAgent is the User-Agent the client sends to host (the configured
 // one, or the one a FlareSolverr solution is bound to). Downloads of links
 // signed for a UA must send the same.
