@@ -31,6 +31,7 @@ type Gate struct {
 	ln   net.Listener
 	srv  *http.Server
 	pool *x509.CertPool
+	ca   *x509.Certificate
 
 	mu      sync.Mutex
 	conns   map[string]Hello // by remote address
@@ -54,7 +55,7 @@ type Options struct {
 
 // New starts a gate in front of h.
 func New(h http.Handler, o Options) (*Gate, error) {
-	pool, cert, err := issue(o.Names)
+	ca, cert, err := issue(o.Names)
 	if err != nil {
 		return nil, err
 	}
@@ -66,7 +67,9 @@ func New(h http.Handler, o Options) (*Gate, error) {
 	if err != nil {
 		return nil, err
 	}
-	g := &Gate{URL: "https://" + ln.Addr().String(), ln: ln, pool: pool, conns: map[string]Hello{}}
+	pool := x509.NewCertPool()
+	pool.AddCert(ca)
+	g := &Gate{URL: "https://" + ln.Addr().String(), ln: ln, pool: pool, ca: ca, conns: map[string]Hello{}}
 	cfg := &tls.Config{
 		Certificates: []tls.Certificate{cert},
 		NextProtos:   []string{"h2", "http/1.1"},
@@ -121,6 +124,9 @@ func (g *Gate) Counts() (passed, refused int) {
 	return g.passed, g.refused
 }
 
+// CA is the gate's certificate authority (add it to a shared pool).
+func (g *Gate) CA() *x509.Certificate { return g.ca }
+
 // CertPool holds the gate's CA.
 func (g *Gate) CertPool() *x509.CertPool { return g.pool }
 
@@ -153,7 +159,7 @@ func chromeLike(hi *tls.ClientHelloInfo) bool {
 }
 
 // issue makes a CA and a leaf certificate signed by it.
-func issue(names []string) (*x509.CertPool, tls.Certificate, error) {
+func issue(names []string) (*x509.Certificate, tls.Certificate, error) {
 	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		return nil, tls.Certificate{}, err
@@ -194,7 +200,5 @@ func issue(names []string) (*x509.CertPool, tls.Certificate, error) {
 	if err != nil {
 		return nil, tls.Certificate{}, fmt.Errorf("tlsgate: issue leaf: %w", err)
 	}
-	pool := x509.NewCertPool()
-	pool.AddCert(ca)
-	return pool, tls.Certificate{Certificate: [][]byte{leafDER, caDER}, PrivateKey: key}, nil
+	return ca, tls.Certificate{Certificate: [][]byte{leafDER, caDER}, PrivateKey: key}, nil
 }

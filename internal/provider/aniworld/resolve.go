@@ -75,7 +75,7 @@ func (c *Client) EmbedURL(ctx context.Context, redirectURL string) (string, erro
 	}
 	page := cur.Path
 	for hop := 0; hop < maxHops; hop++ {
-		if !strings.EqualFold(cur.Host, c.base.Host) {
+		if !c.mirrors.Owns(cur.Host) {
 			return cur.String(), nil
 		}
 		req, err := http.NewRequestWithContext(httpclient.WithoutRedirects(ctx), http.MethodGet, cur.String(), nil)
@@ -83,7 +83,7 @@ func (c *Client) EmbedURL(ctx context.Context, redirectURL string) (string, erro
 			return "", err
 		}
 		req.Header.Set("Referer", c.base.String()+"/")
-		resp, err := c.cfg.Doer.Do(req)
+		resp, err := c.send(req)
 		if err != nil {
 			if errors.Is(err, anime.ErrChallenge) || ctx.Err() != nil {
 				return "", fmt.Errorf("%s: %s %q: %w", c.cfg.Label, step, page, err)
@@ -108,7 +108,7 @@ func (c *Client) EmbedURL(ctx context.Context, redirectURL string) (string, erro
 			return "", fmt.Errorf("%s: %s %q: hoster link %w (status 404)", c.cfg.Label, step, page, anime.ErrNotFound)
 		case resp.StatusCode >= 200 && resp.StatusCode < 300:
 			// A Doer that follows redirects by itself lands on the hoster.
-			if resp.Request != nil && resp.Request.URL != nil && !strings.EqualFold(resp.Request.URL.Host, c.base.Host) {
+			if resp.Request != nil && resp.Request.URL != nil && !c.mirrors.Owns(resp.Request.URL.Host) {
 				return resp.Request.URL.String(), nil
 			}
 			return "", fmt.Errorf("%s: %s %q: %w: status %d without Location (a captcha in front of the redirect?)", c.cfg.Label, step, page, anime.ErrProvider, resp.StatusCode)
