@@ -2,6 +2,8 @@ package browser
 
 import (
 	"context"
+	"io"
+	"net/http"
 	"net/http/httptest"
 	"slices"
 	"testing"
@@ -72,6 +74,41 @@ func BenchmarkSolveWarm(b *testing.B) {
 		}
 		srv.Close()
 		b.StartTimer()
+	}
+	reportMedian(b, ds)
+}
+
+// BenchmarkPlainRequestWithClearance is the reference: one plain net/http
+// request through the gate with the clearance a solve earned (what every
+// request after the solve costs).
+func BenchmarkPlainRequestWithClearance(b *testing.B) {
+	exe := needChromium(b)
+	srv := httptest.NewServer(jsgate.New(jsgate.Options{}))
+	defer srv.Close()
+	br := New(Options{Path: exe})
+	cl, err := br.Solve(context.Background(), httpclient.SolveRequest{URL: srv.URL + "/", UserAgent: testUA})
+	br.Close()
+	if err != nil {
+		b.Fatal(err)
+	}
+	var ds []time.Duration
+	for b.Loop() {
+		start := time.Now()
+		req, _ := http.NewRequest(http.MethodGet, srv.URL+"/", nil)
+		req.Header.Set("User-Agent", cl.UserAgent)
+		for _, c := range cl.Cookies {
+			req.AddCookie(&http.Cookie{Name: c.Name, Value: c.Value})
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		_, _ = io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		if res.StatusCode != 200 {
+			b.Fatalf("status %d", res.StatusCode)
+		}
+		ds = append(ds, time.Since(start))
 	}
 	reportMedian(b, ds)
 }

@@ -72,7 +72,8 @@ type Browser struct {
 	log      *slog.Logger
 	clock    Clock
 	exe      string
-	missing  error // why no browser can run (nil when one can)
+	missing  error  // why no browser can run (nil when one can)
+	reason   string // missing without filesystem paths
 	xvfbPath string
 	tabs     chan struct{}
 
@@ -125,9 +126,10 @@ func New(o Options) *Browser {
 		stats:    newStats(),
 	}
 	if o.Enabled == Off {
-		b.missing = fmt.Errorf("%w: the browser is switched off (download.browser.enabled = off)", ErrUnavailable)
+		b.reason = "the browser is switched off (download.browser.enabled = off)"
+		b.missing = fmt.Errorf("%w: %s", ErrUnavailable, b.reason)
 	} else {
-		b.exe, b.missing = locate(o.Path, o.LookPath)
+		b.exe, b.reason, b.missing = locate(o.Path, o.LookPath)
 	}
 	b.xvfbPath = findXvfb(o.XvfbPath, o.LookPath)
 	return b

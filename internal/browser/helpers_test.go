@@ -17,7 +17,7 @@ func TestMain(m *testing.M) {
 // on PATH (the test script installs Debian's chromium, so CI runs these).
 func needChromium(t testing.TB) string {
 	t.Helper()
-	p, err := locate("", exec.LookPath)
+	p, _, err := locate("", exec.LookPath)
 	if err != nil {
 		t.Skipf("no chromium on PATH: %v", err)
 	}

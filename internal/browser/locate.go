@@ -51,26 +51,31 @@ func ParseEnabled(s string) (Enabled, error) {
 }
 
 // locate finds the browser executable: the configured path, else the first
-// candidate on PATH. It returns the path or a reason naming what is missing.
-func locate(configured string, lookPath func(string) (string, error)) (string, error) {
+// candidate on PATH. On failure it returns an error wrapping ErrUnavailable
+// (naming the path) and the same reason without any filesystem path, for
+// health reports.
+func locate(configured string, lookPath func(string) (string, error)) (path, reason string, err error) {
 	if configured != "" {
 		st, err := os.Stat(configured)
 		switch {
 		case err != nil:
-			return "", fmt.Errorf("%w: chromium not found at the configured path %s (%v); %s or fix download.browser.path",
+			reason = "chromium not found at the configured path (download.browser.path); " + InstallHint + " or fix the path"
+			return "", reason, fmt.Errorf("%w: chromium not found at the configured path %s (%v); %s or fix download.browser.path",
 				ErrUnavailable, configured, errors.Unwrap(err), InstallHint)
 		case st.IsDir() || st.Mode()&0o111 == 0:
-			return "", fmt.Errorf("%w: %s (download.browser.path) is not an executable; %s", ErrUnavailable, configured, InstallHint)
+			reason = "download.browser.path is not an executable; " + InstallHint
+			return "", reason, fmt.Errorf("%w: %s (download.browser.path) is not an executable; %s", ErrUnavailable, configured, InstallHint)
 		}
-		return configured, nil
+		return configured, "", nil
 	}
 	for _, name := range Candidates {
 		if p, err := lookPath(name); err == nil {
-			return p, nil
+			return p, "", nil
 		}
 	}
-	return "", fmt.Errorf("%w: chromium not found (looked for %s on PATH); %s, or set download.browser.path",
-		ErrUnavailable, strings.Join(Candidates, ", "), InstallHint)
+	reason = fmt.Sprintf("chromium not found (looked for %s on PATH); %s, or set download.browser.path",
+		strings.Join(Candidates, ", "), InstallHint)
+	return "", reason, fmt.Errorf("%w: %s", ErrUnavailable, reason)
 }
 
 // Clock is the time source of the idle close and the hourly budget; tests

@@ -3,7 +3,6 @@ package browser
 import (
 	"fmt"
 	"sort"
-	"strings"
 	"sync"
 	"time"
 )
@@ -20,7 +19,8 @@ type Status struct {
 	Available bool    `json:"available"`
 	// Reason says why the browser is not available (what to install).
 	Reason string `json:"reason,omitempty"`
-	Path   string `json:"path,omitempty"`
+	// Path is the executable (not shown by health, which names no paths).
+	Path string `json:"-"`
 	// HeadedPossible is true when Xvfb is installed for the headed mode.
 	HeadedPossible bool `json:"headed_possible"`
 	Running        bool `json:"running"`
@@ -159,7 +159,7 @@ func (b *Browser) Status() Status {
 		MaxSolvesPerHostHour: b.opts.MaxSolvesPerHostHour,
 	}
 	if b.missing != nil {
-		st.Reason = strings.TrimPrefix(b.missing.Error(), ErrUnavailable.Error()+": ")
+		st.Reason = b.reason
 	}
 	now := b.clock.Now()
 	s := b.stats
