@@ -119,18 +119,25 @@ func (j *job) fetchHLS(ctx context.Context) (*state, error) {
 		}
 		return nil, werr
 	}
+	j.bytes = st.Offset
+	if j.live != nil {
+		// The remuxer's output, fsynced when it is committed, makes the
+		// download durable; .part is deleted then. Only if the remux fails
+		// is .part made durable and recorded complete (finish).
+		j.live.complete(st.Offset)
+		return st, nil
+	}
+	return st, j.markComplete(f, st)
+}
+
+// markComplete fsyncs the whole .part and records it as complete, so a
+// later call skips straight to finishing.
+func (j *job) markComplete(f File, st *state) error {
 	if err := f.Sync(); err != nil {
-		return nil, wrapWrite(name, err)
+		return wrapWrite(filepath.Base(j.part), err)
 	}
 	st.Complete = true
-	if err := j.saveState(st); err != nil {
-		return nil, err
-	}
-	if j.live != nil {
-		j.live.complete(st.Offset)
-	}
-	j.bytes = st.Offset
-	return st, nil
+	return j.saveState(st)
 }
 
 // fetchSegment downloads segment i (preceded by its init section when the

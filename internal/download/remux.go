@@ -180,6 +180,11 @@ func (j *job) finish(ctx context.Context, kind anime.StreamKind, st *state) (Res
 		if j.live != nil {
 			err = j.live.result()
 			j.live = nil
+			if err != nil && !st.Complete {
+				if perr := j.persistComplete(st); perr != nil {
+					return Result{}, perr
+				}
+			}
 		}
 		if err != nil && ctx.Err() == nil {
 			_ = j.e.fs.Remove(tmp)
@@ -214,6 +219,17 @@ func (j *job) finish(ctx context.Context, kind anime.StreamKind, st *state) (Res
 }
 
 var errNoLiveRemux = errors.New("no remux while downloading")
+
+// persistComplete makes a fetched .part durable and records it complete
+// (after a failed remux while downloading, before remuxing again).
+func (j *job) persistComplete(st *state) error {
+	f, err := j.e.fs.OpenFile(j.part, os.O_RDWR, 0)
+	if err != nil {
+		return wrapWrite(filepath.Base(j.part), err)
+	}
+	defer f.Close()
+	return j.markComplete(f, st)
+}
 
 // finishRemuxed commits the remuxed tmp file and drops the source.
 func (j *job) finishRemuxed(ctx context.Context, tmp, final string) (Result, error) {
