@@ -67,6 +67,9 @@ func ValidateTemplate(tmpl string) error {
 	}
 	comps := splitTemplate(tmpl)
 	for i, c := range comps {
+		if c := strings.TrimSpace(c); c == "." || c == ".." || (c == "" && i == 0) {
+			return fmt.Errorf("%w: naming template escapes the series folder", anime.ErrInvalid)
+		}
 		if _, _, err := expand(c, func(string, int) string { return "x" }); err != nil {
 			return err
 		}

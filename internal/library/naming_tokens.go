@@ -178,3 +178,13 @@ func tidy(s string) string {
 		s = t
 	}
 }
+
+// TokenValues renders every placeholder for v (numbers unpadded): what a
+// preview shows beside the rendered path.
+func (v NameValues) TokenValues() map[string]string {
+	out := make(map[string]string, len(Tokens))
+	for _, t := range Tokens {
+		out[t.Name] = v.value(t.Name, 0)
+	}
+	return out
+}
