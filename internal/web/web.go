@@ -43,12 +43,13 @@ type page struct {
 }
 
 var pages = map[string]page{
-	"/":         {name: "library", title: "Library", nav: "library"},
-	"/queue":    {name: "queue", title: "Download queue", nav: "queue"},
-	"/settings": {name: "settings", title: "Settings", nav: "settings"},
-	"/system":   {name: "system", title: "System", nav: "system"},
-	"/login":    {name: "login", title: "Log in", public: true},
-	"/setup":    {name: "setup", title: "First-run setup", public: true},
+	"/":           {name: "library", title: "Library", nav: "library"},
+	"/queue":      {name: "queue", title: "Download queue", nav: "queue"},
+	"/settings":   {name: "settings", title: "Settings", nav: "settings"},
+	"/system":     {name: "system", title: "System", nav: "system"},
+	"/automation": {name: "automation", title: "Automation", nav: "automation"},
+	"/login":      {name: "login", title: "Log in", public: true},
+	"/setup":      {name: "setup", title: "First-run setup", public: true},
 }
 
 // seriesPage is /series/{key}.

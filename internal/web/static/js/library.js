@@ -6,6 +6,7 @@
 import { api, request, getToken } from "./api.js";
 import { $, el, guard, busy, toast, describe, epLabel } from "./ui.js";
 import { connect } from "./live.js";
+import "./monitor_bulk.js";
 
 performance.mark("library-start");
 
@@ -165,6 +166,7 @@ function renderRows(list) {
     nfoRows.push({ td, series: s });
     frag.append(el("tr", { dataset: { key: s.key } },
       el("td", {},
+        el("input", { type: "checkbox", class: "bulk-pick", value: s.key, "aria-label": "Select " + name }), " ",
         el("a", { href: "/series/" + encodeURIComponent(s.key), class: "series-link" }, name),
         el("div", { class: "muted" }, s.folder || "")),
       el("td", {}, seasonChips(s.missing_episodes), el("div", { class: "muted" }, `${eps.length} missing`)),

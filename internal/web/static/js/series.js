@@ -3,6 +3,7 @@
 // status with create/update/download actions.
 import { api, request } from "./api.js";
 import { $, el, guard, busy, toast, describe, epLabel } from "./ui.js";
+import "./monitor_series.js";
 
 const key = document.body.dataset.key;
 const enc = encodeURIComponent(key);
