@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -346,4 +347,74 @@ func TestAutomationRoutesContract(t *testing.T) {
 	if code != 200 || fmt.Sprint(b["changed"]) != "[demo]" || b["failed"].(map[string]any)["ghost"] == nil {
 		t.Fatalf("bulk: %d %v", code, b)
 	}
+}
+
+// TestAutomationDubToSubFallback: through the real server with an
+// injected clock — a new episode only in German Sub waits for the German
+// Dub the series prefers; 14 days later it is queued and downloaded in
+// German Sub. (It appears in the newest season: older seasons are read
+// through the provider cache, see docs/API-NOTES.md.)
+func TestAutomationDubToSubFallback(t *testing.T) {
+	dataDir, animeDir := t.TempDir(), t.TempDir()
+	f := startAutomationFakes(t, animeDir)
+	os.WriteFile(filepath.Join(dataDir, "config.json"), []byte(`{"download":{"hoster_order":["Doodstream"]},"monitor":{"enabled":false}}`), 0o600)
+	clk := &manualTime{t: time.Date(2026, 11, 1, 18, 0, 0, 0, time.UTC)}
+	ta := startApp(t, dataDir, map[string]string{"ANIWORLD_PROVIDER_URL": f.siteURL, "ANIWORLD_ANIME_DIR": animeDir},
+		func(o *Options) { o.Now = clk.Now })
+	tok := ta.setupAndLogin(testPassword)
+	if code, _, b := ta.do("POST", "/api/anime/add", tok, map[string]any{"link": f.siteURL + "/anime/stream/demo",
+		"monitor": map[string]any{"mode": "future", "languages": []string{"German Dub", "German Sub"}, "fallback_days": 14}}); code != 200 {
+		t.Fatalf("add: %d %v", code, b)
+	}
+	ta.do("POST", "/api/queue/start", tok, nil)
+	refresh := func() []any {
+		code, _, b := ta.do("POST", "/api/anime/demo/monitor/refresh", tok, nil)
+		if code != 200 {
+			t.Fatalf("refresh: %d %v", code, b)
+		}
+		return b["queued"].([]any)
+	}
+	refresh() // baseline
+	n, _ := f.site.AddEpisode("demo", 2, site.Episode{TitleDE: "Nur mit Untertiteln", Links: site.LinksFor([]anime.Language{anime.LangGermanSub}, "Doodstream")})
+	for _, step := range []time.Duration{0, 7 * 24 * time.Hour, 6*24*time.Hour + 23*time.Hour} {
+		clk.Add(step)
+		if q := refresh(); len(q) != 0 {
+			t.Fatalf("queued %v before 14 days (at %v)", q, clk.Now())
+		}
+	}
+	clk.Add(time.Hour)
+	q := refresh()
+	if len(q) != 1 || q[0].(map[string]any)["language"] != "German Sub" || q[0].(map[string]any)["episode"] != float64(n) {
+		t.Fatalf("after 14 days: %v", q)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	for {
+		_, _, st := ta.do("GET", "/api/queue/status", tok, nil)
+		done := st["status"].(map[string]any)["completed_downloads"].([]any)
+		if len(done) == 1 {
+			p := done[0].(map[string]any)["file_path"].(string)
+			if !strings.Contains(p, fmt.Sprintf("S02E%02d - (German Sub)", n)) {
+				t.Fatalf("downloaded %s", p)
+			}
+			break
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("not downloaded: %v", st)
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+type manualTime struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (m *manualTime) Now() time.Time { m.mu.Lock(); defer m.mu.Unlock(); return m.t }
+func (m *manualTime) Add(d time.Duration) {
+	m.mu.Lock()
+	m.t = m.t.Add(d)
+	m.mu.Unlock()
 }
