@@ -50,6 +50,7 @@ func startApp(t *testing.T, dataDir string, env map[string]string) *testApp {
 		t.Fatal(err)
 	}
 	stderr := &lockedBuffer{}
+	env = offline(env)
 	getenv := func(k string) string { return env[k] }
 	e := Env{Stdout: io.Discard, Stderr: stderr, Getenv: getenv}
 	dd := dataDir
@@ -64,6 +65,17 @@ func startApp(t *testing.T, dataDir string, env map[string]string) *testApp {
 	go func() { ta.done <- a.Serve(ctx, ln) }()
 	t.Cleanup(ta.Stop)
 	return ta
+}
+
+// offline points every site a test did not set at a closed loopback port,
+// so no test reaches the real sites (serienstream.to is searched beside
+// aniworld.to). It copies env.
+func offline(env map[string]string) map[string]string {
+	out := map[string]string{"ANIWORLD_STO_URL": "http://127.0.0.1:1"}
+	for k, v := range env {
+		out[k] = v
+	}
+	return out
 }
 
 // Stop shuts the app down and waits for it.

@@ -148,7 +148,11 @@ func NewRegistry(ps ...Provider) *Registry {
 // Lookup returns the provider for a site name ("aniworld.to");
 // anime.ErrNotFound when none is registered.
 func (r *Registry) Lookup(site string) (Provider, error) {
-	if p, ok := r.bySite[strings.ToLower(strings.TrimSpace(site))]; ok {
+	name := strings.ToLower(strings.TrimSpace(site))
+	if alias, ok := siteAliases[name]; ok {
+		name = alias
+	}
+	if p, ok := r.bySite[name]; ok {
 		return p, nil
 	}
 	return nil, fmt.Errorf("provider %q: %w", site, anime.ErrNotFound)
@@ -195,6 +199,9 @@ type URLRef struct {
 	Season  int
 	Episode int
 }
+
+// siteAliases are other names users give a registered site.
+var siteAliases = map[string]string{"serienstream.to": SiteSerienstream, "serienstream.cx": SiteSerienstream}
 
 // Site names of the providers ParseURL knows.
 const (
