@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/aniworld/aniworld/internal/httpclient"
 	"io"
 	"slices"
 	"strings"
@@ -58,6 +59,9 @@ func (e usageError) Error() string { return e.msg }
 type Options struct {
 	ConfigPath string
 	Flags      config.Overrides
+	// Solvers pass anti-bot gates on the sites (serienstream's link-out
+	// gate), tried in order; tests inject stubs here.
+	Solvers []httpclient.Solver
 }
 
 // globals are the global flags' values.

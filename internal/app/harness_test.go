@@ -45,6 +45,13 @@ func (l *lockedBuffer) String() string {
 // startApp builds and serves the app on dataDir with extra environment.
 func startApp(t *testing.T, dataDir string, env map[string]string) *testApp {
 	t.Helper()
+	return startAppWith(t, dataDir, env, Options{})
+}
+
+// startAppWith is startApp with build options (solvers); the listen
+// address and data directory flags are set here.
+func startAppWith(t *testing.T, dataDir string, env map[string]string, opts Options) *testApp {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -55,7 +62,8 @@ func startApp(t *testing.T, dataDir string, env map[string]string) *testApp {
 	e := Env{Stdout: io.Discard, Stderr: stderr, Getenv: getenv}
 	dd := dataDir
 	ctx, cancel := context.WithCancel(context.Background())
-	a, err := Build(ctx, e, Options{Flags: overridesFor(dd, ln.Addr().String())})
+	opts.Flags = overridesFor(dd, ln.Addr().String())
+	a, err := Build(ctx, e, opts)
 	if err != nil {
 		cancel()
 		ln.Close()

@@ -50,7 +50,7 @@ func (a *App) wireProviders(cfg config.AppConfig, wrap func(http.RoundTripper) h
 	if a.db != nil {
 		cache = a.db
 	}
-	reg, err := siteRegistry(d, client, hosters, cache, a.log)
+	reg, err := siteRegistry(d, client, hosters, cache, a.solvers, a.log)
 	if err != nil {
 		return nil, fmt.Errorf("provider: %w", err)
 	}

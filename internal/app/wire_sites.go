@@ -19,15 +19,13 @@ import (
 // serienstream.to, registered as "s.to". download.sto_url picks
 // serienstream's address; the old default https://s.to means the public
 // serienstream addresses.
-func siteRegistry(d config.DownloadConfig, client *httpclient.Client, hosters *hoster.Registry, cache provider.Cache, log *slog.Logger) (*provider.Registry, error) {
+func siteRegistry(d config.DownloadConfig, client *httpclient.Client, hosters *hoster.Registry, cache provider.Cache, solvers []httpclient.Solver, log *slog.Logger) (*provider.Registry, error) {
 	aw, err := aniworld.New(aniworld.AniWorld(d.ProviderURL, client, hosters, cache))
 	if err != nil {
 		return nil, err
 	}
-	// Solvers: none yet; the browser solver (internal/httpclient Solver)
-	// is wired here when it lands.
 	ss, err := serienstream.New(serienstream.Config{BaseURLs: serienstream.BaseURLs(d.STOURL), Doer: client,
-		Hosters: hosters, Cache: cache, Logger: log.With("component", "serienstream")})
+		Hosters: hosters, Cache: cache, Solvers: solvers, Logger: log.With("component", "serienstream")})
 	if err != nil {
 		return nil, err
 	}
