@@ -214,7 +214,7 @@ const (
 var (
 	// urlPathRe is aniworld's engine: /anime/stream/<slug>… and legacy
 	// s.to's /serie/stream/<slug>….
-	urlPathRe = regexp.MustCompile(`^/(anime|serie)/stream/([a-zA-Z0-9-]+)(?:/staffel-(\d+)(?:/episode-(\d+))?|/(filme)(?:/film-(\d+))?)?/?$`)
+	urlPathRe = regexp.MustCompile(`^/(anime|serie)/stream/([a-zA-Z0-9][a-zA-Z0-9-]*)(?:/staffel-(\d+)(?:/episode-(\d+))?|/(filme)(?:/film-(\d+))?)?/?$`)
 	// serienstreamPathRe is serienstream.to since 2026-01-29:
 	// /serie/<slug>[/staffel-N[/episode-M]].
 	serienstreamPathRe = regexp.MustCompile(`^/serie/([a-zA-Z0-9][a-zA-Z0-9-]*)(?:/staffel-(\d+)(?:/episode-(\d+))?)?/?$`)

@@ -238,3 +238,20 @@ func TestRegistry(t *testing.T) {
 		t.Errorf("empty registry default must be nil")
 	}
 }
+
+func FuzzParseURL(f *testing.F) {
+	for _, s := range []string{"https://aniworld.to/anime/stream/demo/staffel-2/episode-11", "https://s.to/serie/stream/x/filme/film-1",
+		"https://serienstream.to/serie/breaking-bad/staffel-1/episode-1", "https://186.2.175.5/serie/x/", "/serie/stream", "%zz", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		ref, err := ParseURL(s)
+		if err != nil {
+			return
+		}
+		if !ValidKey(ref.Key) || (ref.Site != SiteAniWorld && ref.Site != SiteSerienstream) || ref.Season < -1 || ref.Episode < -1 ||
+			(ref.Season == -1 && ref.Episode != -1) {
+			t.Errorf("ParseURL(%q) = %+v", s, ref)
+		}
+	})
+}

@@ -172,7 +172,7 @@ func (c *Client) abs(ref string) string {
 		return ""
 	}
 	r := c.base.ResolveReference(u)
-	if r.Scheme != "http" && r.Scheme != "https" {
+	if (r.Scheme != "http" && r.Scheme != "https") || r.Host == "" {
 		return ""
 	}
 	return r.String()

@@ -15,7 +15,7 @@ import (
 
 var (
 	yearHrefRe   = regexp.MustCompile(`/jahr/(\d{4})\b`)
-	fskRe        = regexp.MustCompile(`\bFSK\s*:?\s*(\d{1,2})\b`)
+	fskRe        = regexp.MustCompile(`FSK\s*:?\s*(\d{1,2})\b`)
 	imdbRe       = regexp.MustCompile(`\btt\d{5,}\b`)
 	staffelRe    = regexp.MustCompile(`/staffel-(\d{1,4})/?$`)
 	filmeRe      = regexp.MustCompile(`/(filme|specials)/?$`)
