@@ -116,7 +116,7 @@ type stackOptions struct {
 	prepare  func(t *testing.T, dataDir string)
 	noFakes  bool
 	tmdbShow string
-	direct   bool // never put the front proxy before the app
+	direct   bool   // never put the front proxy before the app
 	stoURL   string // serienstream's address (default: the fake aniworld site)
 }
 
