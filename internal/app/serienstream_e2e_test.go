@@ -17,6 +17,7 @@ import (
 	fakehoster "github.com/aniworld/aniworld/internal/fake/hoster"
 	fakess "github.com/aniworld/aniworld/internal/fake/serienstream"
 	"github.com/aniworld/aniworld/internal/fake/site"
+	faketmdb "github.com/aniworld/aniworld/internal/fake/tmdb"
 	"github.com/aniworld/aniworld/internal/httpclient"
 	"github.com/aniworld/aniworld/internal/library"
 	"github.com/aniworld/aniworld/internal/store"
@@ -49,8 +50,13 @@ func startSSto(t *testing.T, dataDir, animeDir string, gateAfter int) *sstoRig {
 	if err := os.WriteFile(filepath.Join(dataDir, "config.json"), []byte(sstoConfig), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	show := faketmdb.DefaultShow()
+	show.ID, show.Name, show.OriginalName, show.FirstAirDate, show.IMDbID = 2316, "The Office & Co", "The Office", "2005-03-24", "tt0386676"
+	tm := httptest.NewServer(faketmdb.New(faketmdb.Options{APIKey: "k3y"}, show))
+	t.Cleanup(tm.Close)
 	r.ta = startAppWith(t, dataDir, map[string]string{"ANIWORLD_PROVIDER_URL": aw.URL, "ANIWORLD_STO_URL": ss.URL,
-		"ANIWORLD_ANIME_DIR": animeDir}, Options{Solvers: []httpclient.Solver{r.solver}})
+		"ANIWORLD_ANIME_DIR": animeDir, "ANIWORLD_TMDB_API_URL": tm.URL + "/3", "ANIWORLD_TMDB_IMAGE_URL": tm.URL + "/t/p",
+		"ANIWORLD_TMDB_API_KEY": "k3y"}, Options{Solvers: []httpclient.Solver{r.solver}})
 	return r
 }
 
@@ -172,6 +178,16 @@ func TestSerienstreamEndToEnd(t *testing.T) {
 	d = r.waitFor(t, "nothing missing", "/api/anime/the-office-demo", func(b map[string]any) bool { return len(missingOf(b)) == 0 })
 	if len(d["episodes"].([]any)) != 5 {
 		t.Errorf("episodes on disk %v", d["episodes"])
+	}
+
+	// TMDB metadata for the TV series, as for anime.
+	code, _, b = r.ta.do("POST", "/api/nfo/the-office-demo/create", r.tok, map[string]any{"serie_name": "The Office & Co", "year": 2005})
+	if code != 200 || !strings.HasSuffix(b["nfo_path"].(string), "tvshow.nfo") {
+		t.Fatalf("nfo create: %d %v", code, b)
+	}
+	_, _, b = r.ta.do("GET", "/api/nfo/the-office-demo/content", r.tok, nil)
+	if c, _ := b["content"].(string); !strings.Contains(c, "<tvshow>") || !strings.Contains(c, "2316") || !strings.Contains(c, "tt0386676") {
+		t.Errorf("nfo content %v", b)
 	}
 }
 
