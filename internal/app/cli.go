@@ -59,8 +59,8 @@ func (e usageError) Error() string { return e.msg }
 type Options struct {
 	ConfigPath string
 	Flags      config.Overrides
-	// Solvers pass anti-bot gates on the sites (serienstream's link-out
-	// gate), tried in order; tests inject stubs here.
+	// Solvers are extra challenge solvers for the HTTP client (tried in
+	// order), e.g. for serienstream's link-out gate; tests inject stubs.
 	Solvers []httpclient.Solver
 }
 
@@ -205,7 +205,8 @@ Flags (each has an environment twin; precedence: flags > environment > config fi
 	printFlags(w, fs)
 	fmt.Fprint(w, `
 Other environment variables: ANIWORLD_PROVIDER_URL, ANIWORLD_STO_URL, ANIWORLD_TMDB_API_KEY,
-ANIWORLD_TMDB_API_URL, ANIWORLD_TMDB_IMAGE_URL, ANIWORLD_METRICS_TOKEN.
+ANIWORLD_TMDB_API_URL, ANIWORLD_TMDB_IMAGE_URL, ANIWORLD_METRICS_TOKEN,
+ANIWORLD_BROWSER (auto, on, off), ANIWORLD_BROWSER_PATH (the Chromium executable).
 "aniworld <command> --help" shows a command's own flags.
 `)
 }

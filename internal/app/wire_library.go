@@ -29,6 +29,11 @@ type providers struct {
 // transport (request metrics).
 func (a *App) wireProviders(cfg config.AppConfig, wrap func(http.RoundTripper) http.RoundTripper) (*providers, error) {
 	d := cfg.Download
+	ssMirrors, err := httpclient.NewMirrors(serienstream.BaseURLs(d.STOURL)...)
+	if err != nil { // a config the server accepted never stops it: the public addresses then
+		a.log.Warn("download.sto_url unusable; using serienstream's public addresses", "error", err)
+		ssMirrors, _ = httpclient.NewMirrors(serienstream.DefaultBaseURLs()...)
+	}
 	var cookieHosts []string
 	for _, u := range append([]string{d.ProviderURL}, serienstream.BaseURLs(d.STOURL)...) {
 		if pu, err := url.Parse(u); err == nil && pu.Hostname() != "" {
@@ -39,7 +44,7 @@ func (a *App) wireProviders(cfg config.AppConfig, wrap func(http.RoundTripper) h
 		UserAgent: d.UserAgent, Timeout: time.Duration(d.ProviderTimeout) * time.Second,
 		Proxy: d.Proxy, Cookie: d.Cookies, CookieHosts: cookieHosts,
 		FlareSolverrURL: d.FlareSolverrURL, DoHURL: d.DoHURL, Logger: a.log.With("component", "httpclient"),
-		WrapTransport: wrap,
+		WrapTransport: wrap, Solvers: a.solvers, InsecureHosts: ssMirrors.InsecureHosts(),
 	}
 	if err := opts.Validate(); err != nil {
 		return nil, fmt.Errorf("download settings: %w", err)
@@ -50,7 +55,7 @@ func (a *App) wireProviders(cfg config.AppConfig, wrap func(http.RoundTripper) h
 	if a.db != nil {
 		cache = a.db
 	}
-	reg, err := siteRegistry(d, client, hosters, cache, a.solvers, a.log)
+	reg, err := siteRegistry(d, client, hosters, cache, ssMirrors, a.log)
 	if err != nil {
 		return nil, fmt.Errorf("provider: %w", err)
 	}

@@ -16,16 +16,20 @@ import (
 )
 
 // siteRegistry builds the provider registry: aniworld.to (the default) and
-// serienstream.to, registered as "s.to". download.sto_url picks
-// serienstream's address; the old default https://s.to means the public
-// serienstream addresses.
-func siteRegistry(d config.DownloadConfig, client *httpclient.Client, hosters *hoster.Registry, cache provider.Cache, solvers []httpclient.Solver, log *slog.Logger) (*provider.Registry, error) {
+// serienstream.to, registered as "s.to", over ssMirrors (built from
+// download.sto_url by serienstream.BaseURLs: the old default https://s.to
+// means the public serienstream addresses).
+//
+// A gate in front of serienstream's link-outs is a challenge the HTTP
+// client passes with its solvers (the session's cookies live in its jar
+// too), so the site client gets no solvers of its own here.
+func siteRegistry(d config.DownloadConfig, client *httpclient.Client, hosters *hoster.Registry, cache provider.Cache, ssMirrors *httpclient.Mirrors, log *slog.Logger) (*provider.Registry, error) {
 	aw, err := aniworld.New(aniworld.AniWorld(d.ProviderURL, client, hosters, cache))
 	if err != nil {
 		return nil, err
 	}
-	ss, err := serienstream.New(serienstream.Config{BaseURLs: serienstream.BaseURLs(d.STOURL), Doer: client,
-		Hosters: hosters, Cache: cache, Solvers: solvers, Logger: log.With("component", "serienstream")})
+	ss, err := serienstream.New(serienstream.Config{Mirrors: ssMirrors, Doer: client,
+		Hosters: hosters, Cache: cache, Logger: log.With("component", "serienstream")})
 	if err != nil {
 		return nil, err
 	}

@@ -33,18 +33,22 @@ const Site = provider.SiteSerienstream
 // label prefixes error messages.
 const label = "serienstream"
 
+// canonicalBase is the site's own name; its mirrors come from
+// httpclient.KnownMirrors.
+const canonicalBase = "https://serienstream.to"
+
 // DefaultBaseURLs are the site's addresses in fallback order (§10.1): the
-// main domain, the mirror, and the origin IP (to be contacted with
-// Host: serienstream.to).
+// main domain, then the mirrors httpclient knows for it (serienstream.cx,
+// the origin IP contacted with Host: serienstream.to).
 func DefaultBaseURLs() []string {
-	return []string{"https://serienstream.to", "https://serienstream.cx", "https://186.2.175.5"}
+	return append([]string{canonicalBase}, httpclient.KnownMirrors(canonicalBase)...)
 }
 
 // BaseURLs turns the configured download.sto_url into the base URL list: a
 // legacy s.to address (NXDOMAIN, never requested) or empty means the
-// defaults; a known serienstream host comes first, followed by the other
-// defaults; any other address (a local fake, a private mirror) is used
-// alone.
+// defaults; a known serienstream address comes first, followed by the
+// other defaults; any other address (a local fake, a private mirror) is
+// used alone.
 func BaseURLs(configured string) []string {
 	configured = strings.TrimRight(strings.TrimSpace(configured), "/")
 	u, err := url.Parse(configured)
@@ -61,6 +65,8 @@ func BaseURLs(configured string) []string {
 			known = true
 		}
 	}
+	u.RawQuery, u.Fragment, u.User = "", "", nil // a base URL, whatever else the config held
+	configured = strings.TrimRight(u.String(), "/")
 	if !known {
 		return []string{configured}
 	}
@@ -75,9 +81,13 @@ func BaseURLs(configured string) []string {
 
 // Config describes the site instance and its collaborators.
 type Config struct {
-	// BaseURLs are the site's origins in fallback order; the first is
-	// used (DefaultBaseURLs when empty). A local fake in tests.
+	// BaseURLs are the site's origins in fallback order, the first being
+	// canonical (DefaultBaseURLs when empty); a local fake in tests.
+	// Ignored when Mirrors is set.
 	BaseURLs []string
+	// Mirrors, when set, are the site's base URLs (shared with whoever
+	// reports their state); built from BaseURLs otherwise.
+	Mirrors *httpclient.Mirrors
 	// Doer sends every request; normally the shared *httpclient.Client.
 	Doer hoster.Doer
 	// Hosters holds the extractors ResolveLink runs.
@@ -100,10 +110,11 @@ type Config struct {
 // Client is the serienstream.to site. It implements provider.Provider and
 // is safe for concurrent use.
 type Client struct {
-	cfg  Config
-	base *url.URL
-	log  *slog.Logger
-	jar  *cookiejar.Jar // the site session (episode page cookies, clearance)
+	cfg     Config
+	base    *url.URL // the canonical base: links and keys
+	mirrors *httpclient.Mirrors
+	log     *slog.Logger
+	jar     *cookiejar.Jar // the site session (episode page cookies, clearance)
 
 	solveMu   sync.Mutex // one gate pass at a time
 	mu        sync.Mutex
@@ -118,13 +129,19 @@ func New(cfg Config) (*Client, error) {
 	if len(cfg.BaseURLs) == 0 {
 		cfg.BaseURLs = DefaultBaseURLs()
 	}
-	base, err := url.Parse(strings.TrimRight(strings.TrimSpace(cfg.BaseURLs[0]), "/"))
-	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" {
-		return nil, fmt.Errorf("%w: serienstream base url %q must be an absolute http(s) URL", anime.ErrInvalid, cfg.BaseURLs[0])
+	mirrors := cfg.Mirrors
+	if mirrors == nil {
+		for _, b := range cfg.BaseURLs {
+			if u, err := url.Parse(strings.TrimSpace(b)); err == nil && strings.EqualFold(strings.TrimPrefix(u.Hostname(), "www."), "s.to") {
+				return nil, fmt.Errorf("%w: s.to is gone; serienstream base url must be serienstream.to, a mirror or a fake", anime.ErrInvalid)
+			}
+		}
+		var err error
+		if mirrors, err = httpclient.NewMirrors(cfg.BaseURLs...); err != nil {
+			return nil, fmt.Errorf("serienstream: %w", err)
+		}
 	}
-	if strings.EqualFold(strings.TrimPrefix(base.Hostname(), "www."), "s.to") {
-		return nil, fmt.Errorf("%w: s.to is gone; serienstream base url must be serienstream.to, a mirror or a fake", anime.ErrInvalid)
-	}
+	base := mirrors.Canonical()
 	if cfg.Doer == nil {
 		return nil, fmt.Errorf("%w: provider %s has no http client", anime.ErrInvalid, Site)
 	}
@@ -139,14 +156,17 @@ func New(cfg Config) (*Client, error) {
 		log = slog.New(slog.DiscardHandler)
 	}
 	jar, _ := cookiejar.New(nil) // never fails without options
-	return &Client{cfg: cfg, base: base, log: log, jar: jar}, nil
+	return &Client{cfg: cfg, base: base, mirrors: mirrors, log: log, jar: jar}, nil
 }
 
 // Site is "s.to".
 func (c *Client) Site() string { return Site }
 
-// BaseURL is the origin in use, without a trailing slash.
+// BaseURL is the canonical origin, without a trailing slash.
 func (c *Client) BaseURL() string { return c.base.String() }
+
+// Mirrors are the site's base URLs and the one in use (diagnostics).
+func (c *Client) Mirrors() *httpclient.Mirrors { return c.mirrors }
 
 // SeriesURL is the absolute URL of a series page.
 func (c *Client) SeriesURL(key string) string { return c.base.String() + "/serie/" + key }
@@ -178,8 +198,8 @@ func (c *Client) abs(ref string) string {
 	return r.String()
 }
 
-// onSite reports whether u is on the site's origin.
-func (c *Client) onSite(u *url.URL) bool { return strings.EqualFold(u.Host, c.base.Host) }
+// onSite reports whether u is on one of the site's mirrors.
+func (c *Client) onSite(u *url.URL) bool { return u != nil && c.mirrors.Owns(u.Host) }
 
 // ParseError says which page of which step could not be understood; it
 // wraps anime.ErrProvider. When the real site changes its markup, this is
@@ -213,20 +233,23 @@ type page struct {
 	url    *url.URL // after redirects the Doer followed
 }
 
-// send runs req with the session's cookies and User-Agent, stores the
-// cookies the site sets, and reads at most limit bytes of the body.
+// send runs req (built on any mirror, normally the canonical base) on the
+// site's working mirror with the session's cookies and User-Agent, stores
+// the cookies the site sets, and reads at most limit bytes of the body.
+// The session lives under the canonical base whichever mirror answered.
 func (c *Client) send(req *http.Request, limit int64) (page, error) {
-	if c.onSite(req.URL) {
-		for _, ck := range c.jar.Cookies(req.URL) {
-			req.AddCookie(ck)
-		}
-		c.mu.Lock()
-		if c.userAgent != "" {
-			req.Header.Set("User-Agent", c.userAgent)
-		}
-		c.mu.Unlock()
+	if !c.onSite(req.URL) {
+		return page{}, fmt.Errorf("%w: %s is not a serienstream address", anime.ErrInvalid, req.URL.Host)
 	}
-	resp, err := c.cfg.Doer.Do(req)
+	for _, ck := range c.jar.Cookies(c.base) {
+		req.AddCookie(ck)
+	}
+	c.mu.Lock()
+	if c.userAgent != "" {
+		req.Header.Set("User-Agent", c.userAgent)
+	}
+	c.mu.Unlock()
+	resp, err := c.mirrors.Do(c.cfg.Doer, req)
 	if err != nil {
 		return page{}, err
 	}
@@ -240,7 +263,10 @@ func (c *Client) send(req *http.Request, limit int64) (page, error) {
 		final = resp.Request.URL
 	}
 	if cs := resp.Cookies(); len(cs) > 0 && c.onSite(final) {
-		c.jar.SetCookies(final, cs)
+		for _, ck := range cs {
+			ck.Domain = "" // host cookies of the site, whichever mirror set them
+		}
+		c.jar.SetCookies(c.base, cs)
 	}
 	return page{status: resp.StatusCode, header: resp.Header, body: bytes.TrimPrefix(body, []byte("\xef\xbb\xbf")), url: final}, nil
 }
@@ -263,7 +289,7 @@ func (c *Client) fetch(ctx context.Context, step, pageRef, rawURL string, mod fu
 	}
 	if kind := challenge.Detect(p.status, p.header, p.body); kind != challenge.None {
 		return nil, fmt.Errorf("%s: %s %q: %w", label, step, pageRef,
-			&httpclient.ChallengeError{URL: redact(req.URL), Status: p.status, Kind: string(kind)})
+			httpclient.NewChallengeError(req, p.status, kind))
 	}
 	switch {
 	case p.status == http.StatusNotFound || p.status == http.StatusGone:

@@ -230,3 +230,34 @@ func TestRegistryForURL(t *testing.T) {
 		}
 	}
 }
+
+// TestDeadFirstMirror: with the first address refusing connections the
+// client works through the next one, while links and keys stay on the
+// canonical (first) address; the session follows the mirror.
+func TestDeadFirstMirror(t *testing.T) {
+	r := newRig(t, fakess.Options{GateAfter: 1})
+	dead := "http://127.0.0.1:1"
+	doer := httpclient.New(httpclient.Options{Retries: -1, RateLimit: httpclient.RateLimit{PerSecond: -1}})
+	c, err := serienstream.New(serienstream.Config{BaseURLs: []string{dead, r.srv.URL}, Doer: doer, Hosters: hoster.Default(),
+		Solvers: []httpclient.Solver{&fakess.WidgetSolver{}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	res, err := c.Search(ctx, "tatort")
+	if err != nil || len(res) != 1 || res[0].Link != dead+"/serie/tatort-demo" {
+		t.Fatalf("search: %+v %v", res, err)
+	}
+	ep, err := c.Episode(ctx, "the-office-demo", 1, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, l := range ep.Links { // the second link-out meets the gate
+		if _, err := c.ResolveLink(ctx, l); err != nil {
+			t.Fatalf("link %d: %v", i, err)
+		}
+	}
+	if c.Mirrors().Active() != r.srv.URL {
+		t.Errorf("active mirror %s", c.Mirrors().Active())
+	}
+}

@@ -42,7 +42,7 @@ func (c *Client) currentUA(host string) string {
 // site). Concurrent resolves that met the same gate wait and reuse that
 // clearance. No solver, or none passing, is anime.ErrChallenge.
 func (c *Client) passGate(ctx context.Context, seenGen int, u *url.URL, referer string, kind challenge.Kind, status int) error {
-	gateErr := &httpclient.ChallengeError{URL: redact(u), Status: status, Kind: string(kind)}
+	gateErr := &httpclient.ChallengeError{Host: u.Hostname(), URL: redact(u), Status: status, Kind: kind}
 	if len(c.cfg.Solvers) == 0 {
 		return fmt.Errorf("%w (no challenge solver configured)", gateErr)
 	}
@@ -54,7 +54,7 @@ func (c *Client) passGate(ctx context.Context, seenGen int, u *url.URL, referer 
 	var errs []error
 	for _, s := range c.cfg.Solvers {
 		cl, err := s.Solve(ctx, httpclient.SolveRequest{URL: u.String(), UserAgent: c.currentUA(u.Hostname()),
-			Kind: kind, Cookies: c.jar.Cookies(u), Referer: referer})
+			Kind: kind, Cookies: c.jar.Cookies(c.base), Referer: referer})
 		if err != nil {
 			if ctx.Err() != nil {
 				return ctx.Err()
@@ -62,7 +62,7 @@ func (c *Client) passGate(ctx context.Context, seenGen int, u *url.URL, referer 
 			errs = append(errs, fmt.Errorf("%s: %w", s.Name(), err))
 			continue
 		}
-		c.keep(u, cl)
+		c.keep(cl)
 		c.log.Info("serienstream gate passed", "solver", s.Name(), "kind", string(kind))
 		return nil
 	}
@@ -71,7 +71,7 @@ func (c *Client) passGate(ctx context.Context, seenGen int, u *url.URL, referer 
 
 // keep stores a clearance in the session: its cookies as host cookies of
 // the site, its User-Agent for later site requests.
-func (c *Client) keep(u *url.URL, cl httpclient.Clearance) {
+func (c *Client) keep(cl httpclient.Clearance) {
 	cs := make([]*http.Cookie, 0, len(cl.Cookies))
 	for _, ck := range cl.Cookies {
 		if ck == nil || ck.Name == "" {
@@ -79,8 +79,7 @@ func (c *Client) keep(u *url.URL, cl httpclient.Clearance) {
 		}
 		cs = append(cs, &http.Cookie{Name: ck.Name, Value: ck.Value, Path: "/", Expires: ck.Expires, Secure: ck.Secure, HttpOnly: ck.HttpOnly})
 	}
-	root := &url.URL{Scheme: u.Scheme, Host: u.Host, Path: "/"}
-	c.jar.SetCookies(root, cs)
+	c.jar.SetCookies(c.base, cs)
 	c.mu.Lock()
 	if cl.UserAgent != "" {
 		c.userAgent = cl.UserAgent

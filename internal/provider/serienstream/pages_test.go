@@ -292,6 +292,8 @@ func TestBaseURLs(t *testing.T) {
 		{"https://serienstream.to", def},
 		{"https://serienstream.cx", []string{"https://serienstream.cx", "https://serienstream.to", "https://186.2.175.5"}},
 		{"http://127.0.0.1:8080", []string{"http://127.0.0.1:8080"}},
+		{"http://user:pw@127.0.0.1:8080/ss/?x=1#y", []string{"http://127.0.0.1:8080/ss"}},
+		{"https://serienstream.to/?utm=1", def},
 		{"::bad", def},
 	}
 	for _, tt := range tests {

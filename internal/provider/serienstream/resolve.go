@@ -73,8 +73,12 @@ func (c *Client) EmbedURL(ctx context.Context, link provider.HosterLink) (string
 		kind := challenge.None
 		var cerr *httpclient.ChallengeError
 		switch {
+		case err != nil && errors.Is(err, anime.ErrChallenge) && (len(c.cfg.Solvers) == 0 || solved):
+			// The HTTP client met the gate and its own solvers (if any)
+			// did not pass it; its error says why.
+			return "", c.transportErr(step, pageRef, err)
 		case err != nil && errors.As(err, &cerr):
-			kind = challenge.Kind(cerr.Kind)
+			kind = cerr.Kind
 		case err != nil && errors.Is(err, anime.ErrChallenge):
 			kind = challenge.Cloudflare
 		case err != nil:
@@ -85,9 +89,13 @@ func (c *Client) EmbedURL(ctx context.Context, link provider.HosterLink) (string
 		if kind != challenge.None {
 			if solved {
 				return "", fmt.Errorf("%s: %s %q: %w: the gate is still there after solving", label, step, pageRef,
-					&httpclient.ChallengeError{URL: redact(cur), Status: p.status, Kind: string(kind)})
+					&httpclient.ChallengeError{Host: cur.Hostname(), URL: redact(cur), Status: p.status, Kind: kind})
 			}
-			if err := c.passGate(ctx, gen, cur, referer, kind, p.status); err != nil {
+			at := p.url // the gate as the mirror that answered showed it
+			if at == nil {
+				at = c.onActiveMirror(cur)
+			}
+			if err := c.passGate(ctx, gen, at, referer, kind, p.status); err != nil {
 				return "", fmt.Errorf("%s: %s %q: %w", label, step, pageRef, err)
 			}
 			solved = true
@@ -116,6 +124,17 @@ func (c *Client) EmbedURL(ctx context.Context, link provider.HosterLink) (string
 	return "", fmt.Errorf("%s: %s %q: %w: more than %d redirects on the site", label, step, pageRef, anime.ErrProvider, maxHops)
 }
 
+// onActiveMirror moves u onto the mirror requests go to now.
+func (c *Client) onActiveMirror(u *url.URL) *url.URL {
+	active, err := url.Parse(c.mirrors.Active())
+	if err != nil {
+		return u
+	}
+	cp := *u
+	cp.Scheme, cp.Host = active.Scheme, active.Host
+	return &cp
+}
+
 // linkOut GETs one link-out URL without following its redirect.
 func (c *Client) linkOut(ctx context.Context, u *url.URL, referer string) (page, error) {
 	req, err := http.NewRequestWithContext(httpclient.WithoutRedirects(ctx), http.MethodGet, u.String(), nil)
@@ -134,7 +153,7 @@ func (c *Client) linkOut(ctx context.Context, u *url.URL, referer string) (page,
 // the link-out to report.
 func (c *Client) ensureSession(ctx context.Context, pageURL string) {
 	u, err := url.Parse(pageURL)
-	if err != nil || !c.onSite(u) || len(c.jar.Cookies(u)) > 0 {
+	if err != nil || !c.onSite(u) || len(c.jar.Cookies(c.base)) > 0 {
 		return
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, pageURL, nil)
