@@ -38,6 +38,11 @@ const sstoConfig = `{"download":{"language_order":["German Dub","English Dub"],"
 
 func startSSto(t *testing.T, dataDir, animeDir string, gateAfter int) *sstoRig {
 	t.Helper()
+	return startSStoConfig(t, dataDir, animeDir, gateAfter, sstoConfig)
+}
+
+func startSStoConfig(t *testing.T, dataDir, animeDir string, gateAfter int, config string) *sstoRig {
+	t.Helper()
 	r := &sstoRig{media: fakehoster.TestMedia(96<<10, 2, 16<<10), solver: &fakess.WidgetSolver{}, animeDir: animeDir}
 	farm := fakehoster.Start(r.media)
 	t.Cleanup(farm.Close)
@@ -47,7 +52,7 @@ func startSSto(t *testing.T, dataDir, animeDir string, gateAfter int) *sstoRig {
 	ss := httptest.NewServer(r.ss)
 	t.Cleanup(ss.Close)
 	r.ssURL = ss.URL
-	if err := os.WriteFile(filepath.Join(dataDir, "config.json"), []byte(sstoConfig), 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(dataDir, "config.json"), []byte(config), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	show := faketmdb.DefaultShow()
@@ -259,5 +264,33 @@ func TestLegacySToSeriesMigrates(t *testing.T) {
 	done := st["status"].(map[string]any)["completed_downloads"].([]any)
 	if len(done) != 1 || done[0].(map[string]any)["serie_id"] != "the-office-demo" {
 		t.Fatalf("download history lost: %v", st)
+	}
+}
+
+// TestSerienstreamAutoDownload: with auto_download_missing, a scheduler
+// rescan queues every missing episode of a serienstream series and the
+// queue downloads them.
+func TestSerienstreamAutoDownload(t *testing.T) {
+	cfg := `{"scheduler":{"enabled":true,"interval_minutes":1440,"auto_download_missing":true},` + sstoConfig[1:]
+	r := startSStoConfig(t, t.TempDir(), t.TempDir(), 0, cfg)
+	r.tok = r.ta.setupAndLogin(testPassword)
+	if code, _, b := r.ta.do("POST", "/api/anime/add", r.tok, map[string]any{"link": r.ssURL + "/serie/tatort-demo/staffel-1"}); code != 200 {
+		t.Fatalf("add by a season link: %d %v", code, b)
+	}
+	if code, _, b := r.ta.do("POST", "/api/scheduler/trigger-rescan", r.tok, nil); code != 200 && code != 409 {
+		t.Fatalf("trigger: %d %v", code, b)
+	}
+	r.waitFor(t, "auto-queued", "/api/queue/status", func(b map[string]any) bool {
+		n, _ := b["statistics"].(map[string]any)["total_items"].(float64)
+		return n == 1
+	})
+	r.ta.do("POST", "/api/queue/start", r.tok, nil)
+	st := r.waitFor(t, "downloaded", "/api/queue/status", func(b map[string]any) bool {
+		n, _ := b["statistics"].(map[string]any)["completed_count"].(float64)
+		return n == 1
+	})
+	p := st["status"].(map[string]any)["completed_downloads"].([]any)[0].(map[string]any)["file_path"].(string)
+	if filepath.Base(p) != "Tatort Demo - S01E01 - (German Dub).mp4" {
+		t.Fatalf("file %s", p)
 	}
 }
