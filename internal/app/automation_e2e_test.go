@@ -359,8 +359,8 @@ func TestAutomationDubToSubFallback(t *testing.T) {
 	f := startAutomationFakes(t, animeDir)
 	os.WriteFile(filepath.Join(dataDir, "config.json"), []byte(`{"download":{"hoster_order":["Doodstream"]},"monitor":{"enabled":false}}`), 0o600)
 	clk := &manualTime{t: time.Date(2026, 11, 1, 18, 0, 0, 0, time.UTC)}
-	ta := startApp(t, dataDir, map[string]string{"ANIWORLD_PROVIDER_URL": f.siteURL, "ANIWORLD_ANIME_DIR": animeDir},
-		func(o *Options) { o.Now = clk.Now })
+	ta := startAppWith(t, dataDir, map[string]string{"ANIWORLD_PROVIDER_URL": f.siteURL, "ANIWORLD_ANIME_DIR": animeDir},
+		Options{Now: clk.Now})
 	tok := ta.setupAndLogin(testPassword)
 	if code, _, b := ta.do("POST", "/api/anime/add", tok, map[string]any{"link": f.siteURL + "/anime/stream/demo",
 		"monitor": map[string]any{"mode": "future", "languages": []string{"German Dub", "German Sub"}, "fallback_days": 14}}); code != 200 {
