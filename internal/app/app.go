@@ -50,6 +50,9 @@ type App struct {
 	// wanted answers a series' wanted download languages (the monitor's
 	// per-series settings); nil leaves download.language_order.
 	wanted func(ctx context.Context, key string, ep anime.EpisodeRef) []anime.Language
+	// changed tells the media servers that a series folder changed (NFO,
+	// artwork); nil until the automation is wired.
+	changed func(ctx context.Context, key string)
 }
 
 func (a *App) clock() func() time.Time {

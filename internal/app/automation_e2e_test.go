@@ -16,6 +16,7 @@ import (
 	fakehoster "github.com/aniworld/aniworld/internal/fake/hoster"
 	fakejellyfin "github.com/aniworld/aniworld/internal/fake/jellyfin"
 	"github.com/aniworld/aniworld/internal/fake/site"
+	faketmdb "github.com/aniworld/aniworld/internal/fake/tmdb"
 	"github.com/aniworld/aniworld/internal/fake/webhook"
 )
 
@@ -417,4 +418,30 @@ func (m *manualTime) Add(d time.Duration) {
 	m.mu.Lock()
 	m.t = m.t.Add(d)
 	m.mu.Unlock()
+}
+
+// TestAutomationNFOTellsMediaServer: creating a series' NFO through the
+// API tells the media server about the series folder (mapped).
+func TestAutomationNFOTellsMediaServer(t *testing.T) {
+	dataDir, animeDir := t.TempDir(), t.TempDir()
+	f := startAutomationFakes(t, animeDir)
+	tm := httptest.NewServer(faketmdb.New(faketmdb.Options{APIKey: "k3y"}))
+	defer tm.Close()
+	os.WriteFile(filepath.Join(dataDir, "config.json"), []byte(f.config), 0o600)
+	ta := startApp(t, dataDir, map[string]string{"ANIWORLD_PROVIDER_URL": f.siteURL, "ANIWORLD_ANIME_DIR": animeDir,
+		"ANIWORLD_TMDB_API_URL": tm.URL + "/3", "ANIWORLD_TMDB_IMAGE_URL": tm.URL + "/t/p", "ANIWORLD_TMDB_API_KEY": "k3y"})
+	tok := ta.setupAndLogin(testPassword)
+	code, _, b := ta.do("POST", "/api/anime/add", tok, map[string]any{"link": f.siteURL + "/anime/stream/demo"})
+	if code != 200 {
+		t.Fatalf("add: %d %v", code, b)
+	}
+	folder := b["folder"].(string)
+	if code, _, b := ta.do("POST", "/api/nfo/demo/create", tok, map[string]any{"serie_name": "Show", "year": 2019}); code != 200 {
+		t.Fatalf("nfo create: %d %v", code, b)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := f.jellyfin.WaitFor(ctx, "/media/anime/"+folder); err != nil {
+		t.Fatal(err)
+	}
 }

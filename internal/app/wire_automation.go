@@ -18,6 +18,7 @@ import (
 	"github.com/aniworld/aniworld/internal/event"
 	"github.com/aniworld/aniworld/internal/library"
 	"github.com/aniworld/aniworld/internal/mediaserver"
+	"github.com/aniworld/aniworld/internal/metadata"
 	"github.com/aniworld/aniworld/internal/monitor"
 	"github.com/aniworld/aniworld/internal/notify"
 	"github.com/aniworld/aniworld/internal/provider"
@@ -66,6 +67,11 @@ func (a *App) wireAutomation(cfg config.AppConfig, p *providers, lib *library.Se
 	}
 	au.mon = mon
 	a.wanted = mon.WantedLanguages
+	a.changed = func(ctx context.Context, key string) {
+		if _, dir, err := lib.SeriesDir(ctx, key); err == nil {
+			au.media.Updated(dir)
+		}
+	}
 	a.events.add(au) // download_complete / download_failed -> notifications
 	a.background = append(a.background, au.notes.Run, au.media.Run, func(ctx context.Context) error {
 		if !a.cfg.Get().Monitor.Enabled {
@@ -341,4 +347,42 @@ func (c freshCatalog) Seasons(ctx context.Context, site, key string) ([]provider
 		out = append(out, s)
 	}
 	return out, nil
+}
+
+// seriesChanged tells the media servers about a changed series folder.
+func (a *App) seriesChanged(ctx context.Context, key string) {
+	if a.changed != nil {
+		a.changed(ctx, key)
+	}
+}
+
+// nfoTold tells the media servers after the NFO routes changed a series'
+// NFO or artwork.
+type nfoTold struct {
+	api.NFO
+	told func(ctx context.Context, key string)
+}
+
+func (n nfoTold) Create(ctx context.Context, key string, opts metadata.CreateOptions) (metadata.NFOResult, error) {
+	r, err := n.NFO.Create(ctx, key, opts)
+	if err == nil {
+		n.told(ctx, key)
+	}
+	return r, err
+}
+
+func (n nfoTold) Update(ctx context.Context, key string, downloadMedia bool) (metadata.NFOResult, error) {
+	r, err := n.NFO.Update(ctx, key, downloadMedia)
+	if err == nil {
+		n.told(ctx, key)
+	}
+	return r, err
+}
+
+func (n nfoTold) DownloadMedia(ctx context.Context, key string, opts metadata.MediaOptions) (metadata.MediaFiles, error) {
+	r, err := n.NFO.DownloadMedia(ctx, key, opts)
+	if err == nil {
+		n.told(ctx, key)
+	}
+	return r, err
 }

@@ -175,6 +175,6 @@ func (a *App) wireNFO(cfg config.AppConfig, lib *library.Service, deps *api.Deps
 	})
 	auto := &nfoAuto{h: h, cfg: a.cfg, jobs: make(chan func(context.Context), 1024)}
 	a.background = append(a.background, auto.run)
-	deps.Register = append(deps.Register, api.NFORoutes(h.get))
+	deps.Register = append(deps.Register, api.NFORoutes(func() api.NFO { return nfoTold{NFO: h.get(), told: a.seriesChanged} }))
 	return auto, nil
 }
