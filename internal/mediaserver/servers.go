@@ -88,8 +88,19 @@ func (p *plex) sections(ctx context.Context) (plexSections, error) {
 	if err := statusError(p.cfg.Name, res); err != nil {
 		return out, err
 	}
-	if err := xml.NewDecoder(io.LimitReader(res.Body, 4<<20)).Decode(&out); err != nil {
+	out, err = parseSections(io.LimitReader(res.Body, 4<<20))
+	if err != nil {
 		return out, fmt.Errorf("%s: library sections: %w", p.cfg.Name, err)
+	}
+	return out, nil
+}
+
+// parseSections reads GET /library/sections: the Directory elements of the
+// MediaContainer with their key and Location paths.
+func parseSections(r io.Reader) (plexSections, error) {
+	var out plexSections
+	if err := xml.NewDecoder(r).Decode(&out); err != nil {
+		return plexSections{}, err
 	}
 	return out, nil
 }
