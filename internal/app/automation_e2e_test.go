@@ -445,3 +445,46 @@ func TestAutomationNFOTellsMediaServer(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestAutomationHealthNotifications: a disk below the free-space limit
+// and a site that fails a refresh each send one problem; the site's
+// recovery sends one recovery.
+func TestAutomationHealthNotifications(t *testing.T) {
+	dataDir, animeDir := t.TempDir(), t.TempDir()
+	f := startAutomationFakes(t, animeDir)
+	cfg := strings.Replace(f.config, `"events":["download_finished","episode_found","series_added"]`, `"events":["health"]`, 1)
+	cfg = strings.Replace(cfg, `"notifications":{`, `"notifications":{"disk_min_free_mb":1073741824,`, 1)
+	os.WriteFile(filepath.Join(dataDir, "config.json"), []byte(cfg), 0o600)
+	ta := startApp(t, dataDir, map[string]string{"ANIWORLD_PROVIDER_URL": f.siteURL, "ANIWORLD_ANIME_DIR": animeDir})
+	tok := ta.setupAndLogin(testPassword)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if _, err := f.ntfy.WaitFor(ctx, func(r webhook.Request) bool { return r.Title == "Problem: disk" && strings.Contains(r.Message, "MB free") }); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, b := ta.do("POST", "/api/anime/add", tok, map[string]any{"link": f.siteURL + "/anime/stream/demo", "monitor": map[string]any{"mode": "future"}}); code != 200 {
+		t.Fatalf("add: %d %v", code, b)
+	}
+	f.site.SetFaults(site.FaultDDoSGuard)
+	if code, _, b := ta.do("POST", "/api/anime/demo/monitor/refresh", tok, nil); code < 500 || b["request_id"] == "" {
+		t.Fatalf("refresh against a blocked site: %d %v", code, b)
+	}
+	if _, err := f.ntfy.WaitFor(ctx, func(r webhook.Request) bool { return r.Title == "Problem: provider aniworld.to" }); err != nil {
+		t.Fatal(err)
+	}
+	_, _, st := ta.do("GET", "/api/notifications/status", tok, nil)
+	if st["health_failing"].(map[string]any)["provider aniworld.to"] == nil {
+		t.Fatalf("status %v", st)
+	}
+	f.site.SetFaults(0)
+	if code, _, b := ta.do("POST", "/api/anime/demo/monitor/refresh", tok, nil); code != 200 {
+		t.Fatalf("refresh after recovery: %d %v", code, b)
+	}
+	if _, err := f.ntfy.WaitFor(ctx, func(r webhook.Request) bool { return r.Title == "Recovered: provider aniworld.to" }); err != nil {
+		t.Fatal(err)
+	}
+	_, _, mon := ta.do("GET", "/api/anime/demo/monitor", tok, nil)
+	if st := mon["status"].(map[string]any); st["last_error"] != nil && st["last_error"] != "" {
+		t.Fatalf("last_error after recovery: %v", st)
+	}
+}
