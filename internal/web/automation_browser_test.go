@@ -26,9 +26,6 @@ func TestAutomationPages(t *testing.T) {
 	if code, _, body := st.apiCall(t, "PUT", "/api/config", tok, map[string]any{"anime_directory": st.AnimeDir}); code != 200 {
 		t.Fatalf("anime dir: %d %s", code, body)
 	}
-	if code, _, body := st.apiCall(t, "POST", "/api/anime/add", tok, map[string]any{"link": st.Site.URL + "/anime/stream/demo"}); code != 200 {
-		t.Fatalf("add: %d %s", code, body)
-	}
 	monitor := func() map[string]any {
 		_, _, raw := st.apiCall(t, "GET", "/api/anime/demo/monitor", tok, nil)
 		var m map[string]any
@@ -38,6 +35,19 @@ func TestAutomationPages(t *testing.T) {
 	b.navigate(st.URL + "/static/favicon.svg")
 	tj, _ := json.Marshal(map[string]any{"token": tok, "expires_at": login["expires_at"]})
 	b.run("token", evalVoid(`localStorage.setItem("aniworld.token", `+jsString(string(tj))+`)`))
+
+	// Add the series from the library's search with "monitor future episodes".
+	b.navigate(st.URL + "/")
+	b.waitJS("library", `document.body.dataset.rendered === "1"`)
+	b.run("monitor future on add", setValue("#add-monitor", "future"))
+	b.typeInto("#search-q", "Demo")
+	b.click("#search-btn")
+	b.waitJS("results", `document.querySelector("#search-results button") !== null`)
+	b.click("#search-results button")
+	b.waitJS("added", `[...document.querySelectorAll("#search-results button")].some(x => x.textContent === "Added")`)
+	if m := monitor(); m["mode"] != "future" {
+		t.Fatalf("monitoring set at add time: %v", m)
+	}
 
 	b.navigate(st.URL + "/series/demo")
 	b.waitJS("monitoring card loaded", `document.getElementById("mon-status") && document.getElementById("mon-status").textContent !== ""`)

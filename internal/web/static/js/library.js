@@ -233,7 +233,10 @@ async function search(ev) {
     const add = el("button", { type: "button", class: "btn small primary" }, "Add");
     add.setAttribute("aria-label", `Add ${r.name}`);
     add.addEventListener("click", async () => {
-      const res = await busy(add, () => api.post("/api/anime/add", { link: r.link || r.key, name: r.name }));
+      const body = { link: r.link || r.key, name: r.name };
+      const mode = $("add-monitor") ? $("add-monitor").value : "none";
+      if (mode !== "none") body.monitor = { mode };
+      const res = await busy(add, () => api.post("/api/anime/add", body));
       if (res) {
         add.textContent = "Added";
         add.disabled = true;
