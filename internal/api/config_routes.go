@@ -32,6 +32,7 @@ var DefaultLivePrefixes = []string{
 	"name", "other", "logging", "scheduler", "backup", "anime_directory",
 	"advanced.enable_debug_mode", "download.max_concurrent_downloads", "advanced.max_concurrent_downloads",
 	"server.max_body_bytes", "server.metrics_token",
+	"monitor", "notifications", "media_servers",
 }
 
 // ConfigDeps is what the config routes use. Config is required.

@@ -459,7 +459,9 @@ func TestAutomationHealthNotifications(t *testing.T) {
 	tok := ta.setupAndLogin(testPassword)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	if _, err := f.ntfy.WaitFor(ctx, func(r webhook.Request) bool { return r.Title == "Problem: disk" && strings.Contains(r.Message, "MB free") }); err != nil {
+	if _, err := f.ntfy.WaitFor(ctx, func(r webhook.Request) bool {
+		return r.Title == "Problem: disk" && strings.Contains(r.Message, "MB free")
+	}); err != nil {
 		t.Fatal(err)
 	}
 	if code, _, b := ta.do("POST", "/api/anime/add", tok, map[string]any{"link": f.siteURL + "/anime/stream/demo", "monitor": map[string]any{"mode": "future"}}); code != 200 {

@@ -57,7 +57,8 @@ func (a *App) wireAutomation(cfg config.AppConfig, p *providers, lib *library.Se
 		Store: a.db, Catalog: freshCatalog{reg: p.reg}, Enqueue: au.enqueue, Now: now,
 		Languages: func() []anime.Language { return languages(a.cfg.Get().Download.LanguageOrder) },
 		Interval:  func() time.Duration { return time.Duration(a.cfg.Get().Monitor.RefreshIntervalMinutes) * time.Minute },
-		HostGap:   time.Duration(cfg.Monitor.HostGapSeconds) * time.Second,
+		HostGap:   func() time.Duration { return time.Duration(a.cfg.Get().Monitor.HostGapSeconds) * time.Second },
+		Enabled:   func() bool { return a.cfg.Get().Monitor.Enabled },
 		HostOf:    func(site string) string { return siteHost(a.cfg.Get(), site) },
 		OnEvent:   au.monitorEvent,
 		Logger:    a.log.With("component", "monitor"),
@@ -74,10 +75,6 @@ func (a *App) wireAutomation(cfg config.AppConfig, p *providers, lib *library.Se
 	}
 	a.events.add(au) // download_complete / download_failed -> notifications
 	a.background = append(a.background, au.notes.Run, au.media.Run, func(ctx context.Context) error {
-		if !a.cfg.Get().Monitor.Enabled {
-			<-ctx.Done()
-			return nil
-		}
 		return mon.Run(ctx, time.Minute)
 	}, au.watchDisk)
 	deps.Register = append(deps.Register, api.MonitorRoutes(mon), api.AutomationRoutes(api.AutomationDeps{

@@ -225,7 +225,7 @@ func (s *Service) RunDue(ctx context.Context) (int, error) {
 		}
 		host := s.o.HostOf(site)
 		if last, ok := lastOnHost[host]; ok {
-			if wait := s.o.HostGap - s.now().Sub(last); wait > 0 {
+			if wait := s.o.HostGap() - s.now().Sub(last); wait > 0 {
 				if err := s.o.Sleep(ctx, wait); err != nil {
 					return n, err
 				}
@@ -246,14 +246,16 @@ func (s *Service) RunDue(ctx context.Context) (int, error) {
 }
 
 // Run refreshes due series until ctx ends: every tick, and at once after
-// settings changed.
+// settings changed; nothing while Options.Enabled says no.
 func (s *Service) Run(ctx context.Context, tick time.Duration) error {
 	if tick <= 0 {
 		tick = time.Minute
 	}
 	for {
-		if _, err := s.RunDue(ctx); err != nil && ctx.Err() == nil {
-			s.log.Warn("monitor", "error", err)
+		if s.o.Enabled() {
+			if _, err := s.RunDue(ctx); err != nil && ctx.Err() == nil {
+				s.log.Warn("monitor", "error", err)
+			}
 		}
 		t := time.NewTimer(tick)
 		select {

@@ -64,8 +64,12 @@ type Options struct {
 	// Interval is the refresh interval per series (live); DefaultInterval
 	// when nil or zero.
 	Interval func() time.Duration
-	// HostGap is the least time between two refreshes on one host.
-	HostGap time.Duration
+	// HostGap is the least time between two refreshes on one host (live);
+	// DefaultHostGap when nil, none when it answers 0.
+	HostGap func() time.Duration
+	// Enabled switches the background refreshes (live); on when nil.
+	// Refresh (the "refresh now" action) works either way.
+	Enabled func() bool
 	// HostOf maps a series' site name to the host that serves it (for the
 	// per-host gap); the site name itself when nil.
 	HostOf func(site string) string
@@ -95,8 +99,11 @@ func New(o Options) (*Service, error) {
 	if o.Languages == nil {
 		o.Languages = func() []anime.Language { return nil }
 	}
-	if o.HostGap <= 0 {
-		o.HostGap = DefaultHostGap
+	if o.HostGap == nil {
+		o.HostGap = func() time.Duration { return DefaultHostGap }
+	}
+	if o.Enabled == nil {
+		o.Enabled = func() bool { return true }
 	}
 	if o.HostOf == nil {
 		o.HostOf = func(site string) string { return site }

@@ -100,7 +100,7 @@ func newEnv(t *testing.T, keys ...string) *env {
 	e := &env{db: db, cat: &fakeCatalog{}, clk: &clock{t: time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)}, q: &enqueued{}}
 	e.svc, err = New(Options{Store: db, Catalog: e.cat, Enqueue: e.q.add, Now: e.clk.Now,
 		Languages: func() []anime.Language { return []anime.Language{anime.LangGermanDub, anime.LangGermanSub} },
-		Interval:  func() time.Duration { return time.Hour }, HostGap: 3 * time.Second,
+		Interval:  func() time.Duration { return time.Hour }, HostGap: func() time.Duration { return 3 * time.Second },
 		Sleep:   func(_ context.Context, d time.Duration) error { e.slept = append(e.slept, d); e.clk.Add(d); return nil },
 		OnEvent: func(_ context.Context, ev Event) { e.events = append(e.events, ev) },
 	})
@@ -298,4 +298,52 @@ func TestSetValidatesAndBulk(t *testing.T) {
 	if _, _, err := e.svc.Bulk(ctx, []string{"a"}, Patch{Languages: &bad}); !errors.Is(err, anime.ErrInvalid) {
 		t.Fatalf("bad bulk: %v", err)
 	}
+}
+
+// TestRunFollowsEnabled: the background loop refreshes nothing while
+// switched off and picks due series up once switched on.
+func TestRunFollowsEnabled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	db, err := store.Open(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	db.InsertSeries(ctx, anime.Series{Key: "k", Name: "K", Site: "aniworld.to", Folder: "k"})
+	cat := &fakeCatalog{}
+	cat.set(info(1, "Eins", anime.LangGermanDub))
+	var mu sync.Mutex
+	on := false
+	clk := &clock{t: time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)}
+	svc, _ := New(Options{Store: db, Catalog: cat, Enqueue: (&enqueued{}).add,
+		Enabled: func() bool { mu.Lock(); defer mu.Unlock(); return on }, Now: clk.Now})
+	svc.Set(ctx, "k", Settings{Mode: ModeAll})
+	clk.Add(10 * time.Minute) // the first refresh is due
+	done := make(chan error)
+	go func() { done <- svc.Run(ctx, time.Millisecond) }()
+	time.Sleep(30 * time.Millisecond)
+	cat.mu.Lock()
+	calls := cat.calls
+	cat.mu.Unlock()
+	if calls != 0 {
+		t.Fatalf("refreshed %d times while switched off", calls)
+	}
+	mu.Lock()
+	on = true
+	mu.Unlock()
+	svc.wake()
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(time.Millisecond) {
+		cat.mu.Lock()
+		calls = cat.calls
+		cat.mu.Unlock()
+		if calls > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("not refreshed after switching on")
+		}
+	}
+	cancel()
+	<-done
 }
