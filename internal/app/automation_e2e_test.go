@@ -353,8 +353,8 @@ func TestAutomationRoutesContract(t *testing.T) {
 // TestAutomationDubToSubFallback: through the real server with an
 // injected clock — a new episode only in German Sub waits for the German
 // Dub the series prefers; 14 days later it is queued and downloaded in
-// German Sub. (It appears in the newest season: older seasons are read
-// through the provider cache, see docs/API-NOTES.md.)
+// German Sub. It appears in season 1, not the newest: a season with
+// recently seen episodes is read past the provider cache.
 func TestAutomationDubToSubFallback(t *testing.T) {
 	dataDir, animeDir := t.TempDir(), t.TempDir()
 	f := startAutomationFakes(t, animeDir)
@@ -376,7 +376,7 @@ func TestAutomationDubToSubFallback(t *testing.T) {
 		return b["queued"].([]any)
 	}
 	refresh() // baseline
-	n, _ := f.site.AddEpisode("demo", 2, site.Episode{TitleDE: "Nur mit Untertiteln", Links: site.LinksFor([]anime.Language{anime.LangGermanSub}, "Doodstream")})
+	n, _ := f.site.AddEpisode("demo", 1, site.Episode{TitleDE: "Nur mit Untertiteln", Links: site.LinksFor([]anime.Language{anime.LangGermanSub}, "Doodstream")})
 	for _, step := range []time.Duration{0, 7 * 24 * time.Hour, 6*24*time.Hour + 23*time.Hour} {
 		clk.Add(step)
 		if q := refresh(); len(q) != 0 {
@@ -395,7 +395,7 @@ func TestAutomationDubToSubFallback(t *testing.T) {
 		done := st["status"].(map[string]any)["completed_downloads"].([]any)
 		if len(done) == 1 {
 			p := done[0].(map[string]any)["file_path"].(string)
-			if !strings.Contains(p, fmt.Sprintf("S02E%02d - (German Sub)", n)) {
+			if !strings.Contains(p, fmt.Sprintf("S01E%02d - (German Sub)", n)) {
 				t.Fatalf("downloaded %s", p)
 			}
 			break

@@ -304,17 +304,18 @@ func (l monitoredLibrary) SetMonitor(ctx context.Context, key string, s monitor.
 	return l.au.SetMonitor(ctx, key, s)
 }
 
-// freshCatalog reads a series for the monitor: the series page and its
-// newest season and movies bypass the provider cache (that is where new
-// episodes and languages appear); older seasons come from the cache when
-// it is fresh. Results are written back to the cache either way.
+// freshCatalog reads a series for the monitor: the series page, its
+// newest season, the movies and the seasons the monitor calls active
+// bypass the provider cache (that is where new episodes and languages
+// appear); other seasons come from the cache when it is fresh. Results
+// are written back to the cache either way.
 type freshCatalog struct{ reg *provider.Registry }
 
 type seasonReader interface {
 	Season(ctx context.Context, key string, season int) (provider.Season, error)
 }
 
-func (c freshCatalog) Seasons(ctx context.Context, site, key string) ([]provider.Season, error) {
+func (c freshCatalog) Seasons(ctx context.Context, site, key string, active func(int) bool) ([]provider.Season, error) {
 	p := c.reg.Default()
 	if sp, err := c.reg.Lookup(site); err == nil {
 		p = sp
@@ -334,7 +335,7 @@ func (c freshCatalog) Seasons(ctx context.Context, site, key string) ([]provider
 	out := make([]provider.Season, 0, len(d.Seasons))
 	for i, n := range d.Seasons {
 		sctx := ctx
-		if n == 0 || i == len(d.Seasons)-1 {
+		if n == 0 || i == len(d.Seasons)-1 || active(n) {
 			sctx = fresh
 		}
 		s, err := sr.Season(sctx, key, n)

@@ -52,16 +52,23 @@ func (s *Service) Refresh(ctx context.Context, key string) (RefreshResult, error
 		return RefreshResult{}, err
 	}
 	now := s.now()
-	seasons, err := s.o.Catalog.Seasons(ctx, series.Site, key)
+	known, err := s.o.Store.MonitorEpisodes(ctx, key)
+	if err != nil {
+		return RefreshResult{}, err
+	}
+	window := max(ActiveWindow, time.Duration(settings.FallbackDays*len(settings.languages(s.o.Languages())))*24*time.Hour)
+	active := map[int]bool{}
+	for _, e := range known {
+		if now.Sub(e.FirstSeen) < window {
+			active[e.Season] = true
+		}
+	}
+	seasons, err := s.o.Catalog.Seasons(ctx, series.Site, key, func(n int) bool { return active[n] })
 	if err != nil {
 		if ctx.Err() == nil {
 			s.recordRefresh(ctx, key, settings, now, err.Error())
 			s.o.OnEvent(ctx, Event{Kind: EventRefreshFailed, Series: series, Error: err.Error()})
 		}
-		return RefreshResult{}, err
-	}
-	known, err := s.o.Store.MonitorEpisodes(ctx, key)
-	if err != nil {
 		return RefreshResult{}, err
 	}
 	byRef := make(map[[2]int]*store.MonitorEpisode, len(known))

@@ -14,9 +14,11 @@ import (
 	"github.com/aniworld/aniworld/internal/store"
 )
 
-// Catalog lists a series' seasons as the site shows them now.
+// Catalog lists a series' seasons as the site shows them now. active
+// names the seasons where episodes or languages may still appear (read
+// them fresh); the others may come from a cache.
 type Catalog interface {
-	Seasons(ctx context.Context, site, key string) ([]provider.Season, error)
+	Seasons(ctx context.Context, site, key string, active func(season int) bool) ([]provider.Season, error)
 }
 
 // EnqueueFunc adds episodes of a series to the download queue.
@@ -49,6 +51,9 @@ const (
 	DefaultHostGap  = 5 * time.Second
 	// HistoryDays is how long the history (calendar) is kept.
 	HistoryDays = 30
+	// ActiveWindow: a season with an episode first seen this recently is
+	// read fresh (a dub or the next episode may follow).
+	ActiveWindow = 60 * 24 * time.Hour
 	// RequeueAfter is how long the monitor waits before queueing the same
 	// episode in the same language again (after a failed download).
 	RequeueAfter = 24 * time.Hour

@@ -20,12 +20,14 @@ type fakeCatalog struct {
 	seasons []provider.Season
 	err     error
 	calls   int
+	active  []bool // active(1) per call
 }
 
-func (c *fakeCatalog) Seasons(_ context.Context, _, _ string) ([]provider.Season, error) {
+func (c *fakeCatalog) Seasons(_ context.Context, _, _ string, active func(int) bool) ([]provider.Season, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.calls++
+	c.active = append(c.active, active(1))
 	if c.err != nil {
 		return nil, c.err
 	}
@@ -346,4 +348,31 @@ func TestRunFollowsEnabled(t *testing.T) {
 	}
 	cancel()
 	<-done
+}
+
+// TestActiveSeasons: a season is read fresh while one of its episodes is
+// recent (ActiveWindow, or longer when the fallback waits longer).
+func TestActiveSeasons(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t, "s")
+	e.cat.set(info(1, "Eins", anime.LangGermanSub))
+	e.svc.Set(ctx, "s", Settings{Mode: ModeAll, Languages: []string{"German Dub", "German Sub"}, FallbackDays: 40})
+	steps := []struct {
+		advance time.Duration
+		want    bool
+	}{
+		{0, false},                  // nothing known yet: the adapter reads newest/movies fresh anyway
+		{time.Hour, true},           // episode 1 was just seen
+		{70 * 24 * time.Hour, true}, // 40 days × 2 languages = 80 days > ActiveWindow
+		{11 * 24 * time.Hour, false},
+	}
+	for i, s := range steps {
+		e.clk.Add(s.advance)
+		if _, err := e.svc.Refresh(ctx, "s"); err != nil {
+			t.Fatal(err)
+		}
+		if got := e.cat.active[len(e.cat.active)-1]; got != s.want {
+			t.Fatalf("step %d: season 1 active = %v, want %v", i, got, s.want)
+		}
+	}
 }
