@@ -334,3 +334,28 @@ func TestSearchAllSites(t *testing.T) {
 		t.Fatalf("nothing found and a site challenged: %d %s", code, raw)
 	}
 }
+
+// TestOldStoURLConfigsStart: configs written before serienstream (the old
+// default https://s.to) or with an odd address still start the server, and
+// the stored value is left as the user wrote it.
+func TestOldStoURLConfigsStart(t *testing.T) {
+	for _, sto := range []string{"https://s.to", "https://www.s.to/", "http://127.0.0.1:1/ss?x=1#y"} {
+		t.Run(sto, func(t *testing.T) {
+			dataDir := t.TempDir()
+			cfg, _ := json.Marshal(map[string]any{"download": map[string]any{"sto_url": sto}})
+			if err := os.WriteFile(filepath.Join(dataDir, "config.json"), cfg, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			// The environment must not override the file here.
+			ta := startApp(t, dataDir, map[string]string{"ANIWORLD_STO_URL": ""})
+			if code, _, b := ta.do("GET", "/health", "", nil); code != 200 {
+				t.Fatalf("health: %d %v", code, b)
+			}
+			tok := ta.setupAndLogin(testPassword)
+			_, _, b := ta.do("GET", "/api/config", tok, nil)
+			if got := b["download"].(map[string]any)["sto_url"]; got != sto {
+				t.Errorf("stored sto_url rewritten to %v", got)
+			}
+		})
+	}
+}
