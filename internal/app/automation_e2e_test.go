@@ -332,6 +332,8 @@ func TestAutomationRoutesContract(t *testing.T) {
 		{"POST", "/api/notifications/test", map[string]any{"name": "nobody"}, 404},
 		{"POST", "/api/media-servers/test", map[string]any{"name": ""}, 422},
 		{"GET", "/api/calendar?days=99", nil, 422},
+		{"PUT", "/api/config", map[string]any{"notifications": map[string]any{"targets": []any{map[string]any{"name": "new", "url": "discord://***", "enabled": true}}}}, 422},
+		{"PUT", "/api/config", map[string]any{"media_servers": []any{map[string]any{"name": "x", "kind": "vlc", "url": "ftp://x"}}}, 422},
 		{"POST", "/api/anime/add", map[string]any{"link": f.siteURL + "/anime/stream/no-movies", "monitor": map[string]any{"mode": "all", "languages": []string{"x"}}}, 422},
 	}
 	for _, c := range bad {

@@ -94,6 +94,8 @@ func (c AppConfig) validateAutomation(add func(field, format string, args ...any
 		names[strings.ToLower(t.Name)] = true
 		if u, err := url.Parse(t.URL); err != nil || u.Scheme == "" || len(t.URL) > 4096 {
 			add(f+".url", "must be a service URL like discord://token@id or https://host/hook")
+		} else if strings.HasSuffix(t.URL, "://***") {
+			add(f+".url", "is masked: send the full URL (a masked URL is kept only for a target of the same name)")
 		}
 		for j, e := range t.Events {
 			if !contains(NotificationEvents, e) {
@@ -115,6 +117,9 @@ func (c AppConfig) validateAutomation(add func(field, format string, args ...any
 		}
 		if !validHTTPURL(s.URL) {
 			add(f+".url", "must be an http(s) URL")
+		}
+		if s.Token == "***" || s.Password == "***" {
+			add(f+".token", "is masked: send the real token (a masked one is kept only for a server of the same name)")
 		}
 		for j, p := range s.PathMap {
 			if strings.TrimSpace(p.From) == "" || strings.TrimSpace(p.To) == "" {
