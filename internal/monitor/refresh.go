@@ -47,9 +47,13 @@ func (s *Service) Refresh(ctx context.Context, key string) (RefreshResult, error
 		return RefreshResult{}, err
 	}
 	series := rec.Series
-	settings, _, err := s.Get(ctx, key)
+	settings, state, err := s.Get(ctx, key)
 	if err != nil {
 		return RefreshResult{}, err
+	}
+	var since time.Time
+	if state.MonitoredSince != nil {
+		since = *state.MonitoredSince
 	}
 	now := s.now()
 	known, err := s.o.Store.MonitorEpisodes(ctx, key)
@@ -120,7 +124,7 @@ func (s *Service) Refresh(ctx context.Context, key string) (RefreshResult, error
 			}
 		}
 	}
-	queued, err := s.queueWanted(ctx, series, settings, byRef, now)
+	queued, err := s.queueWanted(ctx, series, settings, since, byRef, now)
 	if err != nil {
 		return res, err
 	}
@@ -159,8 +163,9 @@ func (s *Service) recordRefresh(ctx context.Context, key string, st Settings, no
 }
 
 // queueWanted decides per episode and queues what is wanted, one queue
-// call per series.
-func (s *Service) queueWanted(ctx context.Context, series anime.Series, st Settings, eps map[[2]int]*store.MonitorEpisode, now time.Time) ([]QueuedEpisode, error) {
+// call per series. Episodes seen before monitoring began (since) count as
+// baseline, like those of the first refresh.
+func (s *Service) queueWanted(ctx context.Context, series anime.Series, st Settings, since time.Time, eps map[[2]int]*store.MonitorEpisode, now time.Time) ([]QueuedEpisode, error) {
 	if !st.Monitored() {
 		return nil, nil
 	}
@@ -178,7 +183,7 @@ func (s *Service) queueWanted(ctx context.Context, series anime.Series, st Setti
 	var refs []anime.EpisodeRef
 	for ref, e := range eps {
 		ep := Episode{Ref: anime.EpisodeRef{Season: e.Season, Episode: e.Episode, Title: e.Title}, FirstSeen: e.FirstSeen,
-			Baseline: e.Baseline, Available: map[anime.Language]time.Time{}}
+			Baseline: e.Baseline || e.FirstSeen.Before(since), Available: map[anime.Language]time.Time{}}
 		for name, t := range e.Languages {
 			if l, err := anime.ParseLanguage(name); err == nil {
 				ep.Available[l] = t

@@ -376,3 +376,25 @@ func TestActiveSeasons(t *testing.T) {
 		}
 	}
 }
+
+// TestFutureCountsFromMonitoringStart: episodes a manual refresh saw
+// before the series became monitored are not "future" episodes.
+func TestFutureCountsFromMonitoringStart(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t, "f")
+	e.cat.set(info(1, "Eins", anime.LangGermanDub))
+	e.svc.Refresh(ctx, "f") // not monitored: baseline
+	e.clk.Add(time.Hour)
+	e.cat.set(info(1, "Eins", anime.LangGermanDub), info(2, "Zwei", anime.LangGermanDub))
+	if res, _ := e.svc.Refresh(ctx, "f"); len(res.NewEpisodes) != 1 || len(res.Queued) != 0 {
+		t.Fatalf("unmonitored refresh: %+v", res)
+	}
+	e.clk.Add(time.Hour)
+	e.svc.Set(ctx, "f", Settings{Mode: ModeFuture})
+	e.clk.Add(time.Hour)
+	e.cat.set(info(1, "Eins", anime.LangGermanDub), info(2, "Zwei", anime.LangGermanDub), info(3, "Drei", anime.LangGermanDub))
+	res, err := e.svc.Refresh(ctx, "f")
+	if err != nil || len(res.Queued) != 1 || res.Queued[0].Episode != 3 {
+		t.Fatalf("future after monitoring began: %+v %v; want only episode 3", res, err)
+	}
+}
