@@ -89,103 +89,112 @@ func AutomationRoutes(d AutomationDeps) func(huma.API) {
 		d.Now = time.Now
 	}
 	return func(api huma.API) {
-		huma.Register(api, Protected(huma.Operation{
-			OperationID: "notifications-test", Method: http.MethodPost, Path: "/api/notifications/test",
-			Summary: "Send a test notification", Tags: []string{"Notifications"}, Errors: []int{404, 422, 502},
-			Description: "Sends one message to the named target at once (no retries) and answers whether it was delivered; 502 with the reason when not.",
-		}), func(ctx context.Context, in *nameInput) (*struct{ Body ActionBody }, error) {
-			if err := d.TestNotification(ctx, in.Body.Name); err != nil {
-				return nil, testFailed("Test notification", err)
-			}
-			return &struct{ Body ActionBody }{ActionBody{Success: true, Message: "Test notification delivered to " + in.Body.Name}}, nil
-		})
-
-		huma.Register(api, Protected(huma.Operation{
-			OperationID: "notifications-status", Method: http.MethodGet, Path: "/api/notifications/status",
-			Summary: "Delivery counters and failing health checks", Tags: []string{"Notifications"},
-		}), func(ctx context.Context, _ *struct{}) (*struct{ Body NotificationStatusBody }, error) {
-			st := d.NotificationStats()
-			if st == nil {
-				st = []notify.TargetStats{}
-			}
-			return &struct{ Body NotificationStatusBody }{NotificationStatusBody{Targets: st, Health: d.Failing(), MediaServers: d.MediaServerErrors()}}, nil
-		})
-
-		huma.Register(api, Protected(huma.Operation{
-			OperationID: "media-servers-test", Method: http.MethodPost, Path: "/api/media-servers/test",
-			Summary: "Test a media server connection", Tags: []string{"Media servers"}, Errors: []int{404, 422, 502},
-			Description: "Jellyfin/Emby: GET /System/Info; Plex: GET /library/sections; Kodi: JSONRPC.Ping — with the configured token or user.",
-		}), func(ctx context.Context, in *nameInput) (*struct{ Body ActionBody }, error) {
-			if err := d.TestMediaServer(ctx, in.Body.Name); err != nil {
-				return nil, testFailed("Connection test", err)
-			}
-			return &struct{ Body ActionBody }{ActionBody{Success: true, Message: "Connected to " + in.Body.Name}}, nil
-		})
-
-		huma.Register(api, Protected(huma.Operation{
-			OperationID: "calendar", Method: http.MethodGet, Path: "/api/calendar",
-			Summary: "Recent and planned monitor activity", Tags: []string{"Calendar"},
-			Description: "Episodes found, queued and downloaded in the last `days` days and the refreshes the monitor will run next, oldest first.",
-		}), func(ctx context.Context, in *calendarInput) (*struct{ Body []calendar.Entry }, error) {
-			es, err := d.Calendar(ctx, d.Now().Add(-time.Duration(in.Days)*24*time.Hour))
-			if err != nil {
-				return nil, err
-			}
-			if es == nil {
-				es = []calendar.Entry{}
-			}
-			return &struct{ Body []calendar.Entry }{es}, nil
-		})
-
-		feedPath := func(tok string) *struct{ Body FeedBody } {
-			return &struct{ Body FeedBody }{FeedBody{Path: "/feed/calendar.ics?token=" + tok}}
-		}
-		huma.Register(api, Protected(huma.Operation{
-			OperationID: "calendar-feed", Method: http.MethodGet, Path: "/api/calendar/feed",
-			Summary: "The iCal feed's address (with its token)", Tags: []string{"Calendar"},
-		}), func(ctx context.Context, _ *struct{}) (*struct{ Body FeedBody }, error) {
-			tok, err := d.Feed.Get()
-			if err != nil {
-				return nil, err
-			}
-			return feedPath(tok), nil
-		})
-		huma.Register(api, Protected(huma.Operation{
-			OperationID: "calendar-feed-rotate", Method: http.MethodPost, Path: "/api/calendar/feed/rotate",
-			Summary: "Replace the feed token", Tags: []string{"Calendar"},
-			Description: "The old feed address stops working at once.",
-		}), func(ctx context.Context, _ *struct{}) (*struct{ Body FeedBody }, error) {
-			tok, err := d.Feed.Rotate()
-			if err != nil {
-				return nil, err
-			}
-			return feedPath(tok), nil
-		})
-
-		if oa := api.OpenAPI(); oa.Components != nil {
-			if oa.Components.SecuritySchemes == nil {
-				oa.Components.SecuritySchemes = map[string]*huma.SecurityScheme{}
-			}
-			oa.Components.SecuritySchemes["feedToken"] = &huma.SecurityScheme{Type: "apiKey", In: "query", Name: "token",
-				Description: "The calendar feed token from GET /api/calendar/feed"}
-		}
-		huma.Register(api, huma.Operation{
-			OperationID: "calendar-ics", Method: http.MethodGet, Path: "/feed/calendar.ics",
-			Summary: "iCalendar feed", Tags: []string{"Calendar"}, Errors: []int{401},
-			Security: []map[string][]string{{"feedToken": {}}},
-			Description: "text/calendar (RFC 5545) for calendar apps: episodes downloaded and found in the last 14 days and the next checks. " +
-				"Protected by the feed token in the query (calendar apps cannot send headers), not by the bearer token.",
-			Responses: map[string]*huma.Response{"200": {Description: "The calendar", Content: map[string]*huma.MediaType{"text/calendar": {}}}},
-		}, func(ctx context.Context, in *feedInput) (*feedOutput, error) {
-			if !d.Feed.Check(strings.TrimSpace(in.Token)) {
-				return nil, NewError(http.StatusUnauthorized, CodeAuthentication, "A valid feed token is required (GET /api/calendar/feed)", nil)
-			}
-			now := d.Now()
-			es, err := d.Calendar(ctx, now.Add(-calendar.Window))
-			if err != nil {
-				return nil, err
-			}
-			return &feedOutput{ContentType: "text/calendar; charset=utf-8", CacheControl: "no-store", Body: calendar.ICS(d.Name(), es, now)}, nil
-		})
+		registerNotifications(api, d)
+		registerCalendar(api, d)
 	}
+}
+
+// registerNotifications adds the notification and media-server actions.
+func registerNotifications(api huma.API, d AutomationDeps) {
+	huma.Register(api, Protected(huma.Operation{
+		OperationID: "notifications-test", Method: http.MethodPost, Path: "/api/notifications/test",
+		Summary: "Send a test notification", Tags: []string{"Notifications"}, Errors: []int{404, 422, 502},
+		Description: "Sends one message to the named target at once (no retries) and answers whether it was delivered; 502 with the reason when not.",
+	}), func(ctx context.Context, in *nameInput) (*struct{ Body ActionBody }, error) {
+		if err := d.TestNotification(ctx, in.Body.Name); err != nil {
+			return nil, testFailed("Test notification", err)
+		}
+		return &struct{ Body ActionBody }{ActionBody{Success: true, Message: "Test notification delivered to " + in.Body.Name}}, nil
+	})
+
+	huma.Register(api, Protected(huma.Operation{
+		OperationID: "notifications-status", Method: http.MethodGet, Path: "/api/notifications/status",
+		Summary: "Delivery counters and failing health checks", Tags: []string{"Notifications"},
+	}), func(ctx context.Context, _ *struct{}) (*struct{ Body NotificationStatusBody }, error) {
+		st := d.NotificationStats()
+		if st == nil {
+			st = []notify.TargetStats{}
+		}
+		return &struct{ Body NotificationStatusBody }{NotificationStatusBody{Targets: st, Health: d.Failing(), MediaServers: d.MediaServerErrors()}}, nil
+	})
+
+	huma.Register(api, Protected(huma.Operation{
+		OperationID: "media-servers-test", Method: http.MethodPost, Path: "/api/media-servers/test",
+		Summary: "Test a media server connection", Tags: []string{"Media servers"}, Errors: []int{404, 422, 502},
+		Description: "Jellyfin/Emby: GET /System/Info; Plex: GET /library/sections; Kodi: JSONRPC.Ping — with the configured token or user.",
+	}), func(ctx context.Context, in *nameInput) (*struct{ Body ActionBody }, error) {
+		if err := d.TestMediaServer(ctx, in.Body.Name); err != nil {
+			return nil, testFailed("Connection test", err)
+		}
+		return &struct{ Body ActionBody }{ActionBody{Success: true, Message: "Connected to " + in.Body.Name}}, nil
+	})
+}
+
+// registerCalendar adds the calendar, its feed address and the feed.
+func registerCalendar(api huma.API, d AutomationDeps) {
+	huma.Register(api, Protected(huma.Operation{
+		OperationID: "calendar", Method: http.MethodGet, Path: "/api/calendar",
+		Summary: "Recent and planned monitor activity", Tags: []string{"Calendar"},
+		Description: "Episodes found, queued and downloaded in the last `days` days and the refreshes the monitor will run next, oldest first.",
+	}), func(ctx context.Context, in *calendarInput) (*struct{ Body []calendar.Entry }, error) {
+		es, err := d.Calendar(ctx, d.Now().Add(-time.Duration(in.Days)*24*time.Hour))
+		if err != nil {
+			return nil, err
+		}
+		if es == nil {
+			es = []calendar.Entry{}
+		}
+		return &struct{ Body []calendar.Entry }{es}, nil
+	})
+
+	feedPath := func(tok string) *struct{ Body FeedBody } {
+		return &struct{ Body FeedBody }{FeedBody{Path: "/feed/calendar.ics?token=" + tok}}
+	}
+	huma.Register(api, Protected(huma.Operation{
+		OperationID: "calendar-feed", Method: http.MethodGet, Path: "/api/calendar/feed",
+		Summary: "The iCal feed's address (with its token)", Tags: []string{"Calendar"},
+	}), func(ctx context.Context, _ *struct{}) (*struct{ Body FeedBody }, error) {
+		tok, err := d.Feed.Get()
+		if err != nil {
+			return nil, err
+		}
+		return feedPath(tok), nil
+	})
+	huma.Register(api, Protected(huma.Operation{
+		OperationID: "calendar-feed-rotate", Method: http.MethodPost, Path: "/api/calendar/feed/rotate",
+		Summary: "Replace the feed token", Tags: []string{"Calendar"},
+		Description: "The old feed address stops working at once.",
+	}), func(ctx context.Context, _ *struct{}) (*struct{ Body FeedBody }, error) {
+		tok, err := d.Feed.Rotate()
+		if err != nil {
+			return nil, err
+		}
+		return feedPath(tok), nil
+	})
+
+	if oa := api.OpenAPI(); oa.Components != nil {
+		if oa.Components.SecuritySchemes == nil {
+			oa.Components.SecuritySchemes = map[string]*huma.SecurityScheme{}
+		}
+		oa.Components.SecuritySchemes["feedToken"] = &huma.SecurityScheme{Type: "apiKey", In: "query", Name: "token",
+			Description: "The calendar feed token from GET /api/calendar/feed"}
+	}
+	huma.Register(api, huma.Operation{
+		OperationID: "calendar-ics", Method: http.MethodGet, Path: "/feed/calendar.ics",
+		Summary: "iCalendar feed", Tags: []string{"Calendar"}, Errors: []int{401},
+		Security: []map[string][]string{{"feedToken": {}}},
+		Description: "text/calendar (RFC 5545) for calendar apps: episodes downloaded and found in the last 14 days and the next checks. " +
+			"Protected by the feed token in the query (calendar apps cannot send headers), not by the bearer token.",
+		Responses: map[string]*huma.Response{"200": {Description: "The calendar", Content: map[string]*huma.MediaType{"text/calendar": {}}}},
+	}, func(ctx context.Context, in *feedInput) (*feedOutput, error) {
+		if !d.Feed.Check(strings.TrimSpace(in.Token)) {
+			return nil, NewError(http.StatusUnauthorized, CodeAuthentication, "A valid feed token is required (GET /api/calendar/feed)", nil)
+		}
+		now := d.Now()
+		es, err := d.Calendar(ctx, now.Add(-calendar.Window))
+		if err != nil {
+			return nil, err
+		}
+		return &feedOutput{ContentType: "text/calendar; charset=utf-8", CacheControl: "no-store", Body: calendar.ICS(d.Name(), es, now)}, nil
+	})
 }

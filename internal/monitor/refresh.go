@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/aniworld/aniworld/internal/anime"
+	"github.com/aniworld/aniworld/internal/provider"
 	"github.com/aniworld/aniworld/internal/store"
 )
 
@@ -46,32 +47,21 @@ func (s *Service) Refresh(ctx context.Context, key string) (RefreshResult, error
 	if err != nil {
 		return RefreshResult{}, err
 	}
-	series := rec.Series
 	settings, state, err := s.Get(ctx, key)
 	if err != nil {
 		return RefreshResult{}, err
 	}
-	var since time.Time
-	if state.MonitoredSince != nil {
-		since = *state.MonitoredSince
-	}
-	now := s.now()
 	known, err := s.o.Store.MonitorEpisodes(ctx, key)
 	if err != nil {
 		return RefreshResult{}, err
 	}
-	window := max(ActiveWindow, time.Duration(settings.FallbackDays*len(settings.languages(s.o.Languages())))*24*time.Hour)
-	active := map[int]bool{}
-	for _, e := range known {
-		if now.Sub(e.FirstSeen) < window {
-			active[e.Season] = true
-		}
-	}
-	seasons, err := s.o.Catalog.Seasons(ctx, series.Site, key, func(n int) bool { return active[n] })
+	r := &refreshRun{key: key, series: rec.Series, now: s.now(), first: len(known) == 0,
+		res: RefreshResult{Key: key, NewEpisodes: []anime.EpisodeRef{}, Queued: []QueuedEpisode{}}}
+	seasons, err := s.o.Catalog.Seasons(ctx, r.series.Site, key, s.activeSeasons(settings, known, r.now))
 	if err != nil {
 		if ctx.Err() == nil {
-			s.recordRefresh(ctx, key, settings, now, err.Error())
-			s.o.OnEvent(ctx, Event{Kind: EventRefreshFailed, Series: series, Error: err.Error()})
+			s.recordRefresh(ctx, key, settings, r.now, err.Error())
+			s.o.OnEvent(ctx, Event{Kind: EventRefreshFailed, Series: r.series, Error: err.Error()})
 		}
 		return RefreshResult{}, err
 	}
@@ -79,29 +69,86 @@ func (s *Service) Refresh(ctx context.Context, key string) (RefreshResult, error
 	for i := range known {
 		byRef[[2]int{known[i].Season, known[i].Episode}] = &known[i]
 	}
-	first := len(known) == 0
-	res := RefreshResult{Key: key, NewEpisodes: []anime.EpisodeRef{}, Queued: []QueuedEpisode{}}
-	var changed []store.MonitorEpisode
-	var history []store.HistoryEntry
-	var events []Event
-	hist := func(kind string, e store.MonitorEpisode, lang string) {
-		history = append(history, store.HistoryEntry{At: now, Kind: kind, SeriesKey: key, SeriesName: series.Name,
-			Season: e.Season, Episode: e.Episode, Title: e.Title, Language: lang})
+	r.observe(seasons, byRef)
+	var since time.Time
+	if state.MonitoredSince != nil {
+		since = *state.MonitoredSince
 	}
+	queued, err := s.queueWanted(ctx, r.series, settings, since, byRef, r.now)
+	if err != nil {
+		return r.res, err
+	}
+	for _, q := range queued {
+		r.res.Queued = append(r.res.Queued, q)
+		e := byRef[[2]int{q.Season, q.Episode}]
+		e.QueuedLanguage, e.QueuedAt = q.Language.String(), r.now
+		r.changed = append(r.changed, *e)
+		r.hist("queued", *e, q.Language.String())
+	}
+	if err := s.o.Store.SaveMonitorEpisodes(ctx, key, r.changed); err != nil {
+		return r.res, err
+	}
+	if len(r.history) > 0 {
+		if err := s.o.Store.AddMonitorHistory(ctx, r.history, r.now.AddDate(0, 0, -HistoryDays)); err != nil {
+			return r.res, err
+		}
+	}
+	s.recordRefresh(ctx, key, settings, r.now, "")
+	for _, e := range r.events {
+		s.o.OnEvent(ctx, e)
+	}
+	s.o.OnEvent(ctx, Event{Kind: EventRefreshOK, Series: r.series})
+	return r.res, nil
+}
+
+// activeSeasons names the seasons with an episode first seen within
+// ActiveWindow (or the fallback's whole wait, when longer).
+func (s *Service) activeSeasons(st Settings, known []store.MonitorEpisode, now time.Time) func(int) bool {
+	window := max(ActiveWindow, time.Duration(st.FallbackDays*len(st.languages(s.o.Languages())))*24*time.Hour)
+	active := map[int]bool{}
+	for _, e := range known {
+		if now.Sub(e.FirstSeen) < window {
+			active[e.Season] = true
+		}
+	}
+	return func(n int) bool { return active[n] }
+}
+
+// refreshRun collects what one refresh found and will write.
+type refreshRun struct {
+	key     string
+	series  anime.Series
+	now     time.Time
+	first   bool // nothing known yet: everything seen is baseline
+	res     RefreshResult
+	changed []store.MonitorEpisode
+	history []store.HistoryEntry
+	events  []Event
+}
+
+func (r *refreshRun) hist(kind string, e store.MonitorEpisode, lang string) {
+	r.history = append(r.history, store.HistoryEntry{At: r.now, Kind: kind, SeriesKey: r.key, SeriesName: r.series.Name,
+		Season: e.Season, Episode: e.Episode, Title: e.Title, Language: lang})
+}
+
+// observe records new episodes and languages of the site's seasons in
+// byRef (adding entries), and notes what changed.
+func (r *refreshRun) observe(seasons []provider.Season, byRef map[[2]int]*store.MonitorEpisode) {
 	for _, season := range seasons {
 		for _, info := range season.Episodes {
 			ref := [2]int{season.Number, info.Number}
-			e, ok := byRef[ref]
+			e, known := byRef[ref]
 			dirty := false
-			if !ok {
+			if !known {
 				e = &store.MonitorEpisode{Season: season.Number, Episode: info.Number, Title: info.Title(),
-					FirstSeen: now, Baseline: first, Languages: map[string]time.Time{}}
+					FirstSeen: r.now, Baseline: r.first, Languages: map[string]time.Time{}}
 				byRef[ref] = e
 				dirty = true
-				if !first {
-					res.NewEpisodes = append(res.NewEpisodes, anime.EpisodeRef{Season: e.Season, Episode: e.Episode, Title: e.Title})
-					hist("found", *e, "")
-					events = append(events, Event{Kind: EventFound, Series: series, Episode: anime.EpisodeRef{Season: e.Season, Episode: e.Episode, Title: e.Title}})
+				if !r.first {
+					ep := anime.EpisodeRef{Season: e.Season, Episode: e.Episode, Title: e.Title}
+					r.res.NewEpisodes = append(r.res.NewEpisodes, ep)
+					r.hist("found", *e, "")
+					r.events = append(r.events, Event{Kind: EventFound, Series: r.series, Episode: ep})
 				}
 			}
 			if t := info.Title(); t != "" && t != e.Title {
@@ -111,44 +158,20 @@ func (s *Service) Refresh(ctx context.Context, key string) (RefreshResult, error
 				if _, seen := e.Languages[l.String()]; seen || !l.Valid() {
 					continue
 				}
-				e.Languages[l.String()] = now
+				e.Languages[l.String()] = r.now
 				dirty = true
-				if ok && !first {
-					res.NewLanguages++
-					hist("language", *e, l.String())
-					events = append(events, Event{Kind: EventLanguage, Series: series, Episode: anime.EpisodeRef{Season: e.Season, Episode: e.Episode, Title: e.Title}, Language: l})
+				if known && !r.first {
+					r.res.NewLanguages++
+					r.hist("language", *e, l.String())
+					r.events = append(r.events, Event{Kind: EventLanguage, Series: r.series,
+						Episode: anime.EpisodeRef{Season: e.Season, Episode: e.Episode, Title: e.Title}, Language: l})
 				}
 			}
 			if dirty {
-				changed = append(changed, *e)
+				r.changed = append(r.changed, *e)
 			}
 		}
 	}
-	queued, err := s.queueWanted(ctx, series, settings, since, byRef, now)
-	if err != nil {
-		return res, err
-	}
-	for _, q := range queued {
-		res.Queued = append(res.Queued, q)
-		e := byRef[[2]int{q.Season, q.Episode}]
-		e.QueuedLanguage, e.QueuedAt = q.Language.String(), now
-		changed = append(changed, *e)
-		hist("queued", *e, q.Language.String())
-	}
-	if err := s.o.Store.SaveMonitorEpisodes(ctx, key, changed); err != nil {
-		return res, err
-	}
-	if len(history) > 0 {
-		if err := s.o.Store.AddMonitorHistory(ctx, history, now.AddDate(0, 0, -HistoryDays)); err != nil {
-			return res, err
-		}
-	}
-	s.recordRefresh(ctx, key, settings, now, "")
-	for _, e := range events {
-		s.o.OnEvent(ctx, e)
-	}
-	s.o.OnEvent(ctx, Event{Kind: EventRefreshOK, Series: series})
-	return res, nil
 }
 
 // recordRefresh stores when the refresh ran and plans the next one.
