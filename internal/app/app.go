@@ -53,6 +53,9 @@ type App struct {
 	// changed tells the media servers that a series folder changed (NFO,
 	// artwork); nil until the automation is wired.
 	changed func(ctx context.Context, key string)
+	// nextRescan answers the scheduler's next library rescan (nil: none
+	// planned); set by wireOps.
+	nextRescan func() *time.Time
 }
 
 func (a *App) clock() func() time.Time {

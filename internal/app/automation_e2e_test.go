@@ -180,7 +180,8 @@ func TestAutomationEndToEnd(t *testing.T) {
 	ics := ta.getRaw(fb["path"].(string), "")
 	unfolded := strings.ReplaceAll(ics, "\r\n ", "")
 	for _, want := range []string{"BEGIN:VCALENDAR", fmt.Sprintf("SUMMARY:Downloaded: Demo & Friends S02E%02d", n),
-		fmt.Sprintf("SUMMARY:New episode: Demo & Friends S02E%02d", n), "SUMMARY:Check for new episodes: Demo & Friends"} {
+		fmt.Sprintf("SUMMARY:New episode: Demo & Friends S02E%02d", n), "SUMMARY:Check for new episodes: Demo & Friends",
+		"SUMMARY:Rescan: Library"} {
 		if !strings.Contains(unfolded, want) {
 			t.Errorf("feed lacks %q:\n%s", want, ics)
 		}

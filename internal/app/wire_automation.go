@@ -245,6 +245,11 @@ func (au *automation) calendar(ctx context.Context, since time.Time) ([]calendar
 	for _, u := range up {
 		out = append(out, calendar.Entry{Kind: "check", At: u.At, SeriesKey: u.Key, SeriesName: u.Name})
 	}
+	if au.a.nextRescan != nil {
+		if at := au.a.nextRescan(); at != nil {
+			out = append(out, calendar.Entry{Kind: "rescan", At: *at, SeriesName: "Library"})
+		}
+	}
 	return out, nil
 }
 

@@ -100,6 +100,7 @@ func (a *App) wireOps(ctx context.Context, deps *api.Deps, o OpsDeps) error {
 	if err != nil {
 		return err
 	}
+	a.nextRescan = func() *time.Time { return sched.Status().NextRun }
 	a.background = append(a.background, sched.Run, func(ctx context.Context) error {
 		return scheduler.Every(ctx, o.Clock, time.Hour, func(context.Context) { a.dailyBackup(o.Clock.Now()) })
 	})

@@ -24,7 +24,8 @@ const Window = 14 * 24 * time.Hour
 
 // Entry is one event of the feed.
 type Entry struct {
-	// Kind is "downloaded", "found", "language", "queued" or "check".
+	// Kind is "downloaded", "found", "language", "queued", "check" (a
+	// monitor refresh) or "rescan" (the scheduler's library rescan).
 	Kind       string    `json:"kind"`
 	At         time.Time `json:"at"`
 	SeriesKey  string    `json:"series_key"`
@@ -38,7 +39,7 @@ type Entry struct {
 // Summary is the event's one-line title.
 func (e Entry) Summary() string {
 	ep := ""
-	if e.Kind != "check" {
+	if e.Kind != "check" && e.Kind != "rescan" {
 		ep = fmt.Sprintf(" S%02dE%02d", e.Season, e.Episode)
 	}
 	var verb string
@@ -53,6 +54,8 @@ func (e Entry) Summary() string {
 		verb = "Queued"
 	case "check":
 		verb = "Check for new episodes"
+	case "rescan":
+		verb = "Rescan"
 	default:
 		verb = e.Kind
 	}
@@ -81,7 +84,7 @@ func ICS(name string, entries []Entry, now time.Time) []byte {
 	stamp := now.UTC().Format("20060102T150405Z")
 	for _, e := range entries {
 		dur := 30 * time.Minute
-		if e.Kind == "check" {
+		if e.Kind == "check" || e.Kind == "rescan" {
 			dur = 5 * time.Minute
 		}
 		line("BEGIN:VEVENT")

@@ -14,8 +14,8 @@ async function loadCalendar() {
   $("cal-empty").hidden = entries.length > 0;
   $("cal-list").replaceChildren(...entries.slice().reverse().map((e) => el("li", { class: "cal-" + e.kind },
     el("time", { datetime: e.at }, fmtTime(e.at)), " ",
-    el("strong", {}, { downloaded: "Downloaded", found: "New episode", language: "New language", queued: "Queued", check: "Next check" }[e.kind] || e.kind),
-    " ", e.series_name, e.kind === "check" ? "" : " " + epLabel(e.season, e.episode),
+    el("strong", {}, { downloaded: "Downloaded", found: "New episode", language: "New language", queued: "Queued", check: "Next check", rescan: "Next rescan" }[e.kind] || e.kind),
+    " ", e.series_name, e.kind === "check" || e.kind === "rescan" ? "" : " " + epLabel(e.season, e.episode),
     e.title ? " – " + e.title : "", e.language ? ` (${e.language})` : "")));
 }
 
