@@ -48,8 +48,8 @@ type mediaRules struct {
 	refererPrefix  string // Referer starting with this fixed value
 	cookie         string // this cookie name with the value the page set
 	referer        bool   // Referer starting with the server's origin
-	origin         bool // Origin equal to the server's origin
-	acceptLanguage bool // Accept-Language starting with "de"
+	origin         bool   // Origin equal to the server's origin
+	acceptLanguage bool   // Accept-Language starting with "de"
 }
 
 // authorize checks a media request against the rules and the UA recorded

@@ -20,7 +20,9 @@ type Vidara struct {
 func (*Vidara) Name() string { return "Vidara" }
 
 // Hosts implements HostMatcher.
-func (*Vidara) Hosts() []string { return []string{"vidara.to", "vidara.so", "vidaraa.cc", "vidaratem.so"} }
+func (*Vidara) Hosts() []string {
+	return []string{"vidara.to", "vidara.so", "vidaraa.cc", "vidaratem.so"}
+}
 
 // Resolve implements Extractor.
 func (x *Vidara) Resolve(ctx context.Context, c Doer, embedURL string) (anime.Stream, error) {
