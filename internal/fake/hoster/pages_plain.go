@@ -80,9 +80,9 @@ func (h *Hoster) doodstream(w http.ResponseWriter, r *http.Request, f Failure) {
 	if strings.HasPrefix(id, "loose-") {
 		// playmogo.com 2026: the path sits in a variable, no $.get call.
 		html(w, "Doodstream", fmt.Sprintf(`<div id="video_player"></div><script>
-  var tkn = "%s", u = '/pass_md5/%s/%d';
-  fetch(u).then(function (r) { return r.text(); }).then(function (d) { play(d + rnd() + "?token=" + tkn + "&expiry=" + Date.now()); });
-</script>`, doodToken(id), id, time.Now().UnixNano()%1e9))
+  var u = '/pass_md5/%s/%d';
+  fetch(u).then(function (r) { return r.text(); }).then(function (d) { play(d + rnd() + "?token=%s&expiry=" + Date.now()); });
+</script>`, id, time.Now().UnixNano()%1e9, doodToken(id)))
 		return
 	}
 	html(w, "Doodstream", fmt.Sprintf(`<div id="video_player"></div><script>
