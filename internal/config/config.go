@@ -133,7 +133,7 @@ func Default() AppConfig {
 		Download: DownloadConfig{
 			MaxConcurrentDownloads: 2, ProviderTimeout: 30, MaxRetries: 3,
 			LanguageOrder:  []string{"German Dub", "German Sub", "English Sub"},
-			HosterOrder:    []string{"VOE", "Filemoon", "Vidoza", "Doodstream", "Vidmoly"},
+			HosterOrder:    []string{"VOE", "Vidmoly", "Vidoza", "Doodstream", "Vidara", "Vidavaca", "Filemoon", "LoadX", "Luluvdo", "Streamtape", "SpeedFiles"},
 			NamingTemplate: "Season {season:02}/{title} - S{season:02}E{episode:02} - ({language}).mp4",
 			ProviderURL:    "https://aniworld.to",
 			STOURL:         "https://s.to",
