@@ -41,6 +41,7 @@ func (a *App) wire(ctx context.Context, deps *api.Deps) error {
 	if err := a.wireOps(ctx, deps, OpsDeps{Auth: authSvc, Library: lib, Queue: q, Metrics: metrics}); err != nil {
 		return err
 	}
+	a.wireDoctor(deps, prov, metrics)
 	a.wireWeb(deps)
 	return nil
 }

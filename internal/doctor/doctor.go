@@ -305,3 +305,34 @@ func extractionDetail(tr *provider.LinkTrace, st anime.Stream) string {
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// DefaultProbes are the episodes checked on the real sites when nothing
+// else is named: long-running shows whose first episode stays online.
+var DefaultProbes = map[string]Probe{
+	"aniworld.to": {Query: "Naruto", Key: "naruto", Season: 1, Episode: 1},
+	"s.to":        {Query: "Breaking Bad", Key: "breaking-bad", Season: 1, Episode: 1},
+}
+
+// ProbeFor returns DefaultProbes[site] (S01E01 of nothing for an
+// unknown site) with override's set fields: Key and Query when not empty
+// (a new Key is also the query unless one is given), Season when >= 0
+// (-1 = not set), Episode when > 0.
+func ProbeFor(site string, override Probe) Probe {
+	p, ok := DefaultProbes[site]
+	if !ok {
+		p = Probe{Season: 1, Episode: 1}
+	}
+	if override.Key != "" {
+		p.Key, p.Query = override.Key, override.Key
+	}
+	if override.Query != "" {
+		p.Query = override.Query
+	}
+	if override.Season >= 0 {
+		p.Season = override.Season
+	}
+	if override.Episode > 0 {
+		p.Episode = override.Episode
+	}
+	return p
+}

@@ -101,3 +101,21 @@ func TestShortReason(t *testing.T) {
 		}
 	}
 }
+
+func TestProbeFor(t *testing.T) {
+	tests := []struct {
+		site string
+		o    doctor.Probe
+		want doctor.Probe
+	}{
+		{"aniworld.to", doctor.Probe{Season: -1}, doctor.DefaultProbes["aniworld.to"]},
+		{"aniworld.to", doctor.Probe{Key: "demo", Season: -1}, doctor.Probe{Query: "demo", Key: "demo", Season: 1, Episode: 1}},
+		{"aniworld.to", doctor.Probe{Key: "demo", Query: "Demo Show", Season: 0, Episode: 2}, doctor.Probe{Query: "Demo Show", Key: "demo", Season: 0, Episode: 2}},
+		{"other.example", doctor.Probe{Key: "x", Season: -1}, doctor.Probe{Query: "x", Key: "x", Season: 1, Episode: 1}},
+	}
+	for _, tt := range tests {
+		if got := doctor.ProbeFor(tt.site, tt.o); got != tt.want {
+			t.Errorf("ProbeFor(%s, %+v) = %+v, want %+v", tt.site, tt.o, got, tt.want)
+		}
+	}
+}

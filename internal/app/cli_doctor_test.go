@@ -1,0 +1,51 @@
+package app
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/aniworld/aniworld/internal/doctor"
+	fakehoster "github.com/aniworld/aniworld/internal/fake/hoster"
+)
+
+// TestCLIDoctor runs `aniworld doctor` against the fake site and hosters:
+// every step green (exit 0), then with one hoster broken the table names
+// that step and the command exits 1.
+func TestCLIDoctor(t *testing.T) {
+	farm := fakehoster.Start(fakehoster.TestMedia(24<<10, 2, 8<<10))
+	defer farm.Close()
+	srv := everyHosterSite(t, farm)
+	env := map[string]string{"ANIWORLD_PROVIDER_URL": srv.URL, "ANIWORLD_DATA_DIR": t.TempDir()}
+	args := []string{"doctor", "--site", "aniworld.to", "--key", "all-hosters", "--query", "All Hosters"}
+
+	code, out, errOut := runCLI(t, env, args...)
+	if code != 0 || !strings.Contains(out, "all steps ok") {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	for _, h := range fakehoster.Names() {
+		if !strings.Contains(out, h) {
+			t.Errorf("table lacks hoster %s", h)
+		}
+	}
+
+	farm.Hoster(fakehoster.Filemoon).SetFailure(fakehoster.AttestRefused)
+	code, out, errOut = runCLI(t, env, append(args, "--json")...)
+	if code != 1 || !strings.Contains(errOut, "provider check failed") {
+		t.Fatalf("broken filemoon: exit %d, stderr %s", code, errOut)
+	}
+	var rep doctor.Report
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	f := rep.Failures()
+	if len(f) != 1 || f[0].Hoster != "Filemoon" || f[0].Step != doctor.StepExtraction || !strings.Contains(f[0].Reason, "byse attest: HTTP 403") {
+		t.Fatalf("failures %+v", f)
+	}
+	if code, _, _ := runCLI(t, env, "doctor", "extra"); code != 2 {
+		t.Errorf("positional argument: exit %d, want 2", code)
+	}
+	if code, _, errOut := runCLI(t, env, "doctor", "--site", "nowhere.example"); code != 1 || !strings.Contains(errOut, "nowhere.example") {
+		t.Errorf("unknown site: exit %d %s", code, errOut)
+	}
+}
