@@ -33,7 +33,7 @@ func setupDoctor(fs *flag.FlagSet) runFunc {
 		if err != nil {
 			return err
 		}
-		rep := doctor.Run(ctx, sites, doctor.Options{Doer: p.client})
+		rep := doctor.Run(ctx, sites, doctor.Options{Doer: p.client, Resolver: a.dnsDescription()})
 		if *asJSON {
 			enc := json.NewEncoder(env.Stdout)
 			enc.SetIndent("", "  ")

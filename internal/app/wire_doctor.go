@@ -21,7 +21,7 @@ func (a *App) wireDoctor(deps *api.Deps, p *providers, m *api.Metrics) {
 			if err != nil {
 				return doctor.Report{}, err
 			}
-			return doctor.Run(ctx, sites, doctor.Options{Doer: p.client}), nil
+			return doctor.Run(ctx, sites, doctor.Options{Doer: p.client, Resolver: a.dnsDescription()}), nil
 		},
 		Stats: p.stats,
 	}))
@@ -45,4 +45,13 @@ func doctorSites(reg *provider.Registry, site string, probe doctor.Probe) ([]doc
 		out = append(out, doctor.Site{Provider: p, Probe: doctor.ProbeFor(p.Site(), probe)})
 	}
 	return out, nil
+}
+
+// dnsDescription says how the outbound client resolves names, for the
+// doctor's reach step.
+func (a *App) dnsDescription() string {
+	if u := a.cfg.Get().Download.DoHURL; u != "" {
+		return "DoH " + u
+	}
+	return "system resolver"
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/aniworld/aniworld/internal/anime"
+	"github.com/aniworld/aniworld/internal/httpclient"
 	"github.com/aniworld/aniworld/internal/provider"
 	"github.com/aniworld/aniworld/internal/provider/hoster"
 )
@@ -52,11 +53,11 @@ type Site struct {
 	Probe    Probe
 }
 
-// RouteDescriber is implemented by an HTTP client that can say how it
-// reaches a host (which mirror, which DNS resolver); the reach step
-// reports it when the Doer has it.
-type RouteDescriber interface {
-	DescribeRoute(host string) string
+// MirroredSite is implemented by site clients that reach their site
+// through several mirrors (aniworld.Client); the reach step goes through
+// them and names the mirror that answered.
+type MirroredSite interface {
+	Mirrors() *httpclient.Mirrors
 }
 
 // Options configures a run.
@@ -67,6 +68,10 @@ type Options struct {
 	StepTimeout time.Duration
 	// MediaBytes is how much of the media is fetched (default 4 KiB).
 	MediaBytes int
+	// Resolver describes how host names are resolved ("DoH
+	// https://cloudflare-dns.com/dns-query", "system DNS"); the reach
+	// step reports it.
+	Resolver string
 }
 
 // Step is one row of the report.
@@ -228,8 +233,9 @@ func firstPerHoster(links []provider.HosterLink) []provider.HosterLink {
 	return out
 }
 
-// reach GETs the site's origin; any answer that is not a challenge or a
-// server error counts.
+// reach GETs the site's origin (through its mirrors when the client has
+// them); any answer that is not a challenge or a server error counts. The
+// detail names the mirror that answered and the DNS resolver.
 func (r *run) reach(ctx context.Context) (string, error) {
 	u, err := url.Parse(r.site.Provider.SeriesURL(r.site.Probe.Key))
 	if err != nil || u.Host == "" {
@@ -239,7 +245,13 @@ func (r *run) reach(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	resp, err := r.o.Doer.Do(req)
+	var resp *http.Response
+	ms, mirrored := r.site.Provider.(MirroredSite)
+	if mirrored && ms.Mirrors() != nil {
+		resp, err = ms.Mirrors().Do(r.o.Doer, req)
+	} else {
+		resp, err = r.o.Doer.Do(req)
+	}
 	if err != nil {
 		return "", err
 	}
@@ -252,10 +264,15 @@ func (r *run) reach(ctx context.Context) (string, error) {
 		final = resp.Request.URL.Host
 	}
 	detail := fmt.Sprintf("%s answered HTTP %d", final, resp.StatusCode)
-	if rd, ok := r.o.Doer.(RouteDescriber); ok {
-		if route := rd.DescribeRoute(u.Hostname()); route != "" {
-			detail += " via " + route
+	if mirrored && ms.Mirrors() != nil {
+		st := ms.Mirrors().Status()
+		detail += fmt.Sprintf("; mirror %s (%d known)", st.Active, len(st.Mirrors))
+		if st.LastError != "" {
+			detail += "; last mirror failure: " + st.LastError
 		}
+	}
+	if r.o.Resolver != "" {
+		detail += "; DNS: " + r.o.Resolver
 	}
 	return detail, nil
 }

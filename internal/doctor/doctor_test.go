@@ -115,13 +115,13 @@ func TestDoctorNamesTheFailingStep(t *testing.T) {
 		{"doodstream media 403", func(e *env) { e.farm.Hoster(fakehoster.Doodstream).SetFailure(fakehoster.MediaForbidden) },
 			"Doodstream", doctor.StepMedia, "HTTP 403", nil, true},
 		{"loadx turnstile", func(e *env) { e.farm.Hoster(fakehoster.LoadX).SetFailure(fakehoster.Turnstile) },
-			"LoadX", doctor.StepExtraction, "turnstile challenge at 127.0.0.1", []string{doctor.StepMedia}, true},
+			"LoadX", doctor.StepExtraction, "turnstile) at 127.0.0.1", []string{doctor.StepMedia}, true},
 		{"vidoza removed", func(e *env) { e.farm.Hoster(fakehoster.Vidoza).SetFailure(fakehoster.Removed) },
 			"Vidoza", doctor.StepExtraction, "video unavailable", []string{doctor.StepMedia}, true},
 		{"streamtape page changed", func(e *env) { e.farm.Hoster(fakehoster.Streamtape).SetFailure(fakehoster.NoPayload) },
 			"Streamtape", doctor.StepExtraction, "botlink/robotlink script not found (pattern", []string{doctor.StepMedia}, true},
 		{"site behind a challenge", func(e *env) { e.site.SetFaults(site.FaultJustAMoment) },
-			"", doctor.StepReach, "cloudflare challenge", []string{doctor.StepSearch, doctor.StepEpisode}, true},
+			"", doctor.StepReach, "challenge (cloudflare)", []string{doctor.StepSearch, doctor.StepEpisode}, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -130,7 +130,7 @@ func ShortReason(err error) string {
 	}
 	var cc *httpclient.ChallengeError
 	if errors.As(err, &cc) {
-		return cc.Kind + " challenge"
+		return string(cc.Kind) + " challenge"
 	}
 	if errors.Is(err, anime.ErrNotFound) {
 		return "removed"
