@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -147,7 +148,11 @@ func ShortReason(err error) string {
 	}
 	msg = strings.TrimSuffix(msg, ": "+anime.ErrProvider.Error())
 	if len(msg) > 60 {
-		msg = msg[:57] + "…"
+		cut := 57
+		for cut > 0 && !utf8.RuneStart(msg[cut]) {
+			cut--
+		}
+		msg = msg[:cut] + "…"
 	}
 	return msg
 }

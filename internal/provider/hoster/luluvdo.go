@@ -18,7 +18,7 @@ const luluvdoLanguage = "de-DE,de;q=0.9,en-US;q=0.8,en;q=0.7"
 
 var (
 	// luluvdoSources is the 2026 form: sources: [{file:"…"}].
-	luluvdoSources = regexp.MustCompile(`sources\s*:\s*\[\s*\{\s*["']?file["']?\s*:\s*["']([^"']+)["']`)
+	luluvdoSources = regexp.MustCompile(`["']?sources["']?\s*:\s*\[\s*\{\s*["']?file["']?\s*:\s*["']([^"']+)["']`)
 	luluvdoFile    = regexp.MustCompile(`file\s*:\s*["']([^"']+)["']`)
 )
 
@@ -56,7 +56,13 @@ func (x *Luluvdo) Resolve(ctx context.Context, c Doer, embedURL string) (anime.S
 			return luluvdoStream(p, m[1], ua, u)
 		}
 	}
-	return x.legacy(ctx, c, u)
+	st, lerr := x.legacy(ctx, c, u)
+	if lerr != nil && err == nil && errors.Is(lerr, anime.ErrNotFound) {
+		// The page is there, only the older /dl endpoint is gone: the page
+		// changed, the video is not removed.
+		return anime.Stream{}, fail("luluvdo", "no sources in embed page (pattern %s); /dl form: %s", luluvdoSources, lerr.Error())
+	}
+	return st, lerr
 }
 
 // legacy is the /dl?op=embed form with the fixed Android UA.

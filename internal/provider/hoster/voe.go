@@ -18,7 +18,7 @@ var (
 	voeLegacyHLS  = regexp.MustCompile(`['"]hls['"]\s*:\s*['"]([^'"]+)['"]`)
 	voeLegacyMP4  = regexp.MustCompile(`['"]mp4['"]\s*:\s*['"]([^'"]+)['"]`)
 	voeRedirect   = regexp.MustCompile(`window\.location(?:\.href)?\s*=\s*['"]([^'"\s]+)['"]`)
-	voeLoader     = regexp.MustCompile(`(?i)<script[^>]+src\s*=\s*["']([^"']*/js/loader\.[^"'/]*\.js[^"']*)["']`)
+	voeLoader     = regexp.MustCompile(`(?i)<script[^>]+src\s*=\s*["']((?:[^"']*/)?js/loader\.[^"'/]*\.js[^"']*)["']`)
 )
 
 // voeMaxHops bounds how many mirror pages VOE may bounce through.
