@@ -135,7 +135,8 @@ func TestDownloadEndToEnd(t *testing.T) {
 	}
 	// Metrics saw the outbound requests, the bytes and the finished downloads.
 	metrics := ta.getRaw("/metrics", tok)
-	for _, want := range []string{`aniworld_provider_requests_total{host="127.0.0.1"`, "aniworld_download_bytes_total", `aniworld_downloads_finished_total{status="completed"} 2`} {
+	for _, want := range []string{`aniworld_provider_requests_total{host="127.0.0.1"`, "aniworld_download_bytes_total", `aniworld_downloads_finished_total{status="completed"} 2`,
+		`aniworld_hoster_resolutions_total{hoster="Vidoza",outcome="failed"} 2`} {
 		if !strings.Contains(metrics, want) {
 			t.Errorf("metrics lack %s", want)
 		}
