@@ -3,11 +3,15 @@ package api
 import (
 	"context"
 	"net/http"
+	"time"
 
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/aniworld/aniworld/internal/doctor"
 )
+
+// ProviderCheckTimeout bounds one GET /api/diagnostics/providers run.
+const ProviderCheckTimeout = 100 * time.Second
 
 // ProviderDiagnosticsDeps configures the provider canary routes.
 type ProviderDiagnosticsDeps struct {
@@ -59,10 +63,15 @@ func ProviderDiagnosticsRoutes(d ProviderDiagnosticsDeps) func(huma.API) {
 				"episode page, then for every hoster on the probe episode its redirect, the extraction and the first " +
 				"bytes of the media (a ranged GET; for HLS the playlist and the first segment). Each step has its result " +
 				"(ok, failed, skipped), its time and, for a failure, the exact reason. `ok` is true only when every step " +
-				"passed. Takes as long as the checks take (each step is bounded at 45 s). Also returns the per-hoster " +
+				"passed. Hoster links are checked four at a time; each step is bounded at 45 s and the whole run at " +
+				"100 s (steps still running then fail with the deadline). Also returns the per-hoster " +
 				"outcome counts of real downloads.",
 		}), func(ctx context.Context, in *providerCheckInput) (*providerCheckOutput, error) {
-			rep, err := d.Run(ctx, in.Site, doctor.Probe{Key: in.Key, Query: in.Query, Season: in.Season, Episode: in.Episode})
+			// The answer must leave before the server's write timeout (120 s):
+			// steps still running then fail with the deadline.
+			rctx, cancel := context.WithTimeout(ctx, ProviderCheckTimeout)
+			defer cancel()
+			rep, err := d.Run(rctx, in.Site, doctor.Probe{Key: in.Key, Query: in.Query, Season: in.Season, Episode: in.Episode})
 			if err != nil {
 				return nil, err
 			}

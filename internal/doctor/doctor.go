@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"sync"
 	"time"
 
 	"github.com/aniworld/aniworld/internal/anime"
@@ -68,6 +69,9 @@ type Options struct {
 	StepTimeout time.Duration
 	// MediaBytes is how much of the media is fetched (default 4 KiB).
 	MediaBytes int
+	// Parallel is how many hoster links are checked at once (default 4);
+	// the report keeps page order.
+	Parallel int
 	// Resolver describes how host names are resolved ("DoH
 	// https://cloudflare-dns.com/dns-query", "system DNS"); the reach
 	// step reports it.
@@ -114,6 +118,9 @@ func Run(ctx context.Context, sites []Site, o Options) Report {
 	}
 	if o.Doer == nil {
 		o.Doer = http.DefaultClient
+	}
+	if o.Parallel <= 0 {
+		o.Parallel = 4
 	}
 	rep := Report{Started: time.Now().UTC()}
 	start := time.Now()
@@ -215,8 +222,22 @@ func (r *run) check(ctx context.Context) {
 	}) {
 		return
 	}
-	for _, link := range firstPerHoster(ep.Links) {
-		r.hoster(ctx, link)
+	links := firstPerHoster(ep.Links)
+	rows := make([][]Step, len(links))
+	sem := make(chan struct{}, r.o.Parallel)
+	var wg sync.WaitGroup
+	for i, link := range links {
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			sub := &run{o: r.o, site: r.site, rep: &Report{}}
+			sub.hoster(ctx, link)
+			rows[i] = sub.rep.Steps
+		})
+	}
+	wg.Wait()
+	for _, rs := range rows {
+		r.rep.Steps = append(r.rep.Steps, rs...)
 	}
 }
 

@@ -80,7 +80,8 @@ func (r *Registry) All() []Extractor { return append([]Extractor(nil), r.order..
 // MapHost adds host (a domain, matched with its subdomains, or an exact
 // "host:port") to the host table for the named extractor. It reports
 // false when no extractor has that name. Configuration and tests use it
-// for domains the built-in table lacks (fakes on 127.0.0.1:port).
+// for domains the built-in table lacks (fakes on 127.0.0.1:port). Call
+// it (and SetFallback) while building the registry, before it resolves.
 func (r *Registry) MapHost(host, name string) bool {
 	x, ok := r.Lookup(name)
 	if ok {
