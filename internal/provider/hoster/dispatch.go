@@ -73,10 +73,10 @@ func (r *Registry) Resolve(ctx context.Context, c Doer, label, embedURL string) 
 	}
 	d.Host = u.Host
 	x, ok := r.ForHost(u.Host)
+	var pageErr error // why the landing page of an unknown host could not be read
 	if ok {
 		d.Via = ViaHost
 	} else {
-		var pageErr error
 		x, c, pageErr = r.recognise(ctx, c, &d)
 		if errors.Is(pageErr, anime.ErrNotFound) || ctx.Err() != nil {
 			return anime.Stream{}, d, pageErr
@@ -88,10 +88,13 @@ func (r *Registry) Resolve(ctx context.Context, c Doer, label, embedURL string) 
 		}
 	}
 	if x == nil {
-		if r.fallback == nil {
-			return anime.Stream{}, d, fmt.Errorf("%s: no extractor for host %s: %w", strings.ToLower(label), d.Host, anime.ErrUnavailable)
+		if r.fallback != nil {
+			return r.runFallback(ctx, c, &d, pageErr)
 		}
-		return r.runFallback(ctx, c, &d, nil)
+		if pageErr != nil {
+			return anime.Stream{}, d, pageErr
+		}
+		return anime.Stream{}, d, fmt.Errorf("%s: no extractor for host %s: %w", strings.ToLower(label), d.Host, anime.ErrUnavailable)
 	}
 	d.Extractor = x.Name()
 	st, err := x.Resolve(ctx, c, d.Embed)

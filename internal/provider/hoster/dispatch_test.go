@@ -205,3 +205,23 @@ func TestForHost(t *testing.T) {
 		t.Error("MapHost accepted an unknown hoster")
 	}
 }
+
+// TestDispatchUnknownHostGated: a gate on an unknown host with a label no
+// extractor has keeps the challenge (kind and host) instead of "no
+// extractor", and hands the link to the fallback when there is one.
+func TestDispatchUnknownHostGated(t *testing.T) {
+	farm := startFarm(t)
+	reg := farmRegistry(farm)
+	farm.Hoster(fakehoster.Vidoza).SetFailure(fakehoster.Turnstile)
+	embed := farm.MirrorEmbedURL(fakehoster.Vidoza, "g1")
+	_, d, err := reg.Resolve(context.Background(), &http.Client{}, "Gupload", embed)
+	var ce *hoster.ChallengeError
+	if !errors.As(err, &ce) || ce.Kind != "turnstile" || d.Via != hoster.ViaNone {
+		t.Fatalf("err %v dispatch %+v, want the turnstile challenge", err, d)
+	}
+	fb := &fakeFallback{st: anime.Stream{URL: "https://media.example/v.mp4", Kind: anime.StreamMP4}}
+	reg.SetFallback(fb)
+	if _, d, err = reg.Resolve(context.Background(), &http.Client{}, "Gupload", embed); err != nil || d.Fallback != "ok" || !errors.Is(d.ExtractorErr, anime.ErrChallenge) {
+		t.Fatalf("with fallback: %v %+v", err, d)
+	}
+}
