@@ -2,6 +2,8 @@ package app
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -47,5 +49,38 @@ func TestCLIDoctor(t *testing.T) {
 	}
 	if code, _, errOut := runCLI(t, env, "doctor", "--site", "nowhere.example"); code != 1 || !strings.Contains(errOut, "nowhere.example") {
 		t.Errorf("unknown site: exit %d %s", code, errOut)
+	}
+}
+
+// TestCLIHosterDomains: other.hoster_domains maps new domains to their
+// extractor, so the doctor reports those links chosen by host.
+func TestCLIHosterDomains(t *testing.T) {
+	farm := fakehoster.Start(fakehoster.TestMedia(24<<10, 2, 8<<10))
+	defer farm.Close()
+	srv := everyHosterSite(t, farm)
+	dir := t.TempDir()
+	cfg := map[string]any{"other": map[string]any{"hoster_domains": map[string]any{
+		farm.Host(fakehoster.Doodstream): "Doodstream", farm.Host(fakehoster.LoadX): "LoadX", "typo.example": "NoSuchHoster"}}}
+	raw, _ := json.Marshal(cfg)
+	if err := os.WriteFile(filepath.Join(dir, "config.json"), raw, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"ANIWORLD_PROVIDER_URL": srv.URL, "ANIWORLD_DATA_DIR": dir}
+	code, out, errOut := runCLI(t, env, "doctor", "--site", "aniworld.to", "--key", "all-hosters", "--query", "All Hosters", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s %s", code, out, errOut)
+	}
+	var rep doctor.Report
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range rep.Steps {
+		if s.Step != doctor.StepExtraction {
+			continue
+		}
+		byHost := strings.Contains(s.Detail, "chosen by host")
+		if mapped := s.Hoster == "Doodstream" || s.Hoster == "LoadX"; mapped != byHost {
+			t.Errorf("%s: %q (mapped %v)", s.Hoster, s.Detail, mapped)
+		}
 	}
 }

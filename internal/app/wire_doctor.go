@@ -3,10 +3,13 @@ package app
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/aniworld/aniworld/internal/api"
+	"github.com/aniworld/aniworld/internal/config"
 	"github.com/aniworld/aniworld/internal/doctor"
 	"github.com/aniworld/aniworld/internal/provider"
+	"github.com/aniworld/aniworld/internal/provider/hoster"
 )
 
 // wireDoctor adds the provider canary: per-hoster outcome counts on
@@ -54,4 +57,17 @@ func (a *App) dnsDescription() string {
 		return "DoH " + u
 	}
 	return "system resolver"
+}
+
+// mapHosterDomains adds other.hoster_domains ({"new-voe-mirror.com":
+// "VOE", …}) to the host table, so a new hoster domain needs no release.
+// Entries naming no extractor are logged and skipped.
+func (a *App) mapHosterDomains(reg *hoster.Registry, c config.AppConfig) {
+	m, _ := c.Other["hoster_domains"].(map[string]any)
+	for domain, v := range m {
+		name, _ := v.(string)
+		if strings.TrimSpace(domain) == "" || !reg.MapHost(domain, name) {
+			a.log.Warn("other.hoster_domains: entry skipped (no such hoster)", "domain", domain, "hoster", v)
+		}
+	}
 }

@@ -48,6 +48,7 @@ func (a *App) wireProviders(cfg config.AppConfig, wrap func(http.RoundTripper) h
 	}
 	client := httpclient.New(opts)
 	hosters := hoster.Default()
+	a.mapHosterDomains(hosters, cfg)
 	var cache aniworld.Cache // a one-shot command without a database has none
 	if a.db != nil {
 		cache = a.db
