@@ -55,7 +55,7 @@ func traceFrom(ctx context.Context) *LinkTrace {
 
 // Redirector follows a site's hoster link (/redirect/<id>, /r?t=…) to the
 // hoster's embed URL without following the hoster's own redirects.
-type Redirector func(ctx context.Context, linkURL string) (embedURL string, err error)
+type Redirector func(ctx context.Context, link HosterLink) (embedURL string, err error)
 
 // ResolveHosterLink is the one way a site resolves a hoster link: follow
 // the site's redirect, then let the hoster registry choose the extractor
@@ -72,7 +72,7 @@ func ResolveHosterLink(ctx context.Context, site string, hosters *hoster.Registr
 		return anime.Stream{}, fmt.Errorf("%s: hoster %q: %w: no extractors configured", site, link.Hoster, anime.ErrUnavailable)
 	}
 	start := time.Now()
-	embed, err := redirect(ctx, link.URL)
+	embed, err := redirect(ctx, link)
 	t.Redirect = time.Since(start)
 	if err != nil {
 		t.FailedStep = StepRedirect

@@ -60,7 +60,7 @@ func TestResolveHosterLinkTrace(t *testing.T) {
 			defer farm.Hoster(fakehoster.VOE).SetFailure(fakehoster.OK)
 			link := HosterLink{Hoster: tt.label, Lang: anime.LangGermanDub, URL: "https://site.example/redirect/1"}
 			ctx, tr := WithLinkTrace(context.Background())
-			_, err := ResolveHosterLink(ctx, "site", reg, &http.Client{}, link, func(context.Context, string) (string, error) {
+			_, err := ResolveHosterLink(ctx, "site", reg, &http.Client{}, link, func(context.Context, HosterLink) (string, error) {
 				return tt.landing, tt.redirect
 			})
 			if (err != nil) != tt.wantErr || tr.FailedStep != tt.wantStep || tr.Extractor != tt.wantX || tr.Label != tt.label {

@@ -23,7 +23,8 @@ const maxHops = 5
 // URL to the shared dispatch (provider.ResolveHosterLink), which picks
 // the extractor by where the link landed, not by its label.
 func (c *Client) ResolveLink(ctx context.Context, link provider.HosterLink) (anime.Stream, error) {
-	return provider.ResolveHosterLink(ctx, c.cfg.Label, c.cfg.Hosters, c.cfg.Doer, link, c.EmbedURL)
+	return provider.ResolveHosterLink(ctx, c.cfg.Label, c.cfg.Hosters, c.cfg.Doer, link,
+		func(ctx context.Context, l provider.HosterLink) (string, error) { return c.EmbedURL(ctx, l.URL) })
 }
 
 // EmbedURL follows the site's /redirect/<id> by reading Location headers
