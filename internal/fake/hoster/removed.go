@@ -23,7 +23,7 @@ func (h *Hoster) removed(w http.ResponseWriter, r *http.Request) bool {
 	case Vidoza:
 		html(w, "Vidoza", `<div class="alert">File not found or deleted</div>`)
 	case Doodstream:
-		html(w, "Video 404 | DoodStream", `<div class="container"><h1>Oops! Sorry</h1></div>`)
+		html(w, "Error 404 | DoodStream", `<div class="container"><h1>Oops! Sorry</h1></div>`)
 	case Vidmoly:
 		html(w, "Vidmoly", `<div class="notice">This video has been removed due to a copyright complaint.</div>`)
 	case Streamtape:

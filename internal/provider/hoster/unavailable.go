@@ -20,6 +20,8 @@ var removedMarkers = []string{
 var (
 	scriptBlock = regexp.MustCompile(`(?is)<script\b[^>]*>.*?</script\s*>`)
 	titleTag    = regexp.MustCompile(`(?is)<title[^>]*>(.*?)</title\s*>`)
+	title404    = regexp.MustCompile(`\b404\b`)
+	errorWords  = regexp.MustCompile(`(?i)not found|error|nicht gefunden|fehler`)
 )
 
 // isRemovedStatus reports the statuses that mean "this video is gone":
@@ -36,7 +38,7 @@ func Removed(page string) string {
 	if len(page) > maxBody {
 		page = page[:maxBody]
 	}
-	if m := titleTag.FindStringSubmatch(page); m != nil && strings.Contains(m[1], "404") {
+	if m := titleTag.FindStringSubmatch(page); m != nil && is404Title(strings.TrimSpace(m[1])) {
 		return "<title>" + strings.TrimSpace(m[1]) + "</title>"
 	}
 	text := strings.ToLower(scriptBlock.ReplaceAllString(page, " "))
@@ -46,6 +48,16 @@ func Removed(page string) string {
 		}
 	}
 	return ""
+}
+
+// is404Title reports a title that announces a 404 — "404", "404 Not
+// Found", "Error 404 | DoodStream" — but not a file name or an episode
+// title that merely holds the number ("One.Piece.E404.mp4", "Folge 404").
+func is404Title(t string) bool {
+	if !title404.MatchString(t) {
+		return false
+	}
+	return len(t) <= 12 || errorWords.MatchString(t)
 }
 
 // baitMarkers are the sample-video sources VOE plants among real ones
