@@ -33,7 +33,8 @@ func (h *Hoster) ByseKeys() []string {
 }
 
 // byseAPI serves the 2026 Byse endpoints; it reports false for other
-// paths. Variants by id prefix: "captcha-" (playback asks for the
+// paths. Variants by id prefix: "direct-" (the details carry the sources,
+// an older Byse version), "captcha-" (playback asks for the
 // proof-of-work captcha), "edge-" (payload undecryptable, payload2 under
 // decrypt_keys); "api-", "packed-", "iframe-" are pre-Byse videos whose
 // details answer 404.
@@ -59,6 +60,12 @@ func (h *Hoster) byseAPI(w http.ResponseWriter, r *http.Request, f Failure) bool
 		}
 		if f == NoPayload {
 			writeJSON(w, http.StatusOK, map[string]any{"id": id})
+			return true
+		}
+		if strings.HasPrefix(id, "direct-") {
+			// an older Byse version: the sources come with the details
+			writeJSON(w, http.StatusOK, map[string]any{"id": id, "sources": []map[string]any{
+				{"file": hlsURL(r, id), "mimeType": "application/vnd.apple.mpegurl", "height": 720}}})
 			return true
 		}
 		writeJSON(w, http.StatusOK, map[string]any{"id": id, "title": "video", "embed_frame_url": originOf(r) + "/frame/" + id})

@@ -41,7 +41,8 @@
 //	            checking the ECDSA signature, playback with decoy key parts;
 //	            ByseKeys lists the attested keys); "edge-" (payload2 under
 //	            decrypt_keys), "captcha-" (playback asks for the
-//	            proof-of-work captcha), "api-" (only the old /api/videos),
+//	            proof-of-work captcha), "direct-" (sources in the details),
+//	            "api-" (only the old /api/videos),
 //	            "packed-" (packed player script), "iframe-" (frames it)
 //	Doodstream: "loose-" (pass_md5 path without $.get), "captcha-"
 //	Vidoza:     "source-" (<source src> instead of sourcesCode)

@@ -101,10 +101,22 @@ func (x *Filemoon) fromByse(ctx context.Context, c Doer, u *url.URL, code, ua st
 		return byseResult{}, err
 	}
 	var details struct {
-		EmbedFrameURL string `json:"embed_frame_url"`
+		EmbedFrameURL string           `json:"embed_frame_url"`
+		Sources       []filemoonSource `json:"sources"`
 	}
-	if err := json.Unmarshal([]byte(det.body), &details); err != nil || details.EmbedFrameURL == "" {
-		return byseResult{}, fail("filemoon", "byse details: no embed_frame_url")
+	if err := json.Unmarshal([]byte(det.body), &details); err != nil {
+		return byseResult{}, fail("filemoon", "byse details: bad json: %v", err)
+	}
+	if len(details.Sources) > 0 {
+		// Some Byse versions answer the sources in the details already.
+		if raw, err := json.Marshal(map[string]any{"sources": details.Sources}); err == nil {
+			if media, err := bestFilemoonSource(raw); err == nil {
+				return byseResult{media: media, frame: u.String(), playbackOrigin: origin(u)}, nil
+			}
+		}
+	}
+	if details.EmbedFrameURL == "" {
+		return byseResult{}, fail("filemoon", "byse details: no embed_frame_url and no sources")
 	}
 	frame, err := resolveRef(det.final, details.EmbedFrameURL)
 	if err != nil {

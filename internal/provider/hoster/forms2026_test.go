@@ -40,6 +40,7 @@ func TestResolve2026Forms(t *testing.T) {
 		{"filemoon byse attest flow", fakehoster.Filemoon, "b1", anime.StreamHLS},
 		{"filemoon byse decrypt_keys edge", fakehoster.Filemoon, "edge-b2", anime.StreamHLS},
 		{"filemoon old api videos", fakehoster.Filemoon, "api-b3", anime.StreamHLS},
+		{"filemoon byse details with sources", fakehoster.Filemoon, "direct-b5", anime.StreamHLS},
 		{"filemoon packed", fakehoster.Filemoon, "packed-b4", anime.StreamHLS},
 		{"vidmoly /v/ rewritten to the embed host", fakehoster.Vidmoly, "v-m1", anime.StreamHLS},
 		{"vidmoly embed", fakehoster.Vidmoly, "m2", anime.StreamHLS},
