@@ -10,8 +10,11 @@ import (
 	"time"
 
 	chromium "github.com/aniworld/aniworld/internal/browser"
+	"github.com/danielgtaylor/huma/v2"
+
 	"github.com/aniworld/aniworld/internal/api"
 	"github.com/aniworld/aniworld/internal/config"
+	"github.com/aniworld/aniworld/internal/doctor"
 	"github.com/aniworld/aniworld/internal/fake/jsgate"
 	"github.com/aniworld/aniworld/internal/httpclient"
 	"github.com/aniworld/aniworld/internal/web"
@@ -39,13 +42,14 @@ func TestSystemPageShowsBrowser(t *testing.T) {
 	})
 	srv := httptest.NewServer(api.New(api.Deps{
 		Config: m, Version: "9.9.9", StartedAt: time.Now(), Browser: solver,
-		Extra: map[string]http.Handler{"/": ui, "/static/": ui, "GET /api/auth/status": status},
+		Register: []func(huma.API){api.ProviderDiagnosticsRoutes(api.ProviderDiagnosticsDeps{Stats: doctor.NewStats()})},
+		Extra:    map[string]http.Handler{"/": ui, "/static/": ui, "GET /api/auth/status": status},
 	}))
 	defer srv.Close()
 
 	b.navigate(srv.URL + "/static/favicon.svg")
 	b.run("token", evalVoid(`localStorage.setItem("aniworld.token", JSON.stringify({token: "t"}))`))
-	b.allow("status of 503") // no database here: the health report says so with 503
+	b.allow("status of 503")      // no database here: the health report says so with 503
 	b.allow("/api/logging/files") // no logging routes here: the log viewer's 404
 	b.navigate(srv.URL + "/system")
 	b.waitJS("browser card", `document.querySelector("#h-browser #browser-hosts tbody tr")`)
