@@ -171,21 +171,7 @@ func (r *run) check(ctx context.Context) {
 		}
 		return
 	}
-	r.step(ctx, "", StepSearch, func(ctx context.Context) (string, error) {
-		res, err := p.Search(ctx, pr.Query)
-		if err != nil {
-			return "", err
-		}
-		if len(res) == 0 {
-			return "", fmt.Errorf("search %q: no results", pr.Query)
-		}
-		for _, x := range res {
-			if x.Key == pr.Key {
-				return fmt.Sprintf("%d results for %q, %q among them", len(res), pr.Query, pr.Key), nil
-			}
-		}
-		return fmt.Sprintf("%d results for %q (%q not among them)", len(res), pr.Query, pr.Key), nil
-	})
+	r.step(ctx, "", StepSearch, r.search)
 	r.step(ctx, "", StepSeries, func(ctx context.Context) (string, error) {
 		d, err := p.Series(provider.WithFreshData(ctx), pr.Key)
 		if err != nil {
@@ -222,7 +208,12 @@ func (r *run) check(ctx context.Context) {
 	}) {
 		return
 	}
-	links := firstPerHoster(ep.Links)
+	r.hosters(ctx, firstPerHoster(ep.Links))
+}
+
+// hosters checks the links Parallel at a time and appends their steps in
+// page order.
+func (r *run) hosters(ctx context.Context, links []provider.HosterLink) {
 	rows := make([][]Step, len(links))
 	sem := make(chan struct{}, r.o.Parallel)
 	var wg sync.WaitGroup
@@ -239,6 +230,24 @@ func (r *run) check(ctx context.Context) {
 	for _, rs := range rows {
 		r.rep.Steps = append(r.rep.Steps, rs...)
 	}
+}
+
+// search runs the probe's query; it passes with at least one result.
+func (r *run) search(ctx context.Context) (string, error) {
+	pr := r.site.Probe
+	res, err := r.site.Provider.Search(ctx, pr.Query)
+	if err != nil {
+		return "", err
+	}
+	if len(res) == 0 {
+		return "", fmt.Errorf("search %q: no results", pr.Query)
+	}
+	for _, x := range res {
+		if x.Key == pr.Key {
+			return fmt.Sprintf("%d results for %q, %q among them", len(res), pr.Query, pr.Key), nil
+		}
+	}
+	return fmt.Sprintf("%d results for %q (%q not among them)", len(res), pr.Query, pr.Key), nil
 }
 
 // firstPerHoster keeps each label's first link, in page order.
