@@ -9,10 +9,10 @@ import (
 	"testing"
 	"time"
 
-	chromium "github.com/aniworld/aniworld/internal/browser"
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/aniworld/aniworld/internal/api"
+	chromium "github.com/aniworld/aniworld/internal/browser"
 	"github.com/aniworld/aniworld/internal/config"
 	"github.com/aniworld/aniworld/internal/doctor"
 	"github.com/aniworld/aniworld/internal/fake/jsgate"
