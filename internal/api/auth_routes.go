@@ -174,7 +174,10 @@ func AuthRoutes(svc AuthService, cfg *config.Manager) func(huma.API) {
 		}, func(ctx context.Context, in *bearerInput) (*logoutOutput, error) {
 			if tok, ok := bearerFrom(in.Authorization); ok {
 				if _, err := svc.Verify(ctx, tok); err == nil {
-					if err := svc.Revoke(ctx, tok); err != nil {
+					if err := svc.Revoke(ctx, tok); errors.Is(err, auth.ErrRevocationNotPersisted) {
+						// The token is dead in memory; only the restart-proof record failed.
+						loggerFrom(ctx).WarnContext(ctx, "logout: revocation not persisted; retried later", "error", err)
+					} else if err != nil {
 						return nil, err
 					}
 				}

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"net/http"
+	"time"
 
 	"github.com/aniworld/aniworld/internal/api"
 	"github.com/aniworld/aniworld/internal/auth"
@@ -13,9 +14,9 @@ import (
 // publish and serves /ws/connect and /ws/status.
 func (a *App) wireWS(deps *api.Deps, authSvc *auth.Service) *ws.Hub {
 	hub := ws.NewHub(ws.Options{
-		Authenticate: func(ctx context.Context, token string) bool {
-			_, err := authSvc.Verify(ctx, token)
-			return err == nil
+		Authenticate: func(ctx context.Context, token string) (time.Time, bool) {
+			c, err := authSvc.Verify(ctx, token)
+			return c.ExpiresAt, err == nil
 		},
 		OriginAllowed: func(r *http.Request) bool {
 			o := r.Header.Get("Origin")
@@ -23,6 +24,8 @@ func (a *App) wireWS(deps *api.Deps, authSvc *auth.Service) *ws.Hub {
 		},
 		Logger: a.log.With("component", "ws"),
 	})
+	// Logout and reset end sessions: their sockets close with 1008.
+	authSvc.OnInvalidate(func() { hub.Revalidate(context.Background()) })
 	a.events.add(hub)
 	a.background = append(a.background, hub.Run)
 	if deps.Extra == nil {

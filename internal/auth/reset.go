@@ -35,6 +35,7 @@ func (s *Service) Reset(ctx context.Context) error {
 	s.mu.Lock()
 	s.secret = key
 	s.mu.Unlock()
+	defer s.invalidated() // after setupMu is released: every old token is dead now
 
 	if err := os.Remove(filepath.Join(s.opts.DataDir, PasswordFile)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("reset: remove password: %w", err)

@@ -26,7 +26,11 @@ type client struct {
 	id     string
 	conn   *websocket.Conn
 	authed bool
-	rooms  atomic.Uint32 // roomMask
+	// token and expires are the credentials an authenticated client
+	// connected with (fixed for the connection's life); see Hub.tokenValid.
+	token   string
+	expires time.Time
+	rooms   atomic.Uint32 // roomMask
 
 	mu        sync.Mutex
 	queue     []*outMsg
@@ -154,7 +158,7 @@ func (c *client) send(t event.Type, data any) {
 		return
 	}
 	if c.enqueue(&outMsg{data: b}, c.h.opts.Now()) {
-		c.h.remove([]*client{c})
+		c.h.remove([]*client{c}, "ws: disconnecting slow client")
 	}
 }
 
@@ -261,6 +265,11 @@ func (c *client) handle(req request) {
 	case "join":
 		if !c.authed {
 			c.send(event.Error, &protoError{CodeAuthRequired, "room " + string(req.room) + " needs a valid token"})
+			return
+		}
+		if !c.h.tokenValid(context.Background(), c) {
+			c.kick(websocket.StatusPolicyViolation, reasonToken)
+			c.h.remove([]*client{c}, "ws: token no longer valid on join, disconnecting client")
 			return
 		}
 		bit, _ := roomBit(req.room)

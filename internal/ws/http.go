@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/coder/websocket"
 	"github.com/google/uuid"
@@ -43,7 +44,11 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 
 	token := requestToken(r)
-	authed := token != "" && h.opts.Authenticate != nil && h.opts.Authenticate(r.Context(), token)
+	var expires time.Time
+	authed := false
+	if token != "" && h.opts.Authenticate != nil {
+		expires, authed = h.opts.Authenticate(r.Context(), token)
+	}
 
 	conn, err := websocket.Accept(w, r, opts)
 	if err != nil {
@@ -53,6 +58,9 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	conn.SetReadLimit(h.opts.MaxMessageBytes)
 
 	c := newClient(h, uuid.NewString(), conn, authed)
+	if authed {
+		c.token, c.expires = token, expires
+	}
 	msg := "connected anonymously: ping and system_info only; send a token to join rooms"
 	if authed {
 		c.rooms.Store(uint32(maskDownloads))

@@ -19,9 +19,12 @@ import (
 
 // Options configures a Hub. Zero values take the documented defaults.
 type Options struct {
-	// Authenticate reports whether token is valid. nil treats every client
-	// as anonymous (secure by default).
-	Authenticate func(ctx context.Context, token string) bool
+	// Authenticate reports whether token is valid and until when (a zero
+	// time: no known expiry). nil treats every client as anonymous (secure
+	// by default). The hub asks again on every join, whenever Revalidate is
+	// called (logout, reset), and closes the socket with 1008 once the
+	// answer is no or the expiry has passed (by Now).
+	Authenticate func(ctx context.Context, token string) (expires time.Time, ok bool)
 	// OriginAllowed decides whether a handshake's Origin is acceptable. nil
 	// keeps coder/websocket's default: same origin only (a request without
 	// an Origin header, i.e. a non-browser client, is always allowed).
@@ -88,6 +91,7 @@ const (
 	reasonShutdown = "server shutting down"
 	reasonSlow     = "slow consumer: send buffer overflow"
 	reasonPing     = "ping timeout"
+	reasonToken    = "token revoked or expired"
 )
 
 // ErrClosed is returned by Shutdown when the hub was already shut down.
@@ -140,15 +144,57 @@ func (h *Hub) Run(ctx context.Context) error {
 // grace period.
 func (h *Hub) sweep() {
 	now := h.opts.Now()
-	var evicted []*client
+	var evicted, expired []*client
 	h.mu.RLock()
 	for c := range h.clients {
 		if c.overdue(now) {
 			evicted = append(evicted, c)
+		} else if c.authed && !c.expires.IsZero() && !now.Before(c.expires) {
+			expired = append(expired, c)
 		}
 	}
 	h.mu.RUnlock()
-	h.remove(evicted)
+	h.remove(evicted, "ws: disconnecting slow client")
+	for _, c := range expired {
+		c.kick(websocket.StatusPolicyViolation, reasonToken)
+	}
+	h.remove(expired, "ws: token expired, disconnecting client")
+}
+
+// Revalidate asks Authenticate again about every authenticated client's
+// token and closes, with 1008, the sockets whose token was revoked,
+// expired or stopped verifying (a reset rotated the signing secret).
+// Access control calls it after every logout and reset.
+func (h *Hub) Revalidate(ctx context.Context) {
+	h.mu.RLock()
+	var authed []*client
+	for c := range h.clients {
+		if c.authed {
+			authed = append(authed, c)
+		}
+	}
+	h.mu.RUnlock()
+	var gone []*client
+	for _, c := range authed {
+		if !h.tokenValid(ctx, c) {
+			c.kick(websocket.StatusPolicyViolation, reasonToken)
+			gone = append(gone, c)
+		}
+	}
+	h.remove(gone, "ws: token no longer valid, disconnecting client")
+}
+
+// tokenValid re-checks c's token: not past its expiry, and still accepted
+// by Authenticate.
+func (h *Hub) tokenValid(ctx context.Context, c *client) bool {
+	if !c.authed || h.opts.Authenticate == nil {
+		return false
+	}
+	if !c.expires.IsZero() && !h.opts.Now().Before(c.expires) {
+		return false
+	}
+	_, ok := h.opts.Authenticate(ctx, c.token)
+	return ok
 }
 
 // Shutdown sends every client a close frame 1001 (going away), refuses new
@@ -235,12 +281,13 @@ func (h *Hub) Publish(e event.Event) {
 		}
 	}
 	h.mu.RUnlock()
-	h.remove(evicted)
+	h.remove(evicted, "ws: disconnecting slow client")
 }
 
 // remove unregisters clients that were kicked, so they stop counting and
-// stop receiving; their goroutines finish the close on their own.
-func (h *Hub) remove(cs []*client) {
+// stop receiving; their goroutines finish the close on their own. why is
+// logged per client.
+func (h *Hub) remove(cs []*client, why string) {
 	if len(cs) == 0 {
 		return
 	}
@@ -250,7 +297,7 @@ func (h *Hub) remove(cs []*client) {
 	}
 	h.mu.Unlock()
 	for _, c := range cs {
-		h.log.Warn("ws: disconnecting slow client", "connection_id", c.id)
+		h.log.Warn(why, "connection_id", c.id)
 	}
 }
 
