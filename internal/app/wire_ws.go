@@ -22,7 +22,9 @@ func (a *App) wireWS(deps *api.Deps, authSvc *auth.Service) *ws.Hub {
 			o := r.Header.Get("Origin")
 			return o == "" || a.cors.OriginAllowed(o, r)
 		},
-		Logger: a.log.With("component", "ws"),
+		ClientAddr: deps.ClientAddr,
+		Refuse:     refuseHandshake,
+		Logger:     a.log.With("component", "ws"),
 	})
 	// Logout and reset end sessions: their sockets close with 1008.
 	authSvc.OnInvalidate(func() { hub.Revalidate(context.Background()) })
@@ -34,4 +36,22 @@ func (a *App) wireWS(deps *api.Deps, authSvc *auth.Service) *ws.Hub {
 	deps.Extra["GET /ws/connect"] = noDeadlines(hub)
 	deps.Extra["GET /ws/status"] = hub.StatusHandler()
 	return hub
+}
+
+// refuseHandshake answers a refused WebSocket handshake in the contract's
+// error format: 429 (with Retry-After) when the client's address holds its
+// share of sockets, 503 when the server is full or shutting down, 403 for
+// a foreign origin.
+func refuseHandshake(w http.ResponseWriter, r *http.Request, status int, msg string) {
+	code := api.CodeUnavailable
+	e := api.NewError(status, code, msg, nil)
+	switch status {
+	case http.StatusTooManyRequests:
+		e = api.NewError(status, api.CodeRateLimit, msg, map[string]any{"retry_after": 5}).WithHeader("Retry-After", "5")
+	case http.StatusForbidden:
+		e = api.NewError(status, api.CodeAuthorization, msg, nil)
+	case http.StatusServiceUnavailable:
+		e = e.WithHeader("Retry-After", "5")
+	}
+	api.WriteError(w, r, e)
 }

@@ -3,6 +3,7 @@ package ws
 import (
 	"context"
 	"errors"
+	"net"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -25,6 +26,7 @@ type client struct {
 	h      *Hub
 	id     string
 	conn   *websocket.Conn
+	raw    net.Conn // the hijacked connection under conn; nil in unit tests
 	authed bool
 	// token and expires are the credentials an authenticated client
 	// connected with (fixed for the connection's life); see Hub.tokenValid.
@@ -218,6 +220,15 @@ func (c *client) flush() bool {
 	}
 	c.giveBack(batch)
 	return true
+}
+
+// drop closes the connection without a handshake, also while a close
+// handshake is waiting for a peer that does not read.
+func (c *client) drop() {
+	if c.raw != nil {
+		_ = c.raw.Close()
+	}
+	_ = c.conn.CloseNow()
 }
 
 func (c *client) closeKicked() {

@@ -46,9 +46,18 @@ type Options struct {
 	// SlowClientGrace is how long a client's buffer may stay full before it
 	// is disconnected, even without further drops (default 5 s).
 	SlowClientGrace time.Duration
-	// ShutdownTimeout bounds the graceful close Run performs when its
-	// context ends (default 5 s).
+	// ShutdownTimeout is how long Run's graceful close waits for clients to
+	// answer the 1001 close frame before dropping their connections
+	// (default 1 s). A peer that does not answer is not an error.
 	ShutdownTimeout time.Duration
+	// Limits bound the number of sockets (see Limits for the defaults).
+	Limits Limits
+	// ClientAddr is the client address a socket counts against (default:
+	// the peer's IP). The app passes its trusted-proxy-aware resolver.
+	ClientAddr func(r *http.Request) string
+	// Refuse writes a refused handshake (over a limit, shutting down,
+	// foreign origin). Default: plain text.
+	Refuse func(w http.ResponseWriter, r *http.Request, status int, message string)
 	// Logger receives connection lifecycle logs (default: discard).
 	Logger *slog.Logger
 	// Now is the clock (default time.Now).
@@ -75,7 +84,14 @@ func (o Options) withDefaults() Options {
 		o.SlowClientGrace = 5 * time.Second
 	}
 	if o.ShutdownTimeout <= 0 {
-		o.ShutdownTimeout = 5 * time.Second
+		o.ShutdownTimeout = time.Second
+	}
+	o.Limits = o.Limits.withDefaults()
+	if o.ClientAddr == nil {
+		o.ClientAddr = remoteHost
+	}
+	if o.Refuse == nil {
+		o.Refuse = refuse
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
@@ -106,6 +122,7 @@ type Hub struct {
 	mu      sync.RWMutex
 	clients map[*client]struct{}
 	closing bool
+	slots   slots
 
 	// wg counts client goroutines (reader and writer of every client).
 	wg sync.WaitGroup
@@ -119,9 +136,11 @@ func NewHub(opts Options) *Hub {
 
 var _ event.Publisher = (*Hub)(nil)
 
-// Run sweeps for clients stuck behind a full buffer until ctx ends, then
-// shuts the hub down gracefully (close 1001 to every client, bounded by
-// Options.ShutdownTimeout) and waits for every client goroutine.
+// Run sweeps for clients stuck behind a full buffer or past their token's
+// expiry until ctx ends, then shuts the hub down: close 1001 to every
+// client, Options.ShutdownTimeout for them to answer, then their
+// connections are dropped. A client that did not answer is logged, not an
+// error; Run returns when every client goroutine has ended.
 func (h *Hub) Run(ctx context.Context) error {
 	t := time.NewTicker(h.opts.SlowClientGrace / 2)
 	defer t.Stop()
@@ -130,7 +149,12 @@ func (h *Hub) Run(ctx context.Context) error {
 		case <-ctx.Done():
 			sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), h.opts.ShutdownTimeout)
 			defer cancel()
-			if err := h.Shutdown(sctx); err != nil && !errors.Is(err, ErrClosed) {
+			err := h.Shutdown(sctx)
+			if errors.Is(err, context.DeadlineExceeded) {
+				h.log.Info("ws: dropped clients that did not answer the close frame", "waited", h.opts.ShutdownTimeout)
+				err = nil
+			}
+			if err != nil && !errors.Is(err, ErrClosed) {
 				return err
 			}
 			return nil
@@ -224,14 +248,11 @@ func (h *Hub) Shutdown(ctx context.Context) error {
 	case <-done:
 		return nil
 	case <-ctx.Done():
-		// CloseNow waits for a close handshake already in progress, so close
-		// all connections concurrently: the wait is bounded by the slowest
-		// one (coder/websocket's own 5 s + 5 s handshake limits), not their sum.
-		var closers sync.WaitGroup
+		// Drop whoever has not answered: closing the hijacked connection
+		// ends coder/websocket's wait for the close handshake at once.
 		for _, c := range all {
-			closers.Go(func() { _ = c.conn.CloseNow() })
+			c.drop()
 		}
-		closers.Wait()
 		<-done
 		return fmt.Errorf("ws shutdown: %w", ctx.Err())
 	}
