@@ -60,8 +60,8 @@ func (c AppConfig) Validate() FieldErrors {
 	if c.Logging.BackupCount < 0 || c.Logging.BackupCount > 100 {
 		add("logging.backup_count", "must be between 0 and 100")
 	}
-	if c.Logging.File != nil && strings.ContainsRune(*c.Logging.File, 0) {
-		add("logging.file", "must not contain NUL")
+	if p := c.logFileProblem(); p != "" {
+		add("logging.file", "%s", p)
 	}
 	if strings.TrimSpace(c.Backup.Path) == "" {
 		add("backup.path", "must not be empty")
