@@ -69,6 +69,9 @@ func (c AppConfig) Validate() FieldErrors {
 	if c.Backup.KeepDays < 1 || c.Backup.KeepDays > 3650 {
 		add("backup.keep_days", "must be between 1 and 3650")
 	}
+	if c.Backup.MaxCount < 1 || c.Backup.MaxCount > 1000 {
+		add("backup.max_count", "must be between 1 and 1000")
+	}
 	s := c.Security
 	if s.SessionTimeoutHours < 1 || s.SessionTimeoutHours > 24*365 {
 		add("security.session_timeout_hours", "must be between 1 and 8760")
