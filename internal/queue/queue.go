@@ -122,7 +122,7 @@ type Options struct {
 	// missing episode titles (catalog.go).
 	Catalog   Catalog
 	Publisher event.Publisher
-	Logger     *slog.Logger
+	Logger    *slog.Logger
 	// MaxConcurrent is the number of simultaneous downloads.
 	MaxConcurrent int
 	// MaxRetries is how many times a failed item is tried again before it
