@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/aniworld/aniworld/internal/anime"
+	"github.com/aniworld/aniworld/internal/store"
 )
 
 // Bounds of an episode reference: anything beyond is a typo or a probe,
@@ -70,4 +71,26 @@ func (s *Service) fillTitles(ctx context.Context, key string, eps []anime.Episod
 			eps[i].Title = titles[[2]int{e.Season, e.Episode}]
 		}
 	}
+}
+
+// titleBeforeDownload gives a running item the site's episode title when
+// it was queued without one (the site was unreachable at Add), so the
+// title is there by the time the item completes.
+func (s *Service) titleBeforeDownload(ctx context.Context, row *store.QueueItem) {
+	if row.EpisodeTitle != "" || s.catalog == nil {
+		return
+	}
+	titles, err := s.catalog.EpisodeTitles(ctx, row.SerieID)
+	if err != nil {
+		return
+	}
+	t := titles[[2]int{row.Season, row.Episode}]
+	if t == "" {
+		return
+	}
+	if err := s.db.QueueSetEpisodeTitle(ctx, row.ID, t); err != nil {
+		s.log.Warn("queue: store episode title", "id", row.ID, "error", err)
+		return
+	}
+	row.EpisodeTitle = t
 }

@@ -1,7 +1,10 @@
 package queue
 
 import (
+	"context"
 	"errors"
+	"fmt"
+	"sync/atomic"
 	"testing"
 
 	"github.com/aniworld/aniworld/internal/anime"
@@ -40,5 +43,66 @@ func TestEpisodeCodeForms(t *testing.T) {
 				t.Fatalf("%q: %v %v, want S%dE%d", tc.code, ref, err, tc.s, tc.e)
 			}
 		})
+	}
+}
+
+// fakeCatalog knows the series "show"; its site answers titles only when
+// online is set.
+type fakeCatalog struct{ online atomic.Bool }
+
+func (c *fakeCatalog) CheckSeries(_ context.Context, key string) error {
+	if key != "show" {
+		return fmt.Errorf("series %q: %w", key, anime.ErrNotFound)
+	}
+	return nil
+}
+
+func (c *fakeCatalog) EpisodeTitles(context.Context, string) (map[[2]int]string, error) {
+	if !c.online.Load() {
+		return nil, errors.New("site unreachable")
+	}
+	return map[[2]int]string{{1, 1}: "Der Anfang", {1, 2}: "German Only"}, nil
+}
+
+// TestTitlesFromTheCatalog: Add refuses series the catalog does not know
+// (ErrInvalid); titles the client did not send come from the site at Add,
+// or, when the site was down then, before the download; they stay after
+// completion, and a client's title is never replaced.
+func TestTitlesFromTheCatalog(t *testing.T) {
+	cat := &fakeCatalog{}
+	e := newEnv(t, "", func(o *Options) { o.Catalog = cat })
+	ctx := context.Background()
+	if _, _, err := e.q.Add(ctx, AddRequest{SerieID: "nope", Episodes: []anime.EpisodeRef{{Season: 1, Episode: 1}}}); !errors.Is(err, anime.ErrInvalid) {
+		t.Fatalf("unknown series: %v, want ErrInvalid", err)
+	}
+	// Site down at Add: queued untitled (and the client's title kept).
+	offline, _, err := e.q.Add(ctx, AddRequest{SerieID: "show", SerieName: "Show",
+		Episodes: []anime.EpisodeRef{{Season: 1, Episode: 1}, {Season: 1, Episode: 3, Title: "Mine"}}})
+	if err != nil || e.item(offline[0]).Episode.Title != "" {
+		t.Fatalf("add offline: %v %+v", err, e.item(offline[0]).Episode)
+	}
+	cat.online.Store(true)
+	online, _, err := e.q.Add(ctx, AddRequest{SerieID: "show", SerieName: "Show", Episodes: []anime.EpisodeRef{{Season: 1, Episode: 2}}})
+	if err != nil || e.item(online[0]).Episode.Title != "German Only" {
+		t.Fatalf("add online: %v %+v", err, e.item(online[0]).Episode)
+	}
+	if err := e.q.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	e.run()
+	all := append(offline, online...)
+	e.pub.waitFor(t, "all completed", func() bool {
+		for _, id := range all {
+			if e.statusOf(id) != anime.StatusCompleted {
+				return false
+			}
+		}
+		return true
+	})
+	want := []string{"Der Anfang", "Mine", "German Only"}
+	for i, id := range all {
+		if got := e.item(id).Episode.Title; got != want[i] {
+			t.Fatalf("completed item %d: title %q, want %q", i, got, want[i])
+		}
 	}
 }
