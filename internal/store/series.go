@@ -75,7 +75,7 @@ type SeriesQuery struct {
 	// Desc sorts by the field descending (ties stay in name, key order).
 	Desc        bool
 	WithMissing bool // only series with at least one missing episode
-	NoEpisodes    bool // only series without any episode on disk
+	NoEpisodes  bool // only series without any episode on disk
 }
 
 // UnmatchedRecord is a library folder the scanner could not identify.
