@@ -6,6 +6,8 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -49,5 +51,105 @@ func TestWebSocketRefusalIsAContractError(t *testing.T) {
 	c.CloseNow()
 	if code, _, b := ta.do("GET", "/health", "", nil); code != 200 {
 		t.Fatalf("/health: %d %v", code, b)
+	}
+}
+
+// TestWebSocketFloodKeepsHealthAnswering: 2,000 handshakes from one
+// loopback address (half anonymous, half with a token) against the real
+// server: it holds exactly its per-address caps, refuses the rest with
+// 429, and /health answers 200 all along; once the clients leave, new
+// sockets are accepted again.
+func TestWebSocketFloodKeepsHealthAnswering(t *testing.T) {
+	ta := startApp(t, t.TempDir(), nil)
+	tok := ta.setupAndLogin(testPassword)
+	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
+	defer cancel()
+	url := strings.Replace(ta.URL, "http", "ws", 1) + "/ws/connect"
+	const attempts, workers = 2000, 16
+	var (
+		mu       sync.Mutex
+		open     []*websocket.Conn
+		anonOpen int
+		statuses = map[int]int{}
+		next     atomic.Int64
+		wg       sync.WaitGroup
+	)
+	for range workers {
+		wg.Go(func() {
+			for {
+				i := next.Add(1) - 1
+				if i >= attempts {
+					return
+				}
+				u := url
+				if i%2 == 1 {
+					u += "?token=" + tok
+				}
+				c, res, err := websocket.Dial(ctx, u, nil)
+				mu.Lock()
+				switch {
+				case err == nil:
+					open = append(open, c)
+					if i%2 == 0 {
+						anonOpen++
+					}
+				case res != nil:
+					statuses[res.StatusCode]++
+				default:
+					statuses[-1]++
+				}
+				mu.Unlock()
+			}
+		})
+	}
+	var healthy, unhealthy atomic.Int32
+	healthDone := make(chan struct{})
+	go func() {
+		defer close(healthDone)
+		client := &http.Client{Timeout: 5 * time.Second}
+		for next.Load() < attempts {
+			res, err := client.Get(ta.URL + "/health")
+			if err == nil && res.StatusCode == 200 {
+				healthy.Add(1)
+			} else {
+				unhealthy.Add(1)
+			}
+			if res != nil {
+				res.Body.Close()
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}()
+	wg.Wait()
+	<-healthDone
+	defer func() {
+		for _, c := range open {
+			c.CloseNow()
+		}
+	}()
+	if len(open) != ws.DefaultMaxPerAddress || anonOpen != ws.DefaultMaxAnonymousPerAddress ||
+		statuses[http.StatusTooManyRequests] != attempts-ws.DefaultMaxPerAddress || len(statuses) != 1 {
+		t.Fatalf("open %d (%d anonymous), refusals %v; want %d open (%d anonymous), the rest 429",
+			len(open), anonOpen, statuses, ws.DefaultMaxPerAddress, ws.DefaultMaxAnonymousPerAddress)
+	}
+	if unhealthy.Load() > 0 || healthy.Load() == 0 {
+		t.Fatalf("/health during the flood: %d ok, %d failed", healthy.Load(), unhealthy.Load())
+	}
+	for _, c := range open {
+		c.Close(websocket.StatusNormalClosure, "")
+	}
+	open = nil
+	// The slots come back: a new anonymous socket is accepted.
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		c, _, err := websocket.Dial(ctx, url, nil)
+		if err == nil {
+			c.CloseNow()
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no socket accepted after the flood left: %v", err)
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }
