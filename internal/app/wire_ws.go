@@ -43,15 +43,14 @@ func (a *App) wireWS(deps *api.Deps, authSvc *auth.Service) *ws.Hub {
 // share of sockets, 503 when the server is full or shutting down, 403 for
 // a foreign origin.
 func refuseHandshake(w http.ResponseWriter, r *http.Request, status int, msg string) {
-	code := api.CodeUnavailable
-	e := api.NewError(status, code, msg, nil)
+	var e *api.Error
 	switch status {
 	case http.StatusTooManyRequests:
 		e = api.NewError(status, api.CodeRateLimit, msg, map[string]any{"retry_after": 5}).WithHeader("Retry-After", "5")
 	case http.StatusForbidden:
 		e = api.NewError(status, api.CodeAuthorization, msg, nil)
-	case http.StatusServiceUnavailable:
-		e = e.WithHeader("Retry-After", "5")
+	default:
+		e = api.NewError(status, api.CodeUnavailable, msg, nil).WithHeader("Retry-After", "5")
 	}
 	api.WriteError(w, r, e)
 }
