@@ -113,8 +113,15 @@ func TestDownloadEndToEnd(t *testing.T) {
 		t.Fatalf("status: %v", b)
 	}
 	want := sha256.Sum256(media.MP4)
+	// Titles survive completion: the site's for the episode sent without
+	// one, the client's where it sent one.
+	wantTitle := map[float64]string{1: "Der Anfang", 3: "x"}
 	for _, it := range b["status"].(map[string]any)["completed_downloads"].([]any) {
 		item := it.(map[string]any)
+		ep := item["episode"].(map[string]any)
+		if got := ep["title"]; got != wantTitle[ep["episode"].(float64)] {
+			t.Fatalf("completed %v: title %q, want %q", ep, got, wantTitle[ep["episode"].(float64)])
+		}
 		path := item["file_path"].(string)
 		if !strings.HasPrefix(path, filepath.Join(animeDir, folder)) {
 			t.Fatalf("file outside the series folder: %s", path)

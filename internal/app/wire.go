@@ -93,7 +93,7 @@ func (a *App) wireAuth(ctx context.Context, deps *api.Deps, cfg config.AppConfig
 			rules[i].Key = crossOriginKey
 		}
 	}
-	deps.Outer = append(deps.Outer, cors.Handler, auth.RateLimitMiddleware(rules, func(w http.ResponseWriter, r *http.Request, d auth.Decision) {
+	deps.Outer = append(deps.Outer, cors.Handler, api.CrossSiteGuard(cors.OriginAllowed), auth.RateLimitMiddleware(rules, func(w http.ResponseWriter, r *http.Request, d auth.Decision) {
 		secs := auth.RetryAfterSeconds(d.RetryAfter)
 		api.WriteError(w, r, api.NewError(http.StatusTooManyRequests, api.CodeRateLimit,
 			fmt.Sprintf("Too many requests; try again in %d seconds", secs), map[string]any{"retry_after": secs}))

@@ -107,6 +107,7 @@ func (a *App) wireQueue(ctx context.Context, cfg config.AppConfig, p *providers,
 	q, err := queue.New(ctx, queue.Options{
 		Store: a.db, Resolver: streamResolver{reg: p.reg, lib: lib, cfg: a.cfg, stats: p.stats}, Downloader: engine{dl},
 		Target: namer.target(ctx), FinalName: namer.finalName(ctx), OnComplete: append([]queue.Hook{markDownloaded}, hooks...),
+		Catalog:   queueCatalog{db: a.db, reg: p.reg},
 		Publisher: a.events, Logger: a.log.With("component", "queue"),
 		MaxConcurrent: cfg.Download.MaxConcurrentDownloads, MaxRetries: retries,
 	})

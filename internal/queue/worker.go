@@ -164,6 +164,7 @@ func (s *Service) process(runCtx, ctx context.Context, j *job) {
 }
 
 func (s *Service) try(ctx context.Context, j *job) outcome {
+	s.titleBeforeDownload(ctx, &j.row)
 	row := j.row
 	o := outcome{stage: StageResolve, attempts: decodeAttempts(row.Attempts)}
 	it := s.toItem(row)
