@@ -493,3 +493,71 @@ func TestAutomationHealthNotifications(t *testing.T) {
 		t.Fatalf("last_error after recovery: %v", st)
 	}
 }
+
+// TestAutomationUpgrade: with upgrade on, an episode downloaded in German
+// Sub is downloaded again when the German Dub appears; the Sub file is
+// removed once the Dub file is complete.
+func TestAutomationUpgrade(t *testing.T) {
+	dataDir, animeDir := t.TempDir(), t.TempDir()
+	f := startAutomationFakes(t, animeDir)
+	os.WriteFile(filepath.Join(dataDir, "config.json"), []byte(`{"download":{"hoster_order":["Doodstream"]},"monitor":{"enabled":false}}`), 0o600)
+	ta := startApp(t, dataDir, map[string]string{"ANIWORLD_PROVIDER_URL": f.siteURL, "ANIWORLD_ANIME_DIR": animeDir})
+	tok := ta.setupAndLogin(testPassword)
+	ta.do("POST", "/api/anime/add", tok, map[string]any{"link": f.siteURL + "/anime/stream/demo",
+		"monitor": map[string]any{"mode": "future", "languages": []string{"German Dub", "German Sub"}, "upgrade": true}})
+	ta.do("POST", "/api/queue/start", tok, nil)
+	ta.do("POST", "/api/anime/demo/monitor/refresh", tok, nil) // baseline
+	n, _ := f.site.AddEpisode("demo", 2, site.Episode{TitleDE: "Erst untertitelt", Links: site.LinksFor([]anime.Language{anime.LangGermanSub}, "Doodstream")})
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	completed := func(want int) []string {
+		for {
+			_, _, st := ta.do("GET", "/api/queue/status", tok, nil)
+			var paths []string
+			for _, it := range st["status"].(map[string]any)["completed_downloads"].([]any) {
+				paths = append(paths, it.(map[string]any)["file_path"].(string))
+			}
+			if len(paths) >= want {
+				return paths
+			}
+			select {
+			case <-ctx.Done():
+				t.Fatalf("%d of %d downloads: %v", len(paths), want, st)
+			case <-time.After(50 * time.Millisecond):
+			}
+		}
+	}
+	if _, _, b := ta.do("POST", "/api/anime/demo/monitor/refresh", tok, nil); len(b["queued"].([]any)) != 1 {
+		t.Fatalf("sub not queued: %v", b)
+	}
+	subPath := completed(1)[0]
+	if !strings.Contains(subPath, "(German Sub)") {
+		t.Fatalf("first download %s", subPath)
+	}
+	if err := f.site.AddLinks("demo", 2, n, site.LinksFor([]anime.Language{anime.LangGermanDub}, "Doodstream")...); err != nil {
+		t.Fatal(err)
+	}
+	_, _, b := ta.do("POST", "/api/anime/demo/monitor/refresh", tok, nil)
+	if q, _ := json.Marshal(b["queued"]); !strings.Contains(string(q), `"language":"German Dub"`) || !strings.Contains(string(q), `"upgrade":true`) {
+		d := ta.getRaw("/api/calendar?days=2", tok)
+		_, _, st := ta.do("GET", "/api/queue/status", tok, nil)
+		t.Fatalf("dub not queued as an upgrade: %v\n%v\n%v", b, d, st["status"].(map[string]any)["completed_downloads"])
+	}
+	var dubPath string
+	for _, p := range completed(2) {
+		if strings.Contains(p, "(German Dub)") {
+			dubPath = p
+		}
+	}
+	if _, err := os.Stat(dubPath); err != nil {
+		t.Fatalf("dub file: %v (downloads %v)", err, completed(2))
+	}
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		if _, err := os.Stat(subPath); os.IsNotExist(err) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the replaced sub file is still there: %s", subPath)
+		}
+	}
+}

@@ -58,7 +58,9 @@ func (r streamResolver) Resolve(ctx context.Context, req queue.ResolveRequest) (
 	langs := languages(c.Download.LanguageOrder)
 	if r.wanted != nil {
 		if w := r.wanted(ctx, req.SerieID, req.Episode); len(w) > 0 {
-			langs = w
+			// A monitored series: its own languages, and the episode page
+			// read fresh (a language that just appeared is not in the cache).
+			langs, ctx = w, provider.WithFreshData(ctx)
 		}
 	}
 	res, err := provider.NewResolver(p, provider.Preferences{Languages: langs, Hosters: hosters}).

@@ -74,19 +74,39 @@ func (s *Service) Refresh(ctx context.Context, key string) (RefreshResult, error
 	if state.MonitoredSince != nil {
 		since = *state.MonitoredSince
 	}
-	queued, err := s.queueWanted(ctx, r.series, settings, since, byRef, r.now)
+	queued, refs, err := s.wanted(ctx, r.series, settings, since, byRef, r.now)
 	if err != nil {
 		return r.res, err
 	}
+	// The queued language is stored before the queue sees the episode: a
+	// worker may resolve it at once and asks WantedLanguages.
+	type mark struct {
+		lang string
+		at   time.Time
+	}
+	before := map[[2]int]mark{}
 	for _, q := range queued {
 		r.res.Queued = append(r.res.Queued, q)
 		e := byRef[[2]int{q.Season, q.Episode}]
+		before[[2]int{q.Season, q.Episode}] = mark{e.QueuedLanguage, e.QueuedAt}
 		e.QueuedLanguage, e.QueuedAt = q.Language.String(), r.now
 		r.changed = append(r.changed, *e)
 		r.hist("queued", *e, q.Language.String())
 	}
 	if err := s.o.Store.SaveMonitorEpisodes(ctx, key, r.changed); err != nil {
 		return r.res, err
+	}
+	if len(refs) > 0 {
+		if err := s.o.Enqueue(ctx, r.series, refs); err != nil {
+			var undo []store.MonitorEpisode
+			for ref, m := range before {
+				e := byRef[ref]
+				e.QueuedLanguage, e.QueuedAt = m.lang, m.at
+				undo = append(undo, *e)
+			}
+			_ = s.o.Store.SaveMonitorEpisodes(context.WithoutCancel(ctx), key, undo)
+			return RefreshResult{}, err
+		}
 	}
 	if len(r.history) > 0 {
 		if err := s.o.Store.AddMonitorHistory(ctx, r.history, r.now.AddDate(0, 0, -HistoryDays)); err != nil {
@@ -185,16 +205,16 @@ func (s *Service) recordRefresh(ctx context.Context, key string, st Settings, no
 	}
 }
 
-// queueWanted decides per episode and queues what is wanted, one queue
-// call per series. Episodes seen before monitoring began (since) count as
-// baseline, like those of the first refresh.
-func (s *Service) queueWanted(ctx context.Context, series anime.Series, st Settings, since time.Time, eps map[[2]int]*store.MonitorEpisode, now time.Time) ([]QueuedEpisode, error) {
+// wanted decides per episode what to queue now. Episodes seen before
+// monitoring began (since) count as baseline, like those of the first
+// refresh.
+func (s *Service) wanted(ctx context.Context, series anime.Series, st Settings, since time.Time, eps map[[2]int]*store.MonitorEpisode, now time.Time) ([]QueuedEpisode, []anime.EpisodeRef, error) {
 	if !st.Monitored() {
-		return nil, nil
+		return nil, nil, nil
 	}
 	files, err := s.o.Store.SeriesEpisodes(ctx, series.Key)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	onDisk := map[[2]int][]anime.Language{}
 	for _, f := range files {
@@ -222,13 +242,7 @@ func (s *Service) queueWanted(ctx context.Context, series anime.Series, st Setti
 		out = append(out, QueuedEpisode{Season: e.Season, Episode: e.Episode, Language: d.Language, Upgrade: d.Upgrade})
 		refs = append(refs, ep.Ref)
 	}
-	if len(refs) == 0 {
-		return nil, nil
-	}
-	if err := s.o.Enqueue(ctx, series, refs); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return out, refs, nil
 }
 
 // RunDue refreshes every monitored series whose refresh is due, one at a

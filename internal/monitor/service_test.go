@@ -398,3 +398,33 @@ func TestFutureCountsFromMonitoringStart(t *testing.T) {
 		t.Fatalf("future after monitoring began: %+v %v; want only episode 3", res, err)
 	}
 }
+
+// TestEnqueueFailureIsNotRemembered: when the queue refuses, the episode
+// is not marked queued, so the next refresh tries again; when it accepts,
+// the queued language is stored before the queue sees the episode.
+func TestEnqueueFailureIsNotRemembered(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t, "q")
+	fail := true
+	var wantedAtEnqueue []anime.Language
+	e.svc.o.Enqueue = func(ctx context.Context, s anime.Series, eps []anime.EpisodeRef) error {
+		if fail {
+			return errors.New("queue closed")
+		}
+		wantedAtEnqueue = e.svc.WantedLanguages(ctx, s.Key, eps[0])
+		return nil
+	}
+	e.cat.set(info(1, "Eins", anime.LangGermanSub))
+	e.svc.Set(ctx, "q", Settings{Mode: ModeAll, Languages: []string{"German Dub", "German Sub", "English Sub"}})
+	if _, err := e.svc.Refresh(ctx, "q"); err == nil {
+		t.Fatal("enqueue error not reported")
+	}
+	fail = false
+	res, err := e.svc.Refresh(ctx, "q")
+	if err != nil || len(res.Queued) != 1 {
+		t.Fatalf("second refresh: %+v %v", res, err)
+	}
+	if len(wantedAtEnqueue) != 2 || wantedAtEnqueue[1] != anime.LangGermanSub {
+		t.Fatalf("resolver languages while queueing: %v", wantedAtEnqueue)
+	}
+}

@@ -377,6 +377,9 @@ func (s *Service) finishLocked(dbctx, runCtx context.Context, j *job, o outcome,
 		}
 		row.Status, row.FilePath, row.CompletedAt, row.Error = anime.StatusCompleted, o.filePath, &now, nil
 		row.BytesDownloaded, row.BytesTotal, row.Attempts = f.BytesDownloaded, f.BytesTotal, f.Attempts
+		if o.stream.Lang != anime.LangUnknown { // the row was read before the stream was chosen
+			row.Language = o.stream.Lang
+		}
 		s.log.Info("queue: download complete", "id", row.ID, "file", o.filePath)
 		it := s.toItem(row)
 		// Hooks run before the completion event, so a client reacting to

@@ -317,6 +317,9 @@ func TestHooksAndConcurrency(t *testing.T) {
 			func(_ context.Context, it Item) error {
 				mu.Lock()
 				hooked = append(hooked, it.FilePath)
+				if it.Language != anime.LangGermanDub {
+					hooked = append(hooked, "hook saw language "+it.Language.String())
+				}
 				mu.Unlock()
 				return nil
 			},
