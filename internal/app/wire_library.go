@@ -23,12 +23,14 @@ type providers struct {
 	client  *httpclient.Client
 	hosters *hoster.Registry
 	reg     *provider.Registry
+	mirrors map[string]*httpclient.Mirrors // by site name
 }
 
 // wireProviders builds the outbound side; wrap, when set, wraps the HTTP
-// transport (request metrics).
-func (a *App) wireProviders(cfg config.AppConfig, wrap func(http.RoundTripper) http.RoundTripper) (*providers, error) {
+// transport (request metrics); solvers pass challenges (wire_network.go).
+func (a *App) wireProviders(cfg config.AppConfig, wrap func(http.RoundTripper) http.RoundTripper, solvers ...httpclient.Solver) (*providers, error) {
 	d := cfg.Download
+	awMirrors := a.siteMirrors(d.ProviderURL, d.ProviderMirrors)
 	var cookieHosts []string
 	for _, u := range []string{d.ProviderURL, d.STOURL} {
 		if pu, err := url.Parse(u); err == nil && pu.Hostname() != "" {
@@ -41,6 +43,7 @@ func (a *App) wireProviders(cfg config.AppConfig, wrap func(http.RoundTripper) h
 		FlareSolverrURL: d.FlareSolverrURL, DoHURL: d.DoHURL, Logger: a.log.With("component", "httpclient"),
 		WrapTransport: wrap,
 	}
+	networkOptions(&opts, d, []*httpclient.Mirrors{awMirrors}, solvers)
 	if err := opts.Validate(); err != nil {
 		return nil, fmt.Errorf("download settings: %w", err)
 	}
@@ -50,11 +53,11 @@ func (a *App) wireProviders(cfg config.AppConfig, wrap func(http.RoundTripper) h
 	if a.db != nil {
 		cache = a.db
 	}
-	reg, err := aniworld.Registry(d.ProviderURL, d.STOURL, client, hosters, cache)
+	reg, err := aniworld.RegistryMirrors(awMirrors, d.STOURL, client, hosters, cache)
 	if err != nil {
 		return nil, fmt.Errorf("provider: %w", err)
 	}
-	return &providers{client: client, hosters: hosters, reg: reg}, nil
+	return &providers{client: client, hosters: hosters, reg: reg, mirrors: map[string]*httpclient.Mirrors{"aniworld.to": awMirrors}}, nil
 }
 
 // languages turns the config's language names into site keys.
