@@ -44,6 +44,7 @@ func (a *App) wireProviders(cfg config.AppConfig, wrap func(http.RoundTripper) h
 		WrapTransport: wrap,
 	}
 	networkOptions(&opts, d, []*httpclient.Mirrors{awMirrors}, solvers)
+	opts.RootCAs = a.trustedRoots(d.CAFile)
 	if err := opts.Validate(); err != nil {
 		return nil, fmt.Errorf("download settings: %w", err)
 	}

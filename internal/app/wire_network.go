@@ -1,6 +1,8 @@
 package app
 
 import (
+	"crypto/x509"
+	"os"
 	"strings"
 
 	"github.com/aniworld/aniworld/internal/api"
@@ -33,6 +35,29 @@ func networkOptions(o *httpclient.Options, d config.DownloadConfig, mirrors []*h
 		}
 	}
 	o.Solvers = solvers
+}
+
+// trustedRoots is the system's roots plus the PEM file download.ca_file
+// names; nil (the system roots) when none is set. An unreadable file is
+// logged, not fatal: the server must start.
+func (a *App) trustedRoots(file string) *x509.CertPool {
+	if file == "" {
+		return nil
+	}
+	pem, err := os.ReadFile(file)
+	if err != nil {
+		a.log.Warn("download.ca_file unreadable, using the system roots", "file", file, "error", err)
+		return nil
+	}
+	pool, err := x509.SystemCertPool()
+	if err != nil || pool == nil {
+		pool = x509.NewCertPool()
+	}
+	if !pool.AppendCertsFromPEM(pem) {
+		a.log.Warn("download.ca_file holds no PEM certificate, using the system roots", "file", file)
+		return nil
+	}
+	return pool
 }
 
 // siteMirrors is base followed by extra, or by the mirrors known for base

@@ -30,7 +30,7 @@ type Overrides struct {
 	TMDBAPIURL, TMDBImageURL, TMDBAPIKey, MetricsTok *string
 	Browser, BrowserPath                             *string
 	Transport, DNS, DoHURLs                          *string
-	ProviderMirrors, STOMirrors                      *string
+	ProviderMirrors, STOMirrors, CAFile              *string
 }
 
 // FromEnv reads the ANIWORLD_* environment variables with getenv.
@@ -50,6 +50,7 @@ func FromEnv(getenv func(string) string) Overrides {
 		Browser: get("ANIWORLD_BROWSER"), BrowserPath: get("ANIWORLD_BROWSER_PATH"),
 		Transport: get("ANIWORLD_TRANSPORT"), DNS: get("ANIWORLD_DNS"), DoHURLs: get("ANIWORLD_DOH_URLS"),
 		ProviderMirrors: get("ANIWORLD_PROVIDER_MIRRORS"), STOMirrors: get("ANIWORLD_STO_MIRRORS"),
+		CAFile: get("ANIWORLD_CA_FILE"),
 	}
 }
 
@@ -70,6 +71,7 @@ func (o Overrides) Over(hi Overrides) Overrides {
 		Browser: pick(o.Browser, hi.Browser), BrowserPath: pick(o.BrowserPath, hi.BrowserPath),
 		Transport: pick(o.Transport, hi.Transport), DNS: pick(o.DNS, hi.DNS), DoHURLs: pick(o.DoHURLs, hi.DoHURLs),
 		ProviderMirrors: pick(o.ProviderMirrors, hi.ProviderMirrors), STOMirrors: pick(o.STOMirrors, hi.STOMirrors),
+		CAFile: pick(o.CAFile, hi.CAFile),
 	}
 }
 
@@ -99,6 +101,7 @@ func (o Overrides) Apply(c *AppConfig) {
 	setList(&c.Download.DoHURLs, o.DoHURLs)
 	setList(&c.Download.ProviderMirrors, o.ProviderMirrors)
 	setList(&c.Download.STOMirrors, o.STOMirrors)
+	set(&c.Download.CAFile, o.CAFile)
 }
 
 // unapply restores, in a document about to be saved, every overridden
@@ -129,6 +132,7 @@ func (o Overrides) unapply(c *AppConfig, base AppConfig) {
 	keepList(&c.Download.DoHURLs, o.DoHURLs, base.Download.DoHURLs)
 	keepList(&c.Download.ProviderMirrors, o.ProviderMirrors, base.Download.ProviderMirrors)
 	keepList(&c.Download.STOMirrors, o.STOMirrors, base.Download.STOMirrors)
+	keep(&c.Download.CAFile, o.CAFile, base.Download.CAFile)
 }
 
 // FileError is a config file that cannot be used: it names the file and the

@@ -32,6 +32,9 @@ func validateNetwork(d DownloadConfig, add func(field, format string, args ...an
 			add(fmt.Sprintf("download.doh_urls[%d]", i), "must be an http(s) URL")
 		}
 	}
+	if strings.ContainsRune(d.CAFile, 0) {
+		add("download.ca_file", "must not contain NUL")
+	}
 	for field, list := range map[string][]string{"download.provider_mirrors": d.ProviderMirrors, "download.sto_mirrors": d.STOMirrors} {
 		for i, m := range list {
 			if !validBaseURL(m) {

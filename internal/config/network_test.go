@@ -52,6 +52,7 @@ func TestNetworkEnvTwins(t *testing.T) {
 			"ANIWORLD_DOH_URLS":         "https://a.example/dns-query, https://b.example/resolve",
 			"ANIWORLD_PROVIDER_MIRRORS": "https://aniworld.cc,https://186.2.175.111",
 			"ANIWORLD_STO_MIRRORS":      "https://serienstream.cx",
+			"ANIWORLD_CA_FILE":          "/etc/aniworld/ca.pem",
 		}[k]
 	})
 	c := Default()
@@ -60,7 +61,7 @@ func TestNetworkEnvTwins(t *testing.T) {
 	if d.Transport != "standard" || d.DNS != "system" ||
 		!slices.Equal(d.DoHURLs, []string{"https://a.example/dns-query", "https://b.example/resolve"}) ||
 		!slices.Equal(d.ProviderMirrors, []string{"https://aniworld.cc", "https://186.2.175.111"}) ||
-		!slices.Equal(d.STOMirrors, []string{"https://serienstream.cx"}) {
+		!slices.Equal(d.STOMirrors, []string{"https://serienstream.cx"}) || d.CAFile != "/etc/aniworld/ca.pem" {
 		t.Fatalf("applied %+v", d)
 	}
 	if errs := c.Validate(); len(errs) > 0 {
@@ -69,7 +70,7 @@ func TestNetworkEnvTwins(t *testing.T) {
 	saved := c.Clone()
 	env.unapply(&saved, Default())
 	sd := saved.Download
-	if sd.Transport != TransportChrome || sd.DNS != DNSDoH || sd.DoHURLs != nil || sd.ProviderMirrors != nil || sd.STOMirrors != nil {
+	if sd.Transport != TransportChrome || sd.DNS != DNSDoH || sd.DoHURLs != nil || sd.ProviderMirrors != nil || sd.STOMirrors != nil || sd.CAFile != "" {
 		t.Fatalf("overrides leak into the file: %+v", sd)
 	}
 }
