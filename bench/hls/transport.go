@@ -67,6 +67,7 @@ func runTransport(args []string) error {
 
 	type key struct{ transport, sink string }
 	times := map[key][]float64{}
+	cpus := map[key][]float64{}
 	protos := map[string]string{}
 	for round := range *runs {
 		for _, sink := range []string{"disk", "discard"} {
@@ -78,12 +79,12 @@ func runTransport(args []string) error {
 					o.FS = dfs
 				}
 				out := filepath.Join(scratch, "out.ts")
-				start := time.Now()
+				start, cpu0 := time.Now(), cpuSeconds()
 				res, err := download.New(o).Download(context.Background(), anime.Stream{URL: srv.URL + "/hls/index.m3u8", Kind: anime.StreamHLS}, out, download.Request{})
 				if err != nil {
 					return fmt.Errorf("%s/%s: %w", tr, sink, err)
 				}
-				sec := time.Since(start).Seconds()
+				sec, cpu := time.Since(start).Seconds(), cpuSeconds()-cpu0
 				got := res.Size
 				if sink == "discard" {
 					got = dfs.written.Load()
@@ -94,16 +95,18 @@ func runTransport(args []string) error {
 				os.Remove(res.Path)
 				c.CloseIdleConnections()
 				times[key{tr, sink}] = append(times[key{tr, sink}], sec)
-				fmt.Printf("round %d  %-8s %-8s %6.2f s  %7.1f MB/s\n", round+1, sink, tr, sec, float64(size)/sec/1e6)
+				cpus[key{tr, sink}] = append(cpus[key{tr, sink}], cpu)
+				fmt.Printf("round %d  %-8s %-8s %6.2f s  %7.1f MB/s  CPU %5.2f s\n", round+1, sink, tr, sec, float64(size)/sec/1e6, cpu)
 			}
 		}
 	}
-	fmt.Printf("\n| sink | transport | protocol | median s | MB/s | chrome ÷ standard throughput |\n|---|---|---|---:|---:|---:|\n")
+	fmt.Printf("\n| sink | transport | protocol | median s | MB/s | throughput ÷ standard | median CPU s (client+server) | CPU ÷ standard |\n|---|---|---|---:|---:|---:|---:|---:|\n")
 	for _, sink := range []string{"disk", "discard"} {
 		std := median(times[key{httpclient.TransportStandard, sink}])
+		stdCPU := median(cpus[key{httpclient.TransportStandard, sink}])
 		for _, tr := range []string{httpclient.TransportStandard, httpclient.TransportChrome} {
-			m := median(times[key{tr, sink}])
-			fmt.Printf("| %s | %s | %s | %.2f | %.1f | %.2f |\n", sink, tr, protos[tr], m, float64(size)/m/1e6, std/m)
+			m, c := median(times[key{tr, sink}]), median(cpus[key{tr, sink}])
+			fmt.Printf("| %s | %s | %s | %.2f | %.1f | %.2f | %.2f | %.2f |\n", sink, tr, protos[tr], m, float64(size)/m/1e6, std/m, c, c/stdCPU)
 		}
 	}
 	return nil
@@ -129,3 +132,4 @@ func (p protoRecorder) Do(req *http.Request) (*http.Response, error) {
 	}
 	return resp, err
 }
+
