@@ -117,6 +117,10 @@ func TestReachSitesLikeABrowser(t *testing.T) {
 		t.Fatalf("add: %d %v", code, b)
 	}
 	folder := b["folder"].(string)
+	// The same series via the mirror is the same series.
+	if code, _, b := ta.do("POST", "/api/anime/add", tok, map[string]any{"link": siteGate.URL + "/anime/stream/demo/staffel-1"}); code != 409 {
+		t.Fatalf("add via the mirror: %d %v, want 409 (already in the library)", code, b)
+	}
 	if code, _, b := ta.do("POST", "/api/anime/rescan", tok, nil); code != 200 && code != 409 {
 		t.Fatalf("rescan: %d %v", code, b)
 	}

@@ -77,6 +77,11 @@ func (a *App) wireLibrary(cfg config.AppConfig, p *providers, deps *api.Deps) (*
 		{Name: library.SiteAniworld, BaseURL: cfg.Download.ProviderURL, StreamPath: "/anime/stream/"},
 		{Name: library.SiteSTo, BaseURL: cfg.Download.STOURL, StreamPath: "/serie/stream/"},
 	}
+	if m := p.mirrors["aniworld.to"]; m != nil { // links via a mirror name the same series
+		for _, mi := range m.List()[1:] {
+			sites[0].Mirrors = append(sites[0].Mirrors, mi.Base.String())
+		}
+	}
 	lib, err := library.New(library.Options{
 		AnimeDir:              cfg.AnimeDirectory,
 		Languages:             languages(cfg.Download.LanguageOrder),

@@ -19,6 +19,10 @@ type Site struct {
 	Name       string // "aniworld.to"
 	BaseURL    string // "https://aniworld.to", or a mirror / local fake
 	StreamPath string // "/anime/stream/"
+	// Mirrors are other base URLs of the same site ("https://aniworld.cc"):
+	// a link on one is accepted and stored on BaseURL, so a series added
+	// via a mirror is the same series.
+	Mirrors []string
 }
 
 // DefaultSites are aniworld.to and legacy s.to at their public addresses.
@@ -59,28 +63,39 @@ func ParseLink(sites []Site, link string) (SeriesLink, error) {
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 		return SeriesLink{}, fmt.Errorf("%w: link must be an http(s) URL of a series page", anime.ErrInvalid)
 	}
-	host := strings.TrimPrefix(strings.ToLower(u.Host), "www.")
 	for _, s := range sites {
-		b, err := url.Parse(s.BaseURL)
-		if err != nil || strings.TrimPrefix(strings.ToLower(b.Host), "www.") != host {
-			continue
+		for _, base := range append([]string{s.BaseURL}, s.Mirrors...) {
+			slug, ok := slugBelow(base, s.StreamPath, u)
+			if !ok {
+				continue
+			}
+			if !ValidKey(slug) {
+				return SeriesLink{}, fmt.Errorf("%w: link has no valid series slug", anime.ErrInvalid)
+			}
+			return SeriesLink{Site: s.Name, Key: slug, URL: strings.TrimSuffix(s.BaseURL, "/") + "/" + strings.Trim(s.StreamPath, "/") + "/" + slug}, nil
 		}
-		prefix := strings.TrimSuffix(b.Path, "/") + "/" + strings.Trim(s.StreamPath, "/") + "/"
-		rest, ok := strings.CutPrefix(u.Path, prefix)
-		if !ok {
-			continue
-		}
-		slug, _, _ := strings.Cut(rest, "/")
-		if !ValidKey(slug) {
-			return SeriesLink{}, fmt.Errorf("%w: link has no valid series slug", anime.ErrInvalid)
-		}
-		return SeriesLink{Site: s.Name, Key: slug, URL: strings.TrimSuffix(s.BaseURL, "/") + prefix[len(strings.TrimSuffix(b.Path, "/")):] + slug}, nil
 	}
 	names := make([]string, 0, len(sites))
 	for _, s := range sites {
 		names = append(names, strings.TrimSuffix(s.BaseURL, "/")+"/"+strings.Trim(s.StreamPath, "/")+"/<slug>")
 	}
 	return SeriesLink{}, fmt.Errorf("%w: link must look like %s", anime.ErrInvalid, strings.Join(names, " or "))
+}
+
+// slugBelow answers the path segment after base's stream path in u, when u
+// is on base's host (www. ignored).
+func slugBelow(base, streamPath string, u *url.URL) (string, bool) {
+	b, err := url.Parse(base)
+	if err != nil || strings.TrimPrefix(strings.ToLower(b.Host), "www.") != strings.TrimPrefix(strings.ToLower(u.Host), "www.") {
+		return "", false
+	}
+	prefix := strings.TrimSuffix(b.Path, "/") + "/" + strings.Trim(streamPath, "/") + "/"
+	rest, ok := strings.CutPrefix(u.Path, prefix)
+	if !ok {
+		return "", false
+	}
+	slug, _, _ := strings.Cut(rest, "/")
+	return slug, true
 }
 
 // SeriesURL is the canonical link of key on the named site, or "" when the

@@ -353,6 +353,7 @@ func TestSetDirectory(t *testing.T) {
 
 func TestParseLink(t *testing.T) {
 	sites := append(DefaultSites(), Site{Name: "mirror", BaseURL: "http://127.0.0.1:8080/aw", StreamPath: "/anime/stream/"})
+	sites[0].Mirrors = []string{"https://aniworld.cc", "https://186.2.175.111/"}
 	tests := []struct {
 		in, site, key, url string
 	}{
@@ -361,6 +362,9 @@ func TestParseLink(t *testing.T) {
 		{"https://aniworld.to/anime/stream/one-piece/staffel-2/episode-3", SiteAniworld, "one-piece", "https://aniworld.to/anime/stream/one-piece"},
 		{"https://s.to/serie/stream/breaking-bad", SiteSTo, "breaking-bad", "https://s.to/serie/stream/breaking-bad"},
 		{"http://127.0.0.1:8080/aw/anime/stream/naruto", "mirror", "naruto", "http://127.0.0.1:8080/aw/anime/stream/naruto"},
+		{"https://aniworld.cc/anime/stream/attack-on-titan/staffel-1", SiteAniworld, "attack-on-titan", "https://aniworld.to/anime/stream/attack-on-titan"},
+		{"https://186.2.175.111/anime/stream/attack-on-titan", SiteAniworld, "attack-on-titan", "https://aniworld.to/anime/stream/attack-on-titan"},
+		{"https://aniworld.cc/anime/stream/", "", "", ""},
 		{"https://aniworld.to/anime/stream/", "", "", ""},
 		{"https://aniworld.to/anime/stream/../x", "", "", ""},
 		{"ftp://aniworld.to/anime/stream/x", "", "", ""},
