@@ -13,8 +13,8 @@ import (
 	"github.com/aniworld/aniworld/internal/httpclient"
 	"github.com/aniworld/aniworld/internal/library"
 	"github.com/aniworld/aniworld/internal/provider"
-	"github.com/aniworld/aniworld/internal/provider/aniworld"
 	"github.com/aniworld/aniworld/internal/provider/hoster"
+	"github.com/aniworld/aniworld/internal/provider/serienstream"
 )
 
 // providers is the outbound side: the shared HTTP client, the hoster
@@ -27,12 +27,22 @@ type providers struct {
 }
 
 // wireProviders builds the outbound side; wrap, when set, wraps the HTTP
-// transport (request metrics); solvers pass challenges (wire_network.go).
+// transport (request metrics); solvers pass challenges after the injected
+// ones (wire_network.go).
 func (a *App) wireProviders(cfg config.AppConfig, wrap func(http.RoundTripper) http.RoundTripper, solvers ...httpclient.Solver) (*providers, error) {
 	d := cfg.Download
 	awMirrors := a.siteMirrors(d.ProviderURL, d.ProviderMirrors)
+	ssBases := serienstream.BaseURLs(d.STOURL)
+	if len(d.STOMirrors) > 0 && len(ssBases) > 0 {
+		ssBases = append(ssBases[:1:1], d.STOMirrors...)
+	}
+	ssMirrors, err := httpclient.NewMirrors(ssBases...)
+	if err != nil { // a config the server accepted never stops it: the public addresses then
+		a.log.Warn("download.sto_url unusable; using serienstream's public addresses", "error", err)
+		ssMirrors, _ = httpclient.NewMirrors(serienstream.DefaultBaseURLs()...)
+	}
 	var cookieHosts []string
-	for _, u := range []string{d.ProviderURL, d.STOURL} {
+	for _, u := range append([]string{d.ProviderURL}, serienstream.BaseURLs(d.STOURL)...) {
 		if pu, err := url.Parse(u); err == nil && pu.Hostname() != "" {
 			cookieHosts = append(cookieHosts, pu.Hostname())
 		}
@@ -43,22 +53,23 @@ func (a *App) wireProviders(cfg config.AppConfig, wrap func(http.RoundTripper) h
 		FlareSolverrURL: d.FlareSolverrURL, DoHURL: d.DoHURL, Logger: a.log.With("component", "httpclient"),
 		WrapTransport: wrap,
 	}
-	networkOptions(&opts, d, []*httpclient.Mirrors{awMirrors}, solvers)
+	networkOptions(&opts, d, []*httpclient.Mirrors{awMirrors, ssMirrors}, append(append([]httpclient.Solver(nil), a.solvers...), solvers...))
 	opts.RootCAs = a.trustedRoots(d.CAFile)
 	if err := opts.Validate(); err != nil {
 		return nil, fmt.Errorf("download settings: %w", err)
 	}
 	client := httpclient.New(opts)
 	hosters := hoster.Default()
-	var cache aniworld.Cache // a one-shot command without a database has none
+	var cache provider.Cache // a one-shot command without a database has none
 	if a.db != nil {
 		cache = a.db
 	}
-	reg, err := aniworld.RegistryMirrors(awMirrors, d.STOURL, client, hosters, cache)
+	reg, err := siteRegistry(d, client, hosters, cache, awMirrors, ssMirrors, a.log)
 	if err != nil {
 		return nil, fmt.Errorf("provider: %w", err)
 	}
-	return &providers{client: client, hosters: hosters, reg: reg, mirrors: map[string]*httpclient.Mirrors{"aniworld.to": awMirrors}}, nil
+	return &providers{client: client, hosters: hosters, reg: reg,
+		mirrors: map[string]*httpclient.Mirrors{library.SiteAniworld: awMirrors, "serienstream.to": ssMirrors}}, nil
 }
 
 // languages turns the config's language names into site keys.
@@ -73,13 +84,10 @@ func languages(names []string) []anime.Language {
 }
 
 func (a *App) wireLibrary(cfg config.AppConfig, p *providers, deps *api.Deps) (*library.Service, error) {
-	sites := []library.Site{
-		{Name: library.SiteAniworld, BaseURL: cfg.Download.ProviderURL, StreamPath: "/anime/stream/"},
-		{Name: library.SiteSTo, BaseURL: cfg.Download.STOURL, StreamPath: "/serie/stream/"},
-	}
-	if m := p.mirrors["aniworld.to"]; m != nil { // links via a mirror name the same series
+	sites := librarySites(cfg)
+	if m := p.mirrors[library.SiteAniworld]; m != nil { // a link via a mirror names the same series
 		for _, mi := range m.List()[1:] {
-			sites[0].Mirrors = append(sites[0].Mirrors, mi.Base.String())
+			sites = append(sites, library.Site{Name: library.SiteAniworld, BaseURL: mi.Base.String(), StreamPath: "/anime/stream/"})
 		}
 	}
 	lib, err := library.New(library.Options{

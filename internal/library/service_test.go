@@ -69,7 +69,7 @@ func TestAdd(t *testing.T) {
 			}
 		})
 	}
-	if d, _, err := env.svc.Get(ctx, "breaking-bad"); err != nil || d.Site != SiteSTo || d.Link != "https://s.to/serie/stream/breaking-bad" {
+	if d, _, err := env.svc.Get(ctx, "breaking-bad"); err != nil || d.Site != SiteSTo || d.Link != "https://serienstream.to/serie/breaking-bad" { // added by its legacy link, stored in the new form
 		t.Fatalf("s.to series %+v %v", d, err)
 	}
 	// Everything Add made survives a full scan unchanged.
@@ -353,14 +353,20 @@ func TestSetDirectory(t *testing.T) {
 
 func TestParseLink(t *testing.T) {
 	sites := append(DefaultSites(), Site{Name: "mirror", BaseURL: "http://127.0.0.1:8080/aw", StreamPath: "/anime/stream/"})
-	sites[0].Mirrors = []string{"https://aniworld.cc", "https://186.2.175.111/"}
+	sites = append(sites, Site{Name: SiteAniworld, BaseURL: "https://aniworld.cc", StreamPath: "/anime/stream/"},
+		Site{Name: SiteAniworld, BaseURL: "https://186.2.175.111/", StreamPath: "/anime/stream/"})
 	tests := []struct {
 		in, site, key, url string
 	}{
 		{"https://aniworld.to/anime/stream/attack-on-titan", SiteAniworld, "attack-on-titan", "https://aniworld.to/anime/stream/attack-on-titan"},
 		{"https://www.aniworld.to/anime/stream/attack-on-titan/", SiteAniworld, "attack-on-titan", "https://aniworld.to/anime/stream/attack-on-titan"},
 		{"https://aniworld.to/anime/stream/one-piece/staffel-2/episode-3", SiteAniworld, "one-piece", "https://aniworld.to/anime/stream/one-piece"},
-		{"https://s.to/serie/stream/breaking-bad", SiteSTo, "breaking-bad", "https://s.to/serie/stream/breaking-bad"},
+		// The retired s.to form is understood and stored in the new form.
+		{"https://s.to/serie/stream/breaking-bad", SiteSTo, "breaking-bad", "https://serienstream.to/serie/breaking-bad"},
+		{"https://serienstream.to/serie/stream/breaking-bad/staffel-1", SiteSTo, "breaking-bad", "https://serienstream.to/serie/breaking-bad"},
+		{"https://serienstream.to/serie/breaking-bad", SiteSTo, "breaking-bad", "https://serienstream.to/serie/breaking-bad"},
+		{"https://serienstream.to/serie/breaking-bad/staffel-2/episode-5", SiteSTo, "breaking-bad", "https://serienstream.to/serie/breaking-bad"},
+		{"https://serienstream.to/serie/", "", "", ""},
 		{"http://127.0.0.1:8080/aw/anime/stream/naruto", "mirror", "naruto", "http://127.0.0.1:8080/aw/anime/stream/naruto"},
 		{"https://aniworld.cc/anime/stream/attack-on-titan/staffel-1", SiteAniworld, "attack-on-titan", "https://aniworld.to/anime/stream/attack-on-titan"},
 		{"https://186.2.175.111/anime/stream/attack-on-titan", SiteAniworld, "attack-on-titan", "https://aniworld.to/anime/stream/attack-on-titan"},
