@@ -1,7 +1,6 @@
 package httpclient
 
 import (
-	"net/http"
 	"testing"
 
 	"golang.org/x/net/dns/dnsmessage"
@@ -50,21 +49,6 @@ func FuzzParseJSONAnswer(f *testing.F) {
 					t.Errorf("invalid address accepted")
 				}
 			}
-		}
-	})
-}
-
-func FuzzDetectChallenge(f *testing.F) {
-	f.Add(403, "ddos-guard", []byte(cfPage))
-	f.Add(200, "", []byte("<html><title>Demo</title></html>"))
-	f.Add(503, "cloudflare", []byte("cdn-cgi/challenge-platform"))
-	f.Fuzz(func(t *testing.T, status int, server string, body []byte) {
-		h := http.Header{}
-		h.Set("Server", server)
-		switch DetectChallenge(status, h, body) {
-		case "", "cloudflare", "ddos-guard":
-		default:
-			t.Errorf("unknown kind")
 		}
 	})
 }
