@@ -161,10 +161,12 @@ func TestTransportStallTimeout(t *testing.T) {
 					w.Write([]byte("first"))
 					w.(http.Flusher).Flush()
 				case "/flowing":
+					// 10 gaps of 150 ms: twice the stall timeout in all,
+					// no gap near it (a loaded machine has slack).
 					for i := range 10 {
 						w.Write([]byte{byte('a' + i)})
 						w.(http.Flusher).Flush()
-						time.Sleep(60 * time.Millisecond)
+						time.Sleep(150 * time.Millisecond)
 					}
 					return
 				}
@@ -174,7 +176,7 @@ func TestTransportStallTimeout(t *testing.T) {
 				}
 			}))
 			defer close(release)
-			c := New(Options{Transport: tr, RootCAs: pool, Timeout: 300 * time.Millisecond, Retries: -1, RateLimit: RateLimit{PerSecond: -1}})
+			c := New(Options{Transport: tr, RootCAs: pool, Timeout: 750 * time.Millisecond, Retries: -1, RateLimit: RateLimit{PerSecond: -1}})
 			if _, err := get(t, c, srv.URL+"/stall-headers"); err == nil || !strings.Contains(err.Error(), "no progress") {
 				t.Errorf("stalled headers: err %v", err)
 			}
