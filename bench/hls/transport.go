@@ -132,4 +132,3 @@ func (p protoRecorder) Do(req *http.Request) (*http.Response, error) {
 	}
 	return resp, err
 }
-
