@@ -334,6 +334,10 @@ func TestFingerprintGate(t *testing.T) {
 			if resp.StatusCode != tt.wantStatus || (tt.wantBody != "" && string(body) != tt.wantBody) {
 				t.Errorf("status %d body %q", resp.StatusCode, body)
 			}
+			// Over TCP Chrome offers h2 and http/1.1, never h3.
+			if h := gate.LastHello(); tt.transport == TransportChrome && (!h.GREASE || strings.Join(h.ALPN, ",") != "h2,http/1.1") {
+				t.Errorf("ClientHello %+v", h)
+			}
 		})
 	}
 }
