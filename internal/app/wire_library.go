@@ -10,6 +10,7 @@ import (
 	"github.com/aniworld/aniworld/internal/anime"
 	"github.com/aniworld/aniworld/internal/api"
 	"github.com/aniworld/aniworld/internal/config"
+	"github.com/aniworld/aniworld/internal/doctor"
 	"github.com/aniworld/aniworld/internal/httpclient"
 	"github.com/aniworld/aniworld/internal/library"
 	"github.com/aniworld/aniworld/internal/provider"
@@ -23,6 +24,7 @@ type providers struct {
 	client  *httpclient.Client
 	hosters *hoster.Registry
 	reg     *provider.Registry
+	stats   *doctor.Stats                  // per-hoster outcomes of real resolutions
 	mirrors map[string]*httpclient.Mirrors // by site name
 }
 
@@ -60,6 +62,7 @@ func (a *App) wireProviders(cfg config.AppConfig, wrap func(http.RoundTripper) h
 	}
 	client := httpclient.New(opts)
 	hosters := hoster.Default()
+	a.mapHosterDomains(hosters, cfg)
 	var cache provider.Cache // a one-shot command without a database has none
 	if a.db != nil {
 		cache = a.db
@@ -68,7 +71,7 @@ func (a *App) wireProviders(cfg config.AppConfig, wrap func(http.RoundTripper) h
 	if err != nil {
 		return nil, fmt.Errorf("provider: %w", err)
 	}
-	return &providers{client: client, hosters: hosters, reg: reg,
+	return &providers{client: client, hosters: hosters, reg: reg, stats: doctor.NewStats(),
 		mirrors: map[string]*httpclient.Mirrors{library.SiteAniworld: awMirrors, "serienstream.to": ssMirrors}}, nil
 }
 
