@@ -180,7 +180,9 @@ func cliDownload(ctx context.Context, env Env, cfg config.AppConfig, namer *epis
 		if err != nil {
 			return err
 		}
-		name := func(m anime.MediaInfo, ext string) (string, error) { return namer.path(ctx, key, ep, res.Stream.Lang, m, ext) }
+		name := func(m anime.MediaInfo, ext string) (string, error) {
+			return namer.path(ctx, key, ep, res.Stream.Lang, m, ext)
+		}
 		bar := &progressLine{w: env.Stdout, tty: tty}
 		out, err := eng.Download(ctx, res.Stream, abs, download.Request{Name: name, Progress: func(pr download.Progress) {
 			bar.show(label, pr.Percent, fmt.Sprintf("%.1f MB/s", pr.Speed/(1<<20)), false)
