@@ -140,6 +140,7 @@ func TestValidateTemplateRefusesUnscannable(t *testing.T) {
 		{DefaultNamingTemplate, true},
 		{"{title} - {absolute:03} - S{season:02}E{episode:02}.mkv", true},
 		{"Season {season}/Folge {episode:02} - {episode_title}.mp4", true},
+		{"{title} S{season}E{episode}", true},                    // the downloader adds the extension
 		{"{title} {season}{episode:02}.mp4", false},              // digits run together
 		{"{title} - {absolute:03}.mp4", false},                   // no {episode}
 		{"{title} - E{episode:02}.mp4", false},                   // no season anywhere
