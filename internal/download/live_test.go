@@ -371,3 +371,45 @@ func onlyFile(t *testing.T, dir, name string) {
 		t.Errorf("files in %s: %v, want only %s", dir, names, name)
 	}
 }
+
+// brokenLive remuxes after the fetch with ffmpeg but its remux while
+// downloading always fails (ffmpeg dies mid-stream, say).
+type brokenLive struct {
+	*FFmpeg
+	posts int
+}
+
+func (b *brokenLive) StartRemux(context.Context, string, string, RemuxSpec) (io.WriteCloser, func() error, error) {
+	pr, pw := io.Pipe()
+	done := make(chan struct{})
+	go func() { io.Copy(io.Discard, pr); close(done) }()
+	return pw, func() error { <-done; return errors.New("ffmpeg remux: exit status 1: broken pipe") }, nil
+}
+
+func (b *brokenLive) Remux(ctx context.Context, src, dst string, spec RemuxSpec) error {
+	b.posts++
+	return b.FFmpeg.Remux(ctx, src, dst, spec)
+}
+
+// TestLiveRemuxFailureFallsBack: when the remux alongside the fetch fails,
+// the complete .part is remuxed after the fetch, as before.
+func TestLiveRemuxFailureFallsBack(t *testing.T) {
+	ffmpeg, ffprobe := needFFmpeg(t)
+	s := newTSStream(t, ffmpeg, 3, 0.5)
+	ts := httptest.NewServer(s)
+	defer ts.Close()
+	out := t.TempDir()
+	rm := &brokenLive{FFmpeg: &FFmpeg{Path: ffmpeg}}
+	res, err := testEngine(Options{Remuxer: rm}).Download(context.Background(), anime.Stream{URL: ts.URL + "/index.m3u8", Kind: anime.StreamHLS, Lang: anime.LangEnglishSub},
+		filepath.Join(out, "ep.mkv"), Request{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rm.posts != 1 || !res.Remuxed || res.Path != filepath.Join(out, "ep.mkv") || len(res.Warnings) != 0 {
+		t.Fatalf("result %+v, post-fetch remuxes %d", res, rm.posts)
+	}
+	if p := probe(t, ffprobe, res.Path); p.lang("audio") != "jpn" || p.lang("video") != "eng" {
+		t.Errorf("probe %+v", p)
+	}
+	onlyFile(t, out, "ep.mkv")
+}
