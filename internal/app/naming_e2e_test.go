@@ -144,6 +144,11 @@ func TestEpisodeTitlesInFileNames(t *testing.T) {
 	if code != 200 || b["media_from_file"] != true || !strings.HasSuffix(b["path"].(string), " 1x001 The Beginning 240p.mp4") {
 		t.Fatalf("preview of a downloaded episode: %d %v", code, b)
 	}
+	// The template applies to the next download without a restart.
+	code, hdr, b := ta.do("PUT", "/api/config", tok, map[string]any{"download": map[string]any{"naming_template": "{title} {season}x{episode:02} {episode_title}.mkv"}})
+	if code != 200 || strings.Contains(hdr.Get("X-Restart-Required"), "naming_template") {
+		t.Fatalf("save template: %d %v %v", code, hdr, b)
+	}
 	for _, tt := range []struct {
 		body map[string]any
 		tok  string
