@@ -218,3 +218,22 @@ func TestScannerReadsEveryTemplate(t *testing.T) {
 		}
 	}
 }
+
+func TestMediaLabels(t *testing.T) {
+	for _, tt := range []struct {
+		m          anime.MediaInfo
+		res, codec string
+	}{
+		{anime.MediaInfo{}, "", ""},
+		{anime.MediaInfo{Width: 3840, Height: 2160, VideoCodec: "hevc"}, "2160p", "HEVC"},
+		{anime.MediaInfo{Width: 1920, Height: 1080, VideoCodec: "h264"}, "1080p", "H.264"},
+		{anime.MediaInfo{Width: 1920, Height: 800, VideoCodec: "av1"}, "1080p", "AV1"},
+		{anime.MediaInfo{Width: 1280, Height: 720, VideoCodec: "vp9"}, "720p", "VP9"},
+		{anime.MediaInfo{Width: 854, Height: 480, VideoCodec: "mpeg4"}, "480p", "MPEG-4"},
+		{anime.MediaInfo{Width: 320, Height: 240, VideoCodec: "theora"}, "240p", "THEORA"},
+	} {
+		if r, c := ResolutionLabel(tt.m), CodecLabel(tt.m.VideoCodec); r != tt.res || c != tt.codec {
+			t.Errorf("%+v: %q %q; want %q %q", tt.m, r, c, tt.res, tt.codec)
+		}
+	}
+}
