@@ -158,6 +158,8 @@ func TestEpisodeTitlesInFileNames(t *testing.T) {
 		{map[string]any{"template": "S{season}E{episode} {nope}.mp4"}, tok, 422},
 		{map[string]any{"template": tmpl, "series_key": "no-such-series"}, tok, 404},
 		{map[string]any{"template": tmpl}, "", 401},
+		{map[string]any{"template": tmpl, "season": 1}, tok, 422}, // season without episode
+		{map[string]any{"template": tmpl, "season": 2, "episode": 1}, tok, 200},
 	} {
 		if code, _, b := ta.do("POST", "/api/config/naming/preview", tt.tok, tt.body); code != tt.code {
 			t.Errorf("preview %v: %d %v; want %d", tt.body, code, b, tt.code)
