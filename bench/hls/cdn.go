@@ -89,29 +89,11 @@ func runCDN(args []string) error {
 		return err
 	}
 	defer os.RemoveAll(scratch)
-	srv := exec.Command(exe, "cdn-serve", "-latency", latency.String(), "-rate", fmt.Sprint(*rate),
-		"-segments", fmt.Sprint(*segments), "-hls-bytes", fmt.Sprint(*hlsBytes), "-ffmpeg", ffmpeg)
-	srv.Stderr = os.Stderr
-	stdout, err := srv.StdoutPipe()
+	base, segSize, stop, err := startCDNServer(exe, ffmpeg, *latency, *rate, *segments, *hlsBytes)
 	if err != nil {
 		return err
 	}
-	if err := srv.Start(); err != nil {
-		return err
-	}
-	defer func() {
-		srv.Process.Signal(os.Interrupt)
-		srv.Wait()
-	}()
-	var base string
-	var segSize, nullPad int64
-	line, err := bufio.NewReader(stdout).ReadString('\n')
-	if err != nil {
-		return fmt.Errorf("server did not start: %w", err)
-	}
-	if _, err := fmt.Sscanf(line, "LISTEN %s %d %d", &base, &segSize, &nullPad); err != nil {
-		return fmt.Errorf("server said %q: %w", line, err)
-	}
+	defer stop()
 	total := segSize * int64(*segments)
 	m3u8 := base + "/hls/index.m3u8"
 	fmt.Printf("machine: %d CPUs (%s), %s\n", runtime.NumCPU(), cpuModel(), runtime.Version())
@@ -188,4 +170,34 @@ func runCDN(args []string) error {
 		fmt.Printf("| %s | %.2f | %.2fx | %.1f |\n", t.name, m, median(ratios[t.name]), float64(total)/m/1e6)
 	}
 	return nil
+}
+
+// startCDNServer starts "cdn-serve" and answers its base URL and segment
+// size, and a func that stops it.
+func startCDNServer(exe, ffmpeg string, latency time.Duration, rate float64, segments int, hlsBytes int64) (string, int64, func(), error) {
+	srv := exec.Command(exe, "cdn-serve", "-latency", latency.String(), "-rate", fmt.Sprint(rate),
+		"-segments", fmt.Sprint(segments), "-hls-bytes", fmt.Sprint(hlsBytes), "-ffmpeg", ffmpeg)
+	srv.Stderr = os.Stderr
+	stdout, err := srv.StdoutPipe()
+	if err != nil {
+		return "", 0, nil, err
+	}
+	if err := srv.Start(); err != nil {
+		return "", 0, nil, err
+	}
+	stop := func() {
+		srv.Process.Signal(os.Interrupt)
+		srv.Wait()
+	}
+	var base string
+	var segSize, nullPad int64
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if err == nil {
+		_, err = fmt.Sscanf(line, "LISTEN %s %d %d", &base, &segSize, &nullPad)
+	}
+	if err != nil {
+		stop()
+		return "", 0, nil, fmt.Errorf("server did not start (%q): %w", line, err)
+	}
+	return base, segSize, stop, nil
 }
