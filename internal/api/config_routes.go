@@ -31,7 +31,7 @@ const RestartHeader = "X-Restart-Required"
 var DefaultLivePrefixes = []string{
 	"name", "other", "logging", "scheduler", "backup", "anime_directory",
 	"advanced.enable_debug_mode", "download.max_concurrent_downloads", "advanced.max_concurrent_downloads",
-	"server.max_body_bytes", "server.metrics_token",
+	"server.max_body_bytes", "server.metrics_token", "download.naming_template",
 }
 
 // ConfigDeps is what the config routes use. Config is required.
