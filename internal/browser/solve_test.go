@@ -27,7 +27,9 @@ func get(t *testing.T, u, ua string, cookies []*http.Cookie) (int, string) {
 	for _, c := range cookies {
 		req.AddCookie(&http.Cookie{Name: c.Name, Value: c.Value})
 	}
-	res, err := http.DefaultClient.Do(req)
+	tr := &http.Transport{}
+	defer tr.CloseIdleConnections()
+	res, err := (&http.Client{Transport: tr}).Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
