@@ -18,6 +18,7 @@ import (
 
 	"github.com/aniworld/aniworld/internal/api"
 	"github.com/aniworld/aniworld/internal/auth"
+	"github.com/aniworld/aniworld/internal/browser"
 	"github.com/aniworld/aniworld/internal/config"
 	"github.com/aniworld/aniworld/internal/logging"
 	"github.com/aniworld/aniworld/internal/store"
@@ -39,6 +40,7 @@ type App struct {
 	startedAt time.Time
 	cors      *auth.CORS
 	events    *fanout
+	browser   *browser.Browser // the shared Chromium (wire_browser.go)
 	// background are the long-running services, each run until ctx ends.
 	background []func(ctx context.Context) error
 	closers    []func() error

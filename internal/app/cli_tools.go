@@ -40,6 +40,7 @@ func openCLI(ctx context.Context, env Env, opts Options, needDB bool) (*App, *pr
 		a.db = db
 		a.closers = append([]func() error{db.Close}, a.closers...)
 	}
+	a.wireBrowser(cfg, nil, nil)
 	p, err := a.wireProviders(cfg, nil)
 	if err != nil {
 		a.close()

@@ -31,6 +31,16 @@ func browserOptions(c config.AppConfig) browser.Options {
 	}
 }
 
+// solvers are the HTTP client's challenge solvers: the browser first (its
+// error says what to install when Chromium is missing); the client adds
+// FlareSolverr after them when download.flaresolverr_url is set.
+func (a *App) solvers() []httpclient.Solver {
+	if a.browser == nil {
+		return nil
+	}
+	return []httpclient.Solver{a.browser}
+}
+
 // wireBrowser builds the shared browser (it starts nothing until a
 // challenge or a capture needs it), closes it on shutdown and shows its
 // state in /health/detailed and /metrics. Changes to download.browser
@@ -43,6 +53,7 @@ func (a *App) wireBrowser(cfg config.AppConfig, deps *api.Deps, m *api.Metrics) 
 	if err := b.Available(); err != nil {
 		a.log.Info("no browser for challenges and the extractor fallback", "reason", b.Status().Reason)
 	}
+	a.browser = b
 	if deps != nil {
 		deps.Browser = b
 	}

@@ -39,7 +39,7 @@ func (a *App) wireProviders(cfg config.AppConfig, wrap func(http.RoundTripper) h
 		UserAgent: d.UserAgent, Timeout: time.Duration(d.ProviderTimeout) * time.Second,
 		Proxy: d.Proxy, Cookie: d.Cookies, CookieHosts: cookieHosts,
 		FlareSolverrURL: d.FlareSolverrURL, DoHURL: d.DoHURL, Logger: a.log.With("component", "httpclient"),
-		WrapTransport: wrap,
+		WrapTransport: wrap, Solvers: a.solvers(),
 	}
 	if err := opts.Validate(); err != nil {
 		return nil, fmt.Errorf("download settings: %w", err)
