@@ -53,6 +53,11 @@ type Media struct {
 	Cookies []*http.Cookie
 	// Frame is the document that requested it (the embed or an iframe).
 	Frame string
+	// BrowserBytes is how many media body bytes (playlists, videos,
+	// segments) the browser received while looking: video responses are
+	// held at their headers and cancelled, so the stream itself is left to
+	// the download engine.
+	BrowserBytes int64
 }
 
 // Capture opens an embed page with the request's User-Agent, cookies and
@@ -79,7 +84,8 @@ func (b *Browser) Capture(ctx context.Context, req CaptureRequest) (Media, error
 	if err != nil {
 		b.log.Warn("browser capture failed", "host", host, "error", err)
 	} else {
-		b.log.Info("browser captured stream", "host", host, "kind", m.Kind, "duration", time.Since(start).Round(time.Millisecond))
+		b.log.Info("browser captured stream", "host", host, "kind", m.Kind, "duration", time.Since(start).Round(time.Millisecond),
+			"browser_media_bytes", m.BrowserBytes)
 	}
 	return m, err
 }
@@ -113,13 +119,27 @@ func (b *Browser) capture(ctx context.Context, req CaptureRequest, u *url.URL) (
 		c.ua = b.opts.UserAgent
 	}
 	defer c.detachFrames()
-	if err := chromedp.Do(wctx, setUserAgent(c.ua), setCookies(req.Cookies, u), navigate(u.String(), req.Referer)); err != nil {
+	if err := chromedp.Do(wctx, setUserAgent(c.ua), interceptMedia()); err != nil {
+		return Media{}, c.fail(ctx, wctx, u, fmt.Errorf("prepare tab: %w", err))
+	}
+	var handler sync.WaitGroup
+	handler.Add(1)
+	go func() {
+		defer handler.Done()
+		c.handlePaused(wctx)
+	}()
+	defer handler.Wait()
+	defer cancel() // the handler ends before the tab closes
+	if err := chromedp.Do(wctx, setCookies(req.Cookies, u), navigate(u.String(), req.Referer)); err != nil {
 		return Media{}, c.fail(ctx, wctx, u, fmt.Errorf("open page: %w", err))
 	}
 	m, err := c.loop()
 	if err != nil {
 		return Media{}, c.fail(ctx, wctx, u, err)
 	}
+	w.mu.Lock()
+	m.BrowserBytes = w.mediaBytes
+	w.mu.Unlock()
 	return m, nil
 }
 
@@ -130,6 +150,7 @@ type captureRun struct {
 	w      *watcher
 	top    context.Context
 	ua     string
+	fmu    sync.Mutex
 	frames []context.Context // attached iframes, index+1 = session number
 	cancel []context.CancelFunc
 	clicks int
@@ -159,20 +180,26 @@ func (c *captureRun) loop() (Media, error) {
 // processes), so their requests are seen and their videos started.
 func (c *captureRun) attachFrames() {
 	for _, id := range c.w.takeIframes() {
+		c.fmu.Lock()
 		s := len(c.frames) + 1
+		c.fmu.Unlock()
 		fctx, cancel := chromedp.NewContext(c.top, chromedp.WithTargetID(target.ID(id)), chromedp.WithDetachOnCancel(),
 			chromedp.WithListener(c.w.listener(s)))
-		if err := chromedp.Do(fctx, setUserAgent(c.ua)); err != nil {
+		if err := chromedp.Do(fctx, setUserAgent(c.ua), interceptMedia()); err != nil {
 			cancel()
 			continue // the frame went away
 		}
+		c.fmu.Lock()
 		c.frames = append(c.frames, fctx)
 		c.cancel = append(c.cancel, cancel)
+		c.fmu.Unlock()
 		c.sweepFrame(fctx, s)
 	}
 }
 
 func (c *captureRun) detachFrames() {
+	c.fmu.Lock()
+	defer c.fmu.Unlock()
 	for _, cancel := range c.cancel {
 		cancel()
 	}
@@ -186,7 +213,10 @@ func (c *captureRun) interact() {
 		return
 	}
 	startPlayback(c.top)
-	for _, f := range c.frames {
+	c.fmu.Lock()
+	frames := append([]context.Context(nil), c.frames...)
+	c.fmu.Unlock()
+	for _, f := range frames {
 		startPlayback(f)
 	}
 	if c.clicks < maxClicks {
@@ -249,6 +279,8 @@ func (c *captureRun) note(why string) {
 
 // session returns the context of session s (0 the page).
 func (c *captureRun) session(s int) context.Context {
+	c.fmu.Lock()
+	defer c.fmu.Unlock()
 	if s > 0 && s <= len(c.frames) {
 		return c.frames[s-1]
 	}
@@ -291,7 +323,9 @@ func (c *captureRun) fail(caller, wctx context.Context, u *url.URL, err error) e
 func (c *captureRun) summary() string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.fmu.Lock()
 	parts := []string{fmt.Sprintf("%d clicks, %d iframes", c.clicks, len(c.frames))}
+	c.fmu.Unlock()
 	for _, why := range []string{"bait", "ad", "tiny", "duration", "bad url"} {
 		if n := c.seen[why]; n > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s refused", n, why))

@@ -21,7 +21,7 @@ func isBigBuckBunny(u string) bool { return strings.Contains(strings.ToLower(u),
 
 // fetchWithEngine downloads m with the real download engine, without the
 // browser, and returns the file's bytes.
-func fetchWithEngine(t *testing.T, m Media) []byte {
+func fetchWithEngine(t testing.TB, m Media) []byte {
 	t.Helper()
 	kind := anime.StreamMP4
 	if m.Kind == MediaHLS {
@@ -74,6 +74,9 @@ func TestCaptureFindsWhatOnlyThePageKnows(t *testing.T) {
 			}
 			if m.Headers.Get("User-Agent") != testUA || m.Headers.Get("Referer") == "" {
 				t.Fatalf("headers %v: want the page's UA and Referer", m.Headers)
+			}
+			if m.Kind == MediaMP4 && m.BrowserBytes >= int64(len(media.MP4))/2 {
+				t.Fatalf("the browser read %d bytes of the video itself", m.BrowserBytes)
 			}
 			if m.Headers.Get("Range") != "" || m.Headers.Get("Sec-Fetch-Dest") != "" {
 				t.Fatalf("headers %v carry browser-only headers", m.Headers)

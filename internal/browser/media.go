@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/chromedp/cdproto/fetch"
 	"github.com/chromedp/cdproto/network"
 )
 
@@ -57,15 +58,29 @@ type watcher struct {
 	sent       map[network.RequestID]http.Header
 	candidates []candidate
 	iframes    []string // iframe target IDs to attach
+	// paused are media responses held at their headers (interceptMedia);
+	// intercepted their request IDs, whose later responses are not judged
+	// twice; taken the intercepted ones the handler accepted.
+	paused      chan pausedMedia
+	intercepted map[network.RequestID]bool
+	taken       []candidate
+	// mediaBytes counts body bytes the browser received for media
+	// (playlists, videos, segments).
+	mediaBytes int64
 }
 
 func newWatcher() *watcher {
-	return &watcher{reqs: map[network.RequestID]*request{}, sent: map[network.RequestID]http.Header{}}
+	return &watcher{reqs: map[network.RequestID]*request{}, sent: map[network.RequestID]http.Header{},
+		paused: make(chan pausedMedia, 256), intercepted: map[network.RequestID]bool{}}
 }
 
 // listener returns the event func for session s.
 func (w *watcher) listener(s int) func(ev any) {
 	return func(ev any) {
+		if e, ok := ev.(*fetch.EventRequestPaused); ok {
+			w.notePaused(e, s)
+			return
+		}
 		w.mu.Lock()
 		defer w.mu.Unlock()
 		switch e := ev.(type) {
@@ -76,9 +91,13 @@ func (w *watcher) listener(s int) func(ev any) {
 			w.reqs[e.RequestID] = &request{url: e.Request.URL, headers: toHeader(e.Request.Headers), frameURL: e.DocumentURL, session: s}
 		case *network.EventRequestWillBeSentExtraInfo:
 			w.sent[e.RequestID] = toHeader(e.Headers)
+		case *network.EventDataReceived:
+			if r := w.reqs[e.RequestID]; r != nil && isMediaPath(r.url) {
+				w.mediaBytes += e.DataLength
+			}
 		case *network.EventResponseReceived:
 			r := w.reqs[e.RequestID]
-			if r == nil || e.Response == nil {
+			if r == nil || e.Response == nil || w.intercepted[e.RequestID] {
 				return
 			}
 			kind := mediaKind(r.url, e.Response.MimeType)
@@ -106,13 +125,14 @@ func (w *watcher) takeIframes() []string {
 	return out
 }
 
-// takeCandidates returns the candidates found since the last call, with the
-// wire headers attached where they arrived.
+// takeCandidates returns the candidates found since the last call, those
+// the interception handler accepted first, with the wire headers attached
+// where they arrived.
 func (w *watcher) takeCandidates() []candidate {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	out := w.candidates
-	w.candidates = nil
+	out := append(w.taken, w.candidates...)
+	w.taken, w.candidates = nil, nil
 	for _, c := range out {
 		if h, ok := w.sent[c.id]; ok {
 			c.req.sent = h
@@ -147,6 +167,20 @@ func mediaKind(rawURL, mime string) string {
 		return MediaMP4
 	}
 	return ""
+}
+
+// isMediaPath reports a URL of a playlist, video or segment by its
+// extension.
+func isMediaPath(rawURL string) bool {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return false
+	}
+	switch strings.ToLower(path.Ext(u.Path)) {
+	case ".m3u8", ".mp4", ".m4v", ".webm", ".mkv", ".ts", ".m4s":
+		return true
+	}
+	return false
 }
 
 // mediaSize is the full size of a response: Content-Range's total for a
