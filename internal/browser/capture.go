@@ -228,15 +228,26 @@ func (c *captureRun) interact() {
 }
 
 // judge takes the first acceptable candidate, remembering why others were
-// refused.
+// refused. Candidates from network events come first; one swept from an
+// iframe's resource timing is taken only after sweepGrace without them.
 func (c *captureRun) judge() (Media, bool) {
+	var later []candidate
 	for _, cand := range c.w.takeCandidates() {
+		if cand.swept && time.Since(cand.found) < sweepGrace {
+			later = append(later, cand)
+			continue
+		}
 		if why := c.refuse(cand); why != "" {
-			c.note(why)
+			if !cand.swept {
+				c.note(why)
+			}
 			continue
 		}
 		return c.media(cand), true
 	}
+	c.w.mu.Lock()
+	c.w.candidates = append(later, c.w.candidates...)
+	c.w.mu.Unlock()
 	return Media{}, false
 }
 

@@ -52,7 +52,7 @@ func (c *captureRun) sweepFrame(fctx context.Context, s int) {
 			}
 		}
 		c.w.mu.Lock()
-		c.w.candidates = append(c.w.candidates, candidate{kind: kind, size: -1,
+		c.w.candidates = append(c.w.candidates, candidate{kind: kind, size: -1, swept: true, found: time.Now(),
 			req: &request{url: e.URL, headers: h, frameURL: res.Href, session: s}})
 		c.w.mu.Unlock()
 	}

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/chromedp/cdproto/fetch"
 	"github.com/chromedp/cdproto/network"
@@ -48,7 +49,16 @@ type candidate struct {
 	kind string
 	size int64 // -1 when unknown
 	req  *request
+	// swept marks a candidate found in an iframe's resource timing rather
+	// than in network events; it waits sweepGrace for the real request's
+	// events, which carry the headers as sent.
+	swept bool
+	found time.Time
 }
+
+// sweepGrace is how long a swept candidate waits for the network events
+// of the same request.
+const sweepGrace = 750 * time.Millisecond
 
 // watcher collects the network events of a page and its iframes. Its
 // listeners only record; the capture loop judges.
