@@ -31,14 +31,16 @@ func browserOptions(c config.AppConfig) browser.Options {
 	}
 }
 
-// solvers are the HTTP client's challenge solvers: the browser first (its
-// error says what to install when Chromium is missing); the client adds
-// FlareSolverr after them when download.flaresolverr_url is set.
-func (a *App) solvers() []httpclient.Solver {
-	if a.browser == nil {
-		return nil
+// challengeSolvers are the HTTP client's challenge solvers: those the
+// caller injected (Options.Solvers), then the browser (its error says what
+// to install when Chromium is missing); the client adds FlareSolverr after
+// them when download.flaresolverr_url is set.
+func (a *App) challengeSolvers() []httpclient.Solver {
+	out := append([]httpclient.Solver(nil), a.solvers...)
+	if a.browser != nil {
+		out = append(out, a.browser)
 	}
-	return []httpclient.Solver{a.browser}
+	return out
 }
 
 // wireBrowser builds the shared browser (it starts nothing until a
