@@ -74,6 +74,11 @@ window.addEventListener("load", () => { undefinedPlayerSetup(); });</script>`
 // framePlayer is the iframe's player on Frames: MP4 after a click, or HLS
 // at once (auto).
 func (p *Player) framePlayer(w http.ResponseWriter, r *http.Request, id string, auto bool) {
+	p.mu.Lock()
+	if p.uas[id] == "" { // a player opened directly, not framed by an embed page
+		p.uas[id] = r.UserAgent()
+	}
+	p.mu.Unlock()
 	var body string
 	if auto {
 		body = `<div id="player">loading…</div><script>
