@@ -209,3 +209,23 @@ func FuzzHLSDuration(f *testing.F) {
 		}
 	})
 }
+
+func TestCaptureHeadedUnderXvfb(t *testing.T) {
+	exe := needChromium(t)
+	needXvfb(t)
+	media := fakehoster.TestMedia(1<<20, 2, 16<<10)
+	fake := jsplayer.Start(media)
+	defer fake.Close()
+	b := New(Options{Path: exe, Headed: true, CaptureTimeout: 20 * time.Second})
+	defer b.Close()
+	m, err := b.Capture(context.Background(), CaptureRequest{URL: fake.EmbedURL(jsplayer.Click, "headed"), UserAgent: testUA})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st := b.Status(); !st.Headed || !st.Running {
+		t.Fatalf("status %+v", st)
+	}
+	if got := fetchWithEngine(t, m); !bytes.Equal(got, media.MP4) {
+		t.Fatalf("downloaded %d bytes", len(got))
+	}
+}
