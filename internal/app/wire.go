@@ -21,8 +21,8 @@ func (a *App) wire(ctx context.Context, deps *api.Deps) error {
 	}
 	a.wireWS(deps, authSvc)
 	metrics := api.NewMetrics()
-	a.wireBrowser(cfg, deps, metrics) // before the providers: the HTTP client solves challenges with it
-	prov, err := a.wireProviders(cfg, metrics.RoundTripper)
+	br := a.wireBrowser(cfg, deps, metrics)
+	prov, err := a.wireProviders(cfg, metrics.RoundTripper, browserSolvers(br)...)
 	if err != nil {
 		return err
 	}
@@ -39,9 +39,10 @@ func (a *App) wire(ctx context.Context, deps *api.Deps) error {
 	if err != nil {
 		return err
 	}
-	if err := a.wireOps(ctx, deps, OpsDeps{Auth: authSvc, Library: lib, Queue: q, Metrics: metrics}); err != nil {
+	if err := a.wireOps(ctx, deps, OpsDeps{Auth: authSvc, Library: lib, Queue: q, Metrics: metrics, Providers: prov}); err != nil {
 		return err
 	}
+	a.wireDoctor(deps, prov, metrics)
 	a.wireWeb(deps)
 	return nil
 }
@@ -92,7 +93,7 @@ func (a *App) wireAuth(ctx context.Context, deps *api.Deps, cfg config.AppConfig
 			rules[i].Key = crossOriginKey
 		}
 	}
-	deps.Outer = append(deps.Outer, cors.Handler, auth.RateLimitMiddleware(rules, func(w http.ResponseWriter, r *http.Request, d auth.Decision) {
+	deps.Outer = append(deps.Outer, cors.Handler, api.CrossSiteGuard(cors.OriginAllowed), auth.RateLimitMiddleware(rules, func(w http.ResponseWriter, r *http.Request, d auth.Decision) {
 		secs := auth.RetryAfterSeconds(d.RetryAfter)
 		api.WriteError(w, r, api.NewError(http.StatusTooManyRequests, api.CodeRateLimit,
 			fmt.Sprintf("Too many requests; try again in %d seconds", secs), map[string]any{"retry_after": secs}))

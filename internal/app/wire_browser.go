@@ -7,6 +7,7 @@ import (
 	"github.com/aniworld/aniworld/internal/browser"
 	"github.com/aniworld/aniworld/internal/config"
 	"github.com/aniworld/aniworld/internal/httpclient"
+	"github.com/aniworld/aniworld/internal/provider/hoster"
 )
 
 // browserOptions maps download.browser to the browser's options. The
@@ -31,16 +32,16 @@ func browserOptions(c config.AppConfig) browser.Options {
 	}
 }
 
-// challengeSolvers are the HTTP client's challenge solvers: those the
-// caller injected (Options.Solvers), then the browser (its error says what
-// to install when Chromium is missing); the client adds FlareSolverr after
-// them when download.flaresolverr_url is set.
-func (a *App) challengeSolvers() []httpclient.Solver {
-	out := append([]httpclient.Solver(nil), a.solvers...)
-	if a.browser != nil {
-		out = append(out, a.browser)
+// browserFallback makes the browser the hoster registry's fallback
+// extractor (issue 21): it plays an embed whose extractor failed, or whose
+// host has none, and hands its stream to the download engine. When the
+// browser is switched off there is no fallback; when Chromium is missing
+// the fallback fails at once and the attempt log says what to install.
+func (a *App) browserFallback(reg *hoster.Registry) {
+	if a.browser == nil || a.browser.Status().Enabled == browser.Off {
+		return
 	}
-	return out
+	reg.SetFallback(&hoster.Browser{Player: browser.HosterPlayer{B: a.browser}, Skip: hoster.IsBait})
 }
 
 // wireBrowser builds the shared browser (it starts nothing until a

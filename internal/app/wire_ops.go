@@ -58,6 +58,9 @@ type OpsDeps struct {
 	// HosterHosts are checked by GET /api/diagnostics/network
 	// (DefaultHosterHosts when empty).
 	HosterHosts []string
+	// Providers, when set, add the HTTP client's resolvers, solvers and
+	// the sites' mirrors to GET /api/diagnostics/network.
+	Providers *providers
 	// Clock drives the scheduler and the backup job (real time when nil).
 	Clock scheduler.Clock
 }
@@ -128,7 +131,7 @@ func (a *App) wireOps(ctx context.Context, deps *api.Deps, o OpsDeps) error {
 			Logger: a.log.With("component", "config")}),
 		api.SchedulerRoutes(api.SchedulerDeps{Scheduler: sched, Config: a.cfg}),
 		api.LoggingRoutes(api.LoggingDeps{Config: a.cfg, Logs: a.logs}),
-		api.DiagnosticsRoutes(api.DiagnosticsDeps{Targets: func() []string { return diagnosticTargets(a.cfg.Get(), hosters) }}),
+		api.DiagnosticsRoutes(diagnosticsDeps(api.DiagnosticsDeps{Targets: func() []string { return diagnosticTargets(a.cfg.Get(), hosters) }}, o.Providers)),
 	)
 	return nil
 }
@@ -214,7 +217,7 @@ func (a *App) dailyBackup(now time.Time) {
 		}
 		a.log.Info("daily config backup written", "name", name)
 	}
-	removed, err := a.cfg.PruneBackups(c.Backup.KeepDays, now)
+	removed, err := a.cfg.PruneBackups(now)
 	if err != nil {
 		a.log.Warn("prune config backups", "error", err)
 	}

@@ -56,6 +56,9 @@ type BackupConfig struct {
 	Enabled  bool   `json:"enabled"`
 	Path     string `json:"path"`
 	KeepDays int    `json:"keep_days"`
+	// MaxCount bounds the automatic backups kept (newest first); older
+	// ones and those past KeepDays are pruned after every new one.
+	MaxCount int `json:"max_count"`
 }
 
 // SecurityConfig configures sessions, lockout and rate limits.
@@ -86,8 +89,20 @@ type DownloadConfig struct {
 	Cookies                string   `json:"cookies,omitempty"`
 	FlareSolverrURL        string   `json:"flaresolverr_url,omitempty"`
 	DoHURL                 string   `json:"doh_url,omitempty"`
-	RequireWantedLanguage  bool     `json:"require_wanted_language"`
-	CacheTTLHours          int      `json:"cache_ttl_hours"`
+	// Transport is "chrome" (Chrome 133's TLS/HTTP2 fingerprint) or
+	// "standard" (Go's); DNS is "doh" or "system"; DoHURLs replace the
+	// built-in DoH providers (Cloudflare, Google); the mirror lists follow
+	// provider_url / sto_url (empty: the known mirrors). network.go.
+	Transport       string   `json:"transport"`
+	DNS             string   `json:"dns"`
+	DoHURLs         []string `json:"doh_urls,omitempty"`
+	ProviderMirrors []string `json:"provider_mirrors,omitempty"`
+	STOMirrors      []string `json:"sto_mirrors,omitempty"`
+	// CAFile is a PEM file of certificate authorities trusted beside the
+	// system's (a private CA, an intercepting proxy, the tests' fakes).
+	CAFile                string `json:"ca_file,omitempty"`
+	RequireWantedLanguage bool   `json:"require_wanted_language"`
+	CacheTTLHours         int    `json:"cache_ttl_hours"`
 	// Browser configures the built-in Chromium (browser.go).
 	Browser BrowserConfig `json:"browser"`
 }
@@ -125,7 +140,7 @@ func Default() AppConfig {
 			Enabled: true, IntervalMinutes: 60,
 		},
 		Logging: LoggingConfig{Level: "INFO", BackupCount: 3},
-		Backup:  BackupConfig{Enabled: false, Path: "backups", KeepDays: 30},
+		Backup:  BackupConfig{Enabled: false, Path: "backups", KeepDays: 30, MaxCount: DefaultBackupMaxCount},
 		Security: SecurityConfig{
 			SessionTimeoutHours: 24, RememberDays: 30,
 			LockoutAttempts: 5, LockoutMinutes: 5,
@@ -135,11 +150,13 @@ func Default() AppConfig {
 		Download: DownloadConfig{
 			MaxConcurrentDownloads: 2, ProviderTimeout: 30, MaxRetries: 3,
 			LanguageOrder:  []string{"German Dub", "German Sub", "English Sub"},
-			HosterOrder:    []string{"VOE", "Filemoon", "Vidoza", "Doodstream", "Vidmoly"},
+			HosterOrder:    []string{"VOE", "Vidmoly", "Vidoza", "Doodstream", "Vidara", "Vidavaca", "Filemoon", "LoadX", "Luluvdo", "Streamtape", "SpeedFiles"},
 			NamingTemplate: "Season {season:02}/{title} - S{season:02}E{episode:02} - ({language}).mp4",
 			ProviderURL:    "https://aniworld.to",
 			STOURL:         "https://serienstream.to",
 			CacheTTLHours:  24,
+			Transport:      TransportChrome,
+			DNS:            DNSDoH,
 			Browser:        DefaultBrowser(),
 		},
 		NFO: NFOConfig{

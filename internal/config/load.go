@@ -29,6 +29,8 @@ type Overrides struct {
 	ProviderURL, STOURL                              *string
 	TMDBAPIURL, TMDBImageURL, TMDBAPIKey, MetricsTok *string
 	Browser, BrowserPath                             *string
+	Transport, DNS, DoHURLs                          *string
+	ProviderMirrors, STOMirrors, CAFile              *string
 }
 
 // FromEnv reads the ANIWORLD_* environment variables with getenv.
@@ -46,6 +48,9 @@ func FromEnv(getenv func(string) string) Overrides {
 		TMDBAPIURL: get("ANIWORLD_TMDB_API_URL"), TMDBImageURL: get("ANIWORLD_TMDB_IMAGE_URL"),
 		TMDBAPIKey: get("ANIWORLD_TMDB_API_KEY"), MetricsTok: get("ANIWORLD_METRICS_TOKEN"),
 		Browser: get("ANIWORLD_BROWSER"), BrowserPath: get("ANIWORLD_BROWSER_PATH"),
+		Transport: get("ANIWORLD_TRANSPORT"), DNS: get("ANIWORLD_DNS"), DoHURLs: get("ANIWORLD_DOH_URLS"),
+		ProviderMirrors: get("ANIWORLD_PROVIDER_MIRRORS"), STOMirrors: get("ANIWORLD_STO_MIRRORS"),
+		CAFile: get("ANIWORLD_CA_FILE"),
 	}
 }
 
@@ -64,6 +69,9 @@ func (o Overrides) Over(hi Overrides) Overrides {
 		TMDBAPIURL: pick(o.TMDBAPIURL, hi.TMDBAPIURL), TMDBImageURL: pick(o.TMDBImageURL, hi.TMDBImageURL),
 		TMDBAPIKey: pick(o.TMDBAPIKey, hi.TMDBAPIKey), MetricsTok: pick(o.MetricsTok, hi.MetricsTok),
 		Browser: pick(o.Browser, hi.Browser), BrowserPath: pick(o.BrowserPath, hi.BrowserPath),
+		Transport: pick(o.Transport, hi.Transport), DNS: pick(o.DNS, hi.DNS), DoHURLs: pick(o.DoHURLs, hi.DoHURLs),
+		ProviderMirrors: pick(o.ProviderMirrors, hi.ProviderMirrors), STOMirrors: pick(o.STOMirrors, hi.STOMirrors),
+		CAFile: pick(o.CAFile, hi.CAFile),
 	}
 }
 
@@ -88,6 +96,12 @@ func (o Overrides) Apply(c *AppConfig) {
 	set(&c.Server.MetricsToken, o.MetricsTok)
 	set(&c.Download.Browser.Enabled, o.Browser)
 	set(&c.Download.Browser.Path, o.BrowserPath)
+	set(&c.Download.Transport, o.Transport)
+	set(&c.Download.DNS, o.DNS)
+	setList(&c.Download.DoHURLs, o.DoHURLs)
+	setList(&c.Download.ProviderMirrors, o.ProviderMirrors)
+	setList(&c.Download.STOMirrors, o.STOMirrors)
+	set(&c.Download.CAFile, o.CAFile)
 }
 
 // unapply restores, in a document about to be saved, every overridden
@@ -113,6 +127,12 @@ func (o Overrides) unapply(c *AppConfig, base AppConfig) {
 	keep(&c.Server.MetricsToken, o.MetricsTok, base.Server.MetricsToken)
 	keep(&c.Download.Browser.Enabled, o.Browser, base.Download.Browser.Enabled)
 	keep(&c.Download.Browser.Path, o.BrowserPath, base.Download.Browser.Path)
+	keep(&c.Download.Transport, o.Transport, base.Download.Transport)
+	keep(&c.Download.DNS, o.DNS, base.Download.DNS)
+	keepList(&c.Download.DoHURLs, o.DoHURLs, base.Download.DoHURLs)
+	keepList(&c.Download.ProviderMirrors, o.ProviderMirrors, base.Download.ProviderMirrors)
+	keepList(&c.Download.STOMirrors, o.STOMirrors, base.Download.STOMirrors)
+	keep(&c.Download.CAFile, o.CAFile, base.Download.CAFile)
 }
 
 // FileError is a config file that cannot be used: it names the file and the
@@ -128,22 +148,40 @@ func (e *FileError) Error() string { return fmt.Sprintf("config file %s: %s", e.
 // not an error (exists=false); a corrupt or invalid one is a *FileError and
 // the file is left untouched.
 func Load(path string) (cfg AppConfig, exists bool, err error) {
+	cfg, exists, _, err = LoadWithWarnings(path, "")
+	return cfg, exists, err
+}
+
+// LoadWithWarnings is Load that also repairs values an older version
+// accepted but this one refuses, where a safe default exists (today:
+// logging.file outside <data_dir>/logs), and says what it repaired. The
+// file itself is left untouched. dataDir, when not empty, is the data
+// directory in force (a flag or the environment may override the file's).
+func LoadWithWarnings(path, dataDir string) (cfg AppConfig, exists bool, warnings []string, err error) {
 	cfg = Default()
 	raw, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return cfg, false, nil
+		return cfg, false, nil, nil
 	}
 	if err != nil {
-		return cfg, false, &FileError{Path: path, Reason: "cannot read: " + errors.Unwrap(err).Error()}
+		return cfg, false, nil, &FileError{Path: path, Reason: "cannot read: " + errors.Unwrap(err).Error()}
 	}
 	merged, err := Merge(cfg, raw)
 	if err != nil {
-		return cfg, true, &FileError{Path: path, Reason: err.Error()}
+		return cfg, true, nil, &FileError{Path: path, Reason: err.Error()}
 	}
-	if errs := merged.Validate(); len(errs) > 0 {
-		return cfg, true, &FileError{Path: path, Reason: "invalid: " + errs.Error()}
+	check := merged // validated against the data directory in force
+	if dataDir != "" {
+		check.DataDir = dataDir
 	}
-	return merged, true, nil
+	if w := check.repairLogFile(); w != "" {
+		merged.Logging.File = nil
+		warnings = append(warnings, w)
+	}
+	if errs := check.Validate(); len(errs) > 0 {
+		return cfg, true, nil, &FileError{Path: path, Reason: "invalid: " + errs.Error()}
+	}
+	return merged, true, warnings, nil
 }
 
 // Merge deep-merges a JSON patch (a whole or partial document) over base.

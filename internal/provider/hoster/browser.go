@@ -53,7 +53,7 @@ type Browser struct {
 	Player Player
 	// UserAgent overrides the Doer's per-host User-Agent.
 	UserAgent string
-	// Skip reports bait media URLs; nil means none are skipped.
+	// Skip reports bait media URLs (IsBait when nil).
 	Skip func(mediaURL string) bool
 }
 
@@ -76,6 +76,9 @@ func (x *Browser) Resolve(ctx context.Context, c Doer, embedURL string) (anime.S
 		return anime.Stream{}, fmt.Errorf("browser: no browser configured: %w", anime.ErrUnavailable)
 	}
 	req := PlayRequest{URL: u.String(), UserAgent: pickUA(x.UserAgent, c, u), Skip: x.Skip}
+	if req.Skip == nil {
+		req.Skip = IsBait
+	}
 	if cs, ok := cookieSource(c); ok {
 		req.Cookies = cs.Cookies(u)
 	}
@@ -89,18 +92,12 @@ func (x *Browser) Resolve(ctx context.Context, c Doer, embedURL string) (anime.S
 	return anime.Stream{URL: p.URL, Kind: p.Kind, Headers: p.Headers}, nil
 }
 
-// cookieSource finds the cookie jar behind c, through wrappers that embed
-// the Doer they wrap.
+// cookieSource finds the cookie jar behind c, also behind the primed
+// Doer of a recognised page.
 func cookieSource(c Doer) (CookieSource, bool) {
-	for range 4 {
-		if cs, ok := c.(CookieSource); ok {
-			return cs, true
-		}
-		w, ok := c.(interface{ Unwrap() Doer })
-		if !ok {
-			return nil, false
-		}
-		c = w.Unwrap()
+	if p, ok := c.(*primedDoer); ok {
+		c = p.Doer
 	}
-	return nil, false
+	cs, ok := c.(CookieSource)
+	return cs, ok
 }
