@@ -19,6 +19,7 @@ import (
 
 	"github.com/aniworld/aniworld/internal/api"
 	"github.com/aniworld/aniworld/internal/auth"
+	"github.com/aniworld/aniworld/internal/browser"
 	"github.com/aniworld/aniworld/internal/config"
 	"github.com/aniworld/aniworld/internal/logging"
 	"github.com/aniworld/aniworld/internal/store"
@@ -41,6 +42,7 @@ type App struct {
 	cors      *auth.CORS
 	events    *fanout
 	solvers   []httpclient.Solver // challenge solvers for the sites
+	browser   *browser.Browser    // the shared Chromium (wire_browser.go)
 	// background are the long-running services, each run until ctx ends.
 	background []func(ctx context.Context) error
 	closers    []func() error
