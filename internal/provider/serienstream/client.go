@@ -20,7 +20,6 @@ import (
 	"time"
 
 	"github.com/aniworld/aniworld/internal/anime"
-	"github.com/aniworld/aniworld/internal/challenge"
 	"github.com/aniworld/aniworld/internal/httpclient"
 	"github.com/aniworld/aniworld/internal/provider"
 	"github.com/aniworld/aniworld/internal/provider/hoster"
@@ -201,25 +200,12 @@ func (c *Client) abs(ref string) string {
 // onSite reports whether u is on one of the site's mirrors.
 func (c *Client) onSite(u *url.URL) bool { return u != nil && c.mirrors.Owns(u.Host) }
 
-// ParseError says which page of which step could not be understood; it
-// wraps anime.ErrProvider. When the real site changes its markup, this is
-// the message that names what broke.
-type ParseError struct {
-	Step   string // "series page", "season page", "episode page", "search"
-	Page   string // the series key, season or episode reference, or query
-	Detail string // what was missing ("no h1 found")
-}
-
-// Error is `serienstream: series page "demo": no h1 found`.
-func (e *ParseError) Error() string {
-	return fmt.Sprintf("%s: %s %q: %s", label, e.Step, e.Page, e.Detail)
-}
-
-// Unwrap makes errors.Is(err, anime.ErrProvider) true.
-func (e *ParseError) Unwrap() error { return anime.ErrProvider }
+// ParseError says which page of which step could not be understood; see
+// provider.ParseError.
+type ParseError = provider.ParseError
 
 func parseErr(step, page, format string, args ...any) error {
-	return &ParseError{Step: step, Page: page, Detail: fmt.Sprintf(format, args...)}
+	return &ParseError{Label: label, Step: step, Page: page, Detail: fmt.Sprintf(format, args...)}
 }
 
 // maxPage bounds a page body.
@@ -287,17 +273,8 @@ func (c *Client) fetch(ctx context.Context, step, pageRef, rawURL string, mod fu
 	if err != nil {
 		return nil, c.transportErr(step, pageRef, err)
 	}
-	if kind := challenge.Detect(p.status, p.header, p.body); kind != challenge.None {
-		return nil, fmt.Errorf("%s: %s %q: %w", label, step, pageRef,
-			httpclient.NewChallengeError(req, p.status, kind))
-	}
-	switch {
-	case p.status == http.StatusNotFound || p.status == http.StatusGone:
-		return nil, fmt.Errorf("%s: %s %q: %w (status %d)", label, step, pageRef, anime.ErrNotFound, p.status)
-	case p.status == http.StatusTooManyRequests:
-		return nil, fmt.Errorf("%s: %s %q: %w (status 429)", label, step, pageRef, anime.ErrRateLimited)
-	case p.status < 200 || p.status > 299:
-		return nil, fmt.Errorf("%s: %s %q: %w: status %d", label, step, pageRef, anime.ErrProvider, p.status)
+	if err := provider.CheckPage(label, step, pageRef, req, p.status, p.header, p.body, http.StatusNotFound, http.StatusGone); err != nil {
+		return nil, err
 	}
 	return p.body, nil
 }
