@@ -1,17 +1,11 @@
 package main
 
 import (
-	"context"
-	"fmt"
 	"io"
-	"net"
 	"net/http"
-	"os"
-	"os/signal"
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 )
 
@@ -93,24 +87,5 @@ func runCDNServe(args []string) error {
 		return err
 	}
 	srv := &cdnServer{tmpl: tmpl, segments: *segments, latency: *latency, rate: *rate}
-	ln, err := net.Listen("tcp", *addr)
-	if err != nil {
-		return err
-	}
-	fmt.Printf("LISTEN http://%s %d %d\n", ln.Addr(), len(tmpl.data), tmpl.nullPad)
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(ln) }()
-	select {
-	case <-ctx.Done():
-	case err := <-errc:
-		return err
-	}
-	sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-	defer cancel()
-	hs.Shutdown(sctx)
-	<-errc
-	return nil
+	return serveUntilSignal(*addr, srv, tmpl)
 }
