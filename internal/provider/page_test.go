@@ -87,3 +87,15 @@ func TestAllSeasons(t *testing.T) {
 		t.Errorf("AllSeasons = %+v, %v", got, err)
 	}
 }
+
+func TestCheckKey(t *testing.T) {
+	for _, tt := range []struct {
+		key string
+		ok  bool
+	}{{"one-piece", true}, {"demo2", true}, {"", false}, {"../etc", false}, {"a/b", false}, {"a b", false}} {
+		err := CheckKey(tt.key)
+		if (err == nil) != tt.ok || (err != nil && !errors.Is(err, anime.ErrInvalid)) {
+			t.Errorf("CheckKey(%q) = %v, want ok=%v", tt.key, err, tt.ok)
+		}
+	}
+}

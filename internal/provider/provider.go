@@ -291,6 +291,15 @@ func ParseSeriesURL(rawURL string) (site, key string, err error) {
 // ValidKey reports whether key is a well-formed series slug.
 func ValidKey(key string) bool { return slugRe.MatchString(key) }
 
+// CheckKey refuses anything but a slug (anime.ErrInvalid), so a series key
+// never reaches a URL path unescaped.
+func CheckKey(key string) error {
+	if !ValidKey(key) {
+		return fmt.Errorf("%w: series key %q is not a slug", anime.ErrInvalid, key)
+	}
+	return nil
+}
+
 var slugRe = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9-]*$`)
 
 // SortLanguages orders languages by their site key, deduplicated.

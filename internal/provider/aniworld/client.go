@@ -232,11 +232,5 @@ func (c *Client) Forget(ctx context.Context, key string) error {
 	return nil
 }
 
-// checkKey refuses anything but a slug, so a key never reaches a URL path
-// unescaped.
-func (c *Client) checkKey(key string) error {
-	if !provider.ValidKey(key) {
-		return fmt.Errorf("%w: series key %q is not a slug", anime.ErrInvalid, key)
-	}
-	return nil
-}
+// checkKey refuses anything but a slug; see provider.CheckKey.
+func (c *Client) checkKey(key string) error { return provider.CheckKey(key) }

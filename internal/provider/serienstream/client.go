@@ -301,19 +301,5 @@ func (c *Client) Forget(ctx context.Context, key string) error {
 	return nil
 }
 
-// checkKey refuses anything but a slug, so a key never reaches a URL path
-// unescaped.
-func checkKey(key string) error {
-	if !provider.ValidKey(key) {
-		return fmt.Errorf("%w: series key %q is not a slug", anime.ErrInvalid, key)
-	}
-	return nil
-}
-
-// redact drops the query (link-out tokens) from URLs in messages.
-func redact(u *url.URL) string {
-	cp := *u
-	cp.RawQuery = ""
-	cp.User = nil
-	return cp.String()
-}
+// checkKey refuses anything but a slug; see provider.CheckKey.
+var checkKey = provider.CheckKey
