@@ -3,7 +3,6 @@ package main
 import (
 	"io"
 	"net/http"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -28,20 +27,7 @@ func (s *cdnServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/vnd.apple.mpegurl")
 		io.WriteString(w, (&benchServer{tmpl: s.tmpl, segments: s.segments}).playlist())
 	case strings.HasPrefix(p, "/hls/seg/"):
-		i, err := strconv.Atoi(strings.TrimSuffix(strings.TrimPrefix(p, "/hls/seg/"), ".ts"))
-		if err != nil || i < 0 || i >= s.segments {
-			http.NotFound(w, r)
-			return
-		}
-		bp, _ := s.pool.Get().(*[]byte)
-		if bp == nil {
-			bp = new([]byte)
-		}
-		*bp = s.tmpl.segment(i, *bp)
-		w.Header().Set("Content-Type", "video/mp2t")
-		w.Header().Set("Content-Length", strconv.Itoa(len(*bp)))
-		s.paced(w, *bp)
-		s.pool.Put(bp)
+		serveSegment(w, r, s.tmpl, s.segments, &s.pool, func(b []byte) { s.paced(w, b) })
 	default:
 		http.NotFound(w, r)
 	}
