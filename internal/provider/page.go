@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"sort"
+	"strings"
 
 	"github.com/aniworld/aniworld/internal/anime"
 	"github.com/aniworld/aniworld/internal/challenge"
@@ -96,4 +98,18 @@ func (l *EpisodeList) Sorted() []EpisodeInfo {
 	out := append([]EpisodeInfo{}, l.eps...)
 	sort.Slice(out, func(i, j int) bool { return out[i].Number < out[j].Number })
 	return out
+}
+
+// ResolveRef resolves a site-relative reference (surrounding space
+// trimmed) against base; nil when ref is empty or unparsable.
+func ResolveRef(base *url.URL, ref string) *url.URL {
+	ref = strings.TrimSpace(ref)
+	if ref == "" {
+		return nil
+	}
+	u, err := url.Parse(ref)
+	if err != nil {
+		return nil
+	}
+	return base.ResolveReference(u)
 }

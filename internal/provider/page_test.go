@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/url"
 	"reflect"
 	"strings"
 	"testing"
@@ -96,6 +97,26 @@ func TestCheckKey(t *testing.T) {
 		err := CheckKey(tt.key)
 		if (err == nil) != tt.ok || (err != nil && !errors.Is(err, anime.ErrInvalid)) {
 			t.Errorf("CheckKey(%q) = %v, want ok=%v", tt.key, err, tt.ok)
+		}
+	}
+}
+
+func TestResolveRef(t *testing.T) {
+	base, _ := url.Parse("https://aniworld.to")
+	for _, tt := range []struct{ ref, want string }{
+		{" /anime/stream/demo ", "https://aniworld.to/anime/stream/demo"},
+		{"https://voe.sx/e/abc", "https://voe.sx/e/abc"},
+		{"//cdn.example/x", "https://cdn.example/x"},
+		{"", ""},
+		{"   ", ""},
+		{"%zz", ""},
+	} {
+		got := ""
+		if u := ResolveRef(base, tt.ref); u != nil {
+			got = u.String()
+		}
+		if got != tt.want {
+			t.Errorf("ResolveRef(%q) = %q, want %q", tt.ref, got, tt.want)
 		}
 	}
 }

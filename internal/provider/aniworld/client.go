@@ -156,15 +156,10 @@ func (c *Client) episodeURL(key string, season, ep int) string {
 
 // abs resolves a site-relative reference against the base URL.
 func (c *Client) abs(ref string) string {
-	ref = strings.TrimSpace(ref)
-	if ref == "" {
-		return ""
+	if u := provider.ResolveRef(c.base, ref); u != nil {
+		return u.String()
 	}
-	u, err := url.Parse(ref)
-	if err != nil {
-		return ""
-	}
-	return c.base.ResolveReference(u).String()
+	return ""
 }
 
 // parseErr builds the "<label>: <step> "<page>": <detail>" error.

@@ -182,16 +182,8 @@ func (c *Client) episodeURL(key string, season, ep int) string {
 // abs resolves a site-relative reference against the base URL; "" for
 // anything unparsable or not http(s).
 func (c *Client) abs(ref string) string {
-	ref = strings.TrimSpace(ref)
-	if ref == "" {
-		return ""
-	}
-	u, err := url.Parse(ref)
-	if err != nil {
-		return ""
-	}
-	r := c.base.ResolveReference(u)
-	if (r.Scheme != "http" && r.Scheme != "https") || r.Host == "" {
+	r := provider.ResolveRef(c.base, ref)
+	if r == nil || (r.Scheme != "http" && r.Scheme != "https") || r.Host == "" {
 		return ""
 	}
 	return r.String()
