@@ -45,9 +45,6 @@ func (b *Browser) Solve(ctx context.Context, req httpclient.SolveRequest) (httpc
 	}
 	host := u.Hostname()
 	at := b.clock.Now()
-	if err := b.stats.coolingDown(host, at); err != nil {
-		return httpclient.Clearance{}, err
-	}
 	if err := b.stats.take(host, KindSolve, b.opts.MaxSolvesPerHostHour, at); err != nil {
 		return httpclient.Clearance{}, err
 	}
@@ -60,9 +57,6 @@ func (b *Browser) Solve(ctx context.Context, req httpclient.SolveRequest) (httpc
 		cl, err = b.solveOnce(ctx, req, u, true)
 	}
 	b.stats.done(host, KindSolve, at, time.Since(start), err)
-	if errors.Is(err, ErrTimeout) {
-		b.stats.cool(host, at.Add(FailCooldown))
-	}
 	if err != nil {
 		b.log.Warn("browser solve failed", "host", host, "error", err)
 	} else {

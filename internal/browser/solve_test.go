@@ -168,30 +168,6 @@ func TestSolveTimeLimit(t *testing.T) {
 	if h.Failed != 1 || h.Last.OK || !strings.Contains(h.Last.Error, "still challenged") {
 		t.Fatalf("host status %+v", h)
 	}
-	// The next request does not wait the time limit again: the host cools
-	// down after a failed solve.
-	start := time.Now()
-	_, err = b.Solve(context.Background(), httpclient.SolveRequest{URL: srv.URL + "/never", UserAgent: testUA})
-	if !errors.Is(err, ErrBudget) || !errors.Is(err, ErrTimeout) || !strings.Contains(err.Error(), "next try in") || time.Since(start) > time.Second {
-		t.Fatalf("solve during the cool-down: %v after %s", err, time.Since(start))
-	}
-}
-
-func TestSolveCoolDownEnds(t *testing.T) {
-	clock := newFakeClock()
-	s := newStats()
-	s.cool("a.example", clock.Now().Add(FailCooldown))
-	if err := s.coolingDown("b.example", clock.Now()); err != nil {
-		t.Fatalf("another host cools down: %v", err)
-	}
-	clock.Advance(FailCooldown - time.Second)
-	if err := s.coolingDown("a.example", clock.Now()); !errors.Is(err, ErrBudget) || !strings.Contains(err.Error(), "next try in 1s") {
-		t.Fatalf("within the cool-down: %v", err)
-	}
-	clock.Advance(time.Second)
-	if err := s.coolingDown("a.example", clock.Now()); err != nil {
-		t.Fatalf("after the cool-down: %v", err)
-	}
 }
 
 func TestSolveCallerCancel(t *testing.T) {

@@ -87,39 +87,10 @@ type stats struct {
 	starts   int
 	// headedHosts are hosts whose challenge needed the headed mode.
 	headedHosts map[string]bool
-	// cooling are hosts whose challenge the browser could not pass, until
-	// when no new solve is tried.
-	cooling map[string]time.Time
 }
 
 func newStats() *stats {
-	return &stats{hosts: map[hostKey]*hostRecord{}, headedHosts: map[string]bool{}, cooling: map[string]time.Time{}}
-}
-
-// FailCooldown is how long a host whose challenge the browser could not
-// pass within the time limit is not tried again: every request to it
-// would otherwise wait the whole time limit.
-const FailCooldown = 5 * time.Minute
-
-// cool holds solves for host back until until.
-func (s *stats) cool(host string, until time.Time) {
-	s.mu.Lock()
-	s.cooling[host] = until
-	s.mu.Unlock()
-}
-
-// coolingDown refuses a solve for a host in its cool-down after a failed
-// one (an error wrapping ErrBudget and ErrTimeout, saying when it ends).
-func (s *stats) coolingDown(host string, now time.Time) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	until, ok := s.cooling[host]
-	if !ok || !now.Before(until) {
-		delete(s.cooling, host)
-		return nil
-	}
-	return fmt.Errorf("%w: the browser could not pass the challenge at %s %s ago (%w); next try in %s",
-		ErrBudget, host, FailCooldown-until.Sub(now).Round(time.Second), ErrTimeout, until.Sub(now).Round(time.Second))
+	return &stats{hosts: map[hostKey]*hostRecord{}, headedHosts: map[string]bool{}}
 }
 
 func (s *stats) record(k hostKey) *hostRecord {
