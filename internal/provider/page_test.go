@@ -3,11 +3,13 @@ package provider
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aniworld/aniworld/internal/anime"
 )
@@ -118,5 +120,21 @@ func TestResolveRef(t *testing.T) {
 		if got != tt.want {
 			t.Errorf("ResolveRef(%q) = %q, want %q", tt.ref, got, tt.want)
 		}
+	}
+}
+
+func TestClientDefaults(t *testing.T) {
+	ttl, now, log := ClientDefaults(0, nil, nil)
+	if ttl != DefaultCacheTTL || now == nil || log == nil {
+		t.Fatalf("defaults: ttl %v, clock set %v, logger %v", ttl, now != nil, log)
+	}
+	fixed := func() time.Time { return time.Unix(42, 0) }
+	mine := slog.New(slog.DiscardHandler)
+	ttl, now, log = ClientDefaults(time.Minute, fixed, mine)
+	if ttl != time.Minute || !now().Equal(time.Unix(42, 0)) || log != mine {
+		t.Errorf("configured values replaced: %v, %v, %v", ttl, now(), log)
+	}
+	if ttl, _, _ = ClientDefaults(-time.Second, fixed, mine); ttl != DefaultCacheTTL {
+		t.Errorf("negative ttl kept: %v", ttl)
 	}
 }

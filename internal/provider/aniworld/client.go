@@ -98,16 +98,8 @@ func New(cfg Config) (*Client, error) {
 		cfg.PathPrefix = "/anime/stream/"
 	}
 	cfg.PathPrefix = "/" + strings.Trim(cfg.PathPrefix, "/") + "/"
-	if cfg.CacheTTL <= 0 {
-		cfg.CacheTTL = 6 * time.Hour
-	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
-	log := cfg.Logger
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
+	var log *slog.Logger
+	cfg.CacheTTL, cfg.Now, log = provider.ClientDefaults(cfg.CacheTTL, cfg.Now, cfg.Logger)
 	mirrors := cfg.Mirrors
 	if mirrors == nil {
 		if mirrors, err = httpclient.NewMirrors(base.String()); err != nil {

@@ -144,16 +144,8 @@ func New(cfg Config) (*Client, error) {
 	if cfg.Doer == nil {
 		return nil, fmt.Errorf("%w: provider %s has no http client", anime.ErrInvalid, Site)
 	}
-	if cfg.CacheTTL <= 0 {
-		cfg.CacheTTL = 6 * time.Hour
-	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
-	log := cfg.Logger
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
+	var log *slog.Logger
+	cfg.CacheTTL, cfg.Now, log = provider.ClientDefaults(cfg.CacheTTL, cfg.Now, cfg.Logger)
 	jar, _ := cookiejar.New(nil) // never fails without options
 	return &Client{cfg: cfg, base: base, mirrors: mirrors, log: log, jar: jar}, nil
 }
