@@ -88,14 +88,21 @@ func (s *Service) Run(ctx context.Context) error {
 
 // dispatch starts as many items as the state and concurrency allow and
 // answers how long until an item in backoff becomes runnable (0: none).
+//
+// The whole pass reads the clock once: claiming and scheduling the next
+// wake-up must split the pending items at the same instant, or an item
+// falling due between two readings is neither claimed (not yet due at the
+// first) nor scheduled (no longer in the future at the second) and waits
+// for an unrelated poke.
 func (s *Service) dispatch(ctx context.Context, wg *sync.WaitGroup) time.Duration {
+	now := s.now()
 	for ctx.Err() == nil {
 		s.mu.Lock()
 		if !s.running || s.paused || len(s.active) >= s.maxConc {
 			s.mu.Unlock()
 			break
 		}
-		row, err := s.db.QueueClaim(ctx, s.now())
+		row, err := s.db.QueueClaim(ctx, now)
 		if err != nil {
 			s.mu.Unlock()
 			if errors.Is(err, anime.ErrNotFound) {
@@ -128,7 +135,6 @@ func (s *Service) dispatch(ctx context.Context, wg *sync.WaitGroup) time.Duratio
 	if !running || paused {
 		return 0
 	}
-	now := s.now()
 	t, ok, err := s.db.QueueNextWake(ctx, now)
 	if err != nil {
 		if ctx.Err() == nil {
