@@ -26,6 +26,7 @@ var DefaultHosterHosts = []string{"https://voe.sx", "https://filemoon.sx", "http
 // OpsLibrary is what operations need from the library (*library.Service).
 type OpsLibrary interface {
 	Scan(ctx context.Context, progress func(event.ScanData)) (library.ScanSummary, error)
+	Rescan(ctx context.Context, progress func(event.ScanData)) (library.ScanSummary, error)
 	Scanning() bool
 	Directory() string
 	SetDirectory(ctx context.Context, dir string) (synced int, err error)
@@ -138,12 +139,8 @@ func (a *App) newScheduler(o OpsDeps) (*scheduler.Scheduler, error) {
 		queueMissing = func(ctx context.Context) (int, error) { return queueAllMissing(ctx, o.Library, o.Queue) }
 	}
 	sched, err := scheduler.New(scheduler.Options{
-		Rescan: func(ctx context.Context) (any, error) {
-			if o.Library.Directory() == "" {
-				return nil, fmt.Errorf("%w: no anime directory configured", scheduler.ErrSkip)
-			}
-			return o.Library.Scan(ctx, nil) // durations reach the metrics via scan_complete
-		},
+		Rescan:       skipWithoutDirectory(o.Library, o.Library.Scan), // durations reach the metrics via scan_complete
+		ManualRescan: skipWithoutDirectory(o.Library, o.Library.Rescan),
 		Scanning:     o.Library.Scanning,
 		QueueMissing: queueMissing,
 		Clock:        o.Clock,
@@ -153,6 +150,17 @@ func (a *App) newScheduler(o OpsDeps) (*scheduler.Scheduler, error) {
 		return nil, fmt.Errorf("scheduler: %w", err)
 	}
 	return sched, nil
+}
+
+// skipWithoutDirectory adapts a library scan to the scheduler: without an
+// anime directory the run is recorded as skipped.
+func skipWithoutDirectory(lib OpsLibrary, scan func(context.Context, func(event.ScanData)) (library.ScanSummary, error)) func(context.Context) (any, error) {
+	return func(ctx context.Context) (any, error) {
+		if lib.Directory() == "" {
+			return nil, fmt.Errorf("%w: no anime directory configured", scheduler.ErrSkip)
+		}
+		return scan(ctx, nil)
+	}
 }
 
 // queueAllMissing adds every missing episode of every series to the

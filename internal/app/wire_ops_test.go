@@ -96,6 +96,9 @@ type fakeOpsLibrary struct {
 func (f *fakeOpsLibrary) Scan(context.Context, func(event.ScanData)) (library.ScanSummary, error) {
 	return library.ScanSummary{}, nil
 }
+func (f *fakeOpsLibrary) Rescan(context.Context, func(event.ScanData)) (library.ScanSummary, error) {
+	return library.ScanSummary{}, nil
+}
 func (f *fakeOpsLibrary) Scanning() bool    { return false }
 func (f *fakeOpsLibrary) Directory() string { return f.dir }
 func (f *fakeOpsLibrary) SetDirectory(_ context.Context, dir string) (int, error) {

@@ -20,6 +20,7 @@ import (
 
 	"github.com/aniworld/aniworld/internal/anime"
 	"github.com/aniworld/aniworld/internal/event"
+	"github.com/aniworld/aniworld/internal/provider"
 	"github.com/aniworld/aniworld/internal/store"
 )
 
@@ -172,11 +173,18 @@ func (s *Service) Scan(ctx context.Context, progress func(event.ScanData)) (Scan
 	return s.scanNow(ctx, progress)
 }
 
-// StartRescan starts a full scan in the background and returns at once;
-// false when one is already running. The scan outlives ctx (a request's);
-// Close stops it.
+// Rescan is Scan for a user who asked for it: the provider's cache is
+// bypassed (provider.WithFreshData), so episodes the site added since the
+// last fetch show up at once instead of after the cache's lifetime.
+func (s *Service) Rescan(ctx context.Context, progress func(event.ScanData)) (ScanSummary, error) {
+	return s.Scan(provider.WithFreshData(ctx), progress)
+}
+
+// StartRescan starts a user-requested full scan (fresh provider data, as
+// Rescan) in the background and returns at once; false when one is
+// already running. The scan outlives ctx (a request's); Close stops it.
 func (s *Service) StartRescan(ctx context.Context) bool {
-	scanCtx, done, ok := s.beginScan(context.WithoutCancel(ctx))
+	scanCtx, done, ok := s.beginScan(provider.WithFreshData(context.WithoutCancel(ctx)))
 	if !ok {
 		return false
 	}
