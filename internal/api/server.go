@@ -57,6 +57,9 @@ func New(d Deps) *Server {
 		d.Logger = slog.Default()
 	}
 	s := &Server{deps: d, mux: http.NewServeMux()}
+	if d.Config != nil {
+		d.Config.ReadsLive("server.max_body_bytes") // maxBody reads it per request
+	}
 	cfg := huma.DefaultConfig("aniworld API", d.Version)
 	cfg.CreateHooks = nil // no $schema fields or Link describedby headers in bodies
 	cfg.DocsPath = ""     // our own embedded pages, no CDN

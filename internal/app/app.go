@@ -106,7 +106,7 @@ func Build(ctx context.Context, env Env, opts Options) (*App, error) {
 	}
 	a := &App{cfg: cfgm, logs: logs, log: logs.Logger(), startedAt: time.Now(), events: &fanout{}}
 	a.closers = append(a.closers, logs.Close)
-	cfgm.Subscribe(func(old, new config.AppConfig) {
+	cfgm.Live([]string{"logging", "advanced.enable_debug_mode"}, func(old, new config.AppConfig) {
 		if err := logs.Reconfigure(logSettings(new)); err != nil {
 			a.log.Error("apply logging config", "error", err)
 		}

@@ -166,7 +166,9 @@ func (a *App) wireNFO(cfg config.AppConfig, lib *library.Service, deps *api.Deps
 	if err := h.build(cfg.NFO); err != nil {
 		return nil, err
 	}
-	a.cfg.Subscribe(func(old, new config.AppConfig) {
+	// The whole section: the service is rebuilt from it, and auto-creation
+	// reads nfo.auto_create and the artwork switches on each use.
+	a.cfg.Live([]string{"nfo"}, func(old, new config.AppConfig) {
 		if old.NFO != new.NFO {
 			if err := h.build(new.NFO); err != nil {
 				a.log.Warn("apply nfo settings", "error", err)

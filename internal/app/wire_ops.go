@@ -83,6 +83,7 @@ func (a *App) wireOps(ctx context.Context, deps *api.Deps, o OpsDeps) error {
 	if deps.Extra == nil {
 		deps.Extra = map[string]http.Handler{}
 	}
+	a.cfg.ReadsLive("server.metrics_token")
 	deps.Extra["GET /metrics"] = m.Handler(api.AuthVerifier{Svc: o.Auth}, func() string { return a.cfg.Get().Server.MetricsToken })
 	if o.Queue != nil {
 		m.SetQueueStats(func(ctx context.Context) (map[string]int, error) {
@@ -100,10 +101,13 @@ func (a *App) wireOps(ctx context.Context, deps *api.Deps, o OpsDeps) error {
 	if err != nil {
 		return err
 	}
+	// The daily job reads the backup section on each run; the manager reads
+	// backup.path on each backup.
+	a.cfg.ReadsLive("backup")
 	a.background = append(a.background, sched.Run, func(ctx context.Context) error {
 		return scheduler.Every(ctx, o.Clock, time.Hour, func(context.Context) { a.dailyBackup(o.Clock.Now()) })
 	})
-	a.cfg.Subscribe(func(old, new config.AppConfig) {
+	a.cfg.Live([]string{"scheduler"}, func(old, new config.AppConfig) {
 		if old.Scheduler != new.Scheduler {
 			sched.Configure(api.SchedulerSettings(new))
 		}

@@ -123,7 +123,9 @@ func (a *App) wireQueue(ctx context.Context, cfg config.AppConfig, p *providers,
 		return nil, fmt.Errorf("queue: %w", err)
 	}
 	a.background = append(a.background, q.Run)
-	a.cfg.Subscribe(func(old, new config.AppConfig) {
+	// streamResolver reads the preference orders on every resolve.
+	a.cfg.ReadsLive("download.hoster_order", "download.language_order")
+	a.cfg.Live([]string{"download.max_concurrent_downloads", "advanced.max_concurrent_downloads"}, func(old, new config.AppConfig) {
 		if old.Download.MaxConcurrentDownloads != new.Download.MaxConcurrentDownloads {
 			if err := q.SetConcurrency(new.Download.MaxConcurrentDownloads); err != nil {
 				a.log.Warn("apply max_concurrent_downloads", "error", err)

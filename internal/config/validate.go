@@ -5,6 +5,9 @@ import (
 	"net/netip"
 	"net/url"
 	"strings"
+
+	"github.com/aniworld/aniworld/internal/anime"
+	"github.com/aniworld/aniworld/internal/library"
 )
 
 // FieldError is one validation problem, naming the field by its JSON path.
@@ -123,11 +126,10 @@ func (c AppConfig) Validate() FieldErrors {
 			add(fmt.Sprintf("download.hoster_order[%d]", i), "must not be empty")
 		}
 	}
-	if !strings.Contains(d.NamingTemplate, "{episode") || !strings.Contains(d.NamingTemplate, "{season") {
-		add("download.naming_template", "must contain {season} and {episode}")
-	}
-	if strings.Contains(d.NamingTemplate, "..") || strings.HasPrefix(d.NamingTemplate, "/") {
-		add("download.naming_template", "must stay inside the series folder")
+	// The library owns the template grammar; a template it would refuse
+	// at start-up must never be saved.
+	if err := library.ValidateTemplate(d.NamingTemplate); err != nil {
+		add("download.naming_template", "%s", strings.TrimPrefix(err.Error(), anime.ErrInvalid.Error()+": "))
 	}
 	for field, u := range map[string]string{"download.provider_url": d.ProviderURL, "download.sto_url": d.STOURL,
 		"nfo.tmdb_api_url": c.NFO.TMDBAPIURL, "nfo.tmdb_image_url": c.NFO.TMDBImageURL} {

@@ -16,9 +16,21 @@ const DefaultNamingTemplate = "Season {season:02}/{title} - S{season:02}E{episod
 
 // ValidateTemplate checks a naming template: balanced braces, known
 // placeholders ({title} {year} {season[:NN]} {episode[:NN]} {language}
-// {episode_title} {key}), and an {episode} placeholder in the file name so
-// two episodes never map to one file.
+// {episode_title} {key}), an {episode} placeholder in the file name and a
+// {season} anywhere so two episodes never map to one file, and a sample rendering that stays
+// inside the series folder without empty components. It is the one check
+// of the rule: config validation calls it too.
 func ValidateTemplate(tmpl string) error {
+	if err := checkTemplate(tmpl); err != nil {
+		return err
+	}
+	sample := anime.Series{Key: "key", Name: "Title", Folder: "Title (2000)", Year: 2000}
+	_, err := renderEpisodePath(tmpl, sample, anime.EpisodeRef{Season: 1, Episode: 1, Title: "Episode"}, anime.LangGermanDub, ".mp4")
+	return err
+}
+
+// checkTemplate is the grammar part of ValidateTemplate.
+func checkTemplate(tmpl string) error {
 	if strings.TrimSpace(tmpl) == "" {
 		return fmt.Errorf("%w: naming template is empty", anime.ErrInvalid)
 	}
@@ -30,6 +42,9 @@ func ValidateTemplate(tmpl string) error {
 		if i == len(comps)-1 && !strings.Contains(c, "{episode") {
 			return fmt.Errorf("%w: naming template's file name must contain {episode}", anime.ErrInvalid)
 		}
+	}
+	if !strings.Contains(tmpl, "{season") {
+		return fmt.Errorf("%w: naming template must contain {season}", anime.ErrInvalid)
 	}
 	return nil
 }
@@ -43,9 +58,14 @@ func EpisodePath(tmpl string, s anime.Series, ep anime.EpisodeRef, lang anime.La
 	if tmpl == "" {
 		tmpl = DefaultNamingTemplate
 	}
-	if err := ValidateTemplate(tmpl); err != nil {
+	if err := checkTemplate(tmpl); err != nil {
 		return "", err
 	}
+	return renderEpisodePath(tmpl, s, ep, lang, ext)
+}
+
+// renderEpisodePath is EpisodePath for a template that passed checkTemplate.
+func renderEpisodePath(tmpl string, s anime.Series, ep anime.EpisodeRef, lang anime.Language, ext string) (string, error) {
 	if ep.Season < 0 || ep.Episode < 0 {
 		return "", fmt.Errorf("%w: negative season or episode", anime.ErrInvalid)
 	}
