@@ -10,7 +10,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/aniworld/aniworld/internal/anime"
 	"github.com/aniworld/aniworld/internal/store"
@@ -327,39 +326,4 @@ func (s *Service) Unmatched(ctx context.Context) ([]UnmatchedFolder, error) {
 		out = append(out, u)
 	}
 	return out, nil
-}
-
-// MaxQueryLen caps a search query (NEW seed: 200 characters).
-const MaxQueryLen = 200
-
-// Search asks the catalog and answers list-shaped items (NEW seed's search
-// response): a series already in the library carries its folder and missing
-// episodes; any other carries the folder name it would get and an empty map.
-func (s *Service) Search(ctx context.Context, query string) ([]ListItem, error) {
-	query = strings.TrimSpace(query)
-	if query == "" || utf8.RuneCountInString(query) > MaxQueryLen {
-		return nil, fmt.Errorf("%w: query must be 1..%d characters", anime.ErrInvalid, MaxQueryLen)
-	}
-	cands, err := s.opts.Catalog.Search(ctx, query)
-	if err != nil {
-		return nil, err
-	}
-	items := make([]ListItem, 0, len(cands))
-	for _, c := range cands {
-		it := ListItem{Key: c.Key, Name: c.Name, Site: c.Site, Link: c.Link, Year: c.Year,
-			Folder: SanitizeFolderName(DisplayName(c.Name, c.Year)), MissingEpisodes: anime.MissingEpisodes{}}
-		if it.Site == "" {
-			it.Site = SiteAniworld
-		}
-		if it.Link == "" {
-			it.Link = SeriesURL(s.opts.Sites, it.Site, c.Key)
-		}
-		if rec, err := s.store.SeriesByKey(ctx, c.Key); err == nil {
-			it.Folder, it.MissingEpisodes = rec.Series.Folder, rec.Missing
-		} else if !errors.Is(err, anime.ErrNotFound) {
-			return nil, err
-		}
-		items = append(items, it)
-	}
-	return items, nil
 }

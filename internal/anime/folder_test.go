@@ -1,4 +1,4 @@
-package library
+package anime
 
 import (
 	"strings"
@@ -104,4 +104,26 @@ func FuzzSanitizeFolderName(f *testing.F) {
 			t.Fatalf("not idempotent: %q -> %q -> %q", in, out, again)
 		}
 	})
+}
+
+func TestFolderName(t *testing.T) {
+	tests := []struct {
+		name, title string
+		year        int
+		want        string
+	}{
+		{"title and year", "Attack on Titan: Final Season", 2013, "Attack on Titan Final Season (2013)"},
+		{"no year", "One Piece", 0, "One Piece"},
+		{"year already there", "Dr. Stone (2019)", 2019, "Dr. Stone (2019)"},
+		{"reserved device name", "CON", 0, "CON_"},
+		{"invisible format character", "Re\u00adZero", 2016, "ReZero (2016)"},
+		{"control character", "Tab\x01Name", 0, "TabName"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := FolderName(tt.title, tt.year); got != tt.want {
+				t.Fatalf("FolderName(%q, %d) = %q, want %q", tt.title, tt.year, got, tt.want)
+			}
+		})
+	}
 }
