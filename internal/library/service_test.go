@@ -410,4 +410,3 @@ func TestComputeMissing(t *testing.T) {
 		t.Fatalf("codes %s", got)
 	}
 }
-
