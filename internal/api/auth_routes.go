@@ -200,7 +200,7 @@ func AuthRoutes(svc AuthService, cfg *config.Manager) func(huma.API) {
 
 func bearerFrom(h string) (string, bool) {
 	r := http.Request{Header: http.Header{"Authorization": {h}}}
-	return BearerToken(&r)
+	return auth.BearerToken(&r)
 }
 
 // usableDirectory checks that dir exists (or can be created) and is a

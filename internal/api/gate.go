@@ -4,6 +4,8 @@ import (
 	"context"
 	"net/http"
 	"strings"
+
+	"github.com/aniworld/aniworld/internal/auth"
 )
 
 // TokenVerifier is what the gate needs from access control.
@@ -45,16 +47,6 @@ func IsPublic(path string) bool {
 	return publicAPI[path] || strings.HasPrefix(path, "/api/docs/") || strings.HasPrefix(path, "/api/schemas/")
 }
 
-// BearerToken extracts the token of an "Authorization: Bearer <t>" header.
-func BearerToken(r *http.Request) (string, bool) {
-	h := r.Header.Get("Authorization")
-	scheme, tok, ok := strings.Cut(h, " ")
-	if !ok || !strings.EqualFold(scheme, "Bearer") {
-		return "", false
-	}
-	tok = strings.TrimSpace(tok)
-	return tok, tok != ""
-}
 
 func unauthorized(msg string) *Error {
 	return NewError(http.StatusUnauthorized, CodeAuthentication, msg, nil).WithHeader("WWW-Authenticate", `Bearer realm="aniworld"`)
@@ -75,7 +67,7 @@ func (g *Gate) middleware(mux *http.ServeMux) Middleware {
 				WriteError(w, r, unauthorized("Setup required: no master password is configured yet. POST /api/auth/setup first."))
 				return
 			}
-			tok, ok := BearerToken(r)
+			tok, ok := auth.BearerToken(r)
 			if !ok {
 				if r.Header.Get("Authorization") != "" {
 					WriteError(w, r, unauthorized("Malformed Authorization header: expected 'Bearer <token>'"))

@@ -243,10 +243,8 @@ func ParseSeriesURL(rawURL string) (site, key string, err error) {
 	return ref.Site, ref.Key, nil
 }
 
-// ValidKey reports whether key is a well-formed series slug.
-func ValidKey(key string) bool { return slugRe.MatchString(key) }
-
-var slugRe = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9-]*$`)
+// ValidKey is anime.ValidKey, the one slug check.
+func ValidKey(key string) bool { return anime.ValidKey(key) }
 
 // SortLanguages orders languages by their site key, deduplicated.
 func SortLanguages(ls []anime.Language) []anime.Language {
