@@ -47,7 +47,6 @@ func IsPublic(path string) bool {
 	return publicAPI[path] || strings.HasPrefix(path, "/api/docs/") || strings.HasPrefix(path, "/api/schemas/")
 }
 
-
 func unauthorized(msg string) *Error {
 	return NewError(http.StatusUnauthorized, CodeAuthentication, msg, nil).WithHeader("WWW-Authenticate", `Bearer realm="aniworld"`)
 }
