@@ -308,7 +308,7 @@ func (s *Service) SetDirectory(ctx context.Context, dir string) (synced int, err
 func (s *Service) seriesFromMarker(m Marker, folder string) anime.Series {
 	name := m.Name
 	if name == "" {
-		name, _ = SplitFolderYear(folder)
+		name, _ = anime.SplitYear(folder)
 	}
 	link := m.Link
 	if link == "" {
