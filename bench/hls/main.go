@@ -48,6 +48,8 @@ func main() {
 		err = runFetch(args)
 	case "gets":
 		err = runGets(args)
+	case "cdn", "cdn-serve", "cdn-fetch": // cdn.go: the CDN-shaped comparison
+		err = map[string]func([]string) error{"cdn": runCDN, "cdn-serve": runCDNServe, "cdn-fetch": runCDNFetch}[cmd](args)
 	default:
 		err = fmt.Errorf("unknown subcommand %q (run, serve, fetch, gets)", cmd)
 	}

@@ -69,6 +69,7 @@ type Dependencies struct {
 	Filesystem FilesystemHealth `json:"filesystem"`
 	System     SystemHealth     `json:"system"`
 	FFmpeg     FFmpegHealth     `json:"ffmpeg"`
+	Browser    *BrowserHealth   `json:"browser,omitempty"`
 }
 
 // DetailedHealthBody is GET /health/detailed (newer seed §8).
@@ -106,7 +107,7 @@ func (s *Server) registerHealth() {
 		huma.Register(s.api, huma.Operation{
 			OperationID: id + "-detailed", Method: http.MethodGet, Path: prefix + "/health/detailed",
 			Summary:     "Detailed health: database, filesystem, system metrics, ffmpeg",
-			Description: "Status is `unhealthy` (HTTP 503) when the database fails or the data directory is not writable, `degraded` when the log directory is not writable or ffmpeg is missing.",
+			Description: "Status is `unhealthy` (HTTP 503) when the database fails or the data directory is not writable, `degraded` when the log directory is not writable, ffmpeg is missing, or the browser is switched on (download.browser.enabled = on) but cannot run.",
 			Tags:        []string{"Health"},
 			Responses:   map[string]*huma.Response{"503": {Description: "Unhealthy"}},
 		}, func(ctx context.Context, _ *struct{}) (*detailedOutput, error) {
@@ -169,6 +170,12 @@ func (s *Server) detailedHealth(ctx context.Context) DetailedHealthBody {
 		deps.FFmpeg = FFmpegHealth{Status: Degraded, Message: "ffmpeg not on PATH; HLS downloads are kept as .ts files"}
 	}
 	worsen(deps.FFmpeg.Status)
+
+	if s.deps.Browser != nil {
+		b := browserHealth(s.deps.Browser.Status())
+		deps.Browser = &b
+		worsen(b.Status)
+	}
 
 	return DetailedHealthBody{
 		Status: status, Timestamp: nowUTC(), Version: s.deps.Version, Dependencies: deps,

@@ -40,6 +40,8 @@ type Deps struct {
 	// ClientAddr derives the client address of a request (default: the
 	// socket peer's IP).
 	ClientAddr func(*http.Request) string
+	// Browser, when set, adds the built-in browser to /health/detailed.
+	Browser BrowserStatuser
 }
 
 // Server is the assembled HTTP handler plus its huma API.

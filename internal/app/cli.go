@@ -201,7 +201,8 @@ Flags (each has an environment twin; precedence: flags > environment > config fi
 	printFlags(w, fs)
 	fmt.Fprint(w, `
 Other environment variables: ANIWORLD_PROVIDER_URL, ANIWORLD_STO_URL, ANIWORLD_TMDB_API_KEY,
-ANIWORLD_TMDB_API_URL, ANIWORLD_TMDB_IMAGE_URL, ANIWORLD_METRICS_TOKEN.
+ANIWORLD_TMDB_API_URL, ANIWORLD_TMDB_IMAGE_URL, ANIWORLD_METRICS_TOKEN,
+ANIWORLD_BROWSER (auto, on, off), ANIWORLD_BROWSER_PATH (the Chromium executable).
 "aniworld <command> --help" shows a command's own flags.
 `)
 }

@@ -21,6 +21,7 @@ func (a *App) wire(ctx context.Context, deps *api.Deps) error {
 	}
 	a.wireWS(deps, authSvc)
 	metrics := api.NewMetrics()
+	a.wireBrowser(cfg, deps, metrics) // the HTTP client gets it as a solver once it has Options.Solvers
 	prov, err := a.wireProviders(cfg, metrics.RoundTripper)
 	if err != nil {
 		return err

@@ -86,18 +86,8 @@ func (d engine) Cleanup(target string) error { return d.e.Cleanup(target) }
 
 func (a *App) wireQueue(ctx context.Context, cfg config.AppConfig, p *providers, lib *library.Service, deps *api.Deps, hooks ...queue.Hook) (*queue.Service, error) {
 	dl := download.New(download.Options{Client: p.client})
-	target := func(item queue.Item, s anime.Stream) (string, error) {
-		ext := ".mp4"
-		if strings.HasSuffix(strings.ToLower(a.cfg.Get().Download.NamingTemplate), ".mkv") {
-			ext = ".mkv"
-		}
-		lang := s.Lang
-		if lang == anime.LangUnknown {
-			lang = item.Language
-		}
-		_, abs, err := lib.EpisodeTarget(ctx, item.SerieID, item.Episode, lang, ext)
-		return abs, err
-	}
+	namer := newEpisodeNamer(p.reg, lib, a.cfg)
+	deps.Register = append(deps.Register, api.NamingRoutes(namer))
 	markDownloaded := func(ctx context.Context, item queue.Item) error {
 		_, dir, err := lib.SeriesDir(ctx, item.SerieID)
 		if err != nil {
@@ -115,7 +105,7 @@ func (a *App) wireQueue(ctx context.Context, cfg config.AppConfig, p *providers,
 	}
 	q, err := queue.New(ctx, queue.Options{
 		Store: a.db, Resolver: streamResolver{reg: p.reg, lib: lib, cfg: a.cfg}, Downloader: engine{dl},
-		Target: target, OnComplete: append([]queue.Hook{markDownloaded}, hooks...),
+		Target: namer.target(ctx), FinalName: namer.finalName(ctx), OnComplete: append([]queue.Hook{markDownloaded}, hooks...),
 		Publisher: a.events, Logger: a.log.With("component", "queue"),
 		MaxConcurrent: cfg.Download.MaxConcurrentDownloads, MaxRetries: retries,
 	})

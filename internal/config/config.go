@@ -88,6 +88,8 @@ type DownloadConfig struct {
 	DoHURL                 string   `json:"doh_url,omitempty"`
 	RequireWantedLanguage  bool     `json:"require_wanted_language"`
 	CacheTTLHours          int      `json:"cache_ttl_hours"`
+	// Browser configures the built-in Chromium (browser.go).
+	Browser BrowserConfig `json:"browser"`
 }
 
 // AdvancedConfig is the older seed's "advanced" section. Only
@@ -138,6 +140,7 @@ func Default() AppConfig {
 			ProviderURL:    "https://aniworld.to",
 			STOURL:         "https://s.to",
 			CacheTTLHours:  24,
+			Browser:        DefaultBrowser(),
 		},
 		NFO: NFOConfig{
 			TMDBAPIURL:     "https://api.themoviedb.org/3",

@@ -28,6 +28,7 @@ type Overrides struct {
 	Addr, DataDir, AnimeDir, LogLevel                *string
 	ProviderURL, STOURL                              *string
 	TMDBAPIURL, TMDBImageURL, TMDBAPIKey, MetricsTok *string
+	Browser, BrowserPath                             *string
 }
 
 // FromEnv reads the ANIWORLD_* environment variables with getenv.
@@ -44,6 +45,7 @@ func FromEnv(getenv func(string) string) Overrides {
 		ProviderURL: get("ANIWORLD_PROVIDER_URL"), STOURL: get("ANIWORLD_STO_URL"),
 		TMDBAPIURL: get("ANIWORLD_TMDB_API_URL"), TMDBImageURL: get("ANIWORLD_TMDB_IMAGE_URL"),
 		TMDBAPIKey: get("ANIWORLD_TMDB_API_KEY"), MetricsTok: get("ANIWORLD_METRICS_TOKEN"),
+		Browser: get("ANIWORLD_BROWSER"), BrowserPath: get("ANIWORLD_BROWSER_PATH"),
 	}
 }
 
@@ -61,6 +63,7 @@ func (o Overrides) Over(hi Overrides) Overrides {
 		ProviderURL: pick(o.ProviderURL, hi.ProviderURL), STOURL: pick(o.STOURL, hi.STOURL),
 		TMDBAPIURL: pick(o.TMDBAPIURL, hi.TMDBAPIURL), TMDBImageURL: pick(o.TMDBImageURL, hi.TMDBImageURL),
 		TMDBAPIKey: pick(o.TMDBAPIKey, hi.TMDBAPIKey), MetricsTok: pick(o.MetricsTok, hi.MetricsTok),
+		Browser: pick(o.Browser, hi.Browser), BrowserPath: pick(o.BrowserPath, hi.BrowserPath),
 	}
 }
 
@@ -83,6 +86,8 @@ func (o Overrides) Apply(c *AppConfig) {
 	set(&c.NFO.TMDBImageURL, o.TMDBImageURL)
 	set(&c.NFO.TMDBAPIKey, o.TMDBAPIKey)
 	set(&c.Server.MetricsToken, o.MetricsTok)
+	set(&c.Download.Browser.Enabled, o.Browser)
+	set(&c.Download.Browser.Path, o.BrowserPath)
 }
 
 // unapply restores, in a document about to be saved, every overridden
@@ -106,6 +111,8 @@ func (o Overrides) unapply(c *AppConfig, base AppConfig) {
 	keep(&c.NFO.TMDBImageURL, o.TMDBImageURL, base.NFO.TMDBImageURL)
 	keep(&c.NFO.TMDBAPIKey, o.TMDBAPIKey, base.NFO.TMDBAPIKey)
 	keep(&c.Server.MetricsToken, o.MetricsTok, base.Server.MetricsToken)
+	keep(&c.Download.Browser.Enabled, o.Browser, base.Download.Browser.Enabled)
+	keep(&c.Download.Browser.Path, o.BrowserPath, base.Download.Browser.Path)
 }
 
 // FileError is a config file that cannot be used: it names the file and the

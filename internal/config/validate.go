@@ -151,6 +151,7 @@ func (c AppConfig) Validate() FieldErrors {
 	if d.CacheTTLHours < 0 || d.CacheTTLHours > 24*30 {
 		add("download.cache_ttl_hours", "must be between 0 and 720")
 	}
+	validateBrowser(d.Browser, add)
 	if c.NFO.Language == "" {
 		add("nfo.language", "must not be empty (e.g. de-DE)")
 	}

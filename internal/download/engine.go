@@ -54,6 +54,13 @@ type Options struct {
 	// FFmpegPath when ffmpeg is found. DisableRemux turns remuxing off.
 	Remuxer      Remuxer
 	DisableRemux bool
+	// Prober reads a finished file's resolution and codec for
+	// Request.Name; nil uses ffprobe (beside ffmpeg, else on PATH) when
+	// found, else the HLS playlist's figures.
+	Prober Prober
+	// DisableLiveRemux remuxes HLS only after the whole fetch instead of
+	// while the segments arrive (for comparisons; the result is the same).
+	DisableLiveRemux bool
 	// FS is the file system written to; default the operating system's.
 	// Tests inject write failures through it.
 	FS FS
@@ -72,6 +79,8 @@ type Engine struct {
 	stallTimeout time.Duration
 	interval     time.Duration
 	remuxer      Remuxer
+	noLive       bool
+	probe        Prober
 	fs           FS
 	now          func() time.Time
 
@@ -84,6 +93,14 @@ type Request struct {
 	// Progress, when set, receives throttled progress reports from the
 	// calling goroutine's download; it must not block for long.
 	Progress func(Progress)
+	// Name, when set, chooses the final path once the file is complete and
+	// before it is renamed into place: it gets what the file holds
+	// (resolution, codec; probed with ffprobe when available, else taken
+	// from the HLS playlist) and the extension the file got (".mkv",
+	// ".ts" …), and answers the path to rename to (ext included). Without
+	// it the target, with that extension, is the final name. The .part and
+	// state files always belong to the target, so a resume finds them.
+	Name func(info anime.MediaInfo, ext string) (string, error)
 }
 
 // Progress is one progress report.
@@ -116,6 +133,8 @@ func New(o Options) *Engine {
 		stallTimeout: o.StallTimeout,
 		interval:     o.ProgressInterval,
 		remuxer:      o.Remuxer,
+		noLive:       o.DisableLiveRemux,
+		probe:        o.Prober,
 		fs:           o.FS,
 		now:          o.Now,
 		active:       map[string]bool{},
@@ -154,6 +173,11 @@ func New(o Options) *Engine {
 	}
 	if e.now == nil {
 		e.now = time.Now
+	}
+	if e.probe == nil {
+		if p := findFFprobe(o.FFmpegPath); p != "" {
+			e.probe = &FFprobe{Path: p}
+		}
 	}
 	if o.DisableRemux {
 		e.remuxer = nil
@@ -215,6 +239,7 @@ func (e *Engine) Download(ctx context.Context, s anime.Stream, target string, r 
 		part:   PartPath(target),
 		state:  StatePath(target),
 		prog:   newProgressReporter(r.Progress, e.now, e.interval),
+		name:   r.Name,
 	}
 	var st *state
 	switch kind {
@@ -230,6 +255,7 @@ func (e *Engine) Download(ctx context.Context, s anime.Stream, target string, r 
 		return Result{}, fmt.Errorf("%w: unknown stream kind %q", anime.ErrInvalid, kind)
 	}
 	if err != nil {
+		j.stopLive()
 		if ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
 			err = fmt.Errorf("%w (%w)", ctx.Err(), err)
 		}
@@ -237,6 +263,7 @@ func (e *Engine) Download(ctx context.Context, s anime.Stream, target string, r 
 	}
 	res, err := j.finish(ctx, kind, st)
 	if err != nil {
+		j.stopLive()
 		return Result{}, err
 	}
 	res.Kind, res.Resumed = kind, j.resumed
@@ -285,4 +312,18 @@ type job struct {
 	resumed  bool
 	bytes    int64    // bytes downloaded into .part
 	warnings []string // notes for Result.Warnings
+	live     *liveRemux
+	name     func(anime.MediaInfo, string) (string, error)
+	media    anime.MediaInfo // what the HLS playlist says (RESOLUTION, CODECS)
+}
+
+// stopLive ends a remux that ran alongside a fetch that did not finish,
+// and removes its partial output.
+func (j *job) stopLive() {
+	if j.live == nil {
+		return
+	}
+	j.live.stop()
+	j.live = nil
+	_ = j.e.fs.Remove(remuxTempPath(j.target))
 }

@@ -12,10 +12,10 @@ import (
 	"io"
 	"net/http"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/aniworld/aniworld/internal/anime"
+	"github.com/aniworld/aniworld/internal/challenge"
 )
 
 const (
@@ -53,6 +53,7 @@ func (j *job) fetchHLS(ctx context.Context) (*state, error) {
 		j.warnings = append(j.warnings, fmt.Sprintf("playlist has no EXT-X-ENDLIST (live?): downloaded the %d listed segments", n))
 	}
 	fp := fingerprint(variant, media)
+	j.media = variant.mediaInfo()
 
 	f, size, err := j.openPart()
 	if err != nil {
@@ -84,6 +85,8 @@ func (j *job) fetchHLS(ctx context.Context) (*state, error) {
 		return nil, err
 	}
 
+	// The remuxer follows the done prefix as the writer advances it.
+	j.live = j.startLive(ctx, j.plan(anime.StreamHLS, st.FMP4), st.Offset)
 	total := media.TotalDuration()
 	doneDur := 0.0
 	for _, s := range segs[:st.Done] {
@@ -102,6 +105,9 @@ func (j *job) fetchHLS(ctx context.Context) (*state, error) {
 			est = int64(float64(st.Offset) / pct * 100)
 		}
 		j.prog.update(st.Offset, est, pct)
+		if j.live != nil {
+			j.live.advance(st.Offset)
+		}
 	})
 	if werr == nil && st.Done != n {
 		werr = fmt.Errorf("%w: only %d of %d segments written", anime.ErrProvider, st.Done, n)
@@ -113,15 +119,25 @@ func (j *job) fetchHLS(ctx context.Context) (*state, error) {
 		}
 		return nil, werr
 	}
+	j.bytes = st.Offset
+	if j.live != nil {
+		// The remuxer's output, fsynced when it is committed, makes the
+		// download durable; .part is deleted then. Only if the remux fails
+		// is .part made durable and recorded complete (finish).
+		j.live.complete(st.Offset)
+		return st, nil
+	}
+	return st, j.markComplete(f, st)
+}
+
+// markComplete fsyncs the whole .part and records it as complete, so a
+// later call skips straight to finishing.
+func (j *job) markComplete(f File, st *state) error {
 	if err := f.Sync(); err != nil {
-		return nil, wrapWrite(name, err)
+		return wrapWrite(filepath.Base(j.part), err)
 	}
 	st.Complete = true
-	if err := j.saveState(st); err != nil {
-		return nil, err
-	}
-	j.bytes = st.Offset
-	return st, nil
+	return j.saveState(st)
 }
 
 // fetchSegment downloads segment i (preceded by its init section when the
@@ -229,8 +245,8 @@ func (j *job) fetchPlaylist(ctx context.Context, uri string) (*Playlist, error) 
 		}
 		p, err := ParsePlaylist(data, finalURL(resp.Response, uri))
 		if err != nil {
-			if isChallenge(data) {
-				return permanent(fmt.Errorf("%w: playlist request answered with a challenge page", anime.ErrChallenge))
+			if kind := challenge.Detect(resp.StatusCode, resp.Header, data); kind != challenge.None {
+				return permanent(fmt.Errorf("%w: playlist request answered with a %s challenge page at %s", anime.ErrChallenge, kind, finalURL(resp.Response, uri).Hostname()))
 			}
 			return permanent(err)
 		}
@@ -241,16 +257,6 @@ func (j *job) fetchPlaylist(ctx context.Context, uri string) (*Playlist, error) 
 		return nil, fmt.Errorf("playlist: %w", err)
 	}
 	return pl, nil
-}
-
-func isChallenge(b []byte) bool {
-	s := strings.ToLower(string(b[:min(len(b), 64<<10)]))
-	for _, m := range []string{"just a moment", "cf_chl_", "cdn-cgi/challenge-platform", "ddos-guard"} {
-		if strings.Contains(s, m) {
-			return true
-		}
-	}
-	return false
 }
 
 // fetchKeys downloads every distinct AES-128 key the segments use.

@@ -2,8 +2,6 @@ package httpclient
 
 import (
 	"bytes"
-	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -11,62 +9,62 @@ import (
 	"time"
 
 	"github.com/aniworld/aniworld/internal/anime"
+	"github.com/aniworld/aniworld/internal/challenge"
 )
 
-// ChallengeError is an anti-bot page (Cloudflare, DDoS-Guard) answered in
-// place of content. It wraps anime.ErrChallenge.
+// NoSolverHint is what to install when a challenge finds no solver.
+const NoSolverHint = "no solver available — install Debian's chromium or set download.flaresolverr_url"
+
+// ChallengeError is an anti-bot page (Cloudflare, Turnstile, DDoS-Guard,
+// a captcha) answered in place of content, that no solver passed. It wraps
+// anime.ErrChallenge.
 type ChallengeError struct {
-	URL    string // the requested URL, without query
-	Status int    // HTTP status of the challenge page
-	Kind   string // "cloudflare" or "ddos-guard"
+	Host   string         // the challenged host
+	URL    string         // the requested URL, without query
+	Status int            // HTTP status of the challenge page
+	Kind   challenge.Kind // which challenge
+	// Detail says why it was not solved: NoSolverHint, or each solver's
+	// failure. Empty when nobody tried (a site client's own check).
+	Detail string
 }
 
-// Error describes the challenge.
+// Error is "challenge (turnstile) at aniworld.to (status 403): no solver
+// available — install …".
 func (e *ChallengeError) Error() string {
-	return fmt.Sprintf("%s challenge at %s (status %d)", e.Kind, e.URL, e.Status)
+	host := e.Host
+	if host == "" {
+		host = e.URL
+	}
+	msg := fmt.Sprintf("challenge (%s) at %s (status %d)", e.Kind, host, e.Status)
+	if e.Detail != "" {
+		msg += ": " + e.Detail
+	}
+	return msg
 }
 
 // Unwrap makes errors.Is(err, anime.ErrChallenge) true.
 func (e *ChallengeError) Unwrap() error { return anime.ErrChallenge }
 
-// peekSize is how much of a text response is inspected for challenge markers.
-const peekSize = 64 << 10
+// NewChallengeError describes a challenge the caller detected itself
+// (with challenge.Detect) in a response to req.
+func NewChallengeError(req *http.Request, status int, kind challenge.Kind) *ChallengeError {
+	return &ChallengeError{Host: req.URL.Hostname(), URL: redact(req.URL), Status: status, Kind: kind}
+}
 
-// DetectChallenge reports which anti-bot challenge, if any, a response is:
-// "ddos-guard" for a DDoS-Guard 403 (server header or __ddg cookies),
-// "cloudflare" for a "Just a moment" / cf_chl_ page, or for a
-// cdn-cgi/challenge-platform page with an error status. body may be a
-// prefix of the full body. "" means ordinary content.
+// DetectChallenge is challenge.Detect as a string, kept for callers not yet
+// moved to internal/challenge.
+//
+// Deprecated: use challenge.Detect.
 func DetectChallenge(status int, h http.Header, body []byte) string {
-	if status == http.StatusForbidden || status == http.StatusServiceUnavailable {
-		if strings.Contains(strings.ToLower(h.Get("Server")), "ddos-guard") {
-			return "ddos-guard"
-		}
-		for _, c := range h.Values("Set-Cookie") {
-			if strings.HasPrefix(strings.TrimSpace(c), "__ddg") {
-				return "ddos-guard"
-			}
-		}
-	}
-	lower := bytes.ToLower(body)
-	if bytes.Contains(lower, []byte("<title>just a moment")) || bytes.Contains(body, []byte("cf_chl_")) {
-		return "cloudflare"
-	}
-	if status >= 400 && (bytes.Contains(body, []byte("cdn-cgi/challenge-platform")) || bytes.Contains(lower, []byte("just a moment"))) {
-		return "cloudflare"
-	}
-	if status >= 400 && bytes.Contains(lower, []byte("ddos-guard")) {
-		return "ddos-guard"
-	}
-	return ""
+	return string(challenge.Detect(status, h, body))
 }
 
 // checkChallenge inspects resp without consuming it: a text body's prefix is
 // read and put back. On a challenge the body is closed and an error returned.
-func (c *Client) checkChallenge(resp *http.Response) error {
+func (c *Client) checkChallenge(resp *http.Response) *ChallengeError {
 	var peek []byte
 	if isText(resp.Header.Get("Content-Type")) {
-		buf := make([]byte, peekSize)
+		buf := make([]byte, challenge.PeekSize)
 		n, err := io.ReadFull(resp.Body, buf)
 		peek = buf[:n]
 		var rest io.Reader = resp.Body
@@ -78,12 +76,12 @@ func (c *Client) checkChallenge(resp *http.Response) error {
 			io.Closer
 		}{io.MultiReader(bytes.NewReader(peek), rest), resp.Body}
 	}
-	kind := DetectChallenge(resp.StatusCode, resp.Header, peek)
-	if kind == "" {
+	kind := challenge.Detect(resp.StatusCode, resp.Header, peek)
+	if kind == challenge.None {
 		return nil
 	}
 	drain(resp)
-	return &ChallengeError{URL: redact(resp.Request.URL), Status: resp.StatusCode, Kind: kind}
+	return NewChallengeError(resp.Request, resp.StatusCode, kind)
 }
 
 // errReader ends a MultiReader after a peek: io.EOF and
@@ -102,36 +100,141 @@ func isText(ct string) bool {
 	return ct == "" || strings.HasPrefix(ct, "text/") || strings.Contains(ct, "html") || strings.Contains(ct, "json") || strings.Contains(ct, "javascript")
 }
 
-// onChallenge retries a GET through FlareSolverr when one is configured.
-func (c *Client) onChallenge(req *http.Request, cerr error) (*http.Response, error) {
-	c.log.Warn("anti-bot challenge", "err", cerr)
-	if c.solver == nil || req.Method != http.MethodGet {
+// SolveEvent is one solve attempt, for health and metrics.
+type SolveEvent struct {
+	Host     string         `json:"host"`
+	Solver   string         `json:"solver"`
+	Kind     challenge.Kind `json:"kind"`
+	OK       bool           `json:"ok"`
+	Error    string         `json:"error,omitempty"`
+	Duration time.Duration  `json:"duration_ns"`
+	At       time.Time      `json:"at"`
+}
+
+// Solves answers the last solve attempt per host.
+func (c *Client) Solves() map[string]SolveEvent {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := make(map[string]SolveEvent, len(c.solves))
+	for h, e := range c.solves {
+		out[h] = e
+	}
+	return out
+}
+
+// SolverNames lists the configured solvers in the order they are tried.
+func (c *Client) SolverNames() []string {
+	names := make([]string, len(c.solvers))
+	for i, s := range c.solvers {
+		names[i] = s.Name()
+	}
+	return names
+}
+
+// onChallenge runs the solvers in order for a challenged GET: each
+// clearance goes into the jar (cookies) and binds the host to the solver's
+// User-Agent, then the request is sent once more with the plain client.
+// When that is still challenged but the solver saw the page itself
+// (FlareSolverr), its copy is answered.
+func (c *Client) onChallenge(req *http.Request, cerr *ChallengeError) (*http.Response, error) {
+	c.log.Warn("anti-bot challenge", "host", cerr.Host, "kind", cerr.Kind, "status", cerr.Status)
+	if len(c.solvers) == 0 {
+		cerr.Detail = NoSolverHint
 		return nil, cerr
 	}
-	sol, err := c.solver.solve(req.Context(), req.URL.String())
-	if err != nil {
-		return nil, fmt.Errorf("%w; flaresolverr: %w", cerr, err)
+	if req.Method != http.MethodGet && req.Method != "" {
+		cerr.Detail = "only GET pages are solved, not " + req.Method
+		return nil, cerr
 	}
-	if len(sol.Cookies) > 0 {
-		var cs []*http.Cookie
-		for _, ck := range sol.Cookies {
-			cs = append(cs, &http.Cookie{Name: ck.Name, Value: ck.Value, Path: "/"})
+	var fails []string
+	for _, s := range c.solvers {
+		resp, err := c.solveWith(s, req, cerr)
+		if err == nil {
+			return resp, nil
+		}
+		fails = append(fails, s.Name()+": "+err.Error())
+		if req.Context().Err() != nil {
+			break
+		}
+	}
+	cerr.Detail = strings.Join(fails, "; ")
+	return nil, cerr
+}
+
+// solveWith asks one solver and retries req with its clearance.
+func (c *Client) solveWith(s Solver, req *http.Request, cerr *ChallengeError) (*http.Response, error) {
+	ctx := req.Context()
+	host := strings.ToLower(req.URL.Hostname())
+	sr := SolveRequest{URL: req.URL.String(), UserAgent: c.UserAgent(host), Kind: cerr.Kind,
+		Cookies: c.hc.Jar.Cookies(req.URL), Referer: req.Header.Get("Referer")}
+	start := time.Now()
+	cl, err := s.Solve(ctx, sr)
+	ev := SolveEvent{Host: host, Solver: s.Name(), Kind: cerr.Kind, OK: err == nil, Duration: time.Since(start), At: time.Now()}
+	if err != nil {
+		ev.Error = err.Error()
+	}
+	c.mu.Lock()
+	c.solves[host] = ev
+	c.mu.Unlock()
+	if c.opts.OnSolve != nil {
+		c.opts.OnSolve(ev)
+	}
+	if err != nil {
+		return nil, err
+	}
+	c.applyClearance(req, cl)
+	if err := c.wait(ctx, host); err != nil {
+		return nil, err
+	}
+	resp, err := c.send(req)
+	if err == nil {
+		if again := c.checkChallenge(resp); again == nil {
+			return resp, nil
+		}
+	}
+	if cl.Body != nil && challenge.Detect(cl.Status, nil, cl.Body) == challenge.None {
+		return solverPage(req, cl), nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("retry with clearance: %w", err)
+	}
+	return nil, fmt.Errorf("still challenged with its clearance")
+}
+
+// applyClearance stores the clearance cookies for req's URL and binds the
+// host to the solver's User-Agent (and the client hints that go with it).
+func (c *Client) applyClearance(req *http.Request, cl Clearance) {
+	if len(cl.Cookies) > 0 {
+		cs := make([]*http.Cookie, 0, len(cl.Cookies))
+		for _, ck := range cl.Cookies {
+			cp := *ck
+			if cp.Path == "" {
+				cp.Path = "/"
+			}
+			cp.Domain = "" // host-only for the challenged host
+			cs = append(cs, &cp)
 		}
 		c.hc.Jar.SetCookies(req.URL, cs)
 	}
-	if sol.UserAgent != "" {
+	if cl.UserAgent != "" {
 		c.mu.Lock()
-		c.hostUAs[hostOnly(req.URL.Hostname())] = sol.UserAgent
+		c.hostUAs[strings.ToLower(req.URL.Hostname())] = cl.UserAgent
 		c.mu.Unlock()
+		req.Header.Set("User-Agent", cl.UserAgent)
+		setClientHints(req.Header, cl.UserAgent, true)
 	}
-	status := sol.Status
+	if req.GetBody != nil {
+		if body, err := req.GetBody(); err == nil {
+			req.Body = body
+		}
+	}
+}
+
+// solverPage answers the page as the solver saw it.
+func solverPage(req *http.Request, cl Clearance) *http.Response {
+	status := cl.Status
 	if status == 0 {
 		status = http.StatusOK
-	}
-	body := []byte(sol.Response)
-	h := http.Header{"Content-Type": []string{"text/html; charset=utf-8"}}
-	if kind := DetectChallenge(status, h, body); kind != "" {
-		return nil, fmt.Errorf("%w; flaresolverr did not solve it", cerr)
 	}
 	return &http.Response{
 		Status:        fmt.Sprintf("%d %s", status, http.StatusText(status)),
@@ -139,60 +242,9 @@ func (c *Client) onChallenge(req *http.Request, cerr error) (*http.Response, err
 		Proto:         "HTTP/1.1",
 		ProtoMajor:    1,
 		ProtoMinor:    1,
-		Header:        h,
-		Body:          io.NopCloser(bytes.NewReader(body)),
-		ContentLength: int64(len(body)),
+		Header:        http.Header{"Content-Type": []string{"text/html; charset=utf-8"}},
+		Body:          io.NopCloser(bytes.NewReader(cl.Body)),
+		ContentLength: int64(len(cl.Body)),
 		Request:       req,
-	}, nil
-}
-
-// flareSolverr talks to a FlareSolverr v1 endpoint.
-type flareSolverr struct {
-	endpoint string
-	timeout  time.Duration
-	hc       *http.Client
-}
-
-type fsCookie struct {
-	Name   string `json:"name"`
-	Value  string `json:"value"`
-	Domain string `json:"domain"`
-}
-
-type fsSolution struct {
-	URL       string     `json:"url"`
-	Status    int        `json:"status"`
-	Response  string     `json:"response"`
-	Cookies   []fsCookie `json:"cookies"`
-	UserAgent string     `json:"userAgent"`
-}
-
-func (f *flareSolverr) solve(ctx context.Context, target string) (fsSolution, error) {
-	payload, _ := json.Marshal(map[string]any{
-		"cmd":        "request.get",
-		"url":        target,
-		"maxTimeout": f.timeout.Milliseconds(),
-	})
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, f.endpoint, bytes.NewReader(payload))
-	if err != nil {
-		return fsSolution{}, err
 	}
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := f.hc.Do(req)
-	if err != nil {
-		return fsSolution{}, err
-	}
-	defer resp.Body.Close()
-	var out struct {
-		Status   string     `json:"status"`
-		Message  string     `json:"message"`
-		Solution fsSolution `json:"solution"`
-	}
-	if err := json.NewDecoder(io.LimitReader(resp.Body, 32<<20)).Decode(&out); err != nil {
-		return fsSolution{}, fmt.Errorf("decode answer (status %d): %w", resp.StatusCode, err)
-	}
-	if out.Status != "ok" {
-		return fsSolution{}, fmt.Errorf("status %q: %s", out.Status, out.Message)
-	}
-	return out.Solution, nil
 }

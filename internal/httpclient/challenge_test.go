@@ -15,6 +15,7 @@ import (
 	"golang.org/x/net/dns/dnsmessage"
 
 	"github.com/aniworld/aniworld/internal/anime"
+	"github.com/aniworld/aniworld/internal/challenge"
 )
 
 const cfPage = `<!DOCTYPE html><html><head><title>Just a moment...</title></head><body>
@@ -68,7 +69,7 @@ func TestChallengeDetection(t *testing.T) {
 				t.Fatalf("err %v, want ErrChallenge", err)
 			}
 			var ce *ChallengeError
-			if !errors.As(err, &ce) || ce.Kind != tt.wantKind || ce.Status != tt.status {
+			if !errors.As(err, &ce) || string(ce.Kind) != tt.wantKind || ce.Status != tt.status {
 				t.Errorf("challenge %+v, want kind %s", ce, tt.wantKind)
 			}
 			if strings.Contains(err.Error(), "secret") {
@@ -98,20 +99,23 @@ func TestLargeBodyPeekRestored(t *testing.T) {
 
 func TestFlareSolverr(t *testing.T) {
 	tests := []struct {
-		name     string
-		solution string // FlareSolverr's solution.response
-		fsStatus string
-		wantErr  bool
+		name        string
+		solution    string // FlareSolverr's solution.response
+		fsStatus    string
+		siteAccepts bool // the site lets the clearance cookie + UA through
+		wantBody    string
+		wantErr     string
 	}{
-		{name: "solved", solution: "<html><title>Demo</title>real content</html>", fsStatus: "ok"},
-		{name: "still challenged", solution: cfPage, fsStatus: "ok", wantErr: true},
-		{name: "solver error", fsStatus: "error", wantErr: true},
+		{name: "clearance accepted", solution: "<html>solver copy</html>", fsStatus: "ok", siteAccepts: true, wantBody: "<html>after clearance</html>"},
+		{name: "clearance refused, solver page used", solution: "<html><title>Demo</title>real content</html>", fsStatus: "ok", wantBody: "<html><title>Demo</title>real content</html>"},
+		{name: "still challenged", solution: cfPage, fsStatus: "ok", wantErr: "flaresolverr: still challenged"},
+		{name: "solver error", fsStatus: "error", wantErr: "flaresolverr: status \"error\": boom"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var cookieSeen atomic.Value
 			site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				if ck, err := r.Cookie("cf_clearance"); err == nil {
+				if ck, err := r.Cookie("cf_clearance"); err == nil && tt.siteAccepts && r.UserAgent() == "SolverBrowser/1.0" {
 					cookieSeen.Store(ck.Value + "|" + r.UserAgent())
 					io.WriteString(w, "<html>after clearance</html>")
 					return
@@ -137,14 +141,23 @@ func TestFlareSolverr(t *testing.T) {
 				})
 			}))
 			defer fs.Close()
-			c := New(Options{FlareSolverrURL: fs.URL + "/v1", Retries: -1, RateLimit: RateLimit{PerSecond: -1}})
+			var events []SolveEvent
+			c := New(Options{FlareSolverrURL: fs.URL + "/v1", Retries: -1, RateLimit: RateLimit{PerSecond: -1},
+				OnSolve: func(e SolveEvent) { events = append(events, e) }})
 			resp, err := get(t, c, site.URL+"/anime/stream/demo")
 			if gotReq["cmd"] != "request.get" || gotReq["url"] != site.URL+"/anime/stream/demo" || gotReq["maxTimeout"] == nil {
 				t.Errorf("flaresolverr request %v", gotReq)
 			}
-			if tt.wantErr {
-				if !errors.Is(err, anime.ErrChallenge) {
-					t.Fatalf("err %v, want ErrChallenge", err)
+			if len(events) != 1 || events[0].Solver != "flaresolverr" || events[0].Host != "127.0.0.1" || events[0].OK != (tt.fsStatus == "ok") {
+				t.Errorf("solve events %+v", events)
+			}
+			if c.Solves()["127.0.0.1"].Solver != "flaresolverr" {
+				t.Errorf("Solves() %+v", c.Solves())
+			}
+			if tt.wantErr != "" {
+				var ce *ChallengeError
+				if !errors.Is(err, anime.ErrChallenge) || !errors.As(err, &ce) || !strings.Contains(err.Error(), tt.wantErr) || ce.Host != "127.0.0.1" {
+					t.Fatalf("err %v, want ErrChallenge with %q", err, tt.wantErr)
 				}
 				return
 			}
@@ -153,10 +166,17 @@ func TestFlareSolverr(t *testing.T) {
 			}
 			body, _ := io.ReadAll(resp.Body)
 			resp.Body.Close()
-			if string(body) != tt.solution {
-				t.Errorf("body %q", body)
+			if string(body) != tt.wantBody {
+				t.Errorf("body %q, want %q", body, tt.wantBody)
+			}
+			if c.UserAgent("127.0.0.1") != "SolverBrowser/1.0" {
+				t.Errorf("host not bound to the solver's UA: %q", c.UserAgent("127.0.0.1"))
+			}
+			if !tt.siteAccepts {
+				return
 			}
 			// Follow-up requests carry the clearance cookie and the solver's UA.
+			cookieSeen.Store("")
 			resp, err = get(t, c, site.URL+"/anime/stream/demo/staffel-1")
 			if err != nil {
 				t.Fatal(err)
@@ -166,6 +186,25 @@ func TestFlareSolverr(t *testing.T) {
 				t.Errorf("follow-up sent %v", cookieSeen.Load())
 			}
 		})
+	}
+}
+
+func TestNoSolverError(t *testing.T) {
+	site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(403)
+		io.WriteString(w, `<html><div class="cf-turnstile" data-sitekey="x"></div></html>`)
+	}))
+	defer site.Close()
+	c := New(Options{Retries: -1, RateLimit: RateLimit{PerSecond: -1}})
+	_, err := get(t, c, site.URL+"/")
+	var ce *ChallengeError
+	if !errors.As(err, &ce) || ce.Kind != challenge.Turnstile || ce.Host != "127.0.0.1" {
+		t.Fatalf("err %v", err)
+	}
+	want := "challenge (turnstile) at 127.0.0.1 (status 403): no solver available — install Debian's chromium or set download.flaresolverr_url"
+	if err.Error() != want {
+		t.Errorf("error %q\nwant  %q", err, want)
 	}
 }
 

@@ -6,6 +6,7 @@ package httpclient
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -22,8 +23,9 @@ import (
 	"github.com/aniworld/aniworld/internal/anime"
 )
 
-// DefaultUserAgent is a current desktop Chrome on Windows.
-const DefaultUserAgent = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/142.0.0.0 Safari/537.36"
+// DefaultUserAgent is desktop Chrome 133 on Windows: the browser whose TLS
+// and HTTP/2 fingerprint the chrome transport presents.
+const DefaultUserAgent = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/133.0.0.0 Safari/537.36"
 
 // RateLimit is a token bucket: PerSecond requests per second with bursts of
 // Burst. A zero PerSecond means "use the default"; a negative one disables
@@ -60,17 +62,39 @@ type Options struct {
 	// (and their subdomains) only, typically the provider's host.
 	Cookie      string
 	CookieHosts []string
+	// Transport is TransportChrome (default: Chrome 133's TLS and HTTP/2
+	// fingerprint for every https request) or TransportStandard (Go's).
+	Transport string
+	// RootCAs replaces the system roots (a private or test CA).
+	RootCAs *x509.CertPool
+	// InsecureHosts are IP addresses whose certificates are not checked:
+	// the sites' origin IPs, reached with the site's name in Host (see
+	// Mirrors). Names are refused.
+	InsecureHosts []string
+	// Solvers pass challenges, tried in order (the Chromium solver first,
+	// then FlareSolverr). A GET answered by a challenge is solved and
+	// retried once with the clearance.
+	Solvers []Solver
+	// OnSolve, when set, is told about every solve attempt (health,
+	// metrics).
+	OnSolve func(SolveEvent)
 	// FlareSolverrURL is a FlareSolverr v1 endpoint
-	// (http://host:8191/v1). When set, a GET answered by a challenge is
-	// retried through it once.
+	// (http://host:8191/v1); when set, a FlareSolverr solver follows
+	// Solvers.
 	FlareSolverrURL string
 	// FlareSolverrTimeout is maxTimeout passed to FlareSolverr. Default 60s.
 	FlareSolverrTimeout time.Duration
-	// DoHURL is a DNS-over-HTTPS endpoint used by the dialer instead of the
-	// system resolver (German ISPs block the site by DNS).
+	// DNS is DNSDoH or DNSSystem. Empty means DNSDoH when DoHURL or
+	// DoHProviders is set, else DNSSystem.
+	DNS string
+	// DoHProviders are the DNS-over-HTTPS endpoints, asked in order.
+	// Default with DNS=DNSDoH: DoHURL alone when set, else
+	// DefaultDoHProviders.
+	DoHProviders []DoHProvider
+	// DoHURL is a single DNS-over-HTTPS endpoint (the older option).
 	DoHURL string
-	// DoHFormat is "wire" (RFC 8484 application/dns-message, default) or
-	// "json" (application/dns-json, as Google and Cloudflare serve it).
+	// DoHFormat is DoHURL's dialect: "wire" (RFC 8484
+	// application/dns-message, default) or "json" (application/dns-json).
 	DoHFormat string
 	// Sleep waits between retries; tests inject a recorder. Default: a
 	// context-aware timer.
@@ -88,7 +112,22 @@ func (o Options) Validate() error {
 			return err
 		}
 	}
-	for name, raw := range map[string]string{"flaresolverr url": o.FlareSolverrURL, "doh url": o.DoHURL} {
+	if err := validTransport(o); err != nil {
+		return err
+	}
+	switch o.DNS {
+	case "", DNSDoH, DNSSystem:
+	default:
+		return fmt.Errorf("%w: dns %q must be %s or %s", anime.ErrInvalid, o.DNS, DNSDoH, DNSSystem)
+	}
+	urls := map[string]string{"flaresolverr url": o.FlareSolverrURL, "doh url": o.DoHURL}
+	for i, p := range o.DoHProviders {
+		urls[fmt.Sprintf("doh provider %d", i+1)] = p.URL
+		if p.Format != "" && p.Format != "wire" && p.Format != "json" {
+			return fmt.Errorf("%w: doh provider %s format %q must be wire or json", anime.ErrInvalid, p.URL, p.Format)
+		}
+	}
+	for name, raw := range urls {
 		if raw == "" {
 			continue
 		}
@@ -128,10 +167,12 @@ type Client struct {
 	cfgErr  error
 	sleep   func(ctx context.Context, d time.Duration) error
 	log     *slog.Logger
-	solver  *flareSolverr
+	solvers []Solver
+	dns     *dnsLog
 	mu      sync.Mutex
 	limits  map[string]*rate.Limiter
 	hostUAs map[string]string // user agents a solved challenge is bound to
+	solves  map[string]SolveEvent
 }
 
 type ctxKey int
@@ -176,6 +217,9 @@ func New(o Options) *Client {
 	if o.FlareSolverrTimeout <= 0 {
 		o.FlareSolverrTimeout = 60 * time.Second
 	}
+	if o.Transport == "" {
+		o.Transport = TransportChrome
+	}
 	c := &Client{
 		opts:    o,
 		cfgErr:  o.Validate(),
@@ -183,6 +227,7 @@ func New(o Options) *Client {
 		log:     o.Logger,
 		limits:  map[string]*rate.Limiter{},
 		hostUAs: map[string]string{},
+		solves:  map[string]SolveEvent{},
 	}
 	if c.sleep == nil {
 		c.sleep = sleepCtx
@@ -190,24 +235,19 @@ func New(o Options) *Client {
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)
 	}
-	tr := http.DefaultTransport.(*http.Transport).Clone()
-	tr.Proxy = nil
-	if o.Proxy != "" && c.cfgErr == nil {
-		pu, _ := parseProxy(o.Proxy)
-		tr.Proxy = http.ProxyURL(pu)
-	}
-	dialer := &net.Dialer{Timeout: 15 * time.Second, KeepAlive: 30 * time.Second}
-	tr.DialContext = dialer.DialContext
-	if o.DoHURL != "" && c.cfgErr == nil {
-		r := newDoHResolver(o.DoHURL, o.DoHFormat, o.Timeout)
-		tr.DialContext = r.dialContext(dialer)
-	}
+	c.dns = newDNSLog()
 	jar, _ := cookiejar.New(nil) // never fails without options
-	tr.ResponseHeaderTimeout = o.Timeout
-	tr.TLSHandshakeTimeout = min(o.Timeout, 15*time.Second)
-	var rt http.RoundTripper = tr
+	var rt http.RoundTripper = failingTransport{}
+	if c.cfgErr == nil {
+		tr, err := buildTransport(o, c.newDialer(o))
+		if err != nil {
+			c.cfgErr = err
+		} else {
+			rt = tr
+		}
+	}
 	if o.WrapTransport != nil {
-		rt = o.WrapTransport(tr)
+		rt = o.WrapTransport(rt)
 	}
 	c.hc = &http.Client{
 		Transport: rt,
@@ -222,11 +262,44 @@ func New(o Options) *Client {
 			return nil
 		},
 	}
+	c.solvers = append(c.solvers, o.Solvers...)
 	if o.FlareSolverrURL != "" {
-		c.solver = &flareSolverr{endpoint: o.FlareSolverrURL, timeout: o.FlareSolverrTimeout, hc: &http.Client{Timeout: o.FlareSolverrTimeout + 15*time.Second}}
+		c.solvers = append(c.solvers, NewFlareSolverr(o.FlareSolverrURL, o.FlareSolverrTimeout))
 	}
 	return c
 }
+
+// newDialer builds the dialer of o's DNS mode.
+func (c *Client) newDialer(o Options) *dialer {
+	d := &dialer{nd: &net.Dialer{Timeout: 15 * time.Second, KeepAlive: 30 * time.Second}, log: c.dns}
+	providers := o.DoHProviders
+	if len(providers) == 0 && o.DoHURL != "" {
+		providers = []DoHProvider{{URL: o.DoHURL, Format: o.DoHFormat}}
+	}
+	mode := o.DNS
+	if mode == "" && len(providers) > 0 {
+		mode = DNSDoH
+	}
+	if mode == DNSDoH && o.Proxy == "" { // a proxy resolves its targets itself
+		if len(providers) == 0 {
+			providers = DefaultDoHProviders
+		}
+		d.doh = newDoHResolver(providers, o.Timeout, transportTLSOpts{roots: o.RootCAs}, c.dns)
+	}
+	return d
+}
+
+// failingTransport stands in when the options are invalid (Do reports the
+// configuration error before it is ever used).
+type failingTransport struct{}
+
+func (failingTransport) RoundTrip(*http.Request) (*http.Response, error) {
+	return nil, errors.New("http client is not configured")
+}
+
+// CloseIdleConnections closes the idle pooled connections of every
+// transport.
+func (c *Client) CloseIdleConnections() { c.hc.CloseIdleConnections() }
 
 // UserAgent is the User-Agent the client sends to host (the configured
 // one, or the one a FlareSolverr solution is bound to). Downloads of links
@@ -315,12 +388,15 @@ func (c *Client) decorate(req *http.Request) {
 		req.Header = h
 	}
 	setDefault(h, "User-Agent", c.UserAgent(req.URL.Hostname()))
-	setDefault(h, "Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8")
+	setClientHints(h, h.Get("User-Agent"), false)
+	setDefault(h, "Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,image/apng,*/*;q=0.8,application/signed-exchange;v=b3;q=0.7")
 	setDefault(h, "Accept-Language", "de-DE,de;q=0.9,en-US;q=0.8,en;q=0.7")
 	setDefault(h, "Sec-Fetch-Dest", "document")
 	setDefault(h, "Sec-Fetch-Mode", "navigate")
 	setDefault(h, "Sec-Fetch-Site", "none")
+	setDefault(h, "Sec-Fetch-User", "?1")
 	setDefault(h, "Upgrade-Insecure-Requests", "1")
+	setDefault(h, "Priority", "u=0, i")
 	if c.opts.Cookie != "" && hostMatches(req.URL.Hostname(), c.opts.CookieHosts) {
 		if prev := h.Get("Cookie"); prev != "" {
 			h.Set("Cookie", prev+"; "+c.opts.Cookie)

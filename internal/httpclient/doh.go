@@ -2,6 +2,7 @@ package httpclient
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -18,14 +19,59 @@ import (
 	"golang.org/x/net/dns/dnsmessage"
 )
 
-// dohResolver resolves host names over DNS-over-HTTPS and caches answers
-// for their TTL.
+// DNS modes, the values of Options.DNS.
+const (
+	// DNSSystem resolves names with the operating system's resolver.
+	DNSSystem = "system"
+	// DNSDoH resolves names over DNS-over-HTTPS (Options.DoHProviders, in
+	// order), because German ISPs block the sites' names by DNS.
+	DNSDoH = "doh"
+)
+
+// DoHProvider is one DNS-over-HTTPS endpoint.
+type DoHProvider struct {
+	// URL is the endpoint ("https://cloudflare-dns.com/dns-query").
+	URL string
+	// Format is "wire" (RFC 8484 application/dns-message) or "json"
+	// (application/dns-json). Empty: DoHFormatFor(URL).
+	Format string
+}
+
+// DefaultDoHProviders are Cloudflare (RFC 8484 wire format) and Google (JSON),
+// tried in this order.
+var DefaultDoHProviders = []DoHProvider{
+	{URL: "https://cloudflare-dns.com/dns-query", Format: "wire"},
+	{URL: "https://dns.google/resolve", Format: "json"},
+}
+
+// DoHFormatFor guesses an endpoint's dialect: Google's /resolve speaks JSON,
+// everything else the RFC 8484 wire format.
+func DoHFormatFor(endpoint string) string {
+	if u, err := url.Parse(endpoint); err == nil && strings.HasSuffix(u.Path, "/resolve") {
+		return "json"
+	}
+	return "wire"
+}
+
+// bootstrap are the addresses of the default DoH hosts, so reaching the
+// resolver never depends on the (possibly blocking) system resolver.
+var bootstrap = map[string][]string{
+	"cloudflare-dns.com": {"1.1.1.1", "1.0.0.1"},
+	"dns.google":         {"8.8.8.8", "8.8.4.4"},
+}
+
+// errNoAnswer is an authoritative "this name has no address" (NXDOMAIN or
+// no A/AAAA records); the next provider is not asked.
+var errNoAnswer = errors.New("no such host")
+
+// dohResolver resolves host names over DNS-over-HTTPS, asking its
+// providers in order until one answers, and caches answers for their TTL.
 type dohResolver struct {
-	endpoint string
-	json     bool
-	hc       *http.Client
-	mu       sync.Mutex
-	cache    map[string]dohEntry
+	providers []DoHProvider
+	hc        *http.Client
+	log       *dnsLog
+	mu        sync.Mutex
+	cache     map[string]dohEntry
 }
 
 type dohEntry struct {
@@ -33,33 +79,22 @@ type dohEntry struct {
 	expires time.Time
 }
 
-func newDoHResolver(endpoint, format string, timeout time.Duration) *dohResolver {
-	return &dohResolver{
-		endpoint: endpoint,
-		json:     format == "json",
-		hc:       &http.Client{Timeout: timeout},
-		cache:    map[string]dohEntry{},
-	}
-}
-
-// dialContext resolves the address's host over DoH, then dials each
-// answer in turn with d.
-func (r *dohResolver) dialContext(d *net.Dialer) func(ctx context.Context, network, addr string) (net.Conn, error) {
-	return func(ctx context.Context, network, addr string) (net.Conn, error) {
+func newDoHResolver(providers []DoHProvider, timeout time.Duration, roots transportTLSOpts, log *dnsLog) *dohResolver {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.Proxy = nil
+	nd := &net.Dialer{Timeout: min(timeout, 10*time.Second)}
+	tr.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
 		host, port, err := net.SplitHostPort(addr)
 		if err != nil {
 			return nil, err
 		}
-		if _, err := netip.ParseAddr(host); err == nil || host == "localhost" {
-			return d.DialContext(ctx, network, addr)
-		}
-		addrs, err := r.lookup(ctx, host)
-		if err != nil {
-			return nil, fmt.Errorf("doh lookup %s: %w", host, err)
+		ips, ok := bootstrap[host]
+		if !ok {
+			return nd.DialContext(ctx, network, addr)
 		}
 		var errs []error
-		for _, a := range addrs {
-			conn, err := d.DialContext(ctx, network, net.JoinHostPort(a.String(), port))
+		for _, ip := range ips {
+			conn, err := nd.DialContext(ctx, network, net.JoinHostPort(ip, port))
 			if err == nil {
 				return conn, nil
 			}
@@ -67,8 +102,27 @@ func (r *dohResolver) dialContext(d *net.Dialer) func(ctx context.Context, netwo
 		}
 		return nil, errors.Join(errs...)
 	}
+	if roots.roots != nil {
+		tr.TLSClientConfig = &tls.Config{RootCAs: roots.roots}
+	}
+	ps := make([]DoHProvider, len(providers))
+	for i, p := range providers {
+		if p.Format == "" {
+			p.Format = DoHFormatFor(p.URL)
+		}
+		ps[i] = p
+	}
+	return &dohResolver{
+		providers: ps,
+		hc:        &http.Client{Timeout: timeout, Transport: tr},
+		log:       log,
+		cache:     map[string]dohEntry{},
+	}
 }
 
+// lookup answers host's addresses from the cache or the first provider
+// that answers; a failing provider (unreachable, bad status, garbage) hands
+// over to the next one.
 func (r *dohResolver) lookup(ctx context.Context, host string) ([]netip.Addr, error) {
 	host = strings.TrimSuffix(strings.ToLower(host), ".")
 	r.mu.Lock()
@@ -77,45 +131,50 @@ func (r *dohResolver) lookup(ctx context.Context, host string) ([]netip.Addr, er
 	if ok && time.Now().Before(e.expires) {
 		return e.addrs, nil
 	}
-	var all []netip.Addr
-	minTTL := uint32(3600)
-	var lastErr error
-	for _, qt := range []dnsmessage.Type{dnsmessage.TypeA, dnsmessage.TypeAAAA} {
-		addrs, ttl, err := r.query(ctx, host, qt)
-		if err != nil {
-			lastErr = err
-			continue
+	var errs []error
+	for _, p := range r.providers {
+		addrs, ttl, err := r.lookupWith(ctx, p, host)
+		if err == nil {
+			ttl = max(ttl, 30)
+			r.mu.Lock()
+			r.cache[host] = dohEntry{addrs: addrs, expires: time.Now().Add(time.Duration(ttl) * time.Second)}
+			r.mu.Unlock()
+			r.log.record(host, "doh "+p.URL, addrs, nil)
+			return addrs, nil
 		}
-		all = append(all, addrs...)
-		if len(addrs) > 0 {
-			minTTL = min(minTTL, ttl)
-		}
-		if len(all) > 0 {
-			break // IPv4 answers are enough
+		errs = append(errs, fmt.Errorf("%s: %w", p.URL, err))
+		if errors.Is(err, errNoAnswer) || ctx.Err() != nil {
+			break
 		}
 	}
-	if len(all) == 0 {
-		if lastErr == nil {
-			lastErr = errors.New("no addresses")
-		}
-		return nil, lastErr
-	}
-	minTTL = max(minTTL, 30)
-	r.mu.Lock()
-	r.cache[host] = dohEntry{addrs: all, expires: time.Now().Add(time.Duration(minTTL) * time.Second)}
-	r.mu.Unlock()
-	return all, nil
+	err := errors.Join(errs...)
+	r.log.record(host, "doh", nil, err)
+	return nil, err
 }
 
-func (r *dohResolver) query(ctx context.Context, host string, qt dnsmessage.Type) ([]netip.Addr, uint32, error) {
-	if r.json {
-		return r.queryJSON(ctx, host, qt)
+// lookupWith asks one provider for A records, then AAAA when there are none.
+func (r *dohResolver) lookupWith(ctx context.Context, p DoHProvider, host string) ([]netip.Addr, uint32, error) {
+	for _, qt := range []dnsmessage.Type{dnsmessage.TypeA, dnsmessage.TypeAAAA} {
+		addrs, ttl, err := r.query(ctx, p, host, qt)
+		if err != nil {
+			return nil, 0, err
+		}
+		if len(addrs) > 0 {
+			return addrs, ttl, nil
+		}
 	}
-	return r.queryWire(ctx, host, qt)
+	return nil, 0, errNoAnswer
+}
+
+func (r *dohResolver) query(ctx context.Context, p DoHProvider, host string, qt dnsmessage.Type) ([]netip.Addr, uint32, error) {
+	if p.Format == "json" {
+		return r.queryJSON(ctx, p.URL, host, qt)
+	}
+	return r.queryWire(ctx, p.URL, host, qt)
 }
 
 // queryWire is RFC 8484 GET with ?dns=<base64url message>.
-func (r *dohResolver) queryWire(ctx context.Context, host string, qt dnsmessage.Type) ([]netip.Addr, uint32, error) {
+func (r *dohResolver) queryWire(ctx context.Context, endpoint, host string, qt dnsmessage.Type) ([]netip.Addr, uint32, error) {
 	name, err := dnsmessage.NewName(host + ".")
 	if err != nil {
 		return nil, 0, err
@@ -128,7 +187,7 @@ func (r *dohResolver) queryWire(ctx context.Context, host string, qt dnsmessage.
 	if err != nil {
 		return nil, 0, err
 	}
-	u, err := url.Parse(r.endpoint)
+	u, err := url.Parse(endpoint)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -149,6 +208,9 @@ func parseWireAnswer(body []byte) ([]netip.Addr, uint32, error) {
 	h, err := p.Start(body)
 	if err != nil {
 		return nil, 0, fmt.Errorf("parse answer: %w", err)
+	}
+	if h.RCode == dnsmessage.RCodeNameError {
+		return nil, 0, errNoAnswer
 	}
 	if h.RCode != dnsmessage.RCodeSuccess {
 		return nil, 0, fmt.Errorf("rcode %v", h.RCode)
@@ -191,8 +253,8 @@ func parseWireAnswer(body []byte) ([]netip.Addr, uint32, error) {
 }
 
 // queryJSON is the application/dns-json dialect (?name=&type=).
-func (r *dohResolver) queryJSON(ctx context.Context, host string, qt dnsmessage.Type) ([]netip.Addr, uint32, error) {
-	u, err := url.Parse(r.endpoint)
+func (r *dohResolver) queryJSON(ctx context.Context, endpoint, host string, qt dnsmessage.Type) ([]netip.Addr, uint32, error) {
+	u, err := url.Parse(endpoint)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -224,6 +286,9 @@ func parseJSONAnswer(body []byte, qt dnsmessage.Type) ([]netip.Addr, uint32, err
 	}
 	if err := json.Unmarshal(body, &ans); err != nil {
 		return nil, 0, fmt.Errorf("parse answer: %w", err)
+	}
+	if ans.Status == 3 { // NXDOMAIN
+		return nil, 0, errNoAnswer
 	}
 	if ans.Status != 0 {
 		return nil, 0, fmt.Errorf("dns status %d", ans.Status)

@@ -114,6 +114,9 @@ type Options struct {
 	Resolver   Resolver
 	Downloader Downloader
 	Target     TargetFunc
+	// FinalName, when set and the Downloader is a NamingDownloader, names
+	// the finished file from what it holds (naming.go).
+	FinalName  FinalNameFunc
 	OnComplete []Hook
 	Publisher  event.Publisher
 	Logger     *slog.Logger
@@ -139,22 +142,23 @@ type Options struct {
 // Service is the download queue. Every method is safe for concurrent use;
 // Run executes the downloads.
 type Service struct {
-	db       *store.DB
-	resolver Resolver
-	dl       Downloader
-	target   TargetFunc
-	hooks    []Hook
-	pub      event.Publisher
-	log      *slog.Logger
-	retries  int
-	backoff  time.Duration
-	maxBack  time.Duration
-	limit    int
-	progIvl  time.Duration
-	saveIvl  time.Duration
-	now      func() time.Time
-	wake     chan struct{}
-	runGuard sync.Mutex // held by Run for its lifetime
+	db        *store.DB
+	resolver  Resolver
+	dl        Downloader
+	target    TargetFunc
+	finalName FinalNameFunc
+	hooks     []Hook
+	pub       event.Publisher
+	log       *slog.Logger
+	retries   int
+	backoff   time.Duration
+	maxBack   time.Duration
+	limit     int
+	progIvl   time.Duration
+	saveIvl   time.Duration
+	now       func() time.Time
+	wake      chan struct{}
+	runGuard  sync.Mutex // held by Run for its lifetime
 
 	mu      sync.Mutex // guards the fields below
 	running bool
@@ -171,7 +175,7 @@ func New(ctx context.Context, o Options) (*Service, error) {
 		return nil, fmt.Errorf("queue: store, resolver, downloader and target are required: %w", anime.ErrInvalid)
 	}
 	s := &Service{
-		db: o.Store, resolver: o.Resolver, dl: o.Downloader, target: o.Target,
+		db: o.Store, resolver: o.Resolver, dl: o.Downloader, target: o.Target, finalName: o.FinalName,
 		hooks: append([]Hook(nil), o.OnComplete...), pub: o.Publisher, log: o.Logger,
 		retries: o.MaxRetries, backoff: o.RetryBackoff, maxBack: o.MaxRetryBackoff,
 		limit: o.ListLimit, progIvl: o.ProgressInterval, saveIvl: o.PersistInterval,

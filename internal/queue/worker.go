@@ -216,7 +216,7 @@ func (s *Service) try(ctx context.Context, j *job) outcome {
 	j.target, j.startAt, j.startByte, j.bytes, j.tryStart = target, s.now(), startBytes, startBytes, true
 	j.pmu.Unlock()
 	start := s.now()
-	o.filePath, o.err = s.dl.Download(ctx, stream, target, func(done, total int64) { s.onProgress(ctx, j, done, total) })
+	o.filePath, o.err = s.download(ctx, it, stream, target, func(done, total int64) { s.onProgress(ctx, j, done, total) })
 	o.transfer = s.now().Sub(start)
 	a := Attempt{Stage: StageDownload, Hoster: stream.Hoster, Language: stream.Lang, OK: o.err == nil, At: s.now().UTC()}
 	if o.err != nil {

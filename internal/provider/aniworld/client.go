@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/aniworld/aniworld/internal/anime"
+	"github.com/aniworld/aniworld/internal/challenge"
 	"github.com/aniworld/aniworld/internal/httpclient"
 	"github.com/aniworld/aniworld/internal/provider"
 	"github.com/aniworld/aniworld/internal/provider/hoster"
@@ -38,8 +39,12 @@ type Config struct {
 	// Label prefixes error messages ("aniworld"). Default: Site.
 	Label string
 	// BaseURL is the site's origin ("https://aniworld.to"), a mirror, or a
-	// local fake.
+	// local fake. Ignored when Mirrors is set.
 	BaseURL string
+	// Mirrors, when set, are the site's base URLs: links and keys are built
+	// on the canonical (first) one, requests go to the one that works.
+	// Default: BaseURL alone.
+	Mirrors *httpclient.Mirrors
 	// PathPrefix precedes a series slug ("/anime/stream/").
 	PathPrefix string
 	// Doer sends every request; normally the shared *httpclient.Client.
@@ -74,15 +79,19 @@ func STo(baseURL string, doer hoster.Doer, hosters *hoster.Registry, cache Cache
 
 // Client is one site instance. It implements provider.Provider.
 type Client struct {
-	cfg  Config
-	base *url.URL
-	log  *slog.Logger
+	cfg     Config
+	base    *url.URL // canonical
+	mirrors *httpclient.Mirrors
+	log     *slog.Logger
 }
 
 var _ provider.Provider = (*Client)(nil)
 
 // New checks cfg and builds a Client.
 func New(cfg Config) (*Client, error) {
+	if cfg.Mirrors != nil {
+		cfg.BaseURL = cfg.Mirrors.Canonical().String()
+	}
 	base, err := url.Parse(strings.TrimRight(cfg.BaseURL, "/"))
 	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" {
 		return nil, fmt.Errorf("%w: provider base url %q must be an absolute http(s) URL", anime.ErrInvalid, cfg.BaseURL)
@@ -113,13 +122,28 @@ func New(cfg Config) (*Client, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Client{cfg: cfg, base: base, log: log}, nil
+	mirrors := cfg.Mirrors
+	if mirrors == nil {
+		if mirrors, err = httpclient.NewMirrors(base.String()); err != nil {
+			return nil, err
+		}
+	}
+	return &Client{cfg: cfg, base: base, mirrors: mirrors, log: log}, nil
+}
+
+// Mirrors are the site's base URLs and the one in use (diagnostics).
+func (c *Client) Mirrors() *httpclient.Mirrors { return c.mirrors }
+
+// send sends a request built on the canonical base to the site's working
+// mirror.
+func (c *Client) send(req *http.Request) (*http.Response, error) {
+	return c.mirrors.Do(c.cfg.Doer, req)
 }
 
 // Site is the site's name.
 func (c *Client) Site() string { return c.cfg.Site }
 
-// BaseURL is the site's origin without a trailing slash.
+// BaseURL is the site's canonical origin without a trailing slash.
 func (c *Client) BaseURL() string { return c.base.String() }
 
 // PathPrefix is the path before a series slug ("/anime/stream/").
@@ -199,7 +223,7 @@ func (c *Client) fetch(ctx context.Context, step, page, rawURL string, mod func(
 }
 
 func (c *Client) do(req *http.Request, step, page string) ([]byte, error) {
-	resp, err := c.cfg.Doer.Do(req)
+	resp, err := c.send(req)
 	if err != nil {
 		if errors.Is(err, anime.ErrChallenge) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 			return nil, fmt.Errorf("%s: %s %q: %w", c.cfg.Label, step, page, err)
@@ -211,9 +235,8 @@ func (c *Client) do(req *http.Request, step, page string) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %s %q: read body: %w: %w", c.cfg.Label, step, page, anime.ErrProvider, err)
 	}
-	if kind := httpclient.DetectChallenge(resp.StatusCode, resp.Header, body); kind != "" {
-		return nil, fmt.Errorf("%s: %s %q: %w", c.cfg.Label, step, page,
-			&httpclient.ChallengeError{URL: req.URL.Redacted(), Status: resp.StatusCode, Kind: kind})
+	if kind := challenge.Detect(resp.StatusCode, resp.Header, body); kind != challenge.None {
+		return nil, fmt.Errorf("%s: %s %q: %w", c.cfg.Label, step, page, httpclient.NewChallengeError(req, resp.StatusCode, kind))
 	}
 	switch {
 	case resp.StatusCode == http.StatusNotFound:

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/aniworld/aniworld/internal/anime"
+	"github.com/aniworld/aniworld/internal/challenge"
 	"github.com/aniworld/aniworld/internal/httpclient"
 	"github.com/aniworld/aniworld/internal/provider"
 )
@@ -74,7 +75,7 @@ func (c *Client) EmbedURL(ctx context.Context, redirectURL string) (string, erro
 	}
 	page := cur.Path
 	for hop := 0; hop < maxHops; hop++ {
-		if !strings.EqualFold(cur.Host, c.base.Host) {
+		if !c.mirrors.Owns(cur.Host) {
 			return cur.String(), nil
 		}
 		req, err := http.NewRequestWithContext(httpclient.WithoutRedirects(ctx), http.MethodGet, cur.String(), nil)
@@ -82,7 +83,7 @@ func (c *Client) EmbedURL(ctx context.Context, redirectURL string) (string, erro
 			return "", err
 		}
 		req.Header.Set("Referer", c.base.String()+"/")
-		resp, err := c.cfg.Doer.Do(req)
+		resp, err := c.send(req)
 		if err != nil {
 			if errors.Is(err, anime.ErrChallenge) || ctx.Err() != nil {
 				return "", fmt.Errorf("%s: %s %q: %w", c.cfg.Label, step, page, err)
@@ -91,9 +92,8 @@ func (c *Client) EmbedURL(ctx context.Context, redirectURL string) (string, erro
 		}
 		body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 		resp.Body.Close()
-		if kind := httpclient.DetectChallenge(resp.StatusCode, resp.Header, body); kind != "" {
-			return "", fmt.Errorf("%s: %s %q: %w", c.cfg.Label, step, page,
-				&httpclient.ChallengeError{URL: cur.Redacted(), Status: resp.StatusCode, Kind: kind})
+		if kind := challenge.Detect(resp.StatusCode, resp.Header, body); kind != challenge.None {
+			return "", fmt.Errorf("%s: %s %q: %w", c.cfg.Label, step, page, httpclient.NewChallengeError(req, resp.StatusCode, kind))
 		}
 		switch {
 		case resp.StatusCode >= 300 && resp.StatusCode < 400:
@@ -108,7 +108,7 @@ func (c *Client) EmbedURL(ctx context.Context, redirectURL string) (string, erro
 			return "", fmt.Errorf("%s: %s %q: hoster link %w (status 404)", c.cfg.Label, step, page, anime.ErrNotFound)
 		case resp.StatusCode >= 200 && resp.StatusCode < 300:
 			// A Doer that follows redirects by itself lands on the hoster.
-			if resp.Request != nil && resp.Request.URL != nil && !strings.EqualFold(resp.Request.URL.Host, c.base.Host) {
+			if resp.Request != nil && resp.Request.URL != nil && !c.mirrors.Owns(resp.Request.URL.Host) {
 				return resp.Request.URL.String(), nil
 			}
 			return "", fmt.Errorf("%s: %s %q: %w: status %d without Location (a captcha in front of the redirect?)", c.cfg.Label, step, page, anime.ErrProvider, resp.StatusCode)
@@ -137,8 +137,8 @@ func (c *Client) followForward(ctx context.Context, embed string) (string, error
 	}
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, 512<<10))
 	resp.Body.Close()
-	if kind := httpclient.DetectChallenge(resp.StatusCode, resp.Header, body); kind != "" {
-		return "", fmt.Errorf("embed page: %w", &httpclient.ChallengeError{URL: req.URL.Redacted(), Status: resp.StatusCode, Kind: kind})
+	if kind := challenge.Detect(resp.StatusCode, resp.Header, body); kind != challenge.None {
+		return "", fmt.Errorf("embed page: %w", httpclient.NewChallengeError(req, resp.StatusCode, kind))
 	}
 	if resp.StatusCode != http.StatusOK {
 		return embed, nil

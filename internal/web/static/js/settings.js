@@ -3,6 +3,7 @@
 // also how the server names fields in 422 details.errors[].field. Backups:
 // list, create, restore, delete.
 import { api, request } from "./api.js";
+import { wireNamingPreview } from "./naming.js";
 import { $, el, guard, busy, toast, describe, showFieldErrors, clearFieldErrors, fmtBytes, fmtTime } from "./ui.js";
 
 let config = {};
@@ -138,6 +139,7 @@ async function main() {
   }
   fillAll();
   for (const f of document.querySelectorAll("form.cfg")) wireForm(f);
+  wireNamingPreview();
   $("trigger-rescan").addEventListener("click", () =>
     busy($("trigger-rescan"), () => api.post("/api/scheduler/trigger-rescan", {})));
   $("backup-create").addEventListener("click", async () => {

@@ -36,12 +36,34 @@ async function health() {
   $("h-start").textContent = fmtTime(h.startup_time);
   const deps = h.dependencies || {};
   $("h-deps").replaceChildren(...Object.entries(deps).map(([name, d]) => {
+    if (name === "browser") return browserCard(d);
     const dl = el("dl", { class: "kv" });
     const shown = { ...d };
     if (name === "system" && shown.uptime_seconds != null) shown.uptime_seconds = fmtDuration(shown.uptime_seconds);
     kvList(dl, shown);
     return el("div", { class: "card" }, el("h3", {}, name), dl);
   }));
+}
+
+// browserCard shows the built-in Chromium: its state, and per host the
+// challenge solves and embed captures with the last one's outcome.
+function browserCard(d) {
+  const dl = el("dl", { class: "kv" });
+  kvList(dl, {
+    status: d.status, state: d.message, enabled: d.enabled,
+    tabs: `${d.open_tabs}/${d.max_tabs}`, starts: d.starts,
+    headed_fallback: d.headed_possible ? "Xvfb available" : "Xvfb not installed",
+    solves_per_host_hour: d.max_solves_per_host_hour,
+  });
+  const hosts = d.hosts || [];
+  const last = (r) => (r && r.at ? `${fmtTime(r.at)}, ${(r.duration_ms / 1000).toFixed(1)} s, ${r.ok ? "ok" : r.error}` : "—");
+  const table = hosts.length === 0 ? el("p", { id: "browser-hosts" }, "No solves or captures yet.") :
+    el("div", { class: "table-wrap" }, el("table", { id: "browser-hosts" },
+      el("thead", {}, el("tr", {}, ["Host", "Work", "OK", "Failed", "Last hour", "Last"].map((c) => el("th", { scope: "col" }, c)))),
+      el("tbody", {}, hosts.map((x) => el("tr", {},
+        el("td", {}, x.host), el("td", {}, x.kind), el("td", {}, String(x.ok)), el("td", {}, String(x.failed)),
+        el("td", {}, String(x.last_hour)), el("td", {}, last(x.last)))))));
+  return el("div", { class: "card", id: "h-browser" }, el("h3", {}, "browser"), dl, table);
 }
 
 async function loadFiles() {

@@ -1,0 +1,183 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/aniworld/aniworld/internal/anime"
+	"github.com/aniworld/aniworld/internal/download"
+)
+
+// runCDNFetch is the "cdn-fetch" subcommand: one engine download to an
+// MP4 (mode live: remuxed while the segments arrive; post: remuxed after
+// the fetch, as before; fetch: no remux, the .ts), timed end to end
+// including the final fsyncs and renames.
+func runCDNFetch(args []string) error {
+	fs := flagSet("cdn-fetch")
+	u := fs.String("url", "", "playlist URL")
+	out := fs.String("out", "", "target file (.mp4)")
+	mode := fs.String("mode", "live", "live, post or fetch")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	o := download.Options{}
+	switch *mode {
+	case "live":
+	case "post":
+		o.DisableLiveRemux = true
+	case "fetch":
+		o.DisableRemux = true
+	default:
+		return fmt.Errorf("unknown mode %q", *mode)
+	}
+	e := download.New(o)
+	start := time.Now()
+	res, err := e.Download(context.Background(), anime.Stream{URL: *u, Kind: anime.StreamHLS, Lang: anime.LangGermanDub}, *out, download.Request{})
+	if err != nil {
+		return err
+	}
+	if *mode != "fetch" && !res.Remuxed {
+		return fmt.Errorf("not remuxed: %v", res.Warnings)
+	}
+	return json.NewEncoder(os.Stdout).Encode(fetchResult{Bytes: res.Size, Seconds: time.Since(start).Seconds(), HWMKB: vmHWM(), Path: res.Path})
+}
+
+// runCDN is the "cdn" subcommand: the CDN-shaped comparison (see
+// RESULTS-CDN.md). Every tool produces a finished file from the same
+// server; the reference is 8 parallel GETs of every segment to /dev/null
+// in the same round.
+func runCDN(args []string) error {
+	fs := flagSet("cdn")
+	runs := fs.Int("runs", 5, "rounds (every tool once per round, interleaved)")
+	dir := fs.String("dir", os.TempDir(), "scratch directory for outputs")
+	latency := fs.Duration("latency", 30*time.Millisecond, "time to first byte per request")
+	rate := fs.Float64("rate", 20e6, "bytes per second per connection")
+	segments := fs.Int("segments", 60, "HLS segments (2 s each)")
+	hlsBytes := fs.Int64("hls-bytes", 120e6, "HLS stream size")
+	skip := fs.String("skip", "", "comma-separated substrings of tool names to leave out")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	ffmpeg, err := exec.LookPath("ffmpeg")
+	if err != nil {
+		return fmt.Errorf("ffmpeg is required: %w", err)
+	}
+	ytdlp, _ := exec.LookPath("yt-dlp")
+	exe, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	scratch, err := os.MkdirTemp(*dir, "hlscdn-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(scratch)
+	srv := exec.Command(exe, "cdn-serve", "-latency", latency.String(), "-rate", fmt.Sprint(*rate),
+		"-segments", fmt.Sprint(*segments), "-hls-bytes", fmt.Sprint(*hlsBytes), "-ffmpeg", ffmpeg)
+	srv.Stderr = os.Stderr
+	stdout, err := srv.StdoutPipe()
+	if err != nil {
+		return err
+	}
+	if err := srv.Start(); err != nil {
+		return err
+	}
+	defer func() {
+		srv.Process.Signal(os.Interrupt)
+		srv.Wait()
+	}()
+	var base string
+	var segSize, nullPad int64
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil {
+		return fmt.Errorf("server did not start: %w", err)
+	}
+	if _, err := fmt.Sscanf(line, "LISTEN %s %d %d", &base, &segSize, &nullPad); err != nil {
+		return fmt.Errorf("server said %q: %w", line, err)
+	}
+	total := segSize * int64(*segments)
+	m3u8 := base + "/hls/index.m3u8"
+	fmt.Printf("machine: %d CPUs (%s), %s\n", runtime.NumCPU(), cpuModel(), runtime.Version())
+	fmt.Printf("stream: %d x %d bytes = %.1f MB 720p H.264 MPEG-TS; %v to first byte, %.0f MB/s per connection\n\n",
+		*segments, segSize, float64(total)/1e6, *latency, *rate/1e6)
+
+	engine := func(mode string) func(context.Context, string) error {
+		return func(ctx context.Context, out string) error {
+			cmd := exec.CommandContext(ctx, exe, "cdn-fetch", "-url", m3u8, "-out", out, "-mode", mode)
+			cmd.Stderr = os.Stderr
+			return cmd.Run()
+		}
+	}
+	tools := []tool{
+		{"8 parallel GETs to /dev/null (reference)", func(ctx context.Context, _ string) error {
+			return parallelGets(ctx, base, *segments, 8)
+		}},
+		{"engine -> .mp4, remux while downloading", engine("live")},
+		{"engine -> .mp4, remux after the fetch", engine("post")},
+		{"engine -> .ts, no remux (fetch only)", engine("fetch")},
+		{"ffmpeg -i m3u8 -c copy -> .mp4", func(ctx context.Context, out string) error {
+			return quiet(exec.CommandContext(ctx, ffmpeg, "-hide_banner", "-loglevel", "error", "-nostdin", "-y",
+				"-i", m3u8, "-c", "copy", "-movflags", "+faststart", "-f", "mp4", out))
+		}},
+	}
+	if ytdlp != "" {
+		yt := func(extra ...string) func(context.Context, string) error {
+			return func(ctx context.Context, out string) error {
+				args := append([]string{"--quiet", "--no-warnings", "--no-progress", "--hls-prefer-native",
+					"--no-cache-dir", "--ffmpeg-location", ffmpeg, "-o", out}, extra...)
+				return quiet(exec.CommandContext(ctx, ytdlp, append(args, m3u8)...))
+			}
+		}
+		tools = append(tools,
+			tool{"yt-dlp (default) -> .mp4", yt()},
+			tool{"yt-dlp -N 8 -> .mp4", yt("-N", "8")})
+	} else {
+		fmt.Println("yt-dlp not found: skipped (apt-get install -y yt-dlp)")
+	}
+	tools = slices.DeleteFunc(tools, func(t tool) bool {
+		for _, s := range strings.Split(*skip, ",") {
+			if s != "" && t.name != tools[0].name && strings.Contains(t.name, s) {
+				return true
+			}
+		}
+		return false
+	})
+	times := map[string][]float64{}
+	ratios := map[string][]float64{}
+	ctx := context.Background()
+	for r := range *runs {
+		var ref float64
+		for _, t := range tools {
+			out := filepath.Join(scratch, "out.mp4")
+			start := time.Now()
+			if err := t.run(ctx, out); err != nil {
+				return fmt.Errorf("%s: %w", t.name, err)
+			}
+			sec := time.Since(start).Seconds()
+			if t.name == tools[0].name {
+				ref = sec
+			}
+			times[t.name] = append(times[t.name], sec)
+			ratios[t.name] = append(ratios[t.name], sec/ref)
+			for _, p := range []string{out, strings.TrimSuffix(out, ".mp4") + ".ts"} {
+				os.Remove(p)
+			}
+			fmt.Printf("round %d  %-45s %6.2f s  %5.2fx\n", r+1, t.name, sec, sec/ref)
+		}
+	}
+	fmt.Printf("\n| tool | median s | median ratio to the GETs (per round) | MB/s |\n|---|---:|---:|---:|\n")
+	for _, t := range tools {
+		m := median(times[t.name])
+		fmt.Printf("| %s | %.2f | %.2fx | %.1f |\n", t.name, m, median(ratios[t.name]), float64(total)/m/1e6)
+	}
+	return nil
+}

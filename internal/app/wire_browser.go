@@ -1,0 +1,53 @@
+package app
+
+import (
+	"time"
+
+	"github.com/aniworld/aniworld/internal/api"
+	"github.com/aniworld/aniworld/internal/browser"
+	"github.com/aniworld/aniworld/internal/config"
+	"github.com/aniworld/aniworld/internal/httpclient"
+)
+
+// browserOptions maps download.browser to the browser's options. The
+// browser's default User-Agent is the HTTP client's, so the clearance it
+// earns fits the client's requests.
+func browserOptions(c config.AppConfig) browser.Options {
+	bc := c.Download.Browser
+	enabled, err := browser.ParseEnabled(bc.Enabled)
+	if err != nil { // validated before; keep the product working
+		enabled = browser.Auto
+	}
+	ua := c.Download.UserAgent
+	if ua == "" {
+		ua = httpclient.DefaultUserAgent
+	}
+	sec := func(n int) time.Duration { return time.Duration(n) * time.Second }
+	return browser.Options{
+		Enabled: enabled, Path: bc.Path, HeadedFallback: bc.HeadedFallback,
+		SolveTimeout: sec(bc.SolveTimeout), CaptureTimeout: sec(bc.CaptureTimeout),
+		MaxSolvesPerHostHour: bc.MaxSolvesPerHostHour, MaxTabs: bc.MaxTabs, IdleTimeout: sec(bc.IdleTimeout),
+		UserAgent: ua,
+	}
+}
+
+// wireBrowser builds the shared browser (it starts nothing until a
+// challenge or a capture needs it), closes it on shutdown and shows its
+// state in /health/detailed and /metrics. Changes to download.browser
+// apply at the next start.
+func (a *App) wireBrowser(cfg config.AppConfig, deps *api.Deps, m *api.Metrics) *browser.Browser {
+	o := browserOptions(cfg)
+	o.Logger = a.log.With("component", "browser")
+	b := browser.New(o)
+	a.closers = append([]func() error{b.Close}, a.closers...)
+	if err := b.Available(); err != nil {
+		a.log.Info("no browser for challenges and the extractor fallback", "reason", b.Status().Reason)
+	}
+	if deps != nil {
+		deps.Browser = b
+	}
+	if m != nil {
+		m.SetBrowser(b)
+	}
+	return b
+}
