@@ -160,7 +160,7 @@ func (r *Registry) All() []Provider { return append([]Provider(nil), r.order...)
 
 // ForURL finds the provider whose series URLs have the same origin and path
 // prefix as rawURL and returns it with the parsed reference. A URL on an
-// unregistered host falls back to the site ParseSeriesURL names.
+// unregistered host falls back to the site ParseURL names.
 func (r *Registry) ForURL(rawURL string) (Provider, URLRef, error) {
 	ref, err := ParseURL(rawURL)
 	if err != nil {
@@ -230,17 +230,6 @@ func ParseURL(rawURL string) (URLRef, error) {
 		return URLRef{}, err
 	}
 	return ref, nil
-}
-
-// ParseSeriesURL returns the site and series key of any aniworld.to or
-// s.to URL below a series ("https://aniworld.to/anime/stream/demo/staffel-1"
-// → "aniworld.to", "demo").
-func ParseSeriesURL(rawURL string) (site, key string, err error) {
-	ref, err := ParseURL(rawURL)
-	if err != nil {
-		return "", "", err
-	}
-	return ref.Site, ref.Key, nil
 }
 
 // ValidKey is anime.ValidKey, the one slug check.

@@ -43,10 +43,6 @@ func TestParseURL(t *testing.T) {
 			if err != nil || got != tt.want {
 				t.Fatalf("got %+v %v, want %+v", got, err, tt.want)
 			}
-			site, key, err := ParseSeriesURL(tt.in)
-			if err != nil || site != tt.want.Site || key != tt.want.Key {
-				t.Errorf("ParseSeriesURL = %q %q %v", site, key, err)
-			}
 		})
 	}
 }
