@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/aniworld/aniworld/internal/httpclient"
 	"log/slog"
 	"net"
 	"net/http"
@@ -39,6 +40,7 @@ type App struct {
 	startedAt time.Time
 	cors      *auth.CORS
 	events    *fanout
+	solvers   []httpclient.Solver // challenge solvers for the sites
 	// background are the long-running services, each run until ctx ends.
 	background []func(ctx context.Context) error
 	closers    []func() error
@@ -104,7 +106,7 @@ func Build(ctx context.Context, env Env, opts Options) (*App, error) {
 	if err != nil {
 		return nil, fmt.Errorf("logging: %w", err)
 	}
-	a := &App{cfg: cfgm, logs: logs, log: logs.Logger(), startedAt: time.Now(), events: &fanout{}}
+	a := &App{cfg: cfgm, logs: logs, log: logs.Logger(), startedAt: time.Now(), events: &fanout{}, solvers: opts.Solvers}
 	a.closers = append(a.closers, logs.Close)
 	cfgm.Live([]string{"logging", "advanced.enable_debug_mode"}, func(old, new config.AppConfig) {
 		if err := logs.Reconfigure(logSettings(new)); err != nil {

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"log/slog"
 
 	"github.com/aniworld/aniworld/internal/library"
 	"github.com/aniworld/aniworld/internal/provider"
@@ -11,7 +12,7 @@ import (
 type catalog struct{ reg *provider.Registry }
 
 func (c catalog) Search(ctx context.Context, q string) ([]library.Candidate, error) {
-	res, err := c.reg.Default().Search(ctx, q)
+	res, err := searchAll(ctx, c.reg, q, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -54,9 +55,12 @@ func (c catalog) Episodes(ctx context.Context, site, key string) (map[int][]int,
 	return out, nil
 }
 
-// searcher answers API searches from the default provider.
-type searcher struct{ reg *provider.Registry }
+// searcher answers API searches from every site, side by side.
+type searcher struct {
+	reg *provider.Registry
+	log *slog.Logger
+}
 
 func (s searcher) Search(ctx context.Context, q string) ([]provider.SearchResult, error) {
-	return s.reg.Default().Search(ctx, q)
+	return searchAll(ctx, s.reg, q, s.log)
 }

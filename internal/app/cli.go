@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/aniworld/aniworld/internal/httpclient"
 	"io"
 	"slices"
 	"strings"
@@ -38,7 +39,7 @@ func noFlags(run runFunc) func(*flag.FlagSet) runFunc {
 func commands() []command {
 	return []command{
 		{"serve", "", "run the server: web UI, API, WebSocket, downloads, scheduler (default)", noFlags(runServe)},
-		{"search", "<term>", "search the provider and print the series found", setupSearch},
+		{"search", "<term>", "search every site (--site aniworld.to or s.to for one) and print the series found", setupSearch},
 		{"resolve", "<series-url> <season> <episode>", "print the stream the queue would download (--lang, --json)", setupResolve},
 		{"scan", "", "scan the anime folder now and print a summary", noFlags(runScan)},
 		{"download", "<series-url>", "download episodes (--season N [--episodes 1-5] [--lang ...])", setupDownload},
@@ -58,6 +59,9 @@ func (e usageError) Error() string { return e.msg }
 type Options struct {
 	ConfigPath string
 	Flags      config.Overrides
+	// Solvers are extra challenge solvers for the HTTP client (tried in
+	// order), e.g. for serienstream's link-out gate; tests inject stubs.
+	Solvers []httpclient.Solver
 }
 
 // globals are the global flags' values.

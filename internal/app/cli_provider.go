@@ -15,6 +15,7 @@ import (
 
 func setupSearch(fs *flag.FlagSet) runFunc {
 	asJSON := fs.Bool("json", false, "print JSON (the API's search shape)")
+	site := fs.String("site", "", "search one site only: aniworld.to or s.to (serienstream.to); default: every site")
 	return func(ctx context.Context, env Env, opts Options, args []string) error {
 		if len(args) == 0 {
 			return usageError{"search needs a search term"}
@@ -25,7 +26,16 @@ func setupSearch(fs *flag.FlagSet) runFunc {
 			return err
 		}
 		defer a.close()
-		res, err := p.reg.Default().Search(ctx, q)
+		var res []provider.SearchResult
+		if *site != "" {
+			prov, lerr := p.reg.Lookup(*site)
+			if lerr != nil {
+				return usageError{fmt.Sprintf("unknown site %q (want aniworld.to or s.to)", *site)}
+			}
+			res, err = prov.Search(ctx, q)
+		} else {
+			res, err = searchAll(ctx, p.reg, q, nil)
+		}
 		if err != nil {
 			return fmt.Errorf("search %q: %w", q, err)
 		}
@@ -42,13 +52,13 @@ func setupSearch(fs *flag.FlagSet) runFunc {
 			return nil
 		}
 		tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "KEY\tNAME\tYEAR\tLINK")
+		fmt.Fprintln(tw, "SITE\tKEY\tNAME\tYEAR\tLINK")
 		for _, r := range res {
 			year := ""
 			if r.Year > 0 {
 				year = strconv.Itoa(r.Year)
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.Key, r.Name, year, r.Link)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.Site, r.Key, r.Name, year, r.Link)
 		}
 		return tw.Flush()
 	}

@@ -45,16 +45,25 @@ func (l *lockedBuffer) String() string {
 // startApp builds and serves the app on dataDir with extra environment.
 func startApp(t *testing.T, dataDir string, env map[string]string) *testApp {
 	t.Helper()
+	return startAppWith(t, dataDir, env, Options{})
+}
+
+// startAppWith is startApp with build options (solvers); the listen
+// address and data directory flags are set here.
+func startAppWith(t *testing.T, dataDir string, env map[string]string, opts Options) *testApp {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	stderr := &lockedBuffer{}
+	env = offline(env)
 	getenv := func(k string) string { return env[k] }
 	e := Env{Stdout: io.Discard, Stderr: stderr, Getenv: getenv}
 	dd := dataDir
 	ctx, cancel := context.WithCancel(context.Background())
-	a, err := Build(ctx, e, Options{Flags: overridesFor(dd, ln.Addr().String())})
+	opts.Flags = overridesFor(dd, ln.Addr().String())
+	a, err := Build(ctx, e, opts)
 	if err != nil {
 		cancel()
 		ln.Close()
@@ -64,6 +73,17 @@ func startApp(t *testing.T, dataDir string, env map[string]string) *testApp {
 	go func() { ta.done <- a.Serve(ctx, ln) }()
 	t.Cleanup(ta.Stop)
 	return ta
+}
+
+// offline points every site a test did not set at a closed loopback port,
+// so no test reaches the real sites (serienstream.to is searched beside
+// aniworld.to). It copies env.
+func offline(env map[string]string) map[string]string {
+	out := map[string]string{"ANIWORLD_STO_URL": "http://127.0.0.1:1"}
+	for k, v := range env {
+		out[k] = v
+	}
+	return out
 }
 
 // Stop shuts the app down and waits for it.

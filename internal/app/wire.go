@@ -34,7 +34,7 @@ func (a *App) wire(ctx context.Context, deps *api.Deps) error {
 	if err != nil {
 		return err
 	}
-	deps.Register = append(deps.Register, api.AnimeRoutes(autoLibrary{Library: lib, auto: auto}, searcher{reg: prov.reg}))
+	deps.Register = append(deps.Register, api.AnimeRoutes(autoLibrary{Library: lib, auto: auto}, searcher{reg: prov.reg, log: a.log}))
 	q, err := a.wireQueue(ctx, cfg, prov, lib, deps, auto.afterDownload)
 	if err != nil {
 		return err

@@ -13,8 +13,8 @@ import (
 	"github.com/aniworld/aniworld/internal/httpclient"
 	"github.com/aniworld/aniworld/internal/library"
 	"github.com/aniworld/aniworld/internal/provider"
-	"github.com/aniworld/aniworld/internal/provider/aniworld"
 	"github.com/aniworld/aniworld/internal/provider/hoster"
+	"github.com/aniworld/aniworld/internal/provider/serienstream"
 )
 
 // providers is the outbound side: the shared HTTP client, the hoster
@@ -29,8 +29,13 @@ type providers struct {
 // transport (request metrics).
 func (a *App) wireProviders(cfg config.AppConfig, wrap func(http.RoundTripper) http.RoundTripper) (*providers, error) {
 	d := cfg.Download
+	ssMirrors, err := httpclient.NewMirrors(serienstream.BaseURLs(d.STOURL)...)
+	if err != nil { // a config the server accepted never stops it: the public addresses then
+		a.log.Warn("download.sto_url unusable; using serienstream's public addresses", "error", err)
+		ssMirrors, _ = httpclient.NewMirrors(serienstream.DefaultBaseURLs()...)
+	}
 	var cookieHosts []string
-	for _, u := range []string{d.ProviderURL, d.STOURL} {
+	for _, u := range append([]string{d.ProviderURL}, serienstream.BaseURLs(d.STOURL)...) {
 		if pu, err := url.Parse(u); err == nil && pu.Hostname() != "" {
 			cookieHosts = append(cookieHosts, pu.Hostname())
 		}
@@ -39,18 +44,18 @@ func (a *App) wireProviders(cfg config.AppConfig, wrap func(http.RoundTripper) h
 		UserAgent: d.UserAgent, Timeout: time.Duration(d.ProviderTimeout) * time.Second,
 		Proxy: d.Proxy, Cookie: d.Cookies, CookieHosts: cookieHosts,
 		FlareSolverrURL: d.FlareSolverrURL, DoHURL: d.DoHURL, Logger: a.log.With("component", "httpclient"),
-		WrapTransport: wrap,
+		WrapTransport: wrap, Solvers: a.solvers, InsecureHosts: ssMirrors.InsecureHosts(),
 	}
 	if err := opts.Validate(); err != nil {
 		return nil, fmt.Errorf("download settings: %w", err)
 	}
 	client := httpclient.New(opts)
 	hosters := hoster.Default()
-	var cache aniworld.Cache // a one-shot command without a database has none
+	var cache provider.Cache // a one-shot command without a database has none
 	if a.db != nil {
 		cache = a.db
 	}
-	reg, err := aniworld.Registry(d.ProviderURL, d.STOURL, client, hosters, cache)
+	reg, err := siteRegistry(d, client, hosters, cache, ssMirrors, a.log)
 	if err != nil {
 		return nil, fmt.Errorf("provider: %w", err)
 	}
@@ -69,10 +74,7 @@ func languages(names []string) []anime.Language {
 }
 
 func (a *App) wireLibrary(cfg config.AppConfig, p *providers, deps *api.Deps) (*library.Service, error) {
-	sites := []library.Site{
-		{Name: library.SiteAniworld, BaseURL: cfg.Download.ProviderURL, StreamPath: "/anime/stream/"},
-		{Name: library.SiteSTo, BaseURL: cfg.Download.STOURL, StreamPath: "/serie/stream/"},
-	}
+	sites := librarySites(cfg)
 	lib, err := library.New(library.Options{
 		AnimeDir:              cfg.AnimeDirectory,
 		Languages:             languages(cfg.Download.LanguageOrder),

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/aniworld/aniworld/internal/provider/serienstream"
 	"net/http"
 	"path/filepath"
 	"time"
@@ -236,7 +237,7 @@ func (a *App) dailyBackup(now time.Time) {
 
 // diagnosticTargets are the configured outside parties plus the hosters.
 func diagnosticTargets(c config.AppConfig, hosters []string) []string {
-	out := []string{c.Download.ProviderURL, c.Download.STOURL, c.NFO.TMDBAPIURL}
+	out := []string{c.Download.ProviderURL, serienstream.BaseURLs(c.Download.STOURL)[0], c.NFO.TMDBAPIURL}
 	if list, ok := c.Other["diagnostics_hosts"].([]any); ok && len(list) > 0 {
 		var custom []string
 		for _, v := range list {

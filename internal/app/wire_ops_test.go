@@ -163,7 +163,7 @@ func TestQueueAllMissing(t *testing.T) {
 func TestDiagnosticTargets(t *testing.T) {
 	c := config.Default()
 	got := diagnosticTargets(c, DefaultHosterHosts)
-	want := append([]string{"https://aniworld.to", "https://s.to", "https://api.themoviedb.org/3"}, DefaultHosterHosts...)
+	want := append([]string{"https://aniworld.to", "https://serienstream.to", "https://api.themoviedb.org/3"}, DefaultHosterHosts...)
 	if len(got) != len(want) {
 		t.Fatalf("%v", got)
 	}
@@ -171,6 +171,13 @@ func TestDiagnosticTargets(t *testing.T) {
 		if got[i] != want[i] {
 			t.Fatalf("%v", got)
 		}
+	}
+	// A config from before serienstream (sto_url https://s.to) checks the
+	// site's new address, never the dead name.
+	old := config.Default()
+	old.Download.STOURL = "https://s.to"
+	if got := diagnosticTargets(old, nil); got[1] != "https://serienstream.to" {
+		t.Errorf("legacy sto_url: %v", got)
 	}
 	c.Other = map[string]any{"diagnostics_hosts": []any{"https://mirror.example", 5, ""}}
 	got = diagnosticTargets(c, DefaultHosterHosts)

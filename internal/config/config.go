@@ -138,7 +138,7 @@ func Default() AppConfig {
 			HosterOrder:    []string{"VOE", "Filemoon", "Vidoza", "Doodstream", "Vidmoly"},
 			NamingTemplate: "Season {season:02}/{title} - S{season:02}E{episode:02} - ({language}).mp4",
 			ProviderURL:    "https://aniworld.to",
-			STOURL:         "https://s.to",
+			STOURL:         "https://serienstream.to",
 			CacheTTLHours:  24,
 			Browser:        DefaultBrowser(),
 		},

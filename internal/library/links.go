@@ -14,19 +14,41 @@ const (
 	SiteSTo      = "s.to"
 )
 
-// Site is one provider the library accepts links for.
+// Site is one provider address the library accepts links for. A site name
+// may have several entries (mirrors, a retired form): links of every entry
+// are accepted, and the first entry that is not Legacy gives the canonical
+// link stored for new series.
 type Site struct {
 	Name       string // "aniworld.to"
 	BaseURL    string // "https://aniworld.to", or a mirror / local fake
 	StreamPath string // "/anime/stream/"
+	// Legacy marks a retired form (https://s.to/serie/stream/): accepted in
+	// links, never stored; a series still carrying it gets its link
+	// rewritten to the canonical form on the next scan.
+	Legacy bool
 }
 
-// DefaultSites are aniworld.to and legacy s.to at their public addresses.
+// DefaultSites are aniworld.to and serienstream.to (site "s.to", with the
+// retired s.to form) at their public addresses.
 func DefaultSites() []Site {
-	return []Site{
-		{Name: SiteAniworld, BaseURL: "https://aniworld.to", StreamPath: "/anime/stream/"},
-		{Name: SiteSTo, BaseURL: "https://s.to", StreamPath: "/serie/stream/"},
+	return append([]Site{{Name: SiteAniworld, BaseURL: "https://aniworld.to", StreamPath: "/anime/stream/"}},
+		SerienstreamSites([]string{"https://serienstream.to"})...)
+}
+
+// SerienstreamSites are the entries of serienstream.to (site "s.to") at
+// baseURLs, the first being canonical: /serie/<slug> on every address, and
+// the retired /serie/stream/<slug> form (on https://s.to and on every
+// address) as Legacy. Legacy entries come first so "/serie/stream/x" is
+// never read as the series "stream".
+func SerienstreamSites(baseURLs []string) []Site {
+	out := []Site{{Name: SiteSTo, BaseURL: "https://s.to", StreamPath: "/serie/stream/", Legacy: true}}
+	for _, b := range baseURLs {
+		out = append(out, Site{Name: SiteSTo, BaseURL: b, StreamPath: "/serie/stream/", Legacy: true})
 	}
+	for _, b := range baseURLs {
+		out = append(out, Site{Name: SiteSTo, BaseURL: b, StreamPath: "/serie/"})
+	}
+	return out
 }
 
 // ValidKey is anime.ValidKey, the one slug check.
@@ -43,9 +65,23 @@ type SeriesLink struct {
 // its stream path, then a slug; a season or episode suffix
 // ("/staffel-1/episode-2") is dropped. Anything else is anime.ErrInvalid.
 func ParseLink(sites []Site, link string) (SeriesLink, error) {
+	l, _, err := parseLink(sites, link)
+	return l, err
+}
+
+// isLegacyLink reports whether link is in a retired form of its site.
+func isLegacyLink(sites []Site, link string) bool {
+	_, s, err := parseLink(sites, link)
+	return err == nil && s.Legacy
+}
+
+// parseLink is ParseLink that also answers the entry the link matched. The
+// answered URL is the canonical link of the site name (the matched entry's
+// own form when the name has no other).
+func parseLink(sites []Site, link string) (SeriesLink, Site, error) {
 	u, err := url.Parse(strings.TrimSpace(link))
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return SeriesLink{}, fmt.Errorf("%w: link must be an http(s) URL of a series page", anime.ErrInvalid)
+		return SeriesLink{}, Site{}, fmt.Errorf("%w: link must be an http(s) URL of a series page", anime.ErrInvalid)
 	}
 	host := strings.TrimPrefix(strings.ToLower(u.Host), "www.")
 	for _, s := range sites {
@@ -60,22 +96,28 @@ func ParseLink(sites []Site, link string) (SeriesLink, error) {
 		}
 		slug, _, _ := strings.Cut(rest, "/")
 		if !ValidKey(slug) {
-			return SeriesLink{}, fmt.Errorf("%w: link has no valid series slug", anime.ErrInvalid)
+			return SeriesLink{}, Site{}, fmt.Errorf("%w: link has no valid series slug", anime.ErrInvalid)
 		}
-		return SeriesLink{Site: s.Name, Key: slug, URL: strings.TrimSuffix(s.BaseURL, "/") + prefix[len(strings.TrimSuffix(b.Path, "/")):] + slug}, nil
+		canonical := SeriesURL(sites, s.Name, slug)
+		if canonical == "" {
+			canonical = strings.TrimSuffix(s.BaseURL, "/") + prefix[len(strings.TrimSuffix(b.Path, "/")):] + slug
+		}
+		return SeriesLink{Site: s.Name, Key: slug, URL: canonical}, s, nil
 	}
 	names := make([]string, 0, len(sites))
 	for _, s := range sites {
-		names = append(names, strings.TrimSuffix(s.BaseURL, "/")+"/"+strings.Trim(s.StreamPath, "/")+"/<slug>")
+		if !s.Legacy {
+			names = append(names, strings.TrimSuffix(s.BaseURL, "/")+"/"+strings.Trim(s.StreamPath, "/")+"/<slug>")
+		}
 	}
-	return SeriesLink{}, fmt.Errorf("%w: link must look like %s", anime.ErrInvalid, strings.Join(names, " or "))
+	return SeriesLink{}, Site{}, fmt.Errorf("%w: link must look like %s", anime.ErrInvalid, strings.Join(names, " or "))
 }
 
-// SeriesURL is the canonical link of key on the named site, or "" when the
-// site is unknown.
+// SeriesURL is the canonical link of key on the named site (its first
+// entry that is not Legacy), or "" when the site is unknown.
 func SeriesURL(sites []Site, site, key string) string {
 	for _, s := range sites {
-		if s.Name == site {
+		if s.Name == site && !s.Legacy {
 			return strings.TrimSuffix(s.BaseURL, "/") + "/" + strings.Trim(s.StreamPath, "/") + "/" + key
 		}
 	}

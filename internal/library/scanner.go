@@ -391,6 +391,7 @@ func (sc *scanner) scanFolder(ctx context.Context, folder string) folderResult {
 		r.fp = fingerprint(files, w.dirs)
 		if knownFolder && st.Fingerprint == r.fp {
 			r.series, r.files = st.Series, files
+			sc.svc.migrateLink(dir, &r.series)
 			r.remote, r.remoteErr = sc.svc.opts.Catalog.Episodes(ctx, r.series.Site, r.series.Key)
 			return r
 		}
@@ -421,6 +422,7 @@ func (sc *scanner) scanFolder(ctx context.Context, folder string) folderResult {
 		return r
 	}
 	r.series = sc.svc.seriesFromMarker(m, folder)
+	sc.svc.migrateLink(dir, &r.series)
 	if walkErr != nil {
 		r.err = walkErr // the key is known: the series is kept, not pruned
 		return r

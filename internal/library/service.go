@@ -304,6 +304,34 @@ func (s *Service) SetDirectory(ctx context.Context, dir string) (synced int, err
 	return sum.Series, nil
 }
 
+// migrateLink rewrites a series link still in a retired form (legacy
+// https://s.to/serie/stream/<slug>) to its site's canonical link, in the
+// series (saved by the scan as an identity change) and in the folder's
+// marker (written atomically). Key, files and download history stay.
+func (s *Service) migrateLink(dir string, sr *anime.Series) {
+	if sr.Link == "" || !isLegacyLink(s.opts.Sites, sr.Link) {
+		return
+	}
+	want := SeriesURL(s.opts.Sites, sr.Site, sr.Key)
+	if want == "" || want == sr.Link {
+		return
+	}
+	m, err := ReadMarker(dir)
+	switch {
+	case err == nil && m.Key == sr.Key:
+		m.Link = want
+		if err := WriteMarker(dir, m); err != nil {
+			s.log.Warn("rewrite legacy link in marker", "key", sr.Key, "err", err)
+			return
+		}
+	case err != nil && !errors.Is(err, anime.ErrNotFound):
+		s.log.Warn("read marker for link rewrite", "key", sr.Key, "err", err)
+		return
+	}
+	s.log.Info("series link rewritten to the new site form", "key", sr.Key, "from", sr.Link, "to", want)
+	sr.Link = want
+}
+
 // seriesFromMarker builds a Series from a marker found in folder.
 func (s *Service) seriesFromMarker(m Marker, folder string) anime.Series {
 	name := m.Name

@@ -69,7 +69,7 @@ func TestAdd(t *testing.T) {
 			}
 		})
 	}
-	if d, _, err := env.svc.Get(ctx, "breaking-bad"); err != nil || d.Site != SiteSTo || d.Link != "https://s.to/serie/stream/breaking-bad" {
+	if d, _, err := env.svc.Get(ctx, "breaking-bad"); err != nil || d.Site != SiteSTo || d.Link != "https://serienstream.to/serie/breaking-bad" { // added by its legacy link, stored in the new form
 		t.Fatalf("s.to series %+v %v", d, err)
 	}
 	// Everything Add made survives a full scan unchanged.
@@ -359,7 +359,12 @@ func TestParseLink(t *testing.T) {
 		{"https://aniworld.to/anime/stream/attack-on-titan", SiteAniworld, "attack-on-titan", "https://aniworld.to/anime/stream/attack-on-titan"},
 		{"https://www.aniworld.to/anime/stream/attack-on-titan/", SiteAniworld, "attack-on-titan", "https://aniworld.to/anime/stream/attack-on-titan"},
 		{"https://aniworld.to/anime/stream/one-piece/staffel-2/episode-3", SiteAniworld, "one-piece", "https://aniworld.to/anime/stream/one-piece"},
-		{"https://s.to/serie/stream/breaking-bad", SiteSTo, "breaking-bad", "https://s.to/serie/stream/breaking-bad"},
+		// The retired s.to form is understood and stored in the new form.
+		{"https://s.to/serie/stream/breaking-bad", SiteSTo, "breaking-bad", "https://serienstream.to/serie/breaking-bad"},
+		{"https://serienstream.to/serie/stream/breaking-bad/staffel-1", SiteSTo, "breaking-bad", "https://serienstream.to/serie/breaking-bad"},
+		{"https://serienstream.to/serie/breaking-bad", SiteSTo, "breaking-bad", "https://serienstream.to/serie/breaking-bad"},
+		{"https://serienstream.to/serie/breaking-bad/staffel-2/episode-5", SiteSTo, "breaking-bad", "https://serienstream.to/serie/breaking-bad"},
+		{"https://serienstream.to/serie/", "", "", ""},
 		{"http://127.0.0.1:8080/aw/anime/stream/naruto", "mirror", "naruto", "http://127.0.0.1:8080/aw/anime/stream/naruto"},
 		{"https://aniworld.to/anime/stream/", "", "", ""},
 		{"https://aniworld.to/anime/stream/../x", "", "", ""},

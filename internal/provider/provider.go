@@ -16,7 +16,7 @@ import (
 	"github.com/aniworld/aniworld/internal/anime"
 )
 
-// Provider is one streaming site (aniworld.to, legacy s.to).
+// Provider is one streaming site (aniworld.to, serienstream.to as "s.to").
 type Provider interface {
 	// Site is the site's name ("aniworld.to"), used as SearchResult.Site and
 	// as the registry key.
@@ -64,6 +64,11 @@ type SeriesDetails struct {
 	Cover       string   `json:"cover,omitempty"` // absolute URL
 	IMDbID      string   `json:"imdb_id,omitempty"`
 	FSK         int      `json:"fsk,omitempty"`
+	// People and places as the page lists them (serienstream).
+	Cast      []string `json:"cast,omitempty"`
+	Directors []string `json:"directors,omitempty"`
+	Producers []string `json:"producers,omitempty"`
+	Countries []string `json:"countries,omitempty"`
 	// Seasons lists season numbers in ascending order; 0 is the movies
 	// entry when the show has one.
 	Seasons []int `json:"seasons"`
@@ -103,11 +108,13 @@ func (e EpisodeInfo) Title() string {
 }
 
 // HosterLink is one hoster's copy of an episode in one language. URL is
-// the site's absolute redirect URL (…/redirect/<id>).
+// the site's absolute redirect URL (…/redirect/<id>, …/r?t=<token>); Page
+// is the episode page it was found on, when the site wants it as Referer.
 type HosterLink struct {
 	Hoster string         `json:"hoster"`
 	Lang   anime.Language `json:"language"`
 	URL    string         `json:"url"`
+	Page   string         `json:"page,omitempty"`
 }
 
 // EpisodeLinks is what an episode page offers.
@@ -141,7 +148,11 @@ func NewRegistry(ps ...Provider) *Registry {
 // Lookup returns the provider for a site name ("aniworld.to");
 // anime.ErrNotFound when none is registered.
 func (r *Registry) Lookup(site string) (Provider, error) {
-	if p, ok := r.bySite[strings.ToLower(strings.TrimSpace(site))]; ok {
+	name := strings.ToLower(strings.TrimSpace(site))
+	if alias, ok := siteAliases[name]; ok {
+		name = alias
+	}
+	if p, ok := r.bySite[name]; ok {
 		return p, nil
 	}
 	return nil, fmt.Errorf("provider %q: %w", site, anime.ErrNotFound)
@@ -189,23 +200,51 @@ type URLRef struct {
 	Episode int
 }
 
-var urlPathRe = regexp.MustCompile(`^/(anime|serie)/stream/([a-zA-Z0-9-]+)(?:/staffel-(\d+)(?:/episode-(\d+))?|/(filme)(?:/film-(\d+))?)?/?$`)
+// siteAliases are other names users give a registered site.
+var siteAliases = map[string]string{"serienstream.to": SiteSerienstream, "serienstream.cx": SiteSerienstream}
+
+// Site names of the providers ParseURL knows.
+const (
+	SiteAniWorld = "aniworld.to"
+	// SiteSerienstream is serienstream.to, registered under its historic
+	// name so series stored as "s.to" keep their site.
+	SiteSerienstream = "s.to"
+)
+
+var (
+	// urlPathRe is aniworld's engine: /anime/stream/<slug>… and legacy
+	// s.to's /serie/stream/<slug>….
+	urlPathRe = regexp.MustCompile(`^/(anime|serie)/stream/([a-zA-Z0-9][a-zA-Z0-9-]*)(?:/staffel-(\d+)(?:/episode-(\d+))?|/(filme)(?:/film-(\d+))?)?/?$`)
+	// serienstreamPathRe is serienstream.to since 2026-01-29:
+	// /serie/<slug>[/staffel-N[/episode-M]].
+	serienstreamPathRe = regexp.MustCompile(`^/serie/([a-zA-Z0-9][a-zA-Z0-9-]*)(?:/staffel-(\d+)(?:/episode-(\d+))?)?/?$`)
+)
 
 // ParseURL parses a series, season, movie or episode URL of aniworld.to
-// (/anime/stream/<slug>…) or legacy s.to (/serie/stream/<slug>…). The
-// site is decided by the path prefix, so mirrors and local fakes work.
+// (/anime/stream/<slug>…), serienstream.to (/serie/<slug>…, on any mirror)
+// or legacy s.to (/serie/stream/<slug>…, site "s.to" as well). The site is
+// decided by the path, so mirrors and local fakes work.
 func ParseURL(rawURL string) (URLRef, error) {
 	u, err := url.Parse(strings.TrimSpace(rawURL))
 	if err != nil || u.Path == "" {
 		return URLRef{}, fmt.Errorf("%w: not a series url: %q", anime.ErrInvalid, rawURL)
 	}
-	m := urlPathRe.FindStringSubmatch(u.Path)
-	if m == nil {
-		return URLRef{}, fmt.Errorf("%w: not a series url (want /anime/stream/<slug> or /serie/stream/<slug>): %q", anime.ErrInvalid, rawURL)
-	}
-	ref := URLRef{Site: "aniworld.to", Key: m[2], Season: -1, Episode: -1}
-	if m[1] == "serie" {
-		ref.Site = "s.to"
+	var ref URLRef
+	var season, episode string
+	if m := urlPathRe.FindStringSubmatch(u.Path); m != nil {
+		ref = URLRef{Site: SiteAniWorld, Key: m[2], Season: -1, Episode: -1}
+		if m[1] == "serie" {
+			ref.Site = SiteSerienstream
+		}
+		season, episode = m[3], m[4]
+		if m[5] != "" {
+			season, episode = "0", m[6]
+		}
+	} else if m := serienstreamPathRe.FindStringSubmatch(u.Path); m != nil {
+		ref = URLRef{Site: SiteSerienstream, Key: m[1], Season: -1, Episode: -1}
+		season, episode = m[2], m[3]
+	} else {
+		return URLRef{}, fmt.Errorf("%w: not a series url (want /anime/stream/<slug>, /serie/<slug> or /serie/stream/<slug>): %q", anime.ErrInvalid, rawURL)
 	}
 	num := func(s string) int {
 		n, e := strconv.Atoi(s)
@@ -214,22 +253,28 @@ func ParseURL(rawURL string) (URLRef, error) {
 		}
 		return n
 	}
-	switch {
-	case m[3] != "":
-		ref.Season = num(m[3])
-		if m[4] != "" {
-			ref.Episode = num(m[4])
-		}
-	case m[5] != "":
-		ref.Season = 0
-		if m[6] != "" {
-			ref.Episode = num(m[6])
+	if season != "" {
+		ref.Season = num(season)
+		if episode != "" {
+			ref.Episode = num(episode)
 		}
 	}
 	if err != nil {
 		return URLRef{}, err
 	}
 	return ref, nil
+}
+
+// IsLegacySToURL reports whether rawURL is in the retired s.to form (host
+// s.to, or the /serie/stream/ path of the old engine): such links are
+// understood but never requested, and stored ones are rewritten.
+func IsLegacySToURL(rawURL string) bool {
+	u, err := url.Parse(strings.TrimSpace(rawURL))
+	if err != nil {
+		return false
+	}
+	host := strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")
+	return host == "s.to" || strings.HasPrefix(u.Path, "/serie/stream/")
 }
 
 // ValidKey is anime.ValidKey, the one slug check.

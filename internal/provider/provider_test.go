@@ -25,6 +25,17 @@ func TestParseURL(t *testing.T) {
 		{in: "https://aniworld.to/anime/stream/demo/filme/film-3", want: URLRef{"aniworld.to", "demo", 0, 3}},
 		{in: "https://s.to/serie/stream/breaking-bad/staffel-1/episode-1", want: URLRef{"s.to", "breaking-bad", 1, 1}},
 		{in: "http://127.0.0.1:8080/anime/stream/demo?x=1", want: URLRef{"aniworld.to", "demo", -1, -1}},
+		{in: "https://serienstream.to/serie/breaking-bad", want: URLRef{"s.to", "breaking-bad", -1, -1}},
+		{in: "https://serienstream.to/serie/breaking-bad/", want: URLRef{"s.to", "breaking-bad", -1, -1}},
+		{in: "https://serienstream.to/serie/breaking-bad/staffel-2", want: URLRef{"s.to", "breaking-bad", 2, -1}},
+		{in: "https://serienstream.to/serie/breaking-bad/staffel-2/episode-7", want: URLRef{"s.to", "breaking-bad", 2, 7}},
+		{in: "https://serienstream.cx/serie/breaking-bad/staffel-1/episode-1?x=1", want: URLRef{"s.to", "breaking-bad", 1, 1}},
+		{in: "https://186.2.175.5/serie/the-office", want: URLRef{"s.to", "the-office", -1, -1}},
+		{in: "https://s.to/serie/stream/the-office", want: URLRef{"s.to", "the-office", -1, -1}},
+		{in: "https://serienstream.to/serie/stream", want: URLRef{"s.to", "stream", -1, -1}},
+		{in: "https://serienstream.to/serie/breaking-bad/staffel-1/film-2", wantErr: true},
+		{in: "https://serienstream.to/serie/-bad", wantErr: true},
+		{in: "https://serienstream.to/serien", wantErr: true},
 		{in: "https://aniworld.to/animes", wantErr: true},
 		{in: "https://aniworld.to/anime/stream/../etc", wantErr: true},
 		{in: "https://aniworld.to/anime/stream/demo/staffel-1/film-2", wantErr: true},
@@ -44,6 +55,22 @@ func TestParseURL(t *testing.T) {
 				t.Fatalf("got %+v %v, want %+v", got, err, tt.want)
 			}
 		})
+	}
+}
+
+func TestIsLegacySToURL(t *testing.T) {
+	for in, want := range map[string]bool{
+		"https://s.to/serie/stream/the-office":            true,
+		"https://www.s.to/serie/the-office":               true,
+		"https://serienstream.to/serie/stream/the-office": true,
+		"https://serienstream.to/serie/the-office":        false,
+		"http://127.0.0.1:9/serie/the-office/staffel-1":   false,
+		"https://aniworld.to/anime/stream/demo":           false,
+		"%zz":                                             false,
+	} {
+		if got := IsLegacySToURL(in); got != want {
+			t.Errorf("IsLegacySToURL(%q) = %v, want %v", in, got, want)
+		}
 	}
 }
 
@@ -80,9 +107,9 @@ func TestFolderName(t *testing.T) {
 
 func TestCandidates(t *testing.T) {
 	links := []HosterLink{
-		{"Vidmoly", anime.LangGermanDub, "1"}, {"Streamtape", anime.LangGermanDub, "2"}, {"VOE", anime.LangGermanDub, "3"},
-		{"Doodstream", anime.LangGermanDub, "4"}, {"VOE", anime.LangEnglishSub, "5"}, {"Vidoza", anime.LangGermanSub, "6"},
-		{"LoadX", anime.LangGermanDub, "7"}, {"VOE", anime.LangEnglishDub, "8"},
+		{Hoster: "Vidmoly", Lang: anime.LangGermanDub, URL: "1"}, {Hoster: "Streamtape", Lang: anime.LangGermanDub, URL: "2"}, {Hoster: "VOE", Lang: anime.LangGermanDub, URL: "3"},
+		{Hoster: "Doodstream", Lang: anime.LangGermanDub, URL: "4"}, {Hoster: "VOE", Lang: anime.LangEnglishSub, URL: "5"}, {Hoster: "Vidoza", Lang: anime.LangGermanSub, URL: "6"},
+		{Hoster: "LoadX", Lang: anime.LangGermanDub, URL: "7"}, {Hoster: "VOE", Lang: anime.LangEnglishDub, URL: "8"},
 	}
 	tests := []struct {
 		name  string
@@ -140,7 +167,7 @@ func (s *stubProvider) ResolveLink(ctx context.Context, l HosterLink) (anime.Str
 
 func TestResolverErrors(t *testing.T) {
 	ep := EpisodeLinks{Key: "demo", Season: 1, Episode: 2, Languages: []anime.Language{anime.LangGermanDub},
-		Links: []HosterLink{{"VOE", anime.LangGermanDub, "a"}, {"Vidoza", anime.LangGermanDub, "b"}}}
+		Links: []HosterLink{{Hoster: "VOE", Lang: anime.LangGermanDub, URL: "a"}, {Hoster: "Vidoza", Lang: anime.LangGermanDub, URL: "b"}}}
 	t.Run("every attempt listed", func(t *testing.T) {
 		p := &stubProvider{ep: ep, fails: map[string]error{
 			"VOE":    fmt.Errorf("voe: %w", anime.ErrChallenge),
@@ -212,4 +239,21 @@ func TestRegistry(t *testing.T) {
 	if !strings.Contains(fmt.Sprint(NewRegistry().Default()), "nil") {
 		t.Errorf("empty registry default must be nil")
 	}
+}
+
+func FuzzParseURL(f *testing.F) {
+	for _, s := range []string{"https://aniworld.to/anime/stream/demo/staffel-2/episode-11", "https://s.to/serie/stream/x/filme/film-1",
+		"https://serienstream.to/serie/breaking-bad/staffel-1/episode-1", "https://186.2.175.5/serie/x/", "/serie/stream", "%zz", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		ref, err := ParseURL(s)
+		if err != nil {
+			return
+		}
+		if !ValidKey(ref.Key) || (ref.Site != SiteAniWorld && ref.Site != SiteSerienstream) || ref.Season < -1 || ref.Episode < -1 ||
+			(ref.Season == -1 && ref.Episode != -1) {
+			t.Errorf("ParseURL(%q) = %+v", s, ref)
+		}
+	})
 }

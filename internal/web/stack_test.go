@@ -116,7 +116,8 @@ type stackOptions struct {
 	prepare  func(t testing.TB, dataDir string)
 	noFakes  bool
 	tmdbShow string
-	direct   bool // never put the front proxy before the app
+	direct   bool   // never put the front proxy before the app
+	stoURL   string // serienstream's address (default: the fake aniworld site)
 }
 
 // startStack builds the app with app.Build and serves it on a loopback
@@ -148,6 +149,9 @@ func startStack(t testing.TB, o stackOptions) *stack {
 		t.Cleanup(tm.Close)
 		env["ANIWORLD_PROVIDER_URL"] = st.Site.URL
 		env["ANIWORLD_STO_URL"] = st.Site.URL
+		if o.stoURL != "" {
+			env["ANIWORLD_STO_URL"] = o.stoURL
+		}
 		env["ANIWORLD_TMDB_API_URL"] = tm.URL + "/3"
 		env["ANIWORLD_TMDB_IMAGE_URL"] = tm.URL + "/t/p"
 		env["ANIWORLD_TMDB_API_KEY"] = "test-key"

@@ -7,7 +7,6 @@ package aniworld
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -24,13 +23,8 @@ import (
 	"github.com/aniworld/aniworld/internal/provider/hoster"
 )
 
-// Cache stores parsed pages as JSON blobs with the time they were fetched.
-// *store.DB implements it; a nil Cache disables caching.
-type Cache interface {
-	// ProviderCacheGet answers anime.ErrNotFound when key is absent.
-	ProviderCacheGet(ctx context.Context, key string) (data []byte, fetchedAt time.Time, err error)
-	ProviderCachePut(ctx context.Context, key string, data []byte, fetchedAt time.Time) error
-}
+// Cache stores parsed pages as JSON blobs; see provider.Cache.
+type Cache = provider.Cache
 
 // Config describes one site instance and its collaborators.
 type Config struct {
@@ -250,46 +244,19 @@ func (c *Client) do(req *http.Request, step, page string) ([]byte, error) {
 }
 
 // cached answers a fresh cached value for key, else runs load and stores
-// its result. Cache failures are logged, never fatal.
+// its result (provider.Cached under this site's prefix).
 func cached[T any](ctx context.Context, c *Client, key string, load func() (T, error)) (T, error) {
-	key = c.cfg.Site + "|" + key
-	if c.cfg.Cache != nil && !provider.WantsFreshData(ctx) {
-		data, at, err := c.cfg.Cache.ProviderCacheGet(ctx, key)
-		switch {
-		case err == nil && c.cfg.Now().Sub(at) < c.cfg.CacheTTL:
-			var v T
-			if jerr := json.Unmarshal(data, &v); jerr == nil {
-				return v, nil
-			}
-		case err != nil && !errors.Is(err, anime.ErrNotFound):
-			c.log.Warn("provider cache read", "key", key, "err", err)
-		}
-	}
-	v, err := load()
-	if err != nil || c.cfg.Cache == nil {
-		return v, err
-	}
-	if data, jerr := json.Marshal(v); jerr == nil {
-		if perr := c.cfg.Cache.ProviderCachePut(ctx, key, data, c.cfg.Now()); perr != nil {
-			c.log.Warn("provider cache write", "key", key, "err", perr)
-		}
-	}
-	return v, nil
+	return provider.Cached(ctx, c.pageCache(), key, load)
 }
 
-// cacheDeleter is the optional part of a Cache that Forget uses.
-type cacheDeleter interface {
-	ProviderCacheDelete(ctx context.Context, prefix string) (int64, error)
+func (c *Client) pageCache() provider.PageCache {
+	return provider.PageCache{Cache: c.cfg.Cache, Site: c.cfg.Site, TTL: c.cfg.CacheTTL, Now: c.cfg.Now, Logger: c.log}
 }
 
 // Forget drops every cached page of one series (details, seasons,
 // episodes). It is a no-op without a cache or when the cache cannot delete.
 func (c *Client) Forget(ctx context.Context, key string) error {
-	d, ok := c.cfg.Cache.(cacheDeleter)
-	if !ok {
-		return nil
-	}
-	if _, err := d.ProviderCacheDelete(ctx, c.cfg.Site+"|"+key+"|"); err != nil {
+	if err := c.pageCache().Forget(ctx, key); err != nil {
 		return fmt.Errorf("%s: forget %q: %w", c.cfg.Label, key, err)
 	}
 	return nil

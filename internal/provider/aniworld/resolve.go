@@ -7,47 +7,35 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strings"
 
 	"github.com/aniworld/aniworld/internal/anime"
 	"github.com/aniworld/aniworld/internal/challenge"
 	"github.com/aniworld/aniworld/internal/httpclient"
 	"github.com/aniworld/aniworld/internal/provider"
+	"github.com/aniworld/aniworld/internal/provider/hoster"
 )
-
-// forwardRe finds a hoster page that moves on to another /e/<id> page.
-var forwardRe = regexp.MustCompile(`window\.location\.href\s*=\s*['"]([^'"]+/e/[^'"]+)['"]`)
 
 // maxHops bounds redirect chains on the site.
 const maxHops = 5
 
 // ResolveLink turns a hoster link into a stream: it reads the Location of
-// the site's /redirect/<id> (without following it), peeks once more at a
-// forwarding hoster's page, and runs the hoster's extractor.
+// the site's /redirect/<id> (without following it) and hands the embed URL
+// to the hoster registry's shared embed path (hoster.Registry.ResolveEmbed).
 func (c *Client) ResolveLink(ctx context.Context, link provider.HosterLink) (anime.Stream, error) {
 	if c.cfg.Hosters == nil {
 		return anime.Stream{}, fmt.Errorf("%s: hoster %q: %w: no extractors configured", c.cfg.Label, link.Hoster, anime.ErrUnavailable)
 	}
-	x, ok := c.cfg.Hosters.Lookup(link.Hoster)
-	if !ok {
+	if _, ok := c.cfg.Hosters.Lookup(link.Hoster); !ok {
 		return anime.Stream{}, fmt.Errorf("%s: hoster %q: %w: no extractor registered", c.cfg.Label, link.Hoster, anime.ErrUnavailable)
 	}
 	embed, err := c.EmbedURL(ctx, link.URL)
 	if err != nil {
 		return anime.Stream{}, err
 	}
-	if c.forwards(link.Hoster) {
-		if embed, err = c.followForward(ctx, embed); err != nil {
-			return anime.Stream{}, fmt.Errorf("%s: hoster %s: %w", c.cfg.Label, link.Hoster, err)
-		}
-	}
-	st, err := x.Resolve(ctx, c.cfg.Doer, embed)
+	st, err := c.cfg.Hosters.ResolveEmbed(ctx, c.cfg.Doer, hoster.Embed{Label: link.Hoster, URL: embed, MayForward: c.forwards(link.Hoster)})
 	if err != nil {
-		return anime.Stream{}, fmt.Errorf("%s: hoster %s: %w", c.cfg.Label, link.Hoster, err)
-	}
-	if st.Hoster == "" {
-		st.Hoster = x.Name()
+		return anime.Stream{}, fmt.Errorf("%s: %w", c.cfg.Label, err)
 	}
 	if st.Lang == anime.LangUnknown {
 		st.Lang = link.Lang
@@ -117,43 +105,4 @@ func (c *Client) EmbedURL(ctx context.Context, redirectURL string) (string, erro
 		}
 	}
 	return "", fmt.Errorf("%s: %s %q: %w: more than %d redirects on the site", c.cfg.Label, step, page, anime.ErrProvider, maxHops)
-}
-
-// followForward fetches a hoster page once and, when it only forwards via
-// window.location.href='…/e/<id>', answers the forwarded URL. Any other
-// page answers embed unchanged; the extractor fetches it again and reports
-// its own errors.
-func (c *Client) followForward(ctx context.Context, embed string) (string, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, embed, nil)
-	if err != nil {
-		return "", err
-	}
-	resp, err := c.cfg.Doer.Do(req)
-	if err != nil {
-		if errors.Is(err, anime.ErrChallenge) || ctx.Err() != nil {
-			return "", fmt.Errorf("embed page: %w", err)
-		}
-		return embed, nil
-	}
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, 512<<10))
-	resp.Body.Close()
-	if kind := challenge.Detect(resp.StatusCode, resp.Header, body); kind != challenge.None {
-		return "", fmt.Errorf("embed page: %w", httpclient.NewChallengeError(req, resp.StatusCode, kind))
-	}
-	if resp.StatusCode != http.StatusOK {
-		return embed, nil
-	}
-	m := forwardRe.FindSubmatch(body)
-	if m == nil {
-		return embed, nil
-	}
-	final := req.URL
-	if resp.Request != nil && resp.Request.URL != nil {
-		final = resp.Request.URL
-	}
-	next, err := final.Parse(string(m[1]))
-	if err != nil || (next.Scheme != "http" && next.Scheme != "https") || next.String() == final.String() {
-		return embed, nil
-	}
-	return next.String(), nil
 }

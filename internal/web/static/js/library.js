@@ -4,7 +4,7 @@
 // episodes, shows NFO status, and runs a rescan with live progress over
 // the WebSocket (room scan_progress).
 import { api, request, getToken } from "./api.js";
-import { $, el, guard, busy, toast, describe, epLabel } from "./ui.js";
+import { $, el, guard, busy, toast, describe, epLabel, siteBadge } from "./ui.js";
 import { connect } from "./live.js";
 
 performance.mark("library-start");
@@ -166,6 +166,7 @@ function renderRows(list) {
     frag.append(el("tr", { dataset: { key: s.key } },
       el("td", {},
         el("a", { href: "/series/" + encodeURIComponent(s.key), class: "series-link" }, name),
+        " ", siteBadge(s.site),
         el("div", { class: "muted" }, s.folder || "")),
       el("td", {}, seasonChips(s.missing_episodes), el("div", { class: "muted" }, `${eps.length} missing`)),
       td,
@@ -237,8 +238,8 @@ async function search(ev) {
         load();
       }
     });
-    out.append(el("li", { dataset: { key: r.key } },
-      el("span", {}, el("strong", {}, r.name), " ", el("span", { class: "muted" }, r.key)), add));
+    out.append(el("li", { dataset: { key: r.key, site: r.site || "" } },
+      el("span", {}, el("strong", {}, r.name), " ", siteBadge(r.site), " ", el("span", { class: "muted" }, r.key)), add));
   }
 }
 

@@ -2,7 +2,7 @@
 // disk, missing episodes by season with queue buttons, NFO and artwork
 // status with create/update/download actions.
 import { api, request } from "./api.js";
-import { $, el, guard, busy, toast, describe, epLabel } from "./ui.js";
+import { $, el, guard, busy, toast, describe, epLabel, siteBadge } from "./ui.js";
 
 const key = document.body.dataset.key;
 const enc = encodeURIComponent(key);
@@ -132,6 +132,7 @@ async function main() {
   }
   document.title = `${series.title || series.name || key} · aniworld`;
   $("s-title").textContent = series.title || series.name || key;
+  $("s-key").after(" · ", siteBadge(series.site));
   $("s-folder").textContent = series.folder || "";
   $("s-desc").textContent = series.description || "";
   renderMissing();

@@ -187,3 +187,10 @@ export function epLabel(season, episode) {
   const p = (n) => String(n).padStart(2, "0");
   return Number(season) === 0 ? `Movie ${episode}` : `S${p(season)}E${p(episode)}`;
 }
+
+/** siteBadge is the small badge naming the site a series comes from. */
+export function siteBadge(site) {
+  const name = site || "aniworld.to";
+  const title = name === "s.to" ? "serienstream.to (s.to)" : name;
+  return el("span", { class: "badge site", dataset: { site: name }, title }, name);
+}

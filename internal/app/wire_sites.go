@@ -1,0 +1,75 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync"
+
+	"github.com/aniworld/aniworld/internal/config"
+	"github.com/aniworld/aniworld/internal/httpclient"
+	"github.com/aniworld/aniworld/internal/library"
+	"github.com/aniworld/aniworld/internal/provider"
+	"github.com/aniworld/aniworld/internal/provider/aniworld"
+	"github.com/aniworld/aniworld/internal/provider/hoster"
+	"github.com/aniworld/aniworld/internal/provider/serienstream"
+)
+
+// siteRegistry builds the provider registry: aniworld.to (the default) and
+// serienstream.to, registered as "s.to", over ssMirrors (built from
+// download.sto_url by serienstream.BaseURLs: the old default https://s.to
+// means the public serienstream addresses).
+//
+// A gate in front of serienstream's link-outs is a challenge the HTTP
+// client passes with its solvers (the session's cookies live in its jar
+// too), so the site client gets no solvers of its own here.
+func siteRegistry(d config.DownloadConfig, client *httpclient.Client, hosters *hoster.Registry, cache provider.Cache, ssMirrors *httpclient.Mirrors, log *slog.Logger) (*provider.Registry, error) {
+	aw, err := aniworld.New(aniworld.AniWorld(d.ProviderURL, client, hosters, cache))
+	if err != nil {
+		return nil, err
+	}
+	ss, err := serienstream.New(serienstream.Config{Mirrors: ssMirrors, Doer: client,
+		Hosters: hosters, Cache: cache, Logger: log.With("component", "serienstream")})
+	if err != nil {
+		return nil, err
+	}
+	return provider.NewRegistry(aw, ss), nil
+}
+
+// librarySites are the link forms the library accepts: aniworld.to at its
+// configured address, serienstream.to at its addresses (and the retired
+// s.to form, rewritten on the next scan).
+func librarySites(cfg config.AppConfig) []library.Site {
+	return append([]library.Site{{Name: library.SiteAniworld, BaseURL: cfg.Download.ProviderURL, StreamPath: "/anime/stream/"}},
+		library.SerienstreamSites(serienstream.BaseURLs(cfg.Download.STOURL))...)
+}
+
+// searchAll asks every site at once and answers their results side by side
+// in registration order (aniworld.to first). A failing site is logged and
+// left out; only when every site fails is the search an error.
+func searchAll(ctx context.Context, reg *provider.Registry, q string, log *slog.Logger) ([]provider.SearchResult, error) {
+	ps := reg.All()
+	results := make([][]provider.SearchResult, len(ps))
+	errs := make([]error, len(ps))
+	var wg sync.WaitGroup
+	for i, p := range ps {
+		wg.Go(func() { results[i], errs[i] = p.Search(ctx, q) })
+	}
+	wg.Wait()
+	out := []provider.SearchResult{}
+	failed := 0
+	for i, r := range results {
+		if errs[i] != nil {
+			failed++
+			if log != nil {
+				log.Warn("site search failed", "site", ps[i].Site(), "err", errs[i])
+			}
+			continue
+		}
+		out = append(out, r...)
+	}
+	if failed == len(ps) && failed > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return out, nil
+}

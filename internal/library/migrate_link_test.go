@@ -1,0 +1,65 @@
+package library
+
+import (
+	"context"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/aniworld/aniworld/internal/anime"
+)
+
+// TestLegacySToLinkMigrates: a series added under the retired
+// https://s.to/serie/stream/<slug> form (as the previous version stored it)
+// keeps its key, files and download marks when the library moves to the
+// serienstream sites; its link is rewritten on the next scan, in the
+// database and in the marker, and stays stable afterwards.
+func TestLegacySToLinkMigrates(t *testing.T) {
+	ctx := context.Background()
+	oldSites := []Site{
+		{Name: SiteAniworld, BaseURL: "https://aniworld.to", StreamPath: "/anime/stream/"},
+		{Name: SiteSTo, BaseURL: "https://s.to", StreamPath: "/serie/stream/"},
+	}
+	env := newEnv(t, func(o *Options) { o.Sites = oldSites })
+	env.cat.add("breaking-bad", "Breaking Bad", 2008, map[int][]int{1: {1, 2}})
+	res, err := env.svc.Add(ctx, "https://s.to/serie/stream/breaking-bad", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rel := "Season 01/Breaking Bad - S01E01 - (German Dub).mp4"
+	env.touch(t, filepath.Join(res.Folder, rel))
+	if err := env.svc.MarkDownloaded(ctx, "breaking-bad", anime.EpisodeRef{Season: 1, Episode: 1}, anime.LangGermanDub, rel); err != nil {
+		t.Fatal(err)
+	}
+	env.scan(t)
+	if m, _ := ReadMarker(filepath.Join(env.dir, res.Folder)); m.Link != "https://s.to/serie/stream/breaking-bad" {
+		t.Fatalf("old version's marker %+v", m)
+	}
+	env.svc.Close()
+
+	// The new version: same database and directory, serienstream sites.
+	svc, err := New(Options{AnimeDir: env.dir, Catalog: env.cat, Publisher: env.rec, Store: env.db, Workers: 2,
+		Sites: append(oldSites[:1:1], SerienstreamSites([]string{"http://127.0.0.1:9"})...)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { svc.Close() })
+	env.svc = svc
+	const want = "http://127.0.0.1:9/serie/breaking-bad"
+	for i := 0; i < 3; i++ { // the rewrite, the scan that sees the new marker, a quiet one
+		sum := env.scan(t)
+		d, _, err := svc.Get(ctx, "breaking-bad")
+		if err != nil || d.Key != "breaking-bad" || d.Site != SiteSTo || d.Link != want || d.Folder != res.Folder ||
+			!slices.Equal(d.Episodes, []string{"1-1"}) || !slices.Equal(d.MissingEpisodes["1"], []int{2}) {
+			t.Fatalf("scan %d: %+v %v", i+1, d, err)
+		}
+		m, err := ReadMarker(filepath.Join(env.dir, res.Folder))
+		if err != nil || m.Link != want || m.Key != "breaking-bad" || m.Site != SiteSTo || m.Name != "Breaking Bad" || m.Year != 2008 {
+			t.Fatalf("scan %d: marker %+v %v", i+1, m, err)
+		}
+		if i == 2 && sum.Unchanged != 1 {
+			t.Errorf("third scan changed something: %+v", sum)
+		}
+	}
+	checkConsistent(t, env.db)
+}

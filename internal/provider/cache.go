@@ -1,0 +1,83 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"time"
+
+	"github.com/aniworld/aniworld/internal/anime"
+)
+
+// Cache stores parsed pages as JSON blobs with the time they were fetched.
+// *store.DB implements it; a nil Cache disables caching. Every site client
+// shares it, each under its own "<site>|" key prefix.
+type Cache interface {
+	// ProviderCacheGet answers anime.ErrNotFound when key is absent.
+	ProviderCacheGet(ctx context.Context, key string) (data []byte, fetchedAt time.Time, err error)
+	ProviderCachePut(ctx context.Context, key string, data []byte, fetchedAt time.Time) error
+}
+
+// PageCache is one site's view of a Cache: its key prefix, freshness and
+// clock. The zero value (nil Cache) caches nothing.
+type PageCache struct {
+	Cache  Cache
+	Site   string        // key prefix: "<Site>|<key>"
+	TTL    time.Duration // how long a page is fresh
+	Now    func() time.Time
+	Logger *slog.Logger // cache failures; never fatal
+}
+
+// Cached answers a fresh cached value for key, else runs load and stores
+// its result. Errors are never cached; cache failures only log;
+// WithFreshData(ctx) skips the read (and still stores what load fetched).
+func Cached[T any](ctx context.Context, pc PageCache, key string, load func() (T, error)) (T, error) {
+	key = pc.Site + "|" + key
+	now := pc.Now
+	if now == nil {
+		now = time.Now
+	}
+	log := pc.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	if pc.Cache != nil && !WantsFreshData(ctx) {
+		data, at, err := pc.Cache.ProviderCacheGet(ctx, key)
+		switch {
+		case err == nil && now().Sub(at) < pc.TTL:
+			var v T
+			if jerr := json.Unmarshal(data, &v); jerr == nil {
+				return v, nil
+			}
+		case err != nil && !errors.Is(err, anime.ErrNotFound):
+			log.Warn("provider cache read", "key", key, "err", err)
+		}
+	}
+	v, err := load()
+	if err != nil || pc.Cache == nil {
+		return v, err
+	}
+	if data, jerr := json.Marshal(v); jerr == nil {
+		if perr := pc.Cache.ProviderCachePut(ctx, key, data, now()); perr != nil {
+			log.Warn("provider cache write", "key", key, "err", perr)
+		}
+	}
+	return v, nil
+}
+
+// cacheDeleter is the optional part of a Cache that Forget uses.
+type cacheDeleter interface {
+	ProviderCacheDelete(ctx context.Context, prefix string) (int64, error)
+}
+
+// Forget drops every cached page of one series of pc's site. It is a no-op
+// without a cache or when the cache cannot delete.
+func (pc PageCache) Forget(ctx context.Context, key string) error {
+	d, ok := pc.Cache.(cacheDeleter)
+	if !ok {
+		return nil
+	}
+	_, err := d.ProviderCacheDelete(ctx, pc.Site+"|"+key+"|")
+	return err
+}

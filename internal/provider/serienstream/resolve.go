@@ -1,0 +1,165 @@
+package serienstream
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/aniworld/aniworld/internal/anime"
+	"github.com/aniworld/aniworld/internal/challenge"
+	"github.com/aniworld/aniworld/internal/httpclient"
+	"github.com/aniworld/aniworld/internal/provider"
+	"github.com/aniworld/aniworld/internal/provider/hoster"
+)
+
+// maxHops bounds redirect chains on the site.
+const maxHops = 5
+
+// ResolveLink turns a hoster link into a stream: it reads the hoster's
+// embed URL from the Location of the site's /r?t=<token> (sent with the
+// episode page's session cookies and its URL as Referer, passing a gate
+// through the configured solvers) and hands it to the hoster registry's
+// shared embed path.
+func (c *Client) ResolveLink(ctx context.Context, link provider.HosterLink) (anime.Stream, error) {
+	if c.cfg.Hosters == nil {
+		return anime.Stream{}, fmt.Errorf("%s: hoster %q: %w: no extractors configured", label, link.Hoster, anime.ErrUnavailable)
+	}
+	if _, ok := c.cfg.Hosters.Lookup(link.Hoster); !ok {
+		return anime.Stream{}, fmt.Errorf("%s: hoster %q: %w: no extractor registered", label, link.Hoster, anime.ErrUnavailable)
+	}
+	embed, err := c.EmbedURL(ctx, link)
+	if err != nil {
+		return anime.Stream{}, err
+	}
+	st, err := c.cfg.Hosters.ResolveEmbed(ctx, c.cfg.Doer, hoster.Embed{Label: link.Hoster, URL: embed, MayForward: strings.EqualFold(link.Hoster, "VOE")})
+	if err != nil {
+		return anime.Stream{}, fmt.Errorf("%s: %w", label, err)
+	}
+	if st.Lang == anime.LangUnknown {
+		st.Lang = link.Lang
+	}
+	return st, nil
+}
+
+// EmbedURL follows a link-out (/r?t=<token>) by reading Location headers
+// (up to 5 hops on the site) and answers the hoster's embed URL. A URL not
+// on the site is returned unchanged. Without the session or Referer the
+// site answers its player page instead of a redirect: that is an
+// anime.ErrProvider naming the cause; a gate nobody could pass is
+// anime.ErrChallenge.
+func (c *Client) EmbedURL(ctx context.Context, link provider.HosterLink) (string, error) {
+	const step = "link-out"
+	cur, err := url.Parse(c.abs(link.URL))
+	if err != nil || cur.Host == "" {
+		return "", fmt.Errorf("%w: hoster link %q", anime.ErrInvalid, link.URL)
+	}
+	pageRef := cur.Path
+	referer := c.abs(link.Page)
+	if referer != "" {
+		c.ensureSession(ctx, referer)
+	} else {
+		referer = c.base.String() + "/"
+	}
+	solved := false
+	for hop := 0; hop < maxHops; hop++ {
+		if !c.onSite(cur) {
+			return cur.String(), nil
+		}
+		gen := c.clearanceGen()
+		p, err := c.linkOut(ctx, cur, referer)
+		kind := challenge.None
+		var cerr *httpclient.ChallengeError
+		switch {
+		case err != nil && errors.Is(err, anime.ErrChallenge) && (len(c.cfg.Solvers) == 0 || solved):
+			// The HTTP client met the gate and its own solvers (if any)
+			// did not pass it; its error says why.
+			return "", c.transportErr(step, pageRef, err)
+		case err != nil && errors.As(err, &cerr):
+			kind = cerr.Kind
+		case err != nil && errors.Is(err, anime.ErrChallenge):
+			kind = challenge.Cloudflare
+		case err != nil:
+			return "", c.transportErr(step, pageRef, err)
+		default:
+			kind = challenge.Detect(p.status, p.header, p.body)
+		}
+		if kind != challenge.None {
+			if solved {
+				return "", fmt.Errorf("%s: %s %q: %w: the gate is still there after solving", label, step, pageRef,
+					&httpclient.ChallengeError{Host: cur.Hostname(), URL: redact(cur), Status: p.status, Kind: kind})
+			}
+			at := p.url // the gate as the mirror that answered showed it
+			if at == nil {
+				at = c.onActiveMirror(cur)
+			}
+			if err := c.passGate(ctx, gen, at, referer, kind, p.status); err != nil {
+				return "", fmt.Errorf("%s: %s %q: %w", label, step, pageRef, err)
+			}
+			solved = true
+			hop--
+			continue
+		}
+		switch {
+		case p.status >= 300 && p.status < 400:
+			loc := p.header.Get("Location")
+			next, err := cur.Parse(strings.TrimSpace(loc))
+			if loc == "" || err != nil || (next.Scheme != "http" && next.Scheme != "https") {
+				return "", fmt.Errorf("%s: %s %q: %w: status %d with bad Location %q", label, step, pageRef, anime.ErrProvider, p.status, loc)
+			}
+			cur = next
+		case p.status == http.StatusNotFound || p.status == http.StatusGone:
+			return "", fmt.Errorf("%s: %s %q: hoster link %w (status %d)", label, step, pageRef, anime.ErrNotFound, p.status)
+		case p.status >= 200 && p.status < 300:
+			if !c.onSite(p.url) { // a Doer that follows redirects by itself
+				return p.url.String(), nil
+			}
+			return "", fmt.Errorf("%s: %s %q: %w: status %d without a redirect (the player page: session cookie or Referer not accepted)", label, step, pageRef, anime.ErrProvider, p.status)
+		default:
+			return "", fmt.Errorf("%s: %s %q: %w: status %d", label, step, pageRef, anime.ErrProvider, p.status)
+		}
+	}
+	return "", fmt.Errorf("%s: %s %q: %w: more than %d redirects on the site", label, step, pageRef, anime.ErrProvider, maxHops)
+}
+
+// onActiveMirror moves u onto the mirror requests go to now.
+func (c *Client) onActiveMirror(u *url.URL) *url.URL {
+	active, err := url.Parse(c.mirrors.Active())
+	if err != nil {
+		return u
+	}
+	cp := *u
+	cp.Scheme, cp.Host = active.Scheme, active.Host
+	return &cp
+}
+
+// linkOut GETs one link-out URL without following its redirect.
+func (c *Client) linkOut(ctx context.Context, u *url.URL, referer string) (page, error) {
+	req, err := http.NewRequestWithContext(httpclient.WithoutRedirects(ctx), http.MethodGet, u.String(), nil)
+	if err != nil {
+		return page{}, err
+	}
+	req.Header.Set("Referer", referer)
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	req.Header.Set("Sec-Fetch-Dest", "iframe")
+	return c.send(req, 1<<20)
+}
+
+// ensureSession opens the episode page once when the session holds no
+// cookie yet (a fresh process resolving a cached episode), so the link-out
+// carries the page's session like a browser's would. Failures are left to
+// the link-out to report.
+func (c *Client) ensureSession(ctx context.Context, pageURL string) {
+	u, err := url.Parse(pageURL)
+	if err != nil || !c.onSite(u) || len(c.jar.Cookies(c.base)) > 0 {
+		return
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, pageURL, nil)
+	if err != nil {
+		return
+	}
+	req.Header.Set("Referer", c.base.String()+"/")
+	_, _ = c.send(req, maxPage)
+}
