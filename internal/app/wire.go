@@ -87,11 +87,6 @@ func (a *App) wireAuth(ctx context.Context, deps *api.Deps, cfg config.AppConfig
 	rl.Origin.Requests = sec.OriginRateLimit
 	rl.TrustedProxies = trusted
 	rules := auth.DefaultLimitRules(rl)
-	for i := range rules {
-		if rules[i].Name == "origin" {
-			rules[i].Key = crossOriginKey
-		}
-	}
 	deps.Outer = append(deps.Outer, cors.Handler, auth.RateLimitMiddleware(rules, func(w http.ResponseWriter, r *http.Request, d auth.Decision) {
 		secs := auth.RetryAfterSeconds(d.RetryAfter)
 		api.WriteError(w, r, api.NewError(http.StatusTooManyRequests, api.CodeRateLimit,
@@ -112,14 +107,4 @@ func (a *App) wireAuth(ctx context.Context, deps *api.Deps, cfg config.AppConfig
 		}
 	})
 	return svc, nil
-}
-
-// crossOriginKey limits requests per Origin, except the server's own
-// pages (same-origin requests from the web UI).
-func crossOriginKey(r *http.Request) string {
-	o := r.Header.Get("Origin")
-	if o == "" || o == "http://"+r.Host || o == "https://"+r.Host {
-		return ""
-	}
-	return auth.OriginKey(r)
 }
