@@ -51,6 +51,10 @@ func Protected(op huma.Operation) huma.Operation {
 // e.g. "login") applies to op.
 func RateLimited(rule string, op huma.Operation) huma.Operation {
 	setMeta(&op, metaRateLimit, rule)
+	if op.Extensions == nil {
+		op.Extensions = map[string]any{}
+	}
+	op.Extensions["x-rate-limit"] = rule // shown in the OpenAPI document
 	return op
 }
 
