@@ -21,6 +21,7 @@ import (
 	"github.com/aniworld/aniworld/internal/auth"
 	"github.com/aniworld/aniworld/internal/config"
 	"github.com/aniworld/aniworld/internal/logging"
+	"github.com/aniworld/aniworld/internal/scheduler"
 	"github.com/aniworld/aniworld/internal/store"
 	"github.com/aniworld/aniworld/internal/version"
 )
@@ -41,7 +42,14 @@ type App struct {
 	cors      *auth.CORS
 	events    *fanout
 	solvers   []httpclient.Solver // challenge solvers for the sites
-	// background are the long-running services, each run until ctx ends.
+	// The services that run until shutdown; jobs (jobs.go) lists them.
+	hub     runner
+	queue   runner
+	sched   runner
+	backlog runner
+	auth    *auth.Service
+	clock   scheduler.Clock // of the periodic jobs
+	// background are further long-running jobs added by wiring code.
 	background []func(ctx context.Context) error
 	closers    []func() error
 }
@@ -163,8 +171,13 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	defer a.close()
 	srv := api.NewHTTPServer(ln.Addr().String(), a.server, a.log)
 	g, gctx := errgroup.WithContext(ctx)
-	for _, run := range a.background {
-		g.Go(func() error { return run(gctx) })
+	for _, j := range a.jobs() {
+		g.Go(func() error {
+			if err := j.run(gctx); err != nil {
+				return fmt.Errorf("%s: %w", j.name, err)
+			}
+			return nil
+		})
 	}
 	g.Go(func() error {
 		a.log.Info("aniworld listening", "url", "http://"+ln.Addr().String(), "version", version.String(),

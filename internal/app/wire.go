@@ -92,19 +92,6 @@ func (a *App) wireAuth(ctx context.Context, deps *api.Deps, cfg config.AppConfig
 		api.WriteError(w, r, api.NewError(http.StatusTooManyRequests, api.CodeRateLimit,
 			fmt.Sprintf("Too many requests; try again in %d seconds", secs), map[string]any{"retry_after": secs}))
 	}))
-	a.background = append(a.background, func(ctx context.Context) error {
-		t := time.NewTicker(time.Hour)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return nil
-			case <-t.C:
-				if err := svc.PruneRevoked(ctx); err != nil {
-					a.log.Warn("prune revoked tokens", "error", err)
-				}
-			}
-		}
-	})
+	a.auth = svc // jobs.go prunes its revoked tokens hourly
 	return svc, nil
 }

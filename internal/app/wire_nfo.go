@@ -158,7 +158,7 @@ func (a *App) wireNFO(cfg config.AppConfig, lib *library.Service, deps *api.Deps
 		}
 	})
 	auto := &nfoAuto{h: h, cfg: a.cfg, backlog: metadata.NewBacklog()}
-	a.background = append(a.background, auto.backlog.Run)
+	a.backlog = auto.backlog
 	deps.Register = append(deps.Register, api.NFORoutes(h.get))
 	return auto, nil
 }

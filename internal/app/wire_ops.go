@@ -105,9 +105,7 @@ func (a *App) wireOps(ctx context.Context, deps *api.Deps, o OpsDeps) error {
 	// The daily job reads the backup section on each run; the manager reads
 	// backup.path on each backup.
 	a.cfg.ReadsLive("backup")
-	a.background = append(a.background, sched.Run, func(ctx context.Context) error {
-		return scheduler.Every(ctx, o.Clock, time.Hour, func(context.Context) { a.dailyBackup(o.Clock.Now()) })
-	})
+	a.sched, a.clock = sched, o.Clock // jobs.go runs it and the daily backup
 	a.cfg.Live([]string{"scheduler"}, func(old, new config.AppConfig) {
 		if old.Scheduler != new.Scheduler {
 			sched.Configure(api.SchedulerSettings(new))

@@ -112,7 +112,7 @@ func (a *App) wireQueue(ctx context.Context, cfg config.AppConfig, p *providers,
 	if err != nil {
 		return nil, fmt.Errorf("queue: %w", err)
 	}
-	a.background = append(a.background, q.Run)
+	a.queue = q
 	// streamResolver reads the preference orders on every resolve.
 	a.cfg.ReadsLive("download.hoster_order", "download.language_order")
 	a.cfg.Live([]string{"download.max_concurrent_downloads", "advanced.max_concurrent_downloads"}, func(old, new config.AppConfig) {

@@ -24,7 +24,7 @@ func (a *App) wireWS(deps *api.Deps, authSvc *auth.Service) *ws.Hub {
 		Logger: a.log.With("component", "ws"),
 	})
 	a.events.add(hub)
-	a.background = append(a.background, hub.Run)
+	a.hub = hub
 	if deps.Extra == nil {
 		deps.Extra = map[string]http.Handler{}
 	}
