@@ -127,3 +127,20 @@ func TestFolderName(t *testing.T) {
 		})
 	}
 }
+
+func TestMissingEpisodesRefs(t *testing.T) {
+	m := MissingEpisodes{"2": {5, 1}, "0": {3}, "10": {1}, "x": {9}, "-1": {1}}
+	got := m.Refs()
+	want := []EpisodeRef{{Season: 0, Episode: 3}, {Season: 2, Episode: 1}, {Season: 2, Episode: 5}, {Season: 10, Episode: 1}}
+	if len(got) != len(want) {
+		t.Fatalf("Refs = %v, want %v", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("Refs = %v, want %v", got, want)
+		}
+	}
+	if len(MissingEpisodes{}.Refs()) != 0 {
+		t.Fatal("empty map has refs")
+	}
+}

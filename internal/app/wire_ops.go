@@ -32,7 +32,7 @@ type OpsLibrary interface {
 	Directory() string
 	SetDirectory(ctx context.Context, dir string) (synced int, err error)
 	Status(ctx context.Context) (dir string, count int, err error)
-	List(ctx context.Context, q library.ListQuery) ([]library.ListItem, int, error)
+	EachMissing(ctx context.Context, fn func(it library.ListItem, eps []anime.EpisodeRef) error) error
 }
 
 // OpsQueue is what operations need from the queue (*queue.Service).
@@ -171,36 +171,16 @@ func skipWithoutDirectory(lib OpsLibrary, scan func(context.Context, func(event.
 // skipped by the queue).
 func queueAllMissing(ctx context.Context, lib OpsLibrary, q OpsQueue) (int, error) {
 	added := 0
-	for page := 1; ; page++ {
-		items, total, err := lib.List(ctx, library.ListQuery{Page: page, PerPage: library.MaxPerPage, SortBy: "id"})
+	err := lib.EachMissing(ctx, func(it library.ListItem, eps []anime.EpisodeRef) error {
+		ids, _, err := q.Add(ctx, queue.AddRequest{SerieID: it.Key, SerieFolder: it.Folder, SerieName: it.Name,
+			Episodes: eps, Priority: anime.PriorityNormal})
 		if err != nil {
-			return added, fmt.Errorf("list missing episodes: %w", err)
+			return fmt.Errorf("queue %s: %w", it.Key, err)
 		}
-		for _, it := range items {
-			var eps []anime.EpisodeRef
-			for season, nums := range it.MissingEpisodes {
-				var s int
-				if _, err := fmt.Sscan(season, &s); err != nil {
-					continue
-				}
-				for _, e := range nums {
-					eps = append(eps, anime.EpisodeRef{Season: s, Episode: e})
-				}
-			}
-			if len(eps) == 0 {
-				continue
-			}
-			ids, _, err := q.Add(ctx, queue.AddRequest{SerieID: it.Key, SerieFolder: it.Folder, SerieName: it.Name,
-				Episodes: eps, Priority: anime.PriorityNormal})
-			if err != nil {
-				return added, fmt.Errorf("queue %s: %w", it.Key, err)
-			}
-			added += len(ids)
-		}
-		if page*library.MaxPerPage >= total || len(items) == 0 {
-			return added, nil
-		}
-	}
+		added += len(ids)
+		return nil
+	})
+	return added, err
 }
 
 // dailyBackup writes an automatic config backup when backups are enabled

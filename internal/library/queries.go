@@ -15,6 +15,28 @@ import (
 	"github.com/aniworld/aniworld/internal/store"
 )
 
+// EachMissing calls fn for every library series that misses episodes, in
+// key order, with those episodes by season and episode; it pages through
+// the library itself and stops at fn's first error.
+func (s *Service) EachMissing(ctx context.Context, fn func(it ListItem, eps []anime.EpisodeRef) error) error {
+	for page := 1; ; page++ {
+		items, total, err := s.List(ctx, ListQuery{Page: page, PerPage: MaxPerPage, SortBy: "id"})
+		if err != nil {
+			return fmt.Errorf("list missing episodes: %w", err)
+		}
+		for _, it := range items {
+			if eps := it.MissingEpisodes.Refs(); len(eps) > 0 {
+				if err := fn(it, eps); err != nil {
+					return err
+				}
+			}
+		}
+		if page*MaxPerPage >= total || len(items) == 0 {
+			return nil
+		}
+	}
+}
+
 // MaxPerPage caps ListQuery.PerPage.
 const MaxPerPage = 1000
 
