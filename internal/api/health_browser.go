@@ -13,17 +13,17 @@ type BrowserStatuser interface {
 // challenges and plays embeds whose extractor failed. It names no
 // filesystem path.
 type BrowserHealth struct {
-	Status               string               `json:"status"`
-	Message              string               `json:"message"`
-	Enabled              string               `json:"enabled" enum:"auto,on,off"`
-	Available            bool                 `json:"available"`
-	Running              bool                 `json:"running"`
-	Headed               bool                 `json:"headed"`
-	HeadedPossible       bool                 `json:"headed_possible" doc:"Xvfb is installed for the headed fallback"`
-	OpenTabs             int                  `json:"open_tabs"`
-	MaxTabs              int                  `json:"max_tabs"`
-	Starts               int                  `json:"starts"`
-	MaxSolvesPerHostHour int                  `json:"max_solves_per_host_hour"`
+	Status               string                    `json:"status"`
+	Message              string                    `json:"message"`
+	Enabled              string                    `json:"enabled" enum:"auto,on,off"`
+	Available            bool                      `json:"available"`
+	Running              bool                      `json:"running"`
+	Headed               bool                      `json:"headed"`
+	HeadedPossible       bool                      `json:"headed_possible" doc:"Xvfb is installed for the headed fallback"`
+	OpenTabs             int                       `json:"open_tabs"`
+	MaxTabs              int                       `json:"max_tabs"`
+	Starts               int                       `json:"starts"`
+	MaxSolvesPerHostHour int                       `json:"max_solves_per_host_hour"`
 	Hosts                []browserstate.HostStatus `json:"hosts" doc:"Solves and captures per host: counts, attempts in the last hour and the last run"`
 }
 

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -292,5 +293,69 @@ func TestSerienstreamAutoDownload(t *testing.T) {
 	p := st["status"].(map[string]any)["completed_downloads"].([]any)[0].(map[string]any)["file_path"].(string)
 	if filepath.Base(p) != "Tatort Demo - S01E01 - (German Dub).mp4" {
 		t.Fatalf("file %s", p)
+	}
+}
+
+// TestSearchAllSites: results of both sites side by side; a failing site
+// is left out while the other has results, and is the answer when nothing
+// was found.
+func TestSearchAllSites(t *testing.T) {
+	farm := fakehoster.Start(fakehoster.TestMedia(1<<10, 1, 1<<10))
+	defer farm.Close()
+	awSite := site.New(site.Options{Catalog: site.Demo()})
+	aw := httptest.NewServer(awSite)
+	defer aw.Close()
+	ss := httptest.NewServer(fakess.New(fakess.Options{}))
+	defer ss.Close()
+	ta := startApp(t, t.TempDir(), map[string]string{"ANIWORLD_PROVIDER_URL": aw.URL, "ANIWORLD_STO_URL": ss.URL})
+	tok := ta.setupAndLogin(testPassword)
+	search := func(q string) (int, []map[string]any, string) {
+		raw := ta.getRaw("/api/anime/search?query="+url.QueryEscape(q), tok)
+		var res []map[string]any
+		if json.Unmarshal([]byte(raw), &res) != nil {
+			code, _, _ := ta.do("GET", "/api/anime/search?query="+url.QueryEscape(q), tok, nil)
+			return code, nil, raw
+		}
+		return 200, res, raw
+	}
+	_, res, raw := search("demo")
+	sites := map[string]int{}
+	for _, r := range res {
+		sites[r["site"].(string)]++
+	}
+	if sites["aniworld.to"] == 0 || sites["s.to"] != 2 || res[0]["site"] != "aniworld.to" {
+		t.Fatalf("side by side: %s", raw)
+	}
+	awSite.SetFaults(site.FaultJustAMoment)
+	if _, res, raw := search("office"); len(res) != 1 || res[0]["key"] != "the-office-demo" {
+		t.Fatalf("aniworld challenged, serienstream found it: %s", raw)
+	}
+	if code, _, raw := search("nothing-anywhere"); code != 503 || !strings.Contains(raw, "challenge") {
+		t.Fatalf("nothing found and a site challenged: %d %s", code, raw)
+	}
+}
+
+// TestOldStoURLConfigsStart: configs written before serienstream (the old
+// default https://s.to) or with an odd address still start the server, and
+// the stored value is left as the user wrote it.
+func TestOldStoURLConfigsStart(t *testing.T) {
+	for _, sto := range []string{"https://s.to", "https://www.s.to/", "http://127.0.0.1:1/ss?x=1#y"} {
+		t.Run(sto, func(t *testing.T) {
+			dataDir := t.TempDir()
+			cfg, _ := json.Marshal(map[string]any{"download": map[string]any{"sto_url": sto}})
+			if err := os.WriteFile(filepath.Join(dataDir, "config.json"), cfg, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			// The environment must not override the file here.
+			ta := startApp(t, dataDir, map[string]string{"ANIWORLD_STO_URL": ""})
+			if code, _, b := ta.do("GET", "/health", "", nil); code != 200 {
+				t.Fatalf("health: %d %v", code, b)
+			}
+			tok := ta.setupAndLogin(testPassword)
+			_, _, b := ta.do("GET", "/api/config", tok, nil)
+			if got := b["download"].(map[string]any)["sto_url"]; got != sto {
+				t.Errorf("stored sto_url rewritten to %v", got)
+			}
+		})
 	}
 }

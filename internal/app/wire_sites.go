@@ -46,7 +46,8 @@ func librarySites(cfg config.AppConfig) []library.Site {
 
 // searchAll asks every site at once and answers their results side by side
 // in registration order (aniworld.to first). A failing site is logged and
-// left out; only when every site fails is the search an error.
+// left out while another has results; with no result at all, a failure is
+// the answer (so a challenge is not reported as "nothing found").
 func searchAll(ctx context.Context, reg *provider.Registry, q string, log *slog.Logger) ([]provider.SearchResult, error) {
 	ps := reg.All()
 	results := make([][]provider.SearchResult, len(ps))
@@ -57,10 +58,10 @@ func searchAll(ctx context.Context, reg *provider.Registry, q string, log *slog.
 	}
 	wg.Wait()
 	out := []provider.SearchResult{}
-	failed := 0
+	var failures []error
 	for i, r := range results {
 		if errs[i] != nil {
-			failed++
+			failures = append(failures, errs[i])
 			if log != nil {
 				log.Warn("site search failed", "site", ps[i].Site(), "err", errs[i])
 			}
@@ -68,8 +69,9 @@ func searchAll(ctx context.Context, reg *provider.Registry, q string, log *slog.
 		}
 		out = append(out, r...)
 	}
-	if failed == len(ps) && failed > 0 {
-		return nil, errors.Join(errs...)
+	if len(out) == 0 && len(failures) > 0 {
+		// Nothing to show: "no results" would hide why.
+		return nil, errors.Join(failures...)
 	}
 	return out, nil
 }

@@ -376,3 +376,63 @@ func TestTransportOptionValidated(t *testing.T) {
 		}
 	}
 }
+
+// TestChromeHeaderOrder reads the raw HTTP/1.1 request the chrome
+// transport writes (the server offers no h2) and checks Chrome 133's
+// header order and values.
+func TestChromeHeaderOrder(t *testing.T) {
+	srv := httptest.NewUnstartedServer(nil)
+	srv.StartTLS() // only for its certificate
+	srv.Close()
+	cert := srv.TLS.Certificates[0]
+	ln, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{cert}, NextProtos: []string{"http/1.1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	head := make(chan []string, 1)
+	go func() {
+		conn, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer conn.Close()
+		br := bufio.NewReader(conn)
+		var lines []string
+		for {
+			line, err := br.ReadString('\n')
+			line = strings.TrimRight(line, "\r\n")
+			if err != nil || line == "" {
+				break
+			}
+			lines = append(lines, line)
+		}
+		head <- lines
+		io.WriteString(conn, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok")
+	}()
+	pool := x509.NewCertPool()
+	pool.AddCert(srv.Certificate())
+	c := New(Options{Transport: TransportChrome, RootCAs: pool, Cookie: "a=1", CookieHosts: []string{"127.0.0.1"}, RateLimit: RateLimit{PerSecond: -1}})
+	req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, "https://"+ln.Addr().String()+"/anime/stream/demo", nil)
+	req.Header.Set("Referer", "https://"+ln.Addr().String()+"/")
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	lines := <-head
+	var names []string
+	for _, l := range lines[1:] {
+		k, _, _ := strings.Cut(l, ":")
+		names = append(names, strings.ToLower(k))
+	}
+	want := []string{"host", "sec-ch-ua", "sec-ch-ua-mobile", "sec-ch-ua-platform", "upgrade-insecure-requests",
+		"user-agent", "accept", "sec-fetch-site", "sec-fetch-mode", "sec-fetch-user", "sec-fetch-dest", "referer",
+		"accept-encoding", "accept-language", "cookie", "priority"}
+	if strings.Join(names, ",") != strings.Join(want, ",") {
+		t.Errorf("header order\n got %v\nwant %v", names, want)
+	}
+	if !slices.Contains(lines, "accept-encoding: gzip, deflate, br, zstd") && !slices.Contains(lines, "Accept-Encoding: gzip, deflate, br, zstd") {
+		t.Errorf("accept-encoding not Chrome's: %v", lines)
+	}
+}

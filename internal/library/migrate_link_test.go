@@ -63,3 +63,26 @@ func TestLegacySToLinkMigrates(t *testing.T) {
 	}
 	checkConsistent(t, env.db)
 }
+
+// TestLegacyMarkerOnFirstScan: a folder whose marker still carries the
+// retired s.to link (a library rebuilt from disk) is adopted with the new
+// link, and its marker is rewritten.
+func TestLegacyMarkerOnFirstScan(t *testing.T) {
+	env := newEnv(t, nil) // DefaultSites: serienstream.to canonical
+	env.cat.add("the-office", "The Office", 2005, map[int][]int{1: {1}})
+	dir := filepath.Join(env.dir, "The Office (2005)")
+	env.touch(t, "The Office (2005)/Season 01/The Office - S01E01 - (German Dub).mp4")
+	if err := WriteMarker(dir, Marker{Key: "the-office", Site: SiteSTo, Name: "The Office", Year: 2005,
+		Link: "https://s.to/serie/stream/the-office"}); err != nil {
+		t.Fatal(err)
+	}
+	env.scan(t)
+	const want = "https://serienstream.to/serie/the-office"
+	d, _, err := env.svc.Get(context.Background(), "the-office")
+	if err != nil || d.Link != want || d.Site != SiteSTo || len(d.Episodes) != 1 {
+		t.Fatalf("series %+v %v", d, err)
+	}
+	if m, err := ReadMarker(dir); err != nil || m.Link != want || m.Key != "the-office" {
+		t.Fatalf("marker %+v %v", m, err)
+	}
+}

@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
-	chromium "github.com/aniworld/aniworld/internal/browser"
 	"github.com/aniworld/aniworld/internal/api"
+	chromium "github.com/aniworld/aniworld/internal/browser"
 	"github.com/aniworld/aniworld/internal/config"
 	"github.com/aniworld/aniworld/internal/fake/jsgate"
 	"github.com/aniworld/aniworld/internal/httpclient"
@@ -45,7 +45,7 @@ func TestSystemPageShowsBrowser(t *testing.T) {
 
 	b.navigate(srv.URL + "/static/favicon.svg")
 	b.run("token", evalVoid(`localStorage.setItem("aniworld.token", JSON.stringify({token: "t"}))`))
-	b.allow("status of 503") // no database here: the health report says so with 503
+	b.allow("status of 503")      // no database here: the health report says so with 503
 	b.allow("/api/logging/files") // no logging routes here: the log viewer's 404
 	b.navigate(srv.URL + "/system")
 	b.waitJS("browser card", `document.querySelector("#h-browser #browser-hosts tbody tr")`)

@@ -70,21 +70,9 @@ func (c *Client) EmbedURL(ctx context.Context, link provider.HosterLink) (string
 		}
 		gen := c.clearanceGen()
 		p, err := c.linkOut(ctx, cur, referer)
-		kind := challenge.None
-		var cerr *httpclient.ChallengeError
-		switch {
-		case err != nil && errors.Is(err, anime.ErrChallenge) && (len(c.cfg.Solvers) == 0 || solved):
-			// The HTTP client met the gate and its own solvers (if any)
-			// did not pass it; its error says why.
+		kind, err := c.gateKind(p, err, solved)
+		if err != nil {
 			return "", c.transportErr(step, pageRef, err)
-		case err != nil && errors.As(err, &cerr):
-			kind = cerr.Kind
-		case err != nil && errors.Is(err, anime.ErrChallenge):
-			kind = challenge.Cloudflare
-		case err != nil:
-			return "", c.transportErr(step, pageRef, err)
-		default:
-			kind = challenge.Detect(p.status, p.header, p.body)
 		}
 		if kind != challenge.None {
 			if solved {
@@ -122,6 +110,25 @@ func (c *Client) EmbedURL(ctx context.Context, link provider.HosterLink) (string
 		}
 	}
 	return "", fmt.Errorf("%s: %s %q: %w: more than %d redirects on the site", label, step, pageRef, anime.ErrProvider, maxHops)
+}
+
+// gateKind says whether a link-out met a gate this client should pass: the
+// kind the Doer reported or the page shows. A gate the Doer already failed
+// to pass (or that stays after our own pass), like any other failure, is
+// answered as the error.
+func (c *Client) gateKind(p page, err error, solved bool) (challenge.Kind, error) {
+	var cerr *httpclient.ChallengeError
+	switch {
+	case err != nil && errors.Is(err, anime.ErrChallenge) && (len(c.cfg.Solvers) == 0 || solved):
+		return challenge.None, err // the HTTP client's error says why its solvers failed
+	case err != nil && errors.As(err, &cerr):
+		return cerr.Kind, nil
+	case err != nil && errors.Is(err, anime.ErrChallenge):
+		return challenge.Cloudflare, nil
+	case err != nil:
+		return challenge.None, err
+	}
+	return challenge.Detect(p.status, p.header, p.body), nil
 }
 
 // onActiveMirror moves u onto the mirror requests go to now.
