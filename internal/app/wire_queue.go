@@ -75,11 +75,11 @@ func (r streamResolver) Resolve(ctx context.Context, req queue.ResolveRequest) (
 // engine adapts the download engine to the queue.
 type engine struct{ e *download.Engine }
 
-func (d engine) Download(ctx context.Context, s anime.Stream, target string, progress queue.ProgressFunc) (string, error) {
+func (d engine) Download(ctx context.Context, s anime.Stream, target string, progress queue.ProgressFunc) (queue.Downloaded, error) {
 	res, err := d.e.Download(ctx, s, target, download.Request{Progress: func(p download.Progress) {
 		progress(p.BytesDone, p.BytesTotal)
 	}})
-	return res.Path, err
+	return queue.Downloaded{Path: res.Path, Warnings: res.Warnings}, err
 }
 
 func (d engine) Cleanup(target string) error { return d.e.Cleanup(target) }
