@@ -110,7 +110,7 @@ type clientReport struct {
 
 func runServer(cfg config) error {
 	hub := ws.NewHub(ws.Options{
-		Authenticate: func(_ context.Context, tok string) bool { return tok == benchToken },
+		Authenticate: func(_ context.Context, tok string) (time.Time, bool) { return time.Time{}, tok == benchToken },
 		Logger:       slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
 	})
 	ctx, cancel := context.WithCancel(context.Background())

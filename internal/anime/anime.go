@@ -28,7 +28,7 @@ type Series struct {
 type EpisodeRef struct {
 	Season  int    `json:"season"`
 	Episode int    `json:"episode"`
-	Title   string `json:"title,omitempty"`
+	Title   string `json:"title"` // always present: "" when neither the client nor the site named it
 }
 
 // Code is the compact "<season>-<episode>" form used by the API ("1-3").

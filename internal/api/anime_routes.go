@@ -41,10 +41,11 @@ type AnimeStatusBody struct {
 }
 
 type animeListInput struct {
-	Page    int    `query:"page" minimum:"1" default:"1" doc:"Page number (1-based)"`
-	PerPage int    `query:"per_page" minimum:"1" maximum:"1000" default:"20" doc:"Items per page (max 1000)"`
-	SortBy  string `query:"sort_by" enum:"title,id,name,missing_episodes," doc:"Sort field"`
-	Filter  string `query:"filter" enum:"no_episodes," doc:"no_episodes: only series with no downloaded episodes"`
+	Page      int    `query:"page" minimum:"1" default:"1" doc:"Page number (1-based)"`
+	PerPage   int    `query:"per_page" minimum:"1" maximum:"1000" default:"20" doc:"Items per page (max 1000)"`
+	SortBy    string `query:"sort_by" enum:"title,id,name,missing_episodes,updated_at," doc:"Sort field (updated_at: the older seed's; last scan or metadata change)"`
+	SortOrder string `query:"sort_order" enum:"asc,desc," doc:"asc or desc; without it ascending, except missing_episodes (most missing first)"`
+	Filter    string `query:"filter" enum:"no_episodes," doc:"no_episodes: only series with no downloaded episodes"`
 }
 
 type animeListOutput struct {
@@ -56,12 +57,14 @@ type animeListOutput struct {
 type searchGetInput struct {
 	Query string `query:"query" doc:"Search term (1-200 characters)"`
 	Q     string `query:"q" doc:"Alias of query (older clients)"`
+	Limit int    `query:"limit" minimum:"0" maximum:"1000" doc:"At most this many results (older seed); absent or 0: all"`
 }
 
 type searchPostInput struct {
 	Body struct {
 		Query string `json:"query" doc:"Search term (1-200 characters)"`
 		Q     string `json:"q,omitempty" doc:"Alias of query"`
+		Limit int    `json:"limit,omitempty" minimum:"0" maximum:"1000" doc:"At most this many results; absent or 0: all"`
 	}
 }
 
@@ -115,7 +118,7 @@ func AnimeRoutes(lib Library, search Searcher) func(huma.API) {
 			Description: "A bare list (newer seed). Pagination headers: X-Total-Count and an RFC 8288 Link header with next/prev.",
 			Tags:        tags,
 		}), func(ctx context.Context, in *animeListInput) (*animeListOutput, error) {
-			items, total, err := lib.List(ctx, library.ListQuery{Page: in.Page, PerPage: in.PerPage, SortBy: in.SortBy, Filter: in.Filter})
+			items, total, err := lib.List(ctx, library.ListQuery{Page: in.Page, PerPage: in.PerPage, SortBy: in.SortBy, SortOrder: in.SortOrder, Filter: in.Filter})
 			if err != nil {
 				return nil, err
 			}
@@ -125,7 +128,7 @@ func AnimeRoutes(lib Library, search Searcher) func(huma.API) {
 			return &animeListOutput{TotalCount: total, Link: pageLinks("/api/anime", in, total), Body: items}, nil
 		})
 
-		doSearch := func(ctx context.Context, q string) (*searchOutput, error) {
+		doSearch := func(ctx context.Context, q string, limit int) (*searchOutput, error) {
 			q = strings.TrimSpace(q)
 			switch {
 			case q == "":
@@ -141,6 +144,9 @@ func AnimeRoutes(lib Library, search Searcher) func(huma.API) {
 			if res == nil {
 				res = []provider.SearchResult{}
 			}
+			if limit > 0 && len(res) > limit {
+				res = res[:limit]
+			}
 			return &searchOutput{Body: res}, nil
 		}
 		huma.Register(api, Protected(huma.Operation{
@@ -153,7 +159,7 @@ func AnimeRoutes(lib Library, search Searcher) func(huma.API) {
 			if q == "" {
 				q = in.Q
 			}
-			return doSearch(ctx, q)
+			return doSearch(ctx, q, in.Limit)
 		})
 		huma.Register(api, Protected(huma.Operation{
 			OperationID: "anime-search-post", Method: http.MethodPost, Path: "/api/anime/search",
@@ -163,7 +169,7 @@ func AnimeRoutes(lib Library, search Searcher) func(huma.API) {
 			if q == "" {
 				q = in.Body.Q
 			}
-			return doSearch(ctx, q)
+			return doSearch(ctx, q, in.Body.Limit)
 		})
 
 		huma.Register(api, Protected(huma.Operation{
@@ -239,6 +245,9 @@ func pageLinks(path string, in *animeListInput, total int) string {
 		q.Set("per_page", strconv.Itoa(per))
 		if in.SortBy != "" {
 			q.Set("sort_by", in.SortBy)
+		}
+		if in.SortOrder != "" {
+			q.Set("sort_order", in.SortOrder)
 		}
 		if in.Filter != "" {
 			q.Set("filter", in.Filter)

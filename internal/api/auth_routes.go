@@ -110,6 +110,11 @@ func AuthRoutes(svc AuthService, cfg *config.Manager) func(huma.API) {
 			if svc.Configured() {
 				return nil, NewError(http.StatusBadRequest, CodeValidation, "Master password already configured", nil)
 			}
+			// Validate before acting: a refused password must not leave the
+			// directory it names behind.
+			if failed := auth.CheckPolicy(in.Body.MasterPassword); len(failed) > 0 {
+				return nil, policyError(&auth.PolicyError{Failed: failed})
+			}
 			dir := strings.TrimSpace(in.Body.AnimeDirectory)
 			if dir != "" {
 				abs, err := usableDirectory(dir)
@@ -123,8 +128,7 @@ func AuthRoutes(svc AuthService, cfg *config.Manager) func(huma.API) {
 				var pe *auth.PolicyError
 				switch {
 				case errors.As(err, &pe):
-					d := map[string]any{"field": "master_password", "failed_rules": pe.Details()}
-					return nil, NewError(http.StatusBadRequest, CodeValidation, pe.Error(), d)
+					return nil, policyError(pe)
 				case errors.Is(err, auth.ErrAlreadyConfigured):
 					return nil, NewError(http.StatusBadRequest, CodeValidation, "Master password already configured", nil)
 				}
@@ -174,7 +178,10 @@ func AuthRoutes(svc AuthService, cfg *config.Manager) func(huma.API) {
 		}), func(ctx context.Context, in *bearerInput) (*logoutOutput, error) {
 			if tok, ok := bearerFrom(in.Authorization); ok {
 				if _, err := svc.Verify(ctx, tok); err == nil {
-					if err := svc.Revoke(ctx, tok); err != nil {
+					if err := svc.Revoke(ctx, tok); errors.Is(err, auth.ErrRevocationNotPersisted) {
+						// The token is dead in memory; only the restart-proof record failed.
+						loggerFrom(ctx).WarnContext(ctx, "logout: revocation not persisted; retried later", "error", err)
+					} else if err != nil {
 						return nil, err
 					}
 				}
@@ -196,6 +203,12 @@ func AuthRoutes(svc AuthService, cfg *config.Manager) func(huma.API) {
 			return &authStatusOutput{Body: b}, nil
 		})
 	}
+}
+
+// policyError is the 400 for a master password that fails the policy.
+func policyError(pe *auth.PolicyError) *Error {
+	d := map[string]any{"field": "master_password", "failed_rules": pe.Details()}
+	return NewError(http.StatusBadRequest, CodeValidation, pe.Error(), d)
 }
 
 func bearerFrom(h string) (string, bool) {

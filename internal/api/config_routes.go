@@ -215,7 +215,7 @@ func ensureDirectory(dir string, create bool) error {
 
 type directoryInput struct {
 	Body struct {
-		Directory string `json:"directory" doc:"Absolute path of the anime library"`
+		Directory string `json:"directory,omitempty" doc:"Absolute path of the anime library; missing or empty is 400 (older seed)"`
 	}
 }
 

@@ -69,6 +69,7 @@ type Dependencies struct {
 	Filesystem FilesystemHealth `json:"filesystem"`
 	System     SystemHealth     `json:"system"`
 	FFmpeg     FFmpegHealth     `json:"ffmpeg"`
+	Disk       DiskHealth       `json:"disk"`
 	Browser    *BrowserHealth   `json:"browser,omitempty"`
 }
 
@@ -107,7 +108,7 @@ func (s *Server) registerHealth() {
 		huma.Register(s.api, Public(huma.Operation{
 			OperationID: id + "-detailed", Method: http.MethodGet, Path: prefix + "/health/detailed",
 			Summary:     "Detailed health: database, filesystem, system metrics, ffmpeg",
-			Description: "Status is `unhealthy` (HTTP 503) when the database fails or the data directory is not writable, `degraded` when the log directory is not writable, ffmpeg is missing, or the browser is switched on (download.browser.enabled = on) but cannot run.",
+			Description: "Status is `unhealthy` (HTTP 503) when the database fails or the data directory is not writable, `degraded` when the log directory is not writable, ffmpeg is missing, the data or anime directory's disk is low on space (below min(1 GiB, 10 %)), or the browser is switched on (download.browser.enabled = on) but cannot run.",
 			Tags:        []string{"Health"},
 			Responses:   map[string]*huma.Response{"503": {Description: "Unhealthy"}},
 		}), func(ctx context.Context, _ *struct{}) (*detailedOutput, error) {
@@ -146,10 +147,10 @@ func (s *Server) detailedHealth(ctx context.Context) DetailedHealthBody {
 	}
 	worsen(deps.Database.Status)
 
-	dataDir, logDir := "data", filepath.Join("data", "logs")
+	dataDir, logDir, animeDir := "data", filepath.Join("data", "logs"), ""
 	if s.deps.Config != nil {
 		c := s.deps.Config.Get()
-		dataDir, logDir = c.DataDir, c.LogDir()
+		dataDir, logDir, animeDir = c.DataDir, c.LogDir(), c.AnimeDirectory
 	}
 	deps.Filesystem.DataDirWritable = writable(dataDir, false)
 	deps.Filesystem.LogsDirWritable = writable(logDir, true)
@@ -163,6 +164,8 @@ func (s *Server) detailedHealth(ctx context.Context) DetailedHealthBody {
 	worsen(deps.Filesystem.Status)
 
 	deps.System = systemMetrics(dataDir, s.deps.StartedAt)
+	deps.Disk = diskHealth(dataDir, animeDir)
+	worsen(deps.Disk.Status)
 
 	if _, err := exec.LookPath("ffmpeg"); err == nil {
 		deps.FFmpeg = FFmpegHealth{Status: Healthy, Available: true, Message: "ffmpeg found; HLS downloads are remuxed"}

@@ -63,7 +63,7 @@ func LoggingRoutes(d LoggingDeps) func(huma.API) {
 // LoggingSettings is the logging section as GET|POST /api/logging/config shows it.
 type LoggingSettings struct {
 	Level       string  `json:"level" example:"INFO"`
-	File        *string `json:"file" doc:"Log file, relative to the data directory unless absolute; null = no file"`
+	File        *string `json:"file" doc:"Log file inside <data_dir>/logs (relative to the data directory, e.g. logs/aniworld.log, or absolute); null = no file"`
 	MaxBytes    *int64  `json:"max_bytes" doc:"Rotate after this many bytes; null = 10 MiB"`
 	BackupCount int     `json:"backup_count" doc:"Rotated files to keep"`
 }

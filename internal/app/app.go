@@ -55,8 +55,9 @@ type App struct {
 }
 
 // loadConfig resolves the data directory and config path, loads the file
-// and applies environment and flag overrides over it.
-func loadConfig(env Env, opts Options) (*config.Manager, error) {
+// and applies environment and flag overrides over it. The warnings say
+// which values from the file were replaced by defaults.
+func loadConfig(env Env, opts Options) (m *config.Manager, warnings []string, err error) {
 	envOver := config.FromEnv(env.Getenv)
 	over := envOver.Over(opts.Flags)
 	cfgPath := opts.ConfigPath
@@ -70,9 +71,15 @@ func loadConfig(env Env, opts Options) (*config.Manager, error) {
 	if cfgPath == "" {
 		cfgPath = filepath.Join(dataDir, "config.json")
 	}
-	base, exists, err := config.Load(cfgPath)
+	var flagDataDir string
+	if over.DataDir != nil {
+		if flagDataDir, err = filepath.Abs(*over.DataDir); err != nil {
+			return nil, nil, fmt.Errorf("data dir: %w", err)
+		}
+	}
+	base, exists, warnings, err := config.LoadWithWarnings(cfgPath, flagDataDir)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if over.DataDir == nil && base.DataDir == "" {
 		base.DataDir = "data"
@@ -81,7 +88,7 @@ func loadConfig(env Env, opts Options) (*config.Manager, error) {
 	over.Apply(&effective)
 	abs, err := filepath.Abs(effective.DataDir)
 	if err != nil {
-		return nil, fmt.Errorf("data dir: %w", err)
+		return nil, nil, fmt.Errorf("data dir: %w", err)
 	}
 	if over.DataDir != nil {
 		over.DataDir = &abs
@@ -90,22 +97,22 @@ func loadConfig(env Env, opts Options) (*config.Manager, error) {
 	}
 	effective.DataDir = abs
 	if errs := effective.Validate(); len(errs) > 0 {
-		return nil, fmt.Errorf("invalid settings from flags or environment: %s", errs.Error())
+		return nil, nil, fmt.Errorf("invalid settings from flags or environment: %s", errs.Error())
 	}
 	if err := os.MkdirAll(abs, 0o700); err != nil {
-		return nil, fmt.Errorf("create data dir: %w", err)
+		return nil, nil, fmt.Errorf("create data dir: %w", err)
 	}
 	if !exists {
 		if err := config.Save(cfgPath, base); err != nil {
-			return nil, fmt.Errorf("write initial config file %s: %w", cfgPath, err)
+			return nil, nil, fmt.Errorf("write initial config file %s: %w", cfgPath, err)
 		}
 	}
-	return config.NewManager(cfgPath, base, over), nil
+	return config.NewManager(cfgPath, base, over), warnings, nil
 }
 
 // Build loads the configuration and constructs every service.
 func Build(ctx context.Context, env Env, opts Options) (*App, error) {
-	cfgm, err := loadConfig(env, opts)
+	cfgm, warnings, err := loadConfig(env, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -115,6 +122,9 @@ func Build(ctx context.Context, env Env, opts Options) (*App, error) {
 		return nil, fmt.Errorf("logging: %w", err)
 	}
 	a := &App{cfg: cfgm, logs: logs, log: logs.Logger(), startedAt: time.Now(), events: &fanout{}, solvers: opts.Solvers}
+	for _, w := range warnings {
+		a.log.Warn("config file "+cfgm.Path()+": "+w, "path", cfgm.Path())
+	}
 	a.closers = append(a.closers, logs.Close)
 	cfgm.Live([]string{"logging", "advanced.enable_debug_mode"}, func(old, new config.AppConfig) {
 		if err := logs.Reconfigure(logSettings(new)); err != nil {

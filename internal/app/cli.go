@@ -42,6 +42,7 @@ func commands() []command {
 		{"search", "<term>", "search every site (--site aniworld.to or s.to for one) and print the series found", setupSearch},
 		{"resolve", "<series-url> <season> <episode>", "print the stream the queue would download (--lang, --json)", setupResolve},
 		{"scan", "", "scan the anime folder now and print a summary", noFlags(runScan)},
+		{"doctor", "", "check every site and hoster live, step by step, and print what broke (--site, --key, --json)", setupDoctor},
 		{"download", "<series-url>", "download episodes (--season N [--episodes 1-5] [--lang ...])", setupDownload},
 		{"version", "", "print the version", noFlags(func(_ context.Context, env Env, _ Options, _ []string) error {
 			fmt.Fprintln(env.Stdout, "aniworld", version.String())

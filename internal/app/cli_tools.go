@@ -20,7 +20,7 @@ func openCLI(ctx context.Context, env Env, opts Options, needDB bool) (*App, *pr
 		warn := "WARNING"
 		opts.Flags.LogLevel = &warn
 	}
-	cfgm, err := loadConfig(env, opts)
+	cfgm, warnings, err := loadConfig(env, opts)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -30,6 +30,9 @@ func openCLI(ctx context.Context, env Env, opts Options, needDB bool) (*App, *pr
 		return nil, nil, err
 	}
 	a := &App{cfg: cfgm, logs: logs, log: logs.Logger(), startedAt: time.Now(), events: &fanout{}}
+	for _, w := range warnings {
+		a.log.Warn("config file " + cfgm.Path() + ": " + w)
+	}
 	a.closers = append(a.closers, logs.Close)
 	if needDB {
 		db, err := store.Open(ctx, cfg.DataDir)

@@ -115,8 +115,15 @@ func TestDownloadEndToEnd(t *testing.T) {
 		t.Fatalf("status: %v", b)
 	}
 	want := sha256.Sum256(media.MP4)
+	// Titles survive completion: the site's for the episode sent without
+	// one, the client's where it sent one.
+	wantTitle := map[float64]string{1: "Der Anfang", 3: "x"}
 	for _, it := range b["status"].(map[string]any)["completed_downloads"].([]any) {
 		item := it.(map[string]any)
+		ep := item["episode"].(map[string]any)
+		if got := ep["title"]; got != wantTitle[ep["episode"].(float64)] {
+			t.Fatalf("completed %v: title %q, want %q", ep, got, wantTitle[ep["episode"].(float64)])
+		}
 		path := item["file_path"].(string)
 		if !strings.HasPrefix(path, filepath.Join(animeDir, folder)) {
 			t.Fatalf("file outside the series folder: %s", path)
@@ -137,7 +144,8 @@ func TestDownloadEndToEnd(t *testing.T) {
 	}
 	// Metrics saw the outbound requests, the bytes and the finished downloads.
 	metrics := ta.getRaw("/metrics", tok)
-	for _, want := range []string{`aniworld_provider_requests_total{host="127.0.0.1"`, "aniworld_download_bytes_total", `aniworld_downloads_finished_total{status="completed"} 2`} {
+	for _, want := range []string{`aniworld_provider_requests_total{host="127.0.0.1"`, "aniworld_download_bytes_total", `aniworld_downloads_finished_total{status="completed"} 2`,
+		`aniworld_hoster_resolutions_total{hoster="Vidoza",outcome="failed"} 2`} {
 		if !strings.Contains(metrics, want) {
 			t.Errorf("metrics lack %s", want)
 		}

@@ -42,6 +42,7 @@ func (a *App) wire(ctx context.Context, deps *api.Deps) error {
 	if err := a.wireOps(ctx, deps, OpsDeps{Auth: authSvc, Library: lib, Queue: q, Metrics: metrics}); err != nil {
 		return err
 	}
+	a.wireDoctor(deps, prov, metrics)
 	a.wireWeb(deps)
 	return nil
 }
@@ -87,7 +88,7 @@ func (a *App) wireAuth(ctx context.Context, deps *api.Deps, cfg config.AppConfig
 	rl.Origin.Requests = sec.OriginRateLimit
 	rl.TrustedProxies = trusted
 	rules := auth.DefaultLimitRules(rl)
-	deps.Outer = append(deps.Outer, cors.Handler, auth.RateLimitMiddleware(rules, func(w http.ResponseWriter, r *http.Request, d auth.Decision) {
+	deps.Outer = append(deps.Outer, cors.Handler, api.CrossSiteGuard(cors.OriginAllowed), auth.RateLimitMiddleware(rules, func(w http.ResponseWriter, r *http.Request, d auth.Decision) {
 		secs := auth.RetryAfterSeconds(d.RetryAfter)
 		api.WriteError(w, r, api.NewError(http.StatusTooManyRequests, api.CodeRateLimit,
 			fmt.Sprintf("Too many requests; try again in %d seconds", secs), map[string]any{"retry_after": secs}))

@@ -10,6 +10,7 @@ import (
 	"github.com/aniworld/aniworld/internal/anime"
 	"github.com/aniworld/aniworld/internal/api"
 	"github.com/aniworld/aniworld/internal/config"
+	"github.com/aniworld/aniworld/internal/doctor"
 	"github.com/aniworld/aniworld/internal/httpclient"
 	"github.com/aniworld/aniworld/internal/library"
 	"github.com/aniworld/aniworld/internal/provider"
@@ -23,6 +24,7 @@ type providers struct {
 	client  *httpclient.Client
 	hosters *hoster.Registry
 	reg     *provider.Registry
+	stats   *doctor.Stats // per-hoster outcomes of real resolutions
 }
 
 // wireProviders builds the outbound side; wrap, when set, wraps the HTTP
@@ -51,6 +53,7 @@ func (a *App) wireProviders(cfg config.AppConfig, wrap func(http.RoundTripper) h
 	}
 	client := httpclient.New(opts)
 	hosters := hoster.Default()
+	a.mapHosterDomains(hosters, cfg)
 	var cache provider.Cache // a one-shot command without a database has none
 	if a.db != nil {
 		cache = a.db
@@ -59,7 +62,7 @@ func (a *App) wireProviders(cfg config.AppConfig, wrap func(http.RoundTripper) h
 	if err != nil {
 		return nil, fmt.Errorf("provider: %w", err)
 	}
-	return &providers{client: client, hosters: hosters, reg: reg}, nil
+	return &providers{client: client, hosters: hosters, reg: reg, stats: doctor.NewStats()}, nil
 }
 
 // languages turns the config's language names into site keys.
@@ -82,6 +85,7 @@ func (a *App) wireLibrary(cfg config.AppConfig, p *providers, deps *api.Deps) (*
 		NamingTemplate:        cfg.Download.NamingTemplate,
 		Sites:                 sites,
 		Catalog:               catalog{reg: p.reg},
+		Fresh:                 provider.WithFreshData, // a user's rescan bypasses the page cache
 		Publisher:             a.events,
 		Logger:                a.log.With("component", "library"),
 		Store:                 a.db,

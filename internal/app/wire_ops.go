@@ -204,7 +204,7 @@ func (a *App) dailyBackup(now time.Time) {
 		}
 		a.log.Info("daily config backup written", "name", name)
 	}
-	removed, err := a.cfg.PruneBackups(c.Backup.KeepDays, now)
+	removed, err := a.cfg.PruneBackups(now)
 	if err != nil {
 		a.log.Warn("prune config backups", "error", err)
 	}

@@ -23,9 +23,10 @@ import (
 // the series' site in the library and orders links by the live config's
 // language and hoster preferences, hosters that failed before last.
 type streamResolver struct {
-	reg *provider.Registry
-	lib *library.Service
-	cfg *config.Manager
+	reg   *provider.Registry
+	lib   *library.Service
+	cfg   *config.Manager
+	stats provider.OutcomeRecorder // per-hoster outcome counts
 }
 
 func (r streamResolver) Resolve(ctx context.Context, req queue.ResolveRequest) (anime.Stream, []queue.Attempt, error) {
@@ -53,7 +54,7 @@ func (r streamResolver) Resolve(ctx context.Context, req queue.ResolveRequest) (
 		return -1
 	})
 	res, err := provider.NewResolver(p, provider.Preferences{Languages: languages(c.Download.LanguageOrder), Hosters: hosters}).
-		Resolve(ctx, req.SerieID, req.Episode.Season, req.Episode.Episode)
+		Recording(r.stats).Resolve(ctx, req.SerieID, req.Episode.Season, req.Episode.Episode)
 	now := time.Now().UTC()
 	attempts := make([]queue.Attempt, 0, len(res.Attempts))
 	for _, a := range res.Attempts {
@@ -104,8 +105,9 @@ func (a *App) wireQueue(ctx context.Context, cfg config.AppConfig, p *providers,
 		retries = -1 // the queue reads 0 as "default"; the config's 0 means none
 	}
 	q, err := queue.New(ctx, queue.Options{
-		Store: a.db, Resolver: streamResolver{reg: p.reg, lib: lib, cfg: a.cfg}, Downloader: engine{dl},
+		Store: a.db, Resolver: streamResolver{reg: p.reg, lib: lib, cfg: a.cfg, stats: p.stats}, Downloader: engine{dl},
 		Target: namer.target(ctx), FinalName: namer.finalName(ctx), OnComplete: append([]queue.Hook{markDownloaded}, hooks...),
+		Catalog:   queueCatalog{db: a.db, reg: p.reg},
 		Publisher: a.events, Logger: a.log.With("component", "queue"),
 		MaxConcurrent: cfg.Download.MaxConcurrentDownloads, MaxRetries: retries,
 	})

@@ -1,6 +1,10 @@
 package auth
 
-import "github.com/aniworld/aniworld/internal/anime"
+import (
+	"errors"
+
+	"github.com/aniworld/aniworld/internal/anime"
+)
 
 // authError is a sentinel with its own short message that still matches
 // the anime sentinel it belongs to under errors.Is.
@@ -35,4 +39,9 @@ var (
 	// ErrTokenInvalid: well-formed and signed but with wrong or missing
 	// claims (issuer, subject, jti, iat in the future).
 	ErrTokenInvalid error = &authError{"invalid token claims", anime.ErrUnauthorized}
+
+	// ErrRevocationNotPersisted: a logout took effect in memory but the
+	// store could not record it (it is retried); the token is refused
+	// until this process ends even so.
+	ErrRevocationNotPersisted = errors.New("revocation not persisted")
 )

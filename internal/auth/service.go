@@ -95,6 +95,12 @@ type Service struct {
 	revMu     sync.RWMutex
 	revoked   map[string]time.Time // jti -> token expiry
 	lastPrune time.Time
+	// unpersisted are revocations the store has not taken yet (jti ->
+	// expiry); they are retried by the next Revoke or PruneRevoked.
+	unpersisted map[string]time.Time
+
+	hookMu sync.Mutex
+	hooks  []func() // OnInvalidate
 }
 
 // passwordRecord is auth.json's content.

@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -130,6 +132,11 @@ func (s *Service) Verify(ctx context.Context, token string) (Claims, error) {
 // every later Verify refuses it, also after a restart. Revoking an expired
 // or already revoked token is a no-op; a token that is not ours (bad
 // signature, malformed) is refused with the Verify error.
+//
+// The revocation takes effect in memory first. If persisting it fails the
+// token is still refused from now on (and the store write is retried by
+// the next Revoke or PruneRevoked); Revoke then returns an error wrapping
+// ErrRevocationNotPersisted. Either way the OnInvalidate hooks run.
 func (s *Service) Revoke(ctx context.Context, token string) error {
 	c, err := s.parse(token)
 	if errors.Is(err, ErrTokenExpired) {
@@ -138,30 +145,74 @@ func (s *Service) Revoke(ctx context.Context, token string) error {
 	if err != nil {
 		return err
 	}
-	s.revMu.RLock()
-	_, done := s.revoked[c.JTI]
-	s.revMu.RUnlock()
-	if done {
+	s.revMu.Lock()
+	if _, done := s.revoked[c.JTI]; done {
+		s.revMu.Unlock()
 		return nil
 	}
-	if err := s.opts.Store.RevokeToken(ctx, c.JTI, c.ExpiresAt); err != nil {
-		return fmt.Errorf("revoke: %w", err)
-	}
-	s.revMu.Lock()
 	s.revoked[c.JTI] = c.ExpiresAt
+	if s.unpersisted == nil {
+		s.unpersisted = map[string]time.Time{}
+	}
+	s.unpersisted[c.JTI] = c.ExpiresAt
 	due := s.now().Sub(s.lastPrune) >= pruneEvery
 	s.revMu.Unlock()
+	s.invalidated()
+
+	perr := s.persistRevocations(ctx)
 	if due {
 		// Opportunistic; a failure here does not undo the revocation.
 		_ = s.PruneRevoked(ctx)
 	}
+	return perr
+}
+
+// persistRevocations writes the revocations not yet in the store.
+func (s *Service) persistRevocations(ctx context.Context) error {
+	s.revMu.Lock()
+	todo := maps.Clone(s.unpersisted)
+	s.revMu.Unlock()
+	var errs []error
+	for jti, exp := range todo {
+		if err := s.opts.Store.RevokeToken(ctx, jti, exp); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		s.revMu.Lock()
+		delete(s.unpersisted, jti)
+		s.revMu.Unlock()
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("%w: %w", ErrRevocationNotPersisted, err)
+	}
 	return nil
+}
+
+// OnInvalidate registers fn to run whenever issued tokens stop being
+// valid before their expiry: after a Revoke (logout) and after Reset. The
+// WebSocket hub uses it to close the sockets of those tokens.
+func (s *Service) OnInvalidate(fn func()) {
+	s.hookMu.Lock()
+	s.hooks = append(s.hooks, fn)
+	s.hookMu.Unlock()
+}
+
+func (s *Service) invalidated() {
+	s.hookMu.Lock()
+	hooks := slices.Clone(s.hooks)
+	s.hookMu.Unlock()
+	for _, fn := range hooks {
+		fn()
+	}
 }
 
 // PruneRevoked forgets revocations of tokens that have expired anyway, in
 // the store and in memory. Revoke calls it at most hourly; the scheduler
 // may call it too.
 func (s *Service) PruneRevoked(ctx context.Context) error {
+	if err := s.persistRevocations(ctx); err != nil {
+		return fmt.Errorf("prune revoked: %w", err)
+	}
 	now := s.now()
 	if _, err := s.opts.Store.PruneRevokedTokens(ctx, now); err != nil {
 		return fmt.Errorf("prune revoked: %w", err)
@@ -171,6 +222,7 @@ func (s *Service) PruneRevoked(ctx context.Context) error {
 	for jti, exp := range s.revoked {
 		if !exp.After(now) {
 			delete(s.revoked, jti)
+			delete(s.unpersisted, jti)
 		}
 	}
 	s.lastPrune = now

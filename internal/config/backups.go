@@ -169,15 +169,15 @@ func (m *Manager) RestoreBackup(name string) (AppConfig, error) {
 }
 
 // Replace swaps in a whole new document through Update (validated, backed
-// up first, saved atomically, subscribers told). The flag/environment
-// overrides are applied over it, as at start.
+// up first — always, never coalesced —, saved atomically, subscribers
+// told). The flag/environment overrides are applied over it, as at start.
 func (m *Manager) Replace(next AppConfig) (AppConfig, error) {
-	return m.Update(func(c *AppConfig) error {
+	return m.update(func(c *AppConfig) error {
 		n := next.Clone()
 		m.over.Apply(&n) // m.over never changes after NewManager
 		*c = n
 		return nil
-	})
+	}, false)
 }
 
 // DeleteBackup removes the named backup (ErrNotFound when absent).
@@ -201,30 +201,6 @@ func (m *Manager) DeleteBackup(name string) error {
 		return fmt.Errorf("delete backup: %w", err)
 	}
 	return nil
-}
-
-// PruneBackups deletes automatic backups older than keepDays (by the time
-// in their name); custom-named backups are never pruned. It answers the
-// names it removed.
-func (m *Manager) PruneBackups(keepDays int, now time.Time) ([]string, error) {
-	list, err := m.ListBackups()
-	if err != nil {
-		return nil, err
-	}
-	cutoff := now.Add(-time.Duration(keepDays) * 24 * time.Hour)
-	var removed []string
-	var errs []error
-	for _, b := range list {
-		if !b.Automatic || !b.Created.Before(cutoff) {
-			continue
-		}
-		if err := m.DeleteBackup(b.Name); err != nil && !errors.Is(err, anime.ErrNotFound) {
-			errs = append(errs, err)
-			continue
-		}
-		removed = append(removed, b.Name)
-	}
-	return removed, errors.Join(errs...)
 }
 
 // LatestAutomaticBackup is the time of the newest automatic backup (zero

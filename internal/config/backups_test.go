@@ -32,9 +32,16 @@ func TestBackupListRestoreDelete(t *testing.T) {
 	if _, err := m.Update(func(c *AppConfig) error { c.Scheduler.IntervalMinutes = 15; return nil }); err != nil {
 		t.Fatal(err)
 	}
-	// A second update in the same second gets a suffix.
+	// A second update right after is coalesced (no backup of its own); a
+	// manual backup in the same second gets a suffix.
 	if _, err := m.Update(func(c *AppConfig) error { c.Scheduler.IntervalMinutes = 20; return nil }); err != nil {
 		t.Fatal(err)
+	}
+	if list, _ := m.ListBackups(); len(list) != 1 {
+		t.Fatalf("a rapid second update wrote a backup: %+v", list)
+	}
+	if name, err := m.Backup(""); err != nil || name != "config_backup_20260102_030405_1.json" {
+		t.Fatalf("manual backup in the same second: %q %v", name, err)
 	}
 	custom, err := m.Backup("before-upgrade")
 	if err != nil || custom != "before-upgrade.json" {
@@ -151,7 +158,7 @@ func TestPruneKeepsManualAndRecent(t *testing.T) {
 		old := now.Add(-90 * 24 * time.Hour)
 		os.Chtimes(filepath.Join(dir, n), old, old)
 	}
-	removed, err := m.PruneBackups(30, now)
+	removed, err := m.PruneBackups(now) // keep_days 30 by default
 	if err != nil || len(removed) != 2 {
 		t.Fatalf("removed %v, %v", removed, err)
 	}

@@ -56,6 +56,9 @@ type BackupConfig struct {
 	Enabled  bool   `json:"enabled"`
 	Path     string `json:"path"`
 	KeepDays int    `json:"keep_days"`
+	// MaxCount bounds the automatic backups kept (newest first); older
+	// ones and those past KeepDays are pruned after every new one.
+	MaxCount int `json:"max_count"`
 }
 
 // SecurityConfig configures sessions, lockout and rate limits.
@@ -125,7 +128,7 @@ func Default() AppConfig {
 			Enabled: true, IntervalMinutes: 60,
 		},
 		Logging: LoggingConfig{Level: "INFO", BackupCount: 3},
-		Backup:  BackupConfig{Enabled: false, Path: "backups", KeepDays: 30},
+		Backup:  BackupConfig{Enabled: false, Path: "backups", KeepDays: 30, MaxCount: DefaultBackupMaxCount},
 		Security: SecurityConfig{
 			SessionTimeoutHours: 24, RememberDays: 30,
 			LockoutAttempts: 5, LockoutMinutes: 5,
@@ -135,7 +138,7 @@ func Default() AppConfig {
 		Download: DownloadConfig{
 			MaxConcurrentDownloads: 2, ProviderTimeout: 30, MaxRetries: 3,
 			LanguageOrder:  []string{"German Dub", "German Sub", "English Sub"},
-			HosterOrder:    []string{"VOE", "Filemoon", "Vidoza", "Doodstream", "Vidmoly"},
+			HosterOrder:    []string{"VOE", "Vidmoly", "Vidoza", "Doodstream", "Vidara", "Vidavaca", "Filemoon", "LoadX", "Luluvdo", "Streamtape", "SpeedFiles"},
 			NamingTemplate: "Season {season:02}/{title} - S{season:02}E{episode:02} - ({language}).mp4",
 			ProviderURL:    "https://aniworld.to",
 			STOURL:         "https://serienstream.to",

@@ -167,9 +167,13 @@ func TestManagerUpdate(t *testing.T) {
 	for _, e := range entries {
 		names = append(names, e.Name())
 	}
-	want := []string{"config_backup_20251213_090130.json", "config_backup_20251213_090130_1.json"}
+	// Two updates in the same second: one backup, of the state before both.
+	want := []string{"config_backup_20251213_090130.json"}
 	if strings.Join(names, ",") != strings.Join(want, ",") {
 		t.Fatalf("backups = %v; want %v", names, want)
+	}
+	if before, err := m.ReadBackup(want[0]); err != nil || before.Scheduler.IntervalMinutes != 60 {
+		t.Fatalf("backup holds interval %d (%v), want the pre-burst 60", before.Scheduler.IntervalMinutes, err)
 	}
 }
 

@@ -128,22 +128,40 @@ func (e *FileError) Error() string { return fmt.Sprintf("config file %s: %s", e.
 // not an error (exists=false); a corrupt or invalid one is a *FileError and
 // the file is left untouched.
 func Load(path string) (cfg AppConfig, exists bool, err error) {
+	cfg, exists, _, err = LoadWithWarnings(path, "")
+	return cfg, exists, err
+}
+
+// LoadWithWarnings is Load that also repairs values an older version
+// accepted but this one refuses, where a safe default exists (today:
+// logging.file outside <data_dir>/logs), and says what it repaired. The
+// file itself is left untouched. dataDir, when not empty, is the data
+// directory in force (a flag or the environment may override the file's).
+func LoadWithWarnings(path, dataDir string) (cfg AppConfig, exists bool, warnings []string, err error) {
 	cfg = Default()
 	raw, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return cfg, false, nil
+		return cfg, false, nil, nil
 	}
 	if err != nil {
-		return cfg, false, &FileError{Path: path, Reason: "cannot read: " + errors.Unwrap(err).Error()}
+		return cfg, false, nil, &FileError{Path: path, Reason: "cannot read: " + errors.Unwrap(err).Error()}
 	}
 	merged, err := Merge(cfg, raw)
 	if err != nil {
-		return cfg, true, &FileError{Path: path, Reason: err.Error()}
+		return cfg, true, nil, &FileError{Path: path, Reason: err.Error()}
 	}
-	if errs := merged.Validate(); len(errs) > 0 {
-		return cfg, true, &FileError{Path: path, Reason: "invalid: " + errs.Error()}
+	check := merged // validated against the data directory in force
+	if dataDir != "" {
+		check.DataDir = dataDir
 	}
-	return merged, true, nil
+	if w := check.repairLogFile(); w != "" {
+		merged.Logging.File = nil
+		warnings = append(warnings, w)
+	}
+	if errs := check.Validate(); len(errs) > 0 {
+		return cfg, true, nil, &FileError{Path: path, Reason: "invalid: " + errs.Error()}
+	}
+	return merged, true, warnings, nil
 }
 
 // Merge deep-merges a JSON patch (a whole or partial document) over base.

@@ -25,6 +25,8 @@ type Manager struct {
 	subs    []func(old, new AppConfig)
 	live    []string // paths applied without a restart (Live, ReadsLive)
 	saveErr func(string, AppConfig) error
+	// lastAuto is when Update last wrote an automatic backup (coalescing).
+	lastAuto time.Time
 }
 
 // NewManager wraps the configuration loaded from path (base) and the
@@ -59,9 +61,17 @@ func (e *ValidationError) Error() string { return "invalid configuration: " + e.
 func (e *ValidationError) Unwrap() error { return anime.ErrInvalid }
 
 // Update applies fn to a copy of the configuration. When fn succeeds and
-// the result validates, the current file is backed up, the new one saved
-// atomically, and subscribers are told. On any error nothing changes.
+// the result validates, the current file is backed up (unless an update
+// within BackupCoalesceWindow already did: a burst of writes keeps the
+// state before the burst), the new one saved atomically, and subscribers
+// are told. On any error nothing changes.
 func (m *Manager) Update(fn func(*AppConfig) error) (AppConfig, error) {
+	return m.update(fn, true)
+}
+
+// update is Update; coalesce=false always writes the backup (restores and
+// resets, which a user may want to undo).
+func (m *Manager) update(fn func(*AppConfig) error, coalesce bool) (AppConfig, error) {
 	m.mu.Lock()
 	old := m.cur.Clone()
 	next := m.cur.Clone()
@@ -74,7 +84,8 @@ func (m *Manager) Update(fn func(*AppConfig) error) (AppConfig, error) {
 		m.mu.Unlock()
 		return old, &ValidationError{Errors: errs}
 	}
-	if _, err := m.backupLocked("", false); err != nil {
+	backedUp, err := m.autoBackupLocked(coalesce)
+	if err != nil {
 		m.mu.Unlock()
 		return old, fmt.Errorf("backup before update: %w", err)
 	}
@@ -89,6 +100,11 @@ func (m *Manager) Update(fn func(*AppConfig) error) (AppConfig, error) {
 	m.mu.Unlock()
 	for _, s := range subs {
 		s(old, next.Clone())
+	}
+	if backedUp {
+		// Best effort: a failed prune leaves extra files, never loses one
+		// it should keep; the next backup tries again.
+		_, _ = m.PruneBackups(m.now())
 	}
 	return next.Clone(), nil
 }

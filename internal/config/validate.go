@@ -63,14 +63,17 @@ func (c AppConfig) Validate() FieldErrors {
 	if c.Logging.BackupCount < 0 || c.Logging.BackupCount > 100 {
 		add("logging.backup_count", "must be between 0 and 100")
 	}
-	if c.Logging.File != nil && strings.ContainsRune(*c.Logging.File, 0) {
-		add("logging.file", "must not contain NUL")
+	if p := c.logFileProblem(); p != "" {
+		add("logging.file", "%s", p)
 	}
 	if strings.TrimSpace(c.Backup.Path) == "" {
 		add("backup.path", "must not be empty")
 	}
 	if c.Backup.KeepDays < 1 || c.Backup.KeepDays > 3650 {
 		add("backup.keep_days", "must be between 1 and 3650")
+	}
+	if c.Backup.MaxCount < 1 || c.Backup.MaxCount > 1000 {
+		add("backup.max_count", "must be between 1 and 1000")
 	}
 	s := c.Security
 	if s.SessionTimeoutHours < 1 || s.SessionTimeoutHours > 24*365 {

@@ -45,8 +45,11 @@ const MaxPerPage = 1000
 type ListQuery struct {
 	Page    int
 	PerPage int
-	SortBy  string // "", "title", "name", "id", "missing_episodes"
-	Filter  string // "" or "no_episodes"
+	SortBy  string // "", "title", "name", "id", "missing_episodes", "updated_at"
+	// SortOrder is "", "asc" or "desc"; "" is each field's natural order
+	// (ascending; descending, most missing first, for missing_episodes).
+	SortOrder string
+	Filter    string // "" or "no_episodes"
 }
 
 // ListItem is one entry of GET /api/anime.
@@ -113,9 +116,20 @@ func (s *Service) List(ctx context.Context, q ListQuery) ([]ListItem, int, error
 	case "id":
 		sq.Sort = store.SortKey
 	case "missing_episodes":
-		sq.Sort = store.SortMissing
+		sq.Sort, sq.Desc = store.SortMissing, true // most missing first unless sort_order says otherwise
+	case "updated_at":
+		sq.Sort = store.SortUpdated
 	default:
-		return nil, 0, fmt.Errorf("%w: sort_by must be title, id, name or missing_episodes", anime.ErrInvalid)
+		return nil, 0, fmt.Errorf("%w: sort_by must be title, id, name, missing_episodes or updated_at", anime.ErrInvalid)
+	}
+	switch strings.ToLower(q.SortOrder) {
+	case "":
+	case "asc":
+		sq.Desc = false
+	case "desc":
+		sq.Desc = true
+	default:
+		return nil, 0, fmt.Errorf("%w: sort_order must be asc or desc", anime.ErrInvalid)
 	}
 	switch q.Filter {
 	case "":

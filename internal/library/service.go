@@ -20,7 +20,6 @@ import (
 
 	"github.com/aniworld/aniworld/internal/anime"
 	"github.com/aniworld/aniworld/internal/event"
-	"github.com/aniworld/aniworld/internal/provider"
 	"github.com/aniworld/aniworld/internal/store"
 )
 
@@ -38,6 +37,10 @@ type Options struct {
 	NamingTemplate        string // DefaultNamingTemplate when empty
 	Sites                 []Site // DefaultSites() when empty
 	Catalog               Catalog
+	// Fresh marks a context so the Catalog answers from the site rather
+	// than its cache (provider.WithFreshData); Rescan and StartRescan use
+	// it. Without it they scan like Scan.
+	Fresh func(context.Context) context.Context
 	Publisher             event.Publisher // event.Discard{} when nil
 	Logger                *slog.Logger    // slog.Default() when nil
 	Store                 *store.DB
@@ -174,17 +177,24 @@ func (s *Service) Scan(ctx context.Context, progress func(event.ScanData)) (Scan
 }
 
 // Rescan is Scan for a user who asked for it: the provider's cache is
-// bypassed (provider.WithFreshData), so episodes the site added since the
+// bypassed (Options.Fresh), so episodes the site added since the
 // last fetch show up at once instead of after the cache's lifetime.
 func (s *Service) Rescan(ctx context.Context, progress func(event.ScanData)) (ScanSummary, error) {
-	return s.Scan(provider.WithFreshData(ctx), progress)
+	return s.Scan(s.fresh(ctx), progress)
+}
+
+func (s *Service) fresh(ctx context.Context) context.Context {
+	if s.opts.Fresh == nil {
+		return ctx
+	}
+	return s.opts.Fresh(ctx)
 }
 
 // StartRescan starts a user-requested full scan (fresh provider data, as
 // Rescan) in the background and returns at once; false when one is
 // already running. The scan outlives ctx (a request's); Close stops it.
 func (s *Service) StartRescan(ctx context.Context) bool {
-	scanCtx, done, ok := s.beginScan(provider.WithFreshData(context.WithoutCancel(ctx)))
+	scanCtx, done, ok := s.beginScan(s.fresh(context.WithoutCancel(ctx)))
 	if !ok {
 		return false
 	}

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/aniworld/aniworld/internal/anime"
+	"github.com/aniworld/aniworld/internal/config"
 )
 
 func TestParseURL(t *testing.T) {
@@ -116,7 +117,7 @@ func TestCandidates(t *testing.T) {
 		prefs Preferences
 		want  []string
 	}{
-		{"defaults", Preferences{}, []string{"3", "4", "1", "2", "7", "6", "5"}},
+		{"defaults (2026 order: VOE, Vidmoly, Vidoza, Doodstream, Vidara, Vidavaca, Filemoon, LoadX, Luluvdo, Streamtape, SpeedFiles)", Preferences{}, []string{"3", "1", "4", "7", "2", "6", "5"}},
 		{"custom languages drop the rest", Preferences{Languages: []anime.Language{anime.LangEnglishSub, anime.LangEnglishDub}}, []string{"5", "8"}},
 		{"custom hosters case-insensitive", Preferences{Languages: []anime.Language{anime.LangGermanDub}, Hosters: []string{"loadx", " streamtape "}}, []string{"7", "2", "1", "3", "4"}},
 	}
@@ -238,6 +239,21 @@ func TestRegistry(t *testing.T) {
 	}
 	if !strings.Contains(fmt.Sprint(NewRegistry().Default()), "nil") {
 		t.Errorf("empty registry default must be nil")
+	}
+}
+
+// TestConfigDefaultHosterOrder: a fresh config carries the 2026 order; a
+// config that names its own order keeps it (only the default changed).
+func TestConfigDefaultHosterOrder(t *testing.T) {
+	if got := config.Default().Download.HosterOrder; !reflect.DeepEqual(got, DefaultHosterOrder()) {
+		t.Fatalf("config default %v, provider default %v", got, DefaultHosterOrder())
+	}
+	c, err := config.Merge(config.Default(), []byte(`{"download":{"hoster_order":["VOE","Filemoon","Vidoza"]}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.Download.HosterOrder; !reflect.DeepEqual(got, []string{"VOE", "Filemoon", "Vidoza"}) {
+		t.Fatalf("user order replaced: %v", got)
 	}
 }
 

@@ -12,7 +12,7 @@ import (
 // DefaultHosterOrder is the hoster preference used when the config names
 // none; hosters not listed follow in page order.
 func DefaultHosterOrder() []string {
-	return []string{"VOE", "Filemoon", "Vidoza", "Doodstream", "Vidmoly"}
+	return []string{"VOE", "Vidmoly", "Vidoza", "Doodstream", "Vidara", "Vidavaca", "Filemoon", "LoadX", "Luluvdo", "Streamtape", "SpeedFiles"}
 }
 
 // Preferences orders an episode's links. Languages not listed are never
@@ -67,21 +67,55 @@ func Candidates(links []HosterLink, prefs Preferences) []HosterLink {
 }
 
 // Attempt is one try of one hoster link. Err is nil for the attempt that
-// succeeded.
+// succeeded. Hoster is the site's label; Landing and Extractor say where
+// the link really went and what ran there.
 type Attempt struct {
-	Hoster string         `json:"hoster"`
-	Lang   anime.Language `json:"language"`
-	URL    string         `json:"url"`
-	Err    error          `json:"-"`
-	Reason string         `json:"reason,omitempty"`
+	Hoster    string         `json:"hoster"`
+	Lang      anime.Language `json:"language"`
+	URL       string         `json:"url"`
+	Landing   string         `json:"landing_host,omitempty"`
+	Extractor string         `json:"extractor,omitempty"`
+	Via       string         `json:"chosen_by,omitempty"`
+	Err       error          `json:"-"`
+	Reason    string         `json:"reason,omitempty"`
+	// Note tells how a fallback saved the link.
+	Note string `json:"note,omitempty"`
 }
 
-// String is "VOE (German Dub): ok" or "VOE (German Dub): <reason>".
+// String is "VOE (German Dub) → voe.sx [VOE]: ok" or
+// "Vidara (German Dub) → voe.sx [VOE]: <reason>"; without a landing host
+// (the redirect failed) "VOE (German Dub): <reason>".
 func (a Attempt) String() string {
-	if a.Err == nil {
-		return fmt.Sprintf("%s (%s): ok", a.Hoster, a.Lang)
+	head := fmt.Sprintf("%s (%s)", a.Hoster, a.Lang)
+	if a.Landing != "" {
+		x := a.Extractor
+		if x == "" {
+			x = "no extractor"
+		}
+		head += fmt.Sprintf(" → %s [%s]", a.Landing, x)
 	}
-	return fmt.Sprintf("%s (%s): %s", a.Hoster, a.Lang, a.Reason)
+	if a.Err == nil {
+		if a.Note != "" {
+			return head + ": ok (" + a.Note + ")"
+		}
+		return head + ": ok"
+	}
+	return head + ": " + a.Reason
+}
+
+// Name is the hoster that handled the link: the extractor when one ran,
+// else the label.
+func (a Attempt) Name() string {
+	if a.Extractor != "" {
+		return a.Extractor
+	}
+	return a.Hoster
+}
+
+// OutcomeRecorder receives the outcome of every link the Resolver tries
+// (per-hoster success counts for /metrics and the System page).
+type OutcomeRecorder interface {
+	RecordAttempt(a Attempt)
 }
 
 // Resolution is a resolved stream, the link it came from and every attempt
@@ -121,6 +155,20 @@ func (e *ResolveError) Error() string {
 	return fmt.Sprintf("no stream for %s %s after %d attempts: %s", e.Key, ref, len(e.Attempts), strings.Join(parts, "; "))
 }
 
+// Permanent reports whether no retry can help: links were tried and every
+// one led to a removed video (anime.ErrNotFound). The queue asks it.
+func (e *ResolveError) Permanent() bool {
+	if len(e.Attempts) == 0 {
+		return false
+	}
+	for _, a := range e.Attempts {
+		if !errors.Is(a.Err, anime.ErrNotFound) {
+			return false
+		}
+	}
+	return true
+}
+
 // Unwrap exposes anime.ErrUnavailable and every attempt's error.
 func (e *ResolveError) Unwrap() []error {
 	out := []error{anime.ErrUnavailable}
@@ -130,6 +178,12 @@ func (e *ResolveError) Unwrap() []error {
 		}
 	}
 	return out
+}
+
+func (r *Resolver) record(a Attempt) {
+	if r.rec != nil {
+		r.rec.RecordAttempt(a)
+	}
 }
 
 func langList(ls []anime.Language) string {
@@ -149,13 +203,20 @@ func langList(ls []anime.Language) string {
 type Resolver struct {
 	p     Provider
 	prefs Preferences
+	rec   OutcomeRecorder
 }
 
 // NewResolver builds a resolver over p. Empty preference lists mean the
-// defaults (German Dub, German Sub, English Sub; VOE, Filemoon, Vidoza,
-// Doodstream, Vidmoly, then the rest).
+// defaults (German Dub, German Sub, English Sub; DefaultHosterOrder, then
+// the rest).
 func NewResolver(p Provider, prefs Preferences) *Resolver {
 	return &Resolver{p: p, prefs: prefs.withDefaults()}
+}
+
+// Recording makes the resolver report every attempt to rec (nil: none).
+func (r *Resolver) Recording(rec OutcomeRecorder) *Resolver {
+	r.rec = rec
+	return r
 }
 
 // Resolve fetches the episode page and resolves the best working link.
@@ -175,8 +236,10 @@ func (r *Resolver) ResolveLinks(ctx context.Context, ep EpisodeLinks) (Resolutio
 		if err := ctx.Err(); err != nil {
 			return Resolution{Attempts: rerr.Attempts}, err
 		}
-		st, err := r.p.ResolveLink(ctx, link)
-		a := Attempt{Hoster: link.Hoster, Lang: link.Lang, URL: link.URL}
+		lctx, tr := WithLinkTrace(ctx)
+		st, err := r.p.ResolveLink(lctx, link)
+		a := Attempt{Hoster: link.Hoster, Lang: link.Lang, URL: link.URL, Landing: tr.Host,
+			Extractor: tr.Extractor, Via: tr.Via, Note: tr.Note}
 		if err == nil {
 			if st.Hoster == "" {
 				st.Hoster = link.Hoster
@@ -185,13 +248,17 @@ func (r *Resolver) ResolveLinks(ctx context.Context, ep EpisodeLinks) (Resolutio
 				st.Lang = link.Lang
 			}
 			rerr.Attempts = append(rerr.Attempts, a)
+			r.record(a)
 			return Resolution{Stream: st, Link: link, Attempts: rerr.Attempts}, nil
 		}
 		if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
 			return Resolution{Attempts: rerr.Attempts}, err
 		}
+		// A removed video (anime.ErrNotFound) is not retried here: the next
+		// link is tried at once.
 		a.Err, a.Reason = err, err.Error()
 		rerr.Attempts = append(rerr.Attempts, a)
+		r.record(a)
 	}
 	return Resolution{Attempts: rerr.Attempts}, rerr
 }

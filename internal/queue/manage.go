@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -15,10 +16,11 @@ import (
 	"github.com/aniworld/aniworld/internal/store"
 )
 
-var episodeCode = regexp.MustCompile(`^[sS](\d{1,4})[\s._-]*[eE](\d{1,5})$|^(\d{1,4})-(\d{1,5})$`)
+var episodeCode = regexp.MustCompile(`^[sS](\d{1,4})[\s._-]*[eE](\d{1,5})$|^(\d{1,4})[-xX](\d{1,5})$`)
 
 // ParseEpisodeCode parses the older API's episode strings: "S01E01" (any
-// case, also "S1E1", "S01-E01", "S01.E01") and the compact "1-1" form.
+// case, also "S1E1", "S01-E01", "S01.E01") and the compact "1-1", "1x1"
+// and "1x01" forms.
 func ParseEpisodeCode(code string) (anime.EpisodeRef, error) {
 	m := episodeCode.FindStringSubmatch(strings.TrimSpace(code))
 	if m == nil {
@@ -33,12 +35,16 @@ func ParseEpisodeCode(code string) (anime.EpisodeRef, error) {
 	if e < 1 {
 		return anime.EpisodeRef{}, fmt.Errorf("%w: episode %q: episode numbers start at 1", anime.ErrInvalid, code)
 	}
-	return anime.EpisodeRef{Season: s, Episode: e}, nil
+	ref := anime.EpisodeRef{Season: s, Episode: e}
+	if err := validEpisode(ref); err != nil {
+		return anime.EpisodeRef{}, err
+	}
+	return ref, nil
 }
 
 func validEpisode(e anime.EpisodeRef) error {
-	if e.Season < 0 || e.Episode < 1 {
-		return fmt.Errorf("%w: episode %s: season must be ≥ 0 and episode ≥ 1", anime.ErrInvalid, e.Code())
+	if e.Season < 0 || e.Episode < 1 || e.Season > MaxSeason || e.Episode > MaxEpisode {
+		return fmt.Errorf("%w: episode %s: season must be 0 to %d and episode 1 to %d", anime.ErrInvalid, e.Code(), MaxSeason, MaxEpisode)
 	}
 	return nil
 }
@@ -59,9 +65,14 @@ func (s *Service) Add(ctx context.Context, req AddRequest) (added []string, fail
 	if err != nil {
 		return nil, nil, err
 	}
+	if err := s.checkSeries(ctx, req.SerieID); err != nil {
+		return nil, nil, err
+	}
 	if req.SerieFolder == "" {
 		req.SerieFolder = req.SerieName
 	}
+	req.Episodes = slices.Clone(req.Episodes)
+	s.fillTitles(ctx, req.SerieID, req.Episodes)
 	now := s.now().UTC()
 	var rows []store.QueueItem
 	for _, ep := range req.Episodes {

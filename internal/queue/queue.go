@@ -129,8 +129,11 @@ type Options struct {
 	// the finished file from what it holds (naming.go).
 	FinalName  FinalNameFunc
 	OnComplete []Hook
-	Publisher  event.Publisher
-	Logger     *slog.Logger
+	// Catalog, when set, makes Add refuse unknown series and fill in
+	// missing episode titles (catalog.go).
+	Catalog   Catalog
+	Publisher event.Publisher
+	Logger    *slog.Logger
 	// MaxConcurrent is the number of simultaneous downloads.
 	MaxConcurrent int
 	// MaxRetries is how many times a failed item is tried again before it
@@ -159,6 +162,7 @@ type Service struct {
 	target    TargetFunc
 	finalName FinalNameFunc
 	hooks     []Hook
+	catalog   Catalog
 	pub       event.Publisher
 	log       *slog.Logger
 	retries   int
@@ -187,7 +191,7 @@ func New(ctx context.Context, o Options) (*Service, error) {
 	}
 	s := &Service{
 		db: o.Store, resolver: o.Resolver, dl: o.Downloader, target: o.Target, finalName: o.FinalName,
-		hooks: append([]Hook(nil), o.OnComplete...), pub: o.Publisher, log: o.Logger,
+		hooks: append([]Hook(nil), o.OnComplete...), catalog: o.Catalog, pub: o.Publisher, log: o.Logger,
 		retries: o.MaxRetries, backoff: o.RetryBackoff, maxBack: o.MaxRetryBackoff,
 		limit: o.ListLimit, progIvl: o.ProgressInterval, saveIvl: o.PersistInterval,
 		now: o.Now, maxConc: o.MaxConcurrent,

@@ -171,6 +171,7 @@ func (s *Service) process(runCtx, ctx context.Context, j *job) {
 }
 
 func (s *Service) try(ctx context.Context, j *job) outcome {
+	s.titleBeforeDownload(ctx, &j.row)
 	row := j.row
 	o := outcome{stage: StageResolve, attempts: decodeAttempts(row.Attempts)}
 	it := s.toItem(row)
@@ -287,8 +288,19 @@ func (s *Service) onProgress(ctx context.Context, j *job, done, total int64) {
 // hoster worked right now (ErrUnavailable). Download errors are never
 // permanent: an expired or broken media URL (even a 404) is fixed by
 // resolving again, possibly at another hoster.
+//
+// An error may decide itself through a Permanent() bool method: the
+// provider's ResolveError is permanent when every link it tried was a
+// removed video (anime.ErrNotFound), which no retry brings back.
 func permanent(o outcome) bool {
-	if o.stage != StageResolve || errors.Is(o.err, anime.ErrUnavailable) {
+	if o.stage != StageResolve {
+		return false
+	}
+	var d interface{ Permanent() bool }
+	if errors.As(o.err, &d) {
+		return d.Permanent()
+	}
+	if errors.Is(o.err, anime.ErrUnavailable) {
 		return false
 	}
 	return errors.Is(o.err, anime.ErrNotFound) || errors.Is(o.err, anime.ErrInvalid)

@@ -92,6 +92,8 @@ func TestResolveErrors(t *testing.T) {
 		{"invalid request", fmt.Errorf("%w: bad key", anime.ErrInvalid), 1},
 		{"no hoster worked", errors.Join(anime.ErrUnavailable, anime.ErrNotFound), 3},
 		{"challenge page", fmt.Errorf("site: %w", anime.ErrChallenge), 3},
+		{"every link a removed video", fmt.Errorf("resolve: %w", decidedErr{permanent: true}), 1},
+		{"some links removed, others failing", fmt.Errorf("resolve: %w", decidedErr{permanent: false}), 3},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -412,3 +414,11 @@ func TestEventsCarryKeyAndFolder(t *testing.T) {
 		t.Errorf("final queue_status %+v", d)
 	}
 }
+
+// decidedErr is an error that decides itself whether a retry can help,
+// like the provider's ResolveError (every link removed: permanent).
+type decidedErr struct{ permanent bool }
+
+func (e decidedErr) Error() string   { return "no stream after 2 attempts" }
+func (e decidedErr) Permanent() bool { return e.permanent }
+func (e decidedErr) Unwrap() []error { return []error{anime.ErrUnavailable, anime.ErrNotFound} }

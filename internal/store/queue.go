@@ -315,6 +315,15 @@ func (db *DB) QueueSetStream(ctx context.Context, id, hoster string, lang anime.
 	return nil
 }
 
+// QueueSetEpisodeTitle gives an item that has no episode title one; an
+// item that has one keeps it.
+func (db *DB) QueueSetEpisodeTitle(ctx context.Context, id, title string) error {
+	if _, err := db.ExecContext(ctx, `UPDATE queue_items SET episode_title = ? WHERE id = ? AND episode_title = ''`, title, id); err != nil {
+		return fmt.Errorf("set episode title of %q: %w", id, err)
+	}
+	return nil
+}
+
 // QueueProgress records a running item's byte counts.
 func (db *DB) QueueProgress(ctx context.Context, id string, done, total int64) error {
 	_, err := db.ExecContext(ctx, `UPDATE queue_items SET bytes_downloaded = ?, bytes_total = ?

@@ -64,15 +64,18 @@ type SeriesSort string
 const (
 	SortName    SeriesSort = "name"    // name, case-insensitive
 	SortKey     SeriesSort = "key"     // key
-	SortMissing SeriesSort = "missing" // most missing first
+	SortMissing SeriesSort = "missing" // by missing episode count
+	SortUpdated SeriesSort = "updated" // last change (scan, metadata), oldest first
 )
 
 // SeriesQuery filters and pages ListSeries.
 type SeriesQuery struct {
 	Offset, Limit int
 	Sort          SeriesSort
-	WithMissing   bool // only series with at least one missing episode
-	NoEpisodes    bool // only series without any episode on disk
+	// Desc sorts by the field descending (ties stay in name, key order).
+	Desc        bool
+	WithMissing bool // only series with at least one missing episode
+	NoEpisodes  bool // only series without any episode on disk
 }
 
 // UnmatchedRecord is a library folder the scanner could not identify.
@@ -179,12 +182,18 @@ func (db *DB) ListSeries(ctx context.Context, q SeriesQuery) ([]SeriesRecord, in
 	if len(where) > 0 {
 		cond = " WHERE " + strings.Join(where, " AND ")
 	}
-	order := "name COLLATE NOCASE, key"
+	dir := " ASC"
+	if q.Desc {
+		dir = " DESC"
+	}
+	order := "name COLLATE NOCASE" + dir + ", key" + dir
 	switch q.Sort {
 	case SortKey:
-		order = "key"
+		order = "key" + dir
 	case SortMissing:
-		order = "missing_count DESC, name COLLATE NOCASE, key"
+		order = "missing_count" + dir + ", name COLLATE NOCASE, key"
+	case SortUpdated:
+		order = "updated_at" + dir + ", key"
 	}
 	var total int
 	if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM series`+cond).Scan(&total); err != nil {

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the pure-Go "sqlite" driver
@@ -40,6 +41,13 @@ func Open(ctx context.Context, dataDir string) (*DB, error) {
 	return OpenPath(ctx, path)
 }
 
+// uriPath escapes the characters that end or change an SQLite URI file name
+// ('?' starts the query, '#' a fragment, '%' an escape), so a data directory
+// may hold any of them.
+func uriPath(path string) string {
+	return strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
+}
+
 // OpenPath is Open for an explicit database file path.
 func OpenPath(ctx context.Context, path string) (*DB, error) {
 	q := url.Values{}
@@ -49,7 +57,7 @@ func OpenPath(ctx context.Context, path string) (*DB, error) {
 	q.Add("_pragma", "synchronous(NORMAL)")
 	q.Add("_pragma", "temp_store(MEMORY)")
 	q.Set("_txlock", "immediate")
-	dsn := "file:" + path + "?" + q.Encode()
+	dsn := "file:" + uriPath(path) + "?" + q.Encode()
 	sqlDB, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)

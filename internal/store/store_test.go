@@ -92,3 +92,23 @@ func TestSettings(t *testing.T) {
 		}
 	}
 }
+
+// TestOpenPathWithURICharacters: a data directory whose path holds '?', '#'
+// or '%' opens its own database file, not a truncated name elsewhere.
+func TestOpenPathWithURICharacters(t *testing.T) {
+	for _, name := range []string{"a?b=1", "c#d", "e%41f", "g?h#i%j"} {
+		t.Run(name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), name)
+			db, err := Open(context.Background(), dir)
+			if err != nil {
+				t.Fatalf("open: %v", err)
+			}
+			if err := db.Close(); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := os.Stat(filepath.Join(dir, FileName)); err != nil {
+				t.Fatalf("database not inside %q: %v", dir, err)
+			}
+		})
+	}
+}

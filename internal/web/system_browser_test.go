@@ -9,9 +9,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/danielgtaylor/huma/v2"
+
 	"github.com/aniworld/aniworld/internal/api"
 	chromium "github.com/aniworld/aniworld/internal/browser"
 	"github.com/aniworld/aniworld/internal/config"
+	"github.com/aniworld/aniworld/internal/doctor"
 	"github.com/aniworld/aniworld/internal/fake/jsgate"
 	"github.com/aniworld/aniworld/internal/httpclient"
 	"github.com/aniworld/aniworld/internal/web"
@@ -39,7 +42,8 @@ func TestSystemPageShowsBrowser(t *testing.T) {
 	})
 	srv := httptest.NewServer(api.New(api.Deps{
 		Config: m, Version: "9.9.9", StartedAt: time.Now(), Browser: solver,
-		Extra: map[string]http.Handler{"/": ui, "/static/": ui, "GET /api/auth/status": status},
+		Register: []func(huma.API){api.ProviderDiagnosticsRoutes(api.ProviderDiagnosticsDeps{Stats: doctor.NewStats()})},
+		Extra:    map[string]http.Handler{"/": ui, "/static/": ui, "GET /api/auth/status": status},
 	}))
 	defer srv.Close()
 

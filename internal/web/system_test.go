@@ -14,6 +14,7 @@ import (
 
 	"github.com/aniworld/aniworld/internal/api"
 	"github.com/aniworld/aniworld/internal/config"
+	"github.com/aniworld/aniworld/internal/doctor"
 	"github.com/aniworld/aniworld/internal/logging"
 	"github.com/aniworld/aniworld/internal/web"
 )
@@ -54,8 +55,9 @@ func TestSystemPage(t *testing.T) {
 	})
 	srv := httptest.NewServer(api.New(api.Deps{
 		Config: m, Version: "9.9.9", StartedAt: time.Now(),
-		Register: []func(huma.API){api.LoggingRoutes(api.LoggingDeps{Config: m, Logs: logs})},
-		Extra:    map[string]http.Handler{"/": ui, "/static/": ui, "GET /api/auth/status": status},
+		Register: []func(huma.API){api.LoggingRoutes(api.LoggingDeps{Config: m, Logs: logs}),
+			api.ProviderDiagnosticsRoutes(api.ProviderDiagnosticsDeps{Stats: doctor.NewStats()})},
+		Extra: map[string]http.Handler{"/": ui, "/static/": ui, "GET /api/auth/status": status},
 	}))
 	defer srv.Close()
 

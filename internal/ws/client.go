@@ -3,6 +3,7 @@ package ws
 import (
 	"context"
 	"errors"
+	"net"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -25,8 +26,13 @@ type client struct {
 	h      *Hub
 	id     string
 	conn   *websocket.Conn
+	raw    net.Conn // the hijacked connection under conn; nil in unit tests
 	authed bool
-	rooms  atomic.Uint32 // roomMask
+	// token and expires are the credentials an authenticated client
+	// connected with (fixed for the connection's life); see Hub.tokenValid.
+	token   string
+	expires time.Time
+	rooms   atomic.Uint32 // roomMask
 
 	mu        sync.Mutex
 	queue     []*outMsg
@@ -154,7 +160,7 @@ func (c *client) send(t event.Type, data any) {
 		return
 	}
 	if c.enqueue(&outMsg{data: b}, c.h.opts.Now()) {
-		c.h.remove([]*client{c})
+		c.h.remove([]*client{c}, "ws: disconnecting slow client")
 	}
 }
 
@@ -216,6 +222,15 @@ func (c *client) flush() bool {
 	return true
 }
 
+// drop closes the connection without a handshake, also while a close
+// handshake is waiting for a peer that does not read.
+func (c *client) drop() {
+	if c.raw != nil {
+		_ = c.raw.Close()
+	}
+	_ = c.conn.CloseNow()
+}
+
 func (c *client) closeKicked() {
 	c.mu.Lock()
 	code, reason := c.code, c.reason
@@ -261,6 +276,11 @@ func (c *client) handle(req request) {
 	case "join":
 		if !c.authed {
 			c.send(event.Error, &protoError{CodeAuthRequired, "room " + string(req.room) + " needs a valid token"})
+			return
+		}
+		if !c.h.tokenValid(context.Background(), c) {
+			c.kick(websocket.StatusPolicyViolation, reasonToken)
+			c.h.remove([]*client{c}, "ws: token no longer valid on join, disconnecting client")
 			return
 		}
 		bit, _ := roomBit(req.room)

@@ -44,7 +44,7 @@ type fixture struct {
 func newFixture(t *testing.T, opts Options) *fixture {
 	t.Helper()
 	if opts.Authenticate == nil {
-		opts.Authenticate = func(_ context.Context, tok string) bool { return tok == goodToken }
+		opts.Authenticate = func(_ context.Context, tok string) (time.Time, bool) { return time.Time{}, tok == goodToken }
 	}
 	h := NewHub(opts)
 	mux := http.NewServeMux()

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/coder/websocket"
 	"github.com/google/uuid"
@@ -31,22 +32,34 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	closing := h.closing
 	h.mu.RUnlock()
 	if closing {
-		http.Error(w, "server shutting down", http.StatusServiceUnavailable)
+		h.opts.Refuse(w, r, http.StatusServiceUnavailable, "Server shutting down")
 		return
 	}
 	opts := &websocket.AcceptOptions{Subprotocols: []string{bearerProtocol}}
 	if h.opts.OriginAllowed != nil {
 		if r.Header.Get("Origin") != "" && !h.opts.OriginAllowed(r) {
-			http.Error(w, "origin not allowed", http.StatusForbidden)
+			h.opts.Refuse(w, r, http.StatusForbidden, "Origin not allowed")
 			return
 		}
 		opts.InsecureSkipVerify = true // checked above
 	}
 
 	token := requestToken(r)
-	authed := token != "" && h.opts.Authenticate != nil && h.opts.Authenticate(r.Context(), token)
+	var expires time.Time
+	authed := false
+	if token != "" && h.opts.Authenticate != nil {
+		expires, authed = h.opts.Authenticate(r.Context(), token)
+	}
+	addr := h.opts.ClientAddr(r)
+	if status, msg := h.slots.reserve(h.opts.Limits, addr, !authed); status != 0 {
+		h.log.Info("ws: handshake refused", "remote", addr, "status", status, "authenticated", authed)
+		h.opts.Refuse(w, r, status, msg)
+		return
+	}
+	defer h.slots.release(addr, !authed)
 
-	conn, err := websocket.Accept(w, r, opts)
+	hw := &hijackRecorder{ResponseWriter: w}
+	conn, err := websocket.Accept(hw, r, opts)
 	if err != nil {
 		h.log.Info("ws: handshake refused", "remote", r.RemoteAddr, "err", err)
 		return // Accept wrote the response
@@ -54,6 +67,10 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	conn.SetReadLimit(h.opts.MaxMessageBytes)
 
 	c := newClient(h, uuid.NewString(), conn, authed)
+	c.raw = hw.conn
+	if authed {
+		c.token, c.expires = token, expires
+	}
 	msg := "connected anonymously: ping and system_info only; send a token to join rooms"
 	if authed {
 		c.rooms.Store(uint32(maskDownloads))

@@ -19,9 +19,12 @@ import (
 
 // Options configures a Hub. Zero values take the documented defaults.
 type Options struct {
-	// Authenticate reports whether token is valid. nil treats every client
-	// as anonymous (secure by default).
-	Authenticate func(ctx context.Context, token string) bool
+	// Authenticate reports whether token is valid and until when (a zero
+	// time: no known expiry). nil treats every client as anonymous (secure
+	// by default). The hub asks again on every join, whenever Revalidate is
+	// called (logout, reset), and closes the socket with 1008 once the
+	// answer is no or the expiry has passed (by Now).
+	Authenticate func(ctx context.Context, token string) (expires time.Time, ok bool)
 	// OriginAllowed decides whether a handshake's Origin is acceptable. nil
 	// keeps coder/websocket's default: same origin only (a request without
 	// an Origin header, i.e. a non-browser client, is always allowed).
@@ -43,9 +46,18 @@ type Options struct {
 	// SlowClientGrace is how long a client's buffer may stay full before it
 	// is disconnected, even without further drops (default 5 s).
 	SlowClientGrace time.Duration
-	// ShutdownTimeout bounds the graceful close Run performs when its
-	// context ends (default 5 s).
+	// ShutdownTimeout is how long Run's graceful close waits for clients to
+	// answer the 1001 close frame before dropping their connections
+	// (default 1 s). A peer that does not answer is not an error.
 	ShutdownTimeout time.Duration
+	// Limits bound the number of sockets (see Limits for the defaults).
+	Limits Limits
+	// ClientAddr is the client address a socket counts against (default:
+	// the peer's IP). The app passes its trusted-proxy-aware resolver.
+	ClientAddr func(r *http.Request) string
+	// Refuse writes a refused handshake (over a limit, shutting down,
+	// foreign origin). Default: plain text.
+	Refuse func(w http.ResponseWriter, r *http.Request, status int, message string)
 	// Logger receives connection lifecycle logs (default: discard).
 	Logger *slog.Logger
 	// Now is the clock (default time.Now).
@@ -72,7 +84,14 @@ func (o Options) withDefaults() Options {
 		o.SlowClientGrace = 5 * time.Second
 	}
 	if o.ShutdownTimeout <= 0 {
-		o.ShutdownTimeout = 5 * time.Second
+		o.ShutdownTimeout = time.Second
+	}
+	o.Limits = o.Limits.withDefaults()
+	if o.ClientAddr == nil {
+		o.ClientAddr = remoteHost
+	}
+	if o.Refuse == nil {
+		o.Refuse = refuse
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
@@ -88,6 +107,7 @@ const (
 	reasonShutdown = "server shutting down"
 	reasonSlow     = "slow consumer: send buffer overflow"
 	reasonPing     = "ping timeout"
+	reasonToken    = "token revoked or expired"
 )
 
 // ErrClosed is returned by Shutdown when the hub was already shut down.
@@ -102,6 +122,7 @@ type Hub struct {
 	mu      sync.RWMutex
 	clients map[*client]struct{}
 	closing bool
+	slots   slots
 
 	// wg counts client goroutines (reader and writer of every client).
 	wg sync.WaitGroup
@@ -115,9 +136,11 @@ func NewHub(opts Options) *Hub {
 
 var _ event.Publisher = (*Hub)(nil)
 
-// Run sweeps for clients stuck behind a full buffer until ctx ends, then
-// shuts the hub down gracefully (close 1001 to every client, bounded by
-// Options.ShutdownTimeout) and waits for every client goroutine.
+// Run sweeps for clients stuck behind a full buffer or past their token's
+// expiry until ctx ends, then shuts the hub down: close 1001 to every
+// client, Options.ShutdownTimeout for them to answer, then their
+// connections are dropped. A client that did not answer is logged, not an
+// error; Run returns when every client goroutine has ended.
 func (h *Hub) Run(ctx context.Context) error {
 	t := time.NewTicker(h.opts.SlowClientGrace / 2)
 	defer t.Stop()
@@ -126,7 +149,12 @@ func (h *Hub) Run(ctx context.Context) error {
 		case <-ctx.Done():
 			sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), h.opts.ShutdownTimeout)
 			defer cancel()
-			if err := h.Shutdown(sctx); err != nil && !errors.Is(err, ErrClosed) {
+			err := h.Shutdown(sctx)
+			if errors.Is(err, context.DeadlineExceeded) {
+				h.log.Info("ws: dropped clients that did not answer the close frame", "waited", h.opts.ShutdownTimeout)
+				err = nil
+			}
+			if err != nil && !errors.Is(err, ErrClosed) {
 				return err
 			}
 			return nil
@@ -140,15 +168,57 @@ func (h *Hub) Run(ctx context.Context) error {
 // grace period.
 func (h *Hub) sweep() {
 	now := h.opts.Now()
-	var evicted []*client
+	var evicted, expired []*client
 	h.mu.RLock()
 	for c := range h.clients {
 		if c.overdue(now) {
 			evicted = append(evicted, c)
+		} else if c.authed && !c.expires.IsZero() && !now.Before(c.expires) {
+			expired = append(expired, c)
 		}
 	}
 	h.mu.RUnlock()
-	h.remove(evicted)
+	h.remove(evicted, "ws: disconnecting slow client")
+	for _, c := range expired {
+		c.kick(websocket.StatusPolicyViolation, reasonToken)
+	}
+	h.remove(expired, "ws: token expired, disconnecting client")
+}
+
+// Revalidate asks Authenticate again about every authenticated client's
+// token and closes, with 1008, the sockets whose token was revoked,
+// expired or stopped verifying (a reset rotated the signing secret).
+// Access control calls it after every logout and reset.
+func (h *Hub) Revalidate(ctx context.Context) {
+	h.mu.RLock()
+	var authed []*client
+	for c := range h.clients {
+		if c.authed {
+			authed = append(authed, c)
+		}
+	}
+	h.mu.RUnlock()
+	var gone []*client
+	for _, c := range authed {
+		if !h.tokenValid(ctx, c) {
+			c.kick(websocket.StatusPolicyViolation, reasonToken)
+			gone = append(gone, c)
+		}
+	}
+	h.remove(gone, "ws: token no longer valid, disconnecting client")
+}
+
+// tokenValid re-checks c's token: not past its expiry, and still accepted
+// by Authenticate.
+func (h *Hub) tokenValid(ctx context.Context, c *client) bool {
+	if !c.authed || h.opts.Authenticate == nil {
+		return false
+	}
+	if !c.expires.IsZero() && !h.opts.Now().Before(c.expires) {
+		return false
+	}
+	_, ok := h.opts.Authenticate(ctx, c.token)
+	return ok
 }
 
 // Shutdown sends every client a close frame 1001 (going away), refuses new
@@ -178,14 +248,11 @@ func (h *Hub) Shutdown(ctx context.Context) error {
 	case <-done:
 		return nil
 	case <-ctx.Done():
-		// CloseNow waits for a close handshake already in progress, so close
-		// all connections concurrently: the wait is bounded by the slowest
-		// one (coder/websocket's own 5 s + 5 s handshake limits), not their sum.
-		var closers sync.WaitGroup
+		// Drop whoever has not answered: closing the hijacked connection
+		// ends coder/websocket's wait for the close handshake at once.
 		for _, c := range all {
-			closers.Go(func() { _ = c.conn.CloseNow() })
+			c.drop()
 		}
-		closers.Wait()
 		<-done
 		return fmt.Errorf("ws shutdown: %w", ctx.Err())
 	}
@@ -235,12 +302,13 @@ func (h *Hub) Publish(e event.Event) {
 		}
 	}
 	h.mu.RUnlock()
-	h.remove(evicted)
+	h.remove(evicted, "ws: disconnecting slow client")
 }
 
 // remove unregisters clients that were kicked, so they stop counting and
-// stop receiving; their goroutines finish the close on their own.
-func (h *Hub) remove(cs []*client) {
+// stop receiving; their goroutines finish the close on their own. why is
+// logged per client.
+func (h *Hub) remove(cs []*client, why string) {
 	if len(cs) == 0 {
 		return
 	}
@@ -250,7 +318,7 @@ func (h *Hub) remove(cs []*client) {
 	}
 	h.mu.Unlock()
 	for _, c := range cs {
-		h.log.Warn("ws: disconnecting slow client", "connection_id", c.id)
+		h.log.Warn(why, "connection_id", c.id)
 	}
 }
 

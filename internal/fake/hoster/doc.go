@@ -21,21 +21,45 @@
 //
 // Compare downloads with sha256 of media.MP4 or media.HLSBytes().
 //
-// Embed paths: /embed-<id>.html for Vidoza and Vidmoly, /vid/<id> for
+// Every farm server has a twin "mirror" server (MirrorEmbedURL) that no
+// host table knows, standing for VOE's random mirror domains; Host and
+// Hosts give the "host:port" to map a server to its extractor.
+//
+// Embed paths: /embed-<id>.html for Vidoza and Vidmoly (Vidmoly's "v-<id>"
+// gives the /v/<id> link form, a page without the player), /vid/<id> for
 // LoadX, /e/<id> for the rest (Doodstream and Filemoon also /d/<id>).
 // Page variants are chosen by an id prefix:
 //
-//	VOE:        "mirror-" (JS redirect to /e/<rest>), "array-" (["…"]),
-//	            "a168c-" (var a168c='…'), "legacyhls-", "legacymp4-",
-//	            "mp4-" (direct_access_url only), "fallback-" (fallback only)
-//	Filemoon:   "packed-" (no API; packed player script), "iframe-" (no
-//	            API; a page framing the packed one)
+//	VOE:        "mirror-" (JS redirect to /e/<rest>), "fwd-" (redirect to
+//	            /<rest>, no /e/), "array-" (["…"]), "a168c-" (var
+//	            a168c='…'), "a168cb64-" (a168c as base64 of the reversed
+//	            JSON), "mkgma-" (MKGMa="…"), "loader-" (junk tokens only in
+//	            /js/loader.<hash>.js), "bait-" (a bait HLS beside the real
+//	            MP4), "baitonly-", "legacyhls-", "legacymp4-", "mp4-",
+//	            "fallback-"
+//	Filemoon:   default: the 2026 Byse flow (details, challenge, attest
+//	            checking the ECDSA signature, playback with decoy key parts;
+//	            ByseKeys lists the attested keys); "edge-" (payload2 under
+//	            decrypt_keys), "captcha-" (playback asks for the
+//	            proof-of-work captcha), "direct-" (sources in the details),
+//	            "api-" (only the old /api/videos),
+//	            "packed-" (packed player script), "iframe-" (frames it)
+//	Doodstream: "loose-" (pass_md5 path without $.get), "captcha-"
 //	Vidoza:     "source-" (<source src> instead of sourcesCode)
-//	Streamtape: "plain-" (('xcd…') without substring calls)
-//	LoadX:      "nohead-" (the embed refuses HEAD with 405)
+//	Streamtape: "plain-" (('xcd…') without substring), "botlink-" (2026)
+//	LoadX:      "nohead-" (the embed refuses HEAD); the embed sets the
+//	            fireplayer_player cookie that getVideo and the media demand
+//	Luluvdo:    default: sources: [{file:"…"}] on the link itself; "dl-"
+//	            (the player only via /dl?op=embed)
+//
+// Every healthy page carries Cloudflare's JS-Detections script
+// (/cdn-cgi/challenge-platform/scripts/jsd/main.js), which is not a
+// challenge.
 //
 // Failures (Hoster.SetFailure) apply to pages and APIs (EmbedForbidden,
-// EmbedNotFound, Challenge, NoPayload, BrokenPayload) or to media
-// (MediaForbidden); they can be switched while serving. PageHits and
+// EmbedNotFound, Challenge, Turnstile, NoPayload, BrokenPayload, Removed —
+// each hoster answers "removed" in another 2026 form —, AttestRefused for
+// Filemoon) or to media (MediaForbidden); they can be switched while
+// serving, which is how the doctor's tests break one step. PageHits and
 // MediaHits count requests.
 package hoster

@@ -18,7 +18,14 @@ var voeJunk = []string{"@$", "^^", "~@", "%?", "*~", "!!", "#&"}
 // EncodeVOE obfuscates a VOE player JSON the way VOE does, by running the
 // decoder backwards: base64, reverse, every char code +3, base64, junk
 // tokens inserted between characters, ROT13.
-func EncodeVOE(js []byte) string {
+func EncodeVOE(js []byte) string { return EncodeVOEWith(js, voeJunk) }
+
+// LoaderTokens are the junk tokens the fake VOE's 2026 loader script
+// declares; the built-in list cannot decode a payload made with them.
+var LoaderTokens = []string{"<>", "|]", "}{", "&;", "`~", ")("}
+
+// EncodeVOEWith is EncodeVOE with another junk-token list.
+func EncodeVOEWith(js []byte, junk []string) string {
 	s := []byte(base64.StdEncoding.EncodeToString(js))
 	for i, j := 0, len(s)-1; i < j; i, j = i+1, j-1 {
 		s[i], s[j] = s[j], s[i]
@@ -31,10 +38,15 @@ func EncodeVOE(js []byte) string {
 	for i := 0; i < len(enc); i++ {
 		b.WriteByte(enc[i])
 		if i%5 == 4 && i+1 < len(enc) && enc[i+1] != '=' {
-			b.WriteString(voeJunk[(i/5)%len(voeJunk)])
+			b.WriteString(junk[(i/5)%len(junk)])
 		}
 	}
 	return rot13(b.String())
+}
+
+// EncodeVOESimple is the 2026 a168c form: base64 of the reversed JSON.
+func EncodeVOESimple(js []byte) string {
+	return base64.StdEncoding.EncodeToString(reverse(append([]byte(nil), js...)))
 }
 
 func rot13(s string) string {

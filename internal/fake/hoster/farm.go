@@ -3,19 +3,22 @@ package hoster
 import (
 	"net/http/httptest"
 	"sort"
+	"strings"
 )
 
 // Farm runs every fake hoster on its own httptest.Server, so each has its
-// own origin as real hosters do.
+// own origin as real hosters do, plus a second "mirror" server per hoster
+// that stands for a domain no host table knows (VOE's random mirrors).
 type Farm struct {
 	hosters map[string]*Hoster
 	servers map[string]*httptest.Server
+	mirrors map[string]*httptest.Server
 }
 
 // Start launches one server per name in Names(), all serving media. Call
 // Close when done (t.Cleanup(farm.Close)).
 func Start(media Media) *Farm {
-	f := &Farm{hosters: map[string]*Hoster{}, servers: map[string]*httptest.Server{}}
+	f := &Farm{hosters: map[string]*Hoster{}, servers: map[string]*httptest.Server{}, mirrors: map[string]*httptest.Server{}}
 	for _, n := range Names() {
 		h, err := New(n, media)
 		if err != nil {
@@ -23,6 +26,7 @@ func Start(media Media) *Farm {
 		}
 		f.hosters[n] = h
 		f.servers[n] = httptest.NewServer(h)
+		f.mirrors[n] = httptest.NewServer(h)
 	}
 	return f
 }
@@ -36,6 +40,7 @@ func (f *Farm) Close() {
 	sort.Strings(names)
 	for _, n := range names {
 		f.servers[n].Close()
+		f.mirrors[n].Close()
 	}
 }
 
@@ -48,6 +53,34 @@ func (f *Farm) URL(name string) string {
 		return s.URL
 	}
 	return ""
+}
+
+// Host returns the named hoster's "host:port", the key to map to its
+// extractor in a host table (hoster.Registry.MapHost).
+func (f *Farm) Host(name string) string {
+	if s, ok := f.servers[name]; ok {
+		return strings.TrimPrefix(s.URL, "http://")
+	}
+	return ""
+}
+
+// Hosts maps every hoster's "host:port" to its name.
+func (f *Farm) Hosts() map[string]string {
+	out := map[string]string{}
+	for n := range f.servers {
+		out[f.Host(n)] = n
+	}
+	return out
+}
+
+// MirrorEmbedURL is EmbedURL on the hoster's mirror server, an origin no
+// host table maps (the extractor must be found by the page).
+func (f *Farm) MirrorEmbedURL(name, id string) string {
+	h, ok := f.hosters[name]
+	if !ok {
+		return ""
+	}
+	return f.mirrors[name].URL + h.EmbedPath(id)
 }
 
 // EmbedURL returns the absolute embed URL of video id on the named hoster,

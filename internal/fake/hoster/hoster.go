@@ -20,11 +20,12 @@ const (
 	Luluvdo    = "Luluvdo"
 	SpeedFiles = "SpeedFiles"
 	Vidara     = "Vidara"
+	Vidavaca   = "Vidavaca"
 )
 
 // Names lists every hoster the package can fake.
 func Names() []string {
-	return []string{VOE, Vidoza, Doodstream, Filemoon, Vidmoly, Streamtape, LoadX, Luluvdo, SpeedFiles, Vidara}
+	return []string{VOE, Vidoza, Doodstream, Filemoon, Vidmoly, Streamtape, LoadX, Luluvdo, SpeedFiles, Vidara, Vidavaca}
 }
 
 // Failure is a fault injected into one fake hoster.
@@ -47,7 +48,28 @@ const (
 	BrokenPayload
 	// MediaForbidden serves pages normally but answers 403 for all media.
 	MediaForbidden
+	// Removed serves the hoster's "video removed" answer: a 200 page
+	// saying so ("Video not found", "has been removed", "File not found",
+	// "<title>404", "Maintenance Mode", "im Wartungsmodus", by hoster) or,
+	// for JSON APIs, 404/410/451.
+	Removed
+	// Turnstile answers every page and API endpoint with a 403 page
+	// holding a Cloudflare Turnstile widget.
+	Turnstile
+	// AttestRefused makes Filemoon's Byse attest step answer 403
+	// (other hosters serve normally).
+	AttestRefused
 )
+
+// String names the failure (the doctor's tests print it).
+func (f Failure) String() string {
+	names := []string{"ok", "embed-forbidden", "embed-not-found", "challenge", "no-payload", "broken-payload",
+		"media-forbidden", "removed", "turnstile", "attest-refused"}
+	if int(f) >= 0 && int(f) < len(names) {
+		return names[f]
+	}
+	return fmt.Sprintf("failure-%d", int(f))
+}
 
 // Hoster is one fake hoster: an http.Handler serving its embed pages,
 // APIs and media. It derives every absolute URL it emits from the
@@ -60,6 +82,9 @@ type Hoster struct {
 	mu      sync.Mutex
 	failure Failure
 	embedUA string // UA of the last page/API request; media demands it
+	byse    byseState
+	// cookieValue is the player cookie LoadX set last.
+	cookieValue string
 
 	pageHits  atomic.Int64
 	mediaHits atomic.Int64
@@ -71,11 +96,15 @@ func New(name string, media Media) (*Hoster, error) {
 	switch name {
 	case VOE:
 		h.rules = mediaRules{referer: true, origin: true}
-	case Doodstream, Filemoon, Vidmoly, Streamtape, Vidara:
+	case Doodstream, Filemoon, Streamtape, Vidara, Vidavaca:
 		h.rules = mediaRules{referer: true}
+	case Vidmoly:
+		h.rules = mediaRules{refererPrefix: VidmolyReferer}
 	case Luluvdo:
 		h.rules = mediaRules{referer: true, origin: true, acceptLanguage: true}
-	case Vidoza, LoadX, SpeedFiles:
+	case LoadX:
+		h.rules = mediaRules{cookie: loadxCookie}
+	case Vidoza, SpeedFiles:
 	default:
 		return nil, fmt.Errorf("fake hoster: unknown hoster %q", name)
 	}
@@ -103,7 +132,12 @@ func (h *Hoster) MediaHits() int64 { return h.mediaHits.Load() }
 // package doc) to get an alternative page shape.
 func (h *Hoster) EmbedPath(id string) string {
 	switch h.name {
-	case Vidoza, Vidmoly:
+	case Vidoza:
+		return "/embed-" + id + ".html"
+	case Vidmoly:
+		if rest, ok := strings.CutPrefix(id, "v-"); ok {
+			return "/v/" + rest // the /v/<id> form the sites hand out
+		}
 		return "/embed-" + id + ".html"
 	case LoadX:
 		return "/vid/" + id
@@ -147,6 +181,8 @@ func (h *Hoster) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.streamtape(w, r, f)
 	case LoadX:
 		h.loadx(w, r, f)
+	case Vidavaca:
+		h.vidara(w, r, f)
 	case Luluvdo:
 		h.luluvdo(w, r, f)
 	case SpeedFiles:
@@ -175,6 +211,15 @@ func (h *Hoster) pageFailure(w http.ResponseWriter, r *http.Request) Failure {
 		w.WriteHeader(http.StatusServiceUnavailable)
 		fmt.Fprint(w, challengePage)
 		return -1
+	case Turnstile:
+		w.Header().Set("Content-Type", "text/html; charset=UTF-8")
+		w.WriteHeader(http.StatusForbidden)
+		fmt.Fprint(w, turnstilePage)
+		return -1
+	case Removed:
+		if h.removed(w, r) {
+			return -1
+		}
 	}
 	// Pages that need the download media bind it to this UA.
 	h.mu.Lock()
@@ -187,6 +232,15 @@ const challengePage = `<!DOCTYPE html><html lang="en-US"><head><title>Just a mom
 <body><div id="challenge-body-text">Checking your browser before accessing the site.</div>
 <script>window._cf_chl_opt={cvId:'3',cType:'managed'};</script>
 <script src="/cdn-cgi/challenge-platform/h/g/orchestrate/chl_page/v1"></script></body></html>`
+
+// turnstilePage is a 2026 Turnstile gate in front of a hoster page.
+const turnstilePage = `<!DOCTYPE html><html><head><title>Verifying you are human</title>
+<script src="https://challenges.cloudflare.com/turnstile/v0/api.js" async defer></script></head>
+<body><form method="post"><div class="cf-turnstile" data-sitekey="0x4AAAAAAADnPIDROrmt1Wwj"></div></form></body></html>`
+
+// jsdScript is Cloudflare's JavaScript Detections script, injected into
+// every healthy page of many zones; it is not a challenge.
+const jsdScript = `<script src="/cdn-cgi/challenge-platform/scripts/jsd/main.js" defer></script>`
 
 // originOf is the scheme and host the request arrived at.
 func originOf(r *http.Request) string {
@@ -203,5 +257,5 @@ func mp4URL(r *http.Request, id string) string { return originOf(r) + "/mp4/" + 
 // html writes a small HTML page around body.
 func html(w http.ResponseWriter, title, body string) {
 	w.Header().Set("Content-Type", "text/html; charset=UTF-8")
-	fmt.Fprintf(w, "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>%s</title></head><body>\n%s\n</body></html>\n", title, body)
+	fmt.Fprintf(w, "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>%s</title></head><body>\n%s\n%s</body></html>\n", title, body, jsdScript)
 }

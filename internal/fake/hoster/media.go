@@ -45,9 +45,11 @@ func (m Media) HLSBytes() []byte { return bytes.Join(m.Segments, nil) }
 
 // mediaRules says which headers a hoster's media requests must carry.
 type mediaRules struct {
-	referer        bool // Referer starting with the server's origin
-	origin         bool // Origin equal to the server's origin
-	acceptLanguage bool // Accept-Language starting with "de"
+	refererPrefix  string // Referer starting with this fixed value
+	cookie         string // this cookie name with the value the page set
+	referer        bool   // Referer starting with the server's origin
+	origin         bool   // Origin equal to the server's origin
+	acceptLanguage bool   // Accept-Language starting with "de"
 }
 
 // authorize checks a media request against the rules and the UA recorded
@@ -67,6 +69,10 @@ func (h *Hoster) authorize(w http.ResponseWriter, r *http.Request) bool {
 		reason = "user-agent differs from the one that fetched the embed page"
 	case h.rules.referer && !strings.HasPrefix(r.Referer(), org):
 		reason = "referer missing or foreign"
+	case h.rules.refererPrefix != "" && !strings.HasPrefix(r.Referer(), h.rules.refererPrefix):
+		reason = "referer is not " + h.rules.refererPrefix
+	case h.rules.cookie != "" && !h.hasCookie(r):
+		reason = "player cookie missing"
 	case h.rules.origin && r.Header.Get("Origin") != org:
 		reason = "origin missing or foreign"
 	case h.rules.acceptLanguage && !strings.HasPrefix(r.Header.Get("Accept-Language"), "de"):

@@ -72,6 +72,19 @@ func (h *Hoster) doodstream(w http.ResponseWriter, r *http.Request, f Failure) {
 		html(w, "Doodstream", `<div id="video_player"></div><p>Video is processing.</p>`)
 		return
 	}
+	if strings.HasPrefix(id, "captcha-") {
+		html(w, "Doodstream", `<form method="post" action="/dl"><input type="hidden" name="op" value="validate">
+<script>function onOk(t){ location.href = '?op=validate&gc_response=' + t; }</script><div class="captcha-box">Please verify</div></form>`)
+		return
+	}
+	if strings.HasPrefix(id, "loose-") {
+		// playmogo.com 2026: the path sits in a variable, no $.get call.
+		html(w, "Doodstream", fmt.Sprintf(`<div id="video_player"></div><script>
+  var u = '/pass_md5/%s/%d';
+  fetch(u).then(function (r) { return r.text(); }).then(function (d) { play(d + rnd() + "?token=%s&expiry=" + Date.now()); });
+</script>`, id, time.Now().UnixNano()%1e9, doodToken(id)))
+		return
+	}
 	html(w, "Doodstream", fmt.Sprintf(`<div id="video_player"></div><script>
 $.get('/pass_md5/%s/%d', function(data) { dsplayer.src({ src: data + makePlay(), type: 'video/mp4' }); });
 function makePlay(){for(var a="",t="ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789",n=t.length,o=0;10>o;o++)a+=t.charAt(Math.floor(Math.random()*n));return a+"?token=%s&expiry="+Date.now();}
@@ -100,15 +113,20 @@ func (h *Hoster) signedMedia(w http.ResponseWriter, r *http.Request) {
 	h.serveMedia(w, r, "mp4/"+id+"/video.mp4")
 }
 
-// vidmoly serves /embed-<id>.html; it answers 403 unless the Referer is
-// its own origin.
+// vidmoly serves /embed-<id>.html, which answers 403 unless the Referer
+// is VidmolyReferer, and /v/<id>, the link form the sites hand out, which
+// is a page without the player (only the embed host serves /embed-).
 func (h *Hoster) vidmoly(w http.ResponseWriter, r *http.Request, f Failure) {
+	if strings.HasPrefix(r.URL.Path, "/v/") {
+		html(w, "Vidmoly", `<div class="video-page"><a href="/">vidmoly</a><p>Open the player on the embed host.</p></div>`)
+		return
+	}
 	id, ok := embedID(r.URL.Path)
 	if !ok {
 		http.NotFound(w, r)
 		return
 	}
-	if !strings.HasPrefix(r.Referer(), originOf(r)) {
+	if !strings.HasPrefix(r.Referer(), VidmolyReferer) {
 		http.Error(w, "forbidden: referer required", http.StatusForbidden)
 		return
 	}
@@ -143,6 +161,12 @@ func (h *Hoster) streamtape(w http.ResponseWriter, r *http.Request, f Failure) {
 	if strings.HasPrefix(id, "plain-") {
 		tail = fmt.Sprintf("('xcd%s')", doodToken(id))
 	}
+	if strings.HasPrefix(id, "botlink-") {
+		html(w, "Streamtape", fmt.Sprintf(`<div id="botlink" style="display:none"></div><script>
+document.getElementById("botlink").innerHTML = "%s" + ( "abc%s" ).substring(3);
+</script>`, a, doodToken(id)))
+		return
+	}
 	html(w, "Streamtape", fmt.Sprintf(`<div id="robotlink" style="display:none">%s</div><script>document.getElementById('robotlink').innerHTML = '%s'+ %s;</script>`, a, a, tail))
 }
 
@@ -161,6 +185,11 @@ func (h *Hoster) loadx(w http.ResponseWriter, r *http.Request, f Failure) {
 		}
 		http.Redirect(w, r, "/video/"+hex.EncodeToString([]byte(id))+"/"+id+".mp4", http.StatusFound)
 	case strings.HasPrefix(p, "/video/"):
+		v := randHex(8)
+		h.mu.Lock()
+		h.cookieValue = v
+		h.mu.Unlock()
+		http.SetCookie(w, &http.Cookie{Name: loadxCookie, Value: v, Path: "/", HttpOnly: true})
 		html(w, "LoadX", `<div id="player"></div>`)
 	case p == "/player/index.php":
 		q := r.URL.Query()
@@ -171,6 +200,10 @@ func (h *Hoster) loadx(w http.ResponseWriter, r *http.Request, f Failure) {
 		}
 		if r.Header.Get("X-Requested-With") != "XMLHttpRequest" {
 			http.Error(w, "forbidden: not xhr", http.StatusForbidden)
+			return
+		}
+		if !h.hasCookie(r) {
+			http.Error(w, "forbidden: player cookie missing", http.StatusForbidden)
 			return
 		}
 		w.Header().Set("Content-Type", "application/json")
@@ -206,13 +239,19 @@ func (h *Hoster) luluvdo(w http.ResponseWriter, r *http.Request, f Failure) {
 		http.NotFound(w, r)
 		return
 	}
+	if strings.HasPrefix(id, "dl-") && r.URL.Path != "/dl" {
+		// The older form: the player comes from /dl?op=embed.
+		html(w, "Luluvdo", `<div id="vplayer"></div><iframe src="/dl?op=embed"></iframe>`)
+		return
+	}
 	switch f {
 	case NoPayload:
 		html(w, "Luluvdo", `<div id="vplayer"></div>`)
 	case BrokenPayload:
 		html(w, "Luluvdo", `<script>player.setup({sources:[{file:"mailto:x"}]});</script>`)
 	default:
-		html(w, "Luluvdo", fmt.Sprintf(`<script>jwplayer("vplayer").setup({sources:[{file:"%s"}],image:"%s/t.jpg"});</script>`, hlsURL(r, id), originOf(r)))
+		html(w, "Luluvdo", fmt.Sprintf(`<script>jwplayer("vplayer").setup({
+  sources: [{ file: "%s" }], image: "%s/t.jpg"});</script>`, hlsURL(r, id), originOf(r)))
 	}
 }
 

@@ -49,10 +49,6 @@ type Config struct {
 	Cache Cache
 	// CacheTTL is how long a cached page is fresh. Default 6h.
 	CacheTTL time.Duration
-	// ForwardingHosters are hosters whose embed page may forward once more
-	// via window.location.href='…/e/<id>' (default VOE); ResolveLink peeks
-	// at their page and hands the forwarded URL to the extractor.
-	ForwardingHosters []string
 	// Logger receives cache failures. Default: discard.
 	Logger *slog.Logger
 	// Now is the clock (tests). Default time.Now.
@@ -105,9 +101,6 @@ func New(cfg Config) (*Client, error) {
 	cfg.PathPrefix = "/" + strings.Trim(cfg.PathPrefix, "/") + "/"
 	if cfg.CacheTTL <= 0 {
 		cfg.CacheTTL = 6 * time.Hour
-	}
-	if cfg.ForwardingHosters == nil {
-		cfg.ForwardingHosters = []string{"VOE"}
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now

@@ -29,10 +29,10 @@ func TestEndToEnd(t *testing.T) {
 	}{
 		{name: "voe first", season: 1, ep: 1, wantHoster: "VOE", wantLang: anime.LangGermanDub, wantTries: 1},
 		{name: "voe mirror page", mirror: true, season: 1, ep: 1, wantHoster: "VOE", wantLang: anime.LangGermanDub, wantTries: 1},
-		{name: "voe 403 falls back to filemoon", failures: map[string]fakehoster.Failure{fakehoster.VOE: fakehoster.EmbedForbidden},
-			season: 1, ep: 1, wantHoster: "Filemoon", wantLang: anime.LangGermanDub, wantTries: 2},
+		{name: "voe 403 falls back to vidmoly", failures: map[string]fakehoster.Failure{fakehoster.VOE: fakehoster.EmbedForbidden},
+			season: 1, ep: 1, wantHoster: "Vidmoly", wantLang: anime.LangGermanDub, wantTries: 2},
 		{name: "challenge and gone links then doodstream", season: 2, ep: 1, wantHoster: "Doodstream", wantLang: anime.LangGermanDub, wantTries: 3},
-		{name: "hoster challenge falls back", failures: map[string]fakehoster.Failure{fakehoster.VOE: fakehoster.Challenge, fakehoster.Filemoon: fakehoster.NoPayload},
+		{name: "hoster challenge falls back", failures: map[string]fakehoster.Failure{fakehoster.VOE: fakehoster.Challenge, fakehoster.Vidmoly: fakehoster.NoPayload},
 			season: 1, ep: 2, wantHoster: "Vidoza", wantLang: anime.LangGermanDub, wantTries: 3},
 	}
 	for _, tt := range tests {

@@ -13,43 +13,18 @@ import (
 	"github.com/aniworld/aniworld/internal/challenge"
 	"github.com/aniworld/aniworld/internal/httpclient"
 	"github.com/aniworld/aniworld/internal/provider"
-	"github.com/aniworld/aniworld/internal/provider/hoster"
 )
 
 // maxHops bounds redirect chains on the site.
 const maxHops = 5
 
 // ResolveLink turns a hoster link into a stream: it reads the Location of
-// the site's /redirect/<id> (without following it) and hands the embed URL
-// to the hoster registry's shared embed path (hoster.Registry.ResolveEmbed).
+// the site's /redirect/<id> (without following it) and hands the landing
+// URL to the shared dispatch (provider.ResolveHosterLink), which picks
+// the extractor by where the link landed, not by its label.
 func (c *Client) ResolveLink(ctx context.Context, link provider.HosterLink) (anime.Stream, error) {
-	if c.cfg.Hosters == nil {
-		return anime.Stream{}, fmt.Errorf("%s: hoster %q: %w: no extractors configured", c.cfg.Label, link.Hoster, anime.ErrUnavailable)
-	}
-	if _, ok := c.cfg.Hosters.Lookup(link.Hoster); !ok {
-		return anime.Stream{}, fmt.Errorf("%s: hoster %q: %w: no extractor registered", c.cfg.Label, link.Hoster, anime.ErrUnavailable)
-	}
-	embed, err := c.EmbedURL(ctx, link.URL)
-	if err != nil {
-		return anime.Stream{}, err
-	}
-	st, err := c.cfg.Hosters.ResolveEmbed(ctx, c.cfg.Doer, hoster.Embed{Label: link.Hoster, URL: embed, MayForward: c.forwards(link.Hoster)})
-	if err != nil {
-		return anime.Stream{}, fmt.Errorf("%s: %w", c.cfg.Label, err)
-	}
-	if st.Lang == anime.LangUnknown {
-		st.Lang = link.Lang
-	}
-	return st, nil
-}
-
-func (c *Client) forwards(hoster string) bool {
-	for _, h := range c.cfg.ForwardingHosters {
-		if strings.EqualFold(strings.TrimSpace(h), strings.TrimSpace(hoster)) {
-			return true
-		}
-	}
-	return false
+	return provider.ResolveHosterLink(ctx, c.cfg.Label, c.cfg.Hosters, c.cfg.Doer, link,
+		func(ctx context.Context, l provider.HosterLink) (string, error) { return c.EmbedURL(ctx, l.URL) })
 }
 
 // EmbedURL follows the site's /redirect/<id> by reading Location headers
@@ -92,8 +67,8 @@ func (c *Client) EmbedURL(ctx context.Context, redirectURL string) (string, erro
 			}
 			cur = next
 			continue
-		case resp.StatusCode == http.StatusNotFound:
-			return "", fmt.Errorf("%s: %s %q: hoster link %w (status 404)", c.cfg.Label, step, page, anime.ErrNotFound)
+		case resp.StatusCode == http.StatusNotFound || resp.StatusCode == http.StatusGone || resp.StatusCode == http.StatusUnavailableForLegalReasons:
+			return "", fmt.Errorf("%s: %s %q: hoster link %w (status %d)", c.cfg.Label, step, page, anime.ErrNotFound, resp.StatusCode)
 		case resp.StatusCode >= 200 && resp.StatusCode < 300:
 			// A Doer that follows redirects by itself lands on the hoster.
 			if resp.Request != nil && resp.Request.URL != nil && !c.mirrors.Owns(resp.Request.URL.Host) {

@@ -28,9 +28,9 @@ func TestResolveLink(t *testing.T) {
 		{name: "voe mirror forwards once more", season: 1, episode: 1, hoster: "VOE", lang: gerSub,
 			redirect:  func(h, id string, _ site.LinkInfo) string { return h + "/e/mirror-" + id },
 			wantEmbed: func(h, id string) string { return h + "/e/" + id }},
-		{name: "non-voe mirror page is not peeked", season: 1, episode: 1, hoster: "Doodstream", lang: dub,
+		{name: "a forward page is followed whatever the label", season: 1, episode: 1, hoster: "Doodstream", lang: dub,
 			redirect:  func(h, id string, _ site.LinkInfo) string { return h + "/e/mirror-" + id },
-			wantEmbed: func(h, id string) string { return h + "/e/mirror-" + id }},
+			wantEmbed: func(h, id string) string { return h + "/e/" + id }},
 		{name: "challenge in front of the redirect", season: 2, episode: 1, hoster: "VOE", lang: dub, wantErrIs: anime.ErrChallenge},
 		{name: "redirect 404", season: 2, episode: 1, hoster: "Vidoza", lang: dub, wantErrIs: anime.ErrNotFound, wantErr: "hoster link not found"},
 		{name: "target not configured", season: 1, episode: 1, hoster: "Filemoon", lang: dub,
@@ -70,11 +70,15 @@ func TestResolveLink(t *testing.T) {
 	}
 }
 
+// TestResolveLinkUnknownHoster: a label without an extractor is still
+// followed (labels lie: the link may land on a known hoster); when
+// neither host, page nor label fits, the link is unavailable.
 func TestResolveLinkUnknownHoster(t *testing.T) {
 	e := newEnv(t, envOpts{})
-	_, err := e.client.ResolveLink(t.Context(), provider.HosterLink{Hoster: "Streamtape", Lang: dub, URL: e.srv.URL + "/redirect/1"})
-	if !errors.Is(err, anime.ErrUnavailable) || e.site.Hits("/redirect/1") != 0 {
-		t.Errorf("err %v (redirect hits %d), want ErrUnavailable before any request", err, e.site.Hits("/redirect/1"))
+	id, _ := e.site.LinkID("demo", 1, 1, "VOE", dub)
+	_, err := e.client.ResolveLink(t.Context(), provider.HosterLink{Hoster: "Streamtape", Lang: dub, URL: e.srv.URL + "/redirect/" + id})
+	if !errors.Is(err, anime.ErrUnavailable) || !strings.Contains(err.Error(), "no extractor for host") || e.site.Hits("/redirect/"+id) != 1 {
+		t.Errorf("err %v (redirect hits %d), want ErrUnavailable after following the redirect", err, e.site.Hits("/redirect/"+id))
 	}
 }
 
@@ -93,8 +97,8 @@ func TestResolverFallback(t *testing.T) {
 		wantErrIs    []error
 	}{
 		{name: "first choice works", season: 1, ep: 1, wantHoster: "VOE", wantLang: dub, wantAttempts: []string{"VOE/1"}},
-		{name: "voe 403 then filemoon", season: 1, ep: 1, failing: map[string]error{"VOE": errForbidden},
-			wantHoster: "Filemoon", wantLang: dub, wantAttempts: []string{"VOE/1", "Filemoon/1"}},
+		{name: "voe 403 then vidmoly (2026 default order)", season: 1, ep: 1, failing: map[string]error{"VOE": errForbidden},
+			wantHoster: "Vidmoly", wantLang: dub, wantAttempts: []string{"VOE/1", "Vidmoly/1"}},
 		{name: "challenge and 404 links skipped", season: 2, ep: 1,
 			wantHoster: "Doodstream", wantLang: dub, wantAttempts: []string{"VOE/1", "Vidoza/1", "Doodstream/1"}},
 		{name: "language fallback", season: 2, ep: 1, failing: map[string]error{"Doodstream": errForbidden},
@@ -102,7 +106,7 @@ func TestResolverFallback(t *testing.T) {
 		{name: "hoster preference honoured", season: 1, ep: 1, prefs: provider.Preferences{Languages: []anime.Language{engSub}, Hosters: []string{"vidmoly", "vidoza"}},
 			wantHoster: "Vidmoly", wantLang: engSub, wantAttempts: []string{"Vidmoly/2"}},
 		{name: "all fail", season: 1, ep: 2, failing: map[string]error{"VOE": errForbidden, "Filemoon": errForbidden, "Vidoza": errForbidden, "Doodstream": errForbidden, "Vidmoly": errForbidden},
-			wantAttempts: []string{"VOE/1", "Filemoon/1", "Vidoza/1", "Doodstream/1", "Vidmoly/1"}, wantErrIs: []error{anime.ErrUnavailable, errForbidden}},
+			wantAttempts: []string{"VOE/1", "Vidmoly/1", "Vidoza/1", "Doodstream/1", "Filemoon/1"}, wantErrIs: []error{anime.ErrUnavailable, errForbidden}},
 		{name: "challenge reported when everything fails", season: 2, ep: 1, failing: map[string]error{"Doodstream": errForbidden, "VOE": errForbidden},
 			wantAttempts: []string{"VOE/1", "Vidoza/1", "Doodstream/1", "VOE/3"}, wantErrIs: []error{anime.ErrChallenge, anime.ErrNotFound, errForbidden}},
 		{name: "no link in preferred languages", season: 1, ep: 2, prefs: provider.Preferences{Languages: []anime.Language{engSub}},
@@ -133,7 +137,7 @@ func TestResolverFallback(t *testing.T) {
 					}
 				}
 				for _, a := range rerr.Attempts {
-					if !strings.Contains(err.Error(), a.Hoster+" ("+a.Lang.String()+"): ") {
+					if !strings.Contains(err.Error(), a.String()) {
 						t.Errorf("error %q does not list attempt %s", err, a)
 					}
 				}

@@ -214,15 +214,17 @@ func TestUserAgentFromDoer(t *testing.T) {
 	tests := []struct {
 		name string
 		x    Extractor
+		id   string
 		want string
 	}{
-		{"doer ua", &Vidoza{}, "Pinned/2.0"},
-		{"own ua wins", &Vidoza{UserAgent: "Own/1.0"}, "Own/1.0"},
-		{"luluvdo keeps its fixed ua", &Luluvdo{}, LuluvdoUserAgent},
+		{"doer ua", &Vidoza{}, "a", "Pinned/2.0"},
+		{"own ua wins", &Vidoza{UserAgent: "Own/1.0"}, "a", "Own/1.0"},
+		{"luluvdo direct form takes the doer's ua", &Luluvdo{}, "a", "Pinned/2.0"},
+		{"luluvdo /dl form keeps its fixed ua", &Luluvdo{}, "dl-a", LuluvdoUserAgent},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			st, err := tt.x.Resolve(context.Background(), d, farm.EmbedURL(tt.x.Name(), "a"))
+			st, err := tt.x.Resolve(context.Background(), d, farm.EmbedURL(tt.x.Name(), tt.id))
 			if err != nil {
 				t.Fatal(err)
 			}

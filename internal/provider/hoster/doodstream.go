@@ -2,7 +2,9 @@ package hoster
 
 import (
 	"context"
+	"fmt"
 	"math/rand/v2"
+	"net/http"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -10,10 +12,13 @@ import (
 	"time"
 
 	"github.com/aniworld/aniworld/internal/anime"
+	"github.com/aniworld/aniworld/internal/challenge"
 )
 
 var (
-	doodPassMD5 = regexp.MustCompile(`\$\.get\(\s*['"](/pass_md5/[^'"]+)['"]`)
+	// doodPassMD5 is the loose 2026 pattern: any quoted /pass_md5/ path,
+	// not only the $.get('…') call (playmogo.com lost it, AW #292).
+	doodPassMD5 = regexp.MustCompile(`['"](/pass_md5/[^'"<>\s]+)['"]`)
 	doodToken   = regexp.MustCompile(`[?&]token=([a-zA-Z0-9]+)`)
 )
 
@@ -33,6 +38,15 @@ type Doodstream struct {
 // Name implements Extractor.
 func (*Doodstream) Name() string { return "Doodstream" }
 
+// Hosts implements HostMatcher with Doodstream's 2026 domains.
+func (*Doodstream) Hosts() []string {
+	return []string{"dood.li", "dood.la", "dood.wf", "dood.so", "doodstream.com", "playmogo.com", "dsvplay.com",
+		"myvidplay.com", "do7go.com", "d000d.com", "vide0.net", "vidply.com"}
+}
+
+// Recognizes implements PageRecognizer: a page naming a /pass_md5/ path.
+func (*Doodstream) Recognizes(page string) bool { return strings.Contains(page, "/pass_md5/") }
+
 // Resolve implements Extractor.
 func (x *Doodstream) Resolve(ctx context.Context, c Doer, embedURL string) (anime.Stream, error) {
 	u, err := parseEmbed("doodstream", embedURL)
@@ -48,13 +62,16 @@ func (x *Doodstream) Resolve(ctx context.Context, c Doer, embedURL string) (anim
 	}
 	h := uaHeaders(ua)
 	h.Set("Referer", origin(u)+"/")
-	p, err := do(ctx, c, "doodstream", "embed page", request{url: u.String(), headers: h})
+	p, err := do(ctx, c, "doodstream", "embed page", request{url: u.String(), headers: h, embed: true})
 	if err != nil {
 		return anime.Stream{}, err
 	}
+	if strings.Contains(p.body, "op=validate&gc_response=") {
+		return anime.Stream{}, fmt.Errorf("doodstream: embed page: %w", &ChallengeError{Host: p.final.Host, Kind: challenge.Captcha, Status: http.StatusOK})
+	}
 	m := doodPassMD5.FindStringSubmatch(p.body)
 	if m == nil {
-		return anime.Stream{}, fail("doodstream", "pass_md5 not found")
+		return anime.Stream{}, fail("doodstream", "pass_md5 not found (pattern %s)", doodPassMD5)
 	}
 	t := doodToken.FindStringSubmatch(p.body)
 	if t == nil {

@@ -99,7 +99,11 @@ func TestResolveHappyPath(t *testing.T) {
 			}
 			if ref := st.Headers.Get("Referer"); ref != "" {
 				u, _ := url.Parse(farm.URL(tt.hoster))
-				if !strings.HasPrefix(ref, u.String()) {
+				if tt.hoster == fakehoster.Vidmoly {
+					if ref != hoster.VidmolyReferer {
+						t.Errorf("vidmoly referer %q, want %q", ref, hoster.VidmolyReferer)
+					}
+				} else if !strings.HasPrefix(ref, u.String()) {
 					t.Errorf("referer %q not derived from the embed origin %s", ref, u)
 				}
 			}
@@ -191,7 +195,7 @@ func TestMediaForbiddenAfterResolve(t *testing.T) {
 
 func TestHeadersMatter(t *testing.T) {
 	farm := startFarm(t)
-	st, err := resolve(t, farm, fakehoster.Luluvdo, "u1")
+	st, err := resolve(t, farm, fakehoster.Luluvdo, "dl-u1")
 	if err != nil {
 		t.Fatalf("resolve: %v", err)
 	}

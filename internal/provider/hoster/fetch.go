@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/aniworld/aniworld/internal/anime"
+	"github.com/aniworld/aniworld/internal/challenge"
 )
 
 // DefaultUserAgent is the desktop browser User-Agent extractors send when
@@ -19,13 +20,11 @@ const DefaultUserAgent = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/
 // maxBody caps how much of an embed page or API answer is read.
 const maxBody = 8 << 20
 
-// challengeMarkers are strings that only appear on anti-bot interstitials.
-var challengeMarkers = []string{"Just a moment", "cf_chl_", "cdn-cgi/challenge-platform", "ddos-guard/js-challenge"}
-
 // page is one fetched document.
 type page struct {
-	body  string
-	final *url.URL // URL after redirects
+	body   string
+	final  *url.URL    // URL after redirects
+	header http.Header // response headers (Set-Cookie of the last hop)
 }
 
 // request describes one outbound request of an extractor.
@@ -34,6 +33,9 @@ type request struct {
 	url     string
 	headers http.Header
 	body    io.Reader
+	// embed marks a hoster's own video page: a 200 page that says the
+	// video is gone is reported as anime.ErrNotFound.
+	embed bool
 }
 
 // fail builds an extractor error wrapping anime.ErrProvider.
@@ -72,35 +74,42 @@ func do(ctx context.Context, c Doer, hoster, step string, r request) (page, erro
 		return page{}, fmt.Errorf("%s: %s: read body: %w: %w", name, step, err, anime.ErrProvider)
 	}
 	body := string(raw)
-	if isChallenge(body) || strings.EqualFold(resp.Header.Get("Cf-Mitigated"), "challenge") {
-		return page{}, fmt.Errorf("%s: %s: challenge page (HTTP %d): %w: %w", name, step, resp.StatusCode, anime.ErrChallenge, anime.ErrProvider)
-	}
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		if resp.StatusCode == http.StatusNotFound || resp.StatusCode == http.StatusGone {
-			return page{}, fmt.Errorf("%s: %s: HTTP %d: %w: %w", name, step, resp.StatusCode, anime.ErrProvider, anime.ErrNotFound)
-		}
-		return page{}, fmt.Errorf("%s: %s: HTTP %d: %w", name, step, resp.StatusCode, anime.ErrProvider)
-	}
 	final := req.URL
 	if resp.Request != nil && resp.Request.URL != nil {
 		final = resp.Request.URL
 	}
-	return page{body: body, final: final}, nil
-}
-
-// isChallenge reports whether body is an anti-bot interstitial.
-func isChallenge(body string) bool {
-	head := body
-	if len(head) > 64<<10 {
-		head = head[:64<<10]
+	if kind := challenge.DetectString(resp.StatusCode, resp.Header, body); kind != challenge.None {
+		return page{}, fmt.Errorf("%s: %s: %w", name, step, &ChallengeError{Host: final.Host, Kind: kind, Status: resp.StatusCode})
 	}
-	for _, m := range challengeMarkers {
-		if strings.Contains(head, m) {
-			return true
+	if isRemovedStatus(resp.StatusCode) {
+		return page{}, fmt.Errorf("%s: %s: HTTP %d (video unavailable): %w: %w", name, step, resp.StatusCode, anime.ErrProvider, anime.ErrNotFound)
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return page{}, fmt.Errorf("%s: %s: HTTP %d: %w", name, step, resp.StatusCode, anime.ErrProvider)
+	}
+	if r.embed {
+		if why := Removed(body); why != "" {
+			return page{}, fmt.Errorf("%s: %s: video unavailable (page says %q): %w: %w", name, step, why, anime.ErrProvider, anime.ErrNotFound)
 		}
 	}
-	return false
+	return page{body: body, final: final, header: resp.Header}, nil
 }
+
+// ChallengeError is an anti-bot page a hoster answered instead of its
+// content. It matches anime.ErrChallenge and anime.ErrProvider.
+type ChallengeError struct {
+	Host   string         // host:port that answered
+	Kind   challenge.Kind // turnstile, cloudflare, captcha, ...
+	Status int            // HTTP status of the page
+}
+
+// Error names the kind and the host ("turnstile challenge at voe.sx (HTTP 403)").
+func (e *ChallengeError) Error() string {
+	return fmt.Sprintf("%s challenge at %s (HTTP %d)", e.Kind, e.Host, e.Status)
+}
+
+// Unwrap exposes anime.ErrChallenge and anime.ErrProvider.
+func (e *ChallengeError) Unwrap() []error { return []error{anime.ErrChallenge, anime.ErrProvider} }
 
 // parseEmbed validates an embed URL.
 func parseEmbed(hoster, embedURL string) (*url.URL, error) {
@@ -179,7 +188,7 @@ func lastSegment(u *url.URL) string {
 // using DefaultUserAgent.
 func Default() *Registry {
 	return NewRegistry(
-		&VOE{}, &Vidoza{}, &Doodstream{}, &Filemoon{}, &Vidmoly{},
-		&Streamtape{}, &LoadX{}, &Luluvdo{}, &SpeedFiles{}, &Vidara{},
+		&VOE{}, &Vidmoly{}, &Vidoza{}, &Doodstream{}, &Vidara{}, &Vidavaca{},
+		&Filemoon{}, &LoadX{}, &Luluvdo{}, &Streamtape{}, &SpeedFiles{},
 	)
 }

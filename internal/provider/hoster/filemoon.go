@@ -17,17 +17,28 @@ var (
 	filemoonFrame = regexp.MustCompile(`(?i)<iframe[^>]+src=["']([^"']+)["']`)
 )
 
-// Filemoon extracts HLS streams from Filemoon (and its Byse domains), via
-// the encrypted /api/videos answer or, on older pages, the packed player
-// script.
+// Filemoon extracts HLS streams from Filemoon and its Byse domains: the
+// 2026 Byse flow (details → challenge → attest → playback), else the
+// older GET /api/videos/<code>, else the packed player script.
 type Filemoon struct {
 	// UserAgent is sent and returned; empty means the Doer's (see
 	// UserAgenter), else DefaultUserAgent.
 	UserAgent string
+
+	session byseSession
 }
 
 // Name implements Extractor.
 func (*Filemoon) Name() string { return "Filemoon" }
+
+// Hosts implements HostMatcher with the Filemoon and Byse domains.
+func (*Filemoon) Hosts() []string {
+	return []string{"filemoon.sx", "filemoon.to", "filemoon.site", "filemoon.eu", "bysekoze.com", "bysezoxexe.com",
+		"bysebuho.com", "bysejikuar.com", "bysesayeveum.com", "f75s.com"}
+}
+
+// Recognizes implements PageRecognizer: the Byse single-page app.
+func (*Filemoon) Recognizes(page string) bool { return strings.Contains(page, "Byse Frontend") }
 
 // Resolve implements Extractor.
 func (x *Filemoon) Resolve(ctx context.Context, c Doer, embedURL string) (anime.Stream, error) {
@@ -40,27 +51,78 @@ func (x *Filemoon) Resolve(ctx context.Context, c Doer, embedURL string) (anime.
 	if code == "" {
 		return anime.Stream{}, fail("filemoon", "no video code in %q", u.Path)
 	}
-	base := u
-	media, apiErr := x.fromAPI(ctx, c, u, code, ua)
-	if apiErr != nil {
-		if errors.Is(apiErr, anime.ErrChallenge) || ctx.Err() != nil {
-			return anime.Stream{}, apiErr
-		}
-		var legacyErr error
-		media, base, legacyErr = x.fromPacked(ctx, c, u, ua)
-		if legacyErr != nil {
-			return anime.Stream{}, errors.Join(apiErr, legacyErr)
-		}
+	// Byse: Referer = embed frame, Origin = playback origin.
+	res, byseErr := x.fromByse(ctx, c, u, code, ua)
+	if byseErr == nil {
+		h := uaHeaders(ua)
+		h.Set("Referer", res.frame)
+		h.Set("Origin", res.playbackOrigin)
+		return filemoonStream(res.media, u, h)
 	}
-	abs, err := resolveRef(base, media)
-	if err != nil {
-		return anime.Stream{}, fail("filemoon", "bad media url: %v", err)
+	if stop(ctx, byseErr) {
+		return anime.Stream{}, byseErr
 	}
 	// The spec names "Referer: https://filemoon.to"; the embed's origin
 	// stands in for it because the domain rotates.
 	h := uaHeaders(ua)
 	h.Set("Referer", origin(u)+"/")
+	media, apiErr := x.fromAPI(ctx, c, u, code, ua)
+	if apiErr == nil {
+		return filemoonStream(media, u, h)
+	}
+	if stop(ctx, apiErr) {
+		return anime.Stream{}, apiErr
+	}
+	media, base, legacyErr := x.fromPacked(ctx, c, u, ua)
+	if legacyErr == nil {
+		return filemoonStream(media, base, h)
+	}
+	return anime.Stream{}, allFailed(byseErr, apiErr, legacyErr)
+}
+
+// stop reports errors after which no other form is tried: a challenge or
+// a cancelled context.
+func stop(ctx context.Context, err error) bool {
+	return errors.Is(err, anime.ErrChallenge) || ctx.Err() != nil
+}
+
+func filemoonStream(media string, base *url.URL, h map[string][]string) (anime.Stream, error) {
+	abs, err := resolveRef(base, media)
+	if err != nil {
+		return anime.Stream{}, fail("filemoon", "bad media url: %v", err)
+	}
 	return anime.Stream{URL: abs, Kind: kindOf(abs), Headers: h, Hoster: "Filemoon"}, nil
+}
+
+// allFailed joins the messages of every tried form. It matches
+// anime.ErrNotFound only when every form said the video is gone, so one
+// form's 404 (an endpoint that does not exist on this mirror) does not
+// mark a playable video removed.
+func allFailed(errs ...error) error {
+	msgs := make([]string, len(errs))
+	gone := true
+	for i, e := range errs {
+		msgs[i] = e.Error()
+		gone = gone && errors.Is(e, anime.ErrNotFound)
+	}
+	err := &formsError{msg: strings.Join(msgs, "; ")}
+	if gone {
+		err.extra = anime.ErrNotFound
+	}
+	return err
+}
+
+type formsError struct {
+	msg   string
+	extra error
+}
+
+func (e *formsError) Error() string { return e.msg }
+func (e *formsError) Unwrap() []error {
+	if e.extra != nil {
+		return []error{anime.ErrProvider, e.extra}
+	}
+	return []error{anime.ErrProvider}
 }
 
 // filemoonCode takes the code from /d/<code> or /e/<code> (or the last
@@ -75,7 +137,8 @@ func filemoonCode(u *url.URL) string {
 	return lastSegment(u)
 }
 
-// fromAPI asks <origin>/api/videos/<code> and decrypts the playback.
+// fromAPI asks the pre-2026 <origin>/api/videos/<code> and decrypts the
+// playback.
 func (x *Filemoon) fromAPI(ctx context.Context, c Doer, u *url.URL, code, ua string) (string, error) {
 	h := uaHeaders(ua)
 	h.Set("Referer", u.String())
@@ -107,7 +170,7 @@ func (x *Filemoon) fromPacked(ctx context.Context, c Doer, u *url.URL, ua string
 	for hop := 0; hop < 2; hop++ {
 		h := uaHeaders(ua)
 		h.Set("Referer", origin(u)+"/")
-		p, err := do(ctx, c, "filemoon", "embed page", request{url: target, headers: h})
+		p, err := do(ctx, c, "filemoon", "embed page", request{url: target, headers: h, embed: true})
 		if err != nil {
 			return "", nil, err
 		}

@@ -43,6 +43,14 @@ func FuzzExtractors(f *testing.F) {
 		`{"videoSource":"https://a/b.m3u8"}`,
 		`var _0x5opu234 = "` + fakehoster.EncodeSpeedFiles("https://a/v.mp4") + `";`,
 		`{"streaming_url":"https://a/b.m3u8"}`,
+		`let MKGMa="` + enc + `";`,
+		`<script src="/js/loader.abc.js"></script><script type="application/json">"` + enc + `"</script>`,
+		`var u = '/pass_md5/1/2'; ?token=abc&expiry=`,
+		`op=validate&gc_response=`,
+		`{"embed_frame_url":"/frame/1","challenge_id":"c","nonce":"bm9uY2U","token":"t","playback":{"key_parts":["AAAA"]}}`,
+		`document.getElementById("botlink").innerHTML = "//a/get_video?id=1&token=" + ( "abcxyz" ).substring(3);`,
+		`sources: [{ file: "https://a/b.m3u8" }]`,
+		`<title>Video 404</title>`,
 		``,
 	}
 	for _, s := range seeds {

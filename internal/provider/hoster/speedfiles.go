@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"strings"
 
 	"github.com/aniworld/aniworld/internal/anime"
 )
@@ -22,6 +23,12 @@ type SpeedFiles struct {
 // Name implements Extractor.
 func (*SpeedFiles) Name() string { return "SpeedFiles" }
 
+// Hosts implements HostMatcher.
+func (*SpeedFiles) Hosts() []string { return []string{"speedfiles.net"} }
+
+// Recognizes implements PageRecognizer: the obfuscated _0x5opu234 variable.
+func (*SpeedFiles) Recognizes(page string) bool { return strings.Contains(page, "_0x5opu234") }
+
 // Resolve implements Extractor.
 func (x *SpeedFiles) Resolve(ctx context.Context, c Doer, embedURL string) (anime.Stream, error) {
 	u, err := parseEmbed("speedfiles", embedURL)
@@ -29,7 +36,7 @@ func (x *SpeedFiles) Resolve(ctx context.Context, c Doer, embedURL string) (anim
 		return anime.Stream{}, err
 	}
 	ua := pickUA(x.UserAgent, c, u)
-	p, err := do(ctx, c, "speedfiles", "embed page", request{url: u.String(), headers: uaHeaders(ua)})
+	p, err := do(ctx, c, "speedfiles", "embed page", request{url: u.String(), headers: uaHeaders(ua), embed: true})
 	if err != nil {
 		return anime.Stream{}, err
 	}

@@ -10,8 +10,10 @@ import (
 )
 
 var (
-	streamtapeLink = regexp.MustCompile(`'robotlink'\)\.innerHTML\s*=\s*'([^']*)'\s*\+\s*\(?'([^']*)'\)?((?:\.substring\(\d+\))*)`)
-	streamtapeSub  = regexp.MustCompile(`\.substring\((\d+)\)`)
+	// streamtapeLink reads both the old 'robotlink' and the 2026
+	// 'botlink' script: innerHTML = '<A>' + ('<B>')[.substring(n)…].
+	streamtapeLink = regexp.MustCompile(`['"](?:ro)?botlink['"]\s*\)\.innerHTML\s*=\s*['"]([^'"]*)['"]\s*\+\s*\(?\s*['"]([^'"]*)['"]\s*\)?((?:\.substring\(\s*\d+\s*\))*)`)
+	streamtapeSub  = regexp.MustCompile(`\.substring\(\s*(\d+)\s*\)`)
 )
 
 // Streamtape extracts the MP4 link Streamtape assembles in its
@@ -25,6 +27,14 @@ type Streamtape struct {
 // Name implements Extractor.
 func (*Streamtape) Name() string { return "Streamtape" }
 
+// Hosts implements HostMatcher.
+func (*Streamtape) Hosts() []string {
+	return []string{"streamtape.com", "streamtape.to", "streamtape.net", "streamta.pe", "strtape.cloud"}
+}
+
+// Recognizes implements PageRecognizer: the (ro)botlink script.
+func (*Streamtape) Recognizes(page string) bool { return streamtapeLink.MatchString(page) }
+
 // Resolve implements Extractor. The script reads
 // innerHTML = '<A>'+ ('xcd<B>')[.substring(n)…]; the link is A + B with
 // the substring calls applied (or the "xcd" decoy cut when there are
@@ -35,13 +45,13 @@ func (x *Streamtape) Resolve(ctx context.Context, c Doer, embedURL string) (anim
 		return anime.Stream{}, err
 	}
 	ua := pickUA(x.UserAgent, c, u)
-	p, err := do(ctx, c, "streamtape", "embed page", request{url: u.String(), headers: uaHeaders(ua)})
+	p, err := do(ctx, c, "streamtape", "embed page", request{url: u.String(), headers: uaHeaders(ua), embed: true})
 	if err != nil {
 		return anime.Stream{}, err
 	}
 	m := streamtapeLink.FindStringSubmatch(p.body)
 	if m == nil {
-		return anime.Stream{}, fail("streamtape", "robotlink script not found")
+		return anime.Stream{}, fail("streamtape", "botlink/robotlink script not found (pattern %s)", streamtapeLink)
 	}
 	tail := m[2]
 	if m[3] == "" {

@@ -23,6 +23,9 @@ type Vidoza struct {
 // Name implements Extractor.
 func (*Vidoza) Name() string { return "Vidoza" }
 
+// Hosts implements HostMatcher.
+func (*Vidoza) Hosts() []string { return []string{"videzz.net", "vidoza.net", "vidoza.org"} }
+
 // Resolve implements Extractor.
 func (x *Vidoza) Resolve(ctx context.Context, c Doer, embedURL string) (anime.Stream, error) {
 	u, err := parseEmbed("vidoza", embedURL)
@@ -30,7 +33,7 @@ func (x *Vidoza) Resolve(ctx context.Context, c Doer, embedURL string) (anime.St
 		return anime.Stream{}, err
 	}
 	ua := pickUA(x.UserAgent, c, u)
-	p, err := do(ctx, c, "vidoza", "embed page", request{url: u.String(), headers: uaHeaders(ua)})
+	p, err := do(ctx, c, "vidoza", "embed page", request{url: u.String(), headers: uaHeaders(ua), embed: true})
 	if err != nil {
 		return anime.Stream{}, err
 	}

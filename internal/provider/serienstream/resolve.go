@@ -12,7 +12,6 @@ import (
 	"github.com/aniworld/aniworld/internal/challenge"
 	"github.com/aniworld/aniworld/internal/httpclient"
 	"github.com/aniworld/aniworld/internal/provider"
-	"github.com/aniworld/aniworld/internal/provider/hoster"
 )
 
 // maxHops bounds redirect chains on the site.
@@ -21,27 +20,11 @@ const maxHops = 5
 // ResolveLink turns a hoster link into a stream: it reads the hoster's
 // embed URL from the Location of the site's /r?t=<token> (sent with the
 // episode page's session cookies and its URL as Referer, passing a gate
-// through the configured solvers) and hands it to the hoster registry's
-// shared embed path.
+// through the configured solvers) and hands it to the shared dispatch
+// (provider.ResolveHosterLink), which picks the extractor by where the
+// link landed, not by its label.
 func (c *Client) ResolveLink(ctx context.Context, link provider.HosterLink) (anime.Stream, error) {
-	if c.cfg.Hosters == nil {
-		return anime.Stream{}, fmt.Errorf("%s: hoster %q: %w: no extractors configured", label, link.Hoster, anime.ErrUnavailable)
-	}
-	if _, ok := c.cfg.Hosters.Lookup(link.Hoster); !ok {
-		return anime.Stream{}, fmt.Errorf("%s: hoster %q: %w: no extractor registered", label, link.Hoster, anime.ErrUnavailable)
-	}
-	embed, err := c.EmbedURL(ctx, link)
-	if err != nil {
-		return anime.Stream{}, err
-	}
-	st, err := c.cfg.Hosters.ResolveEmbed(ctx, c.cfg.Doer, hoster.Embed{Label: link.Hoster, URL: embed, MayForward: strings.EqualFold(link.Hoster, "VOE")})
-	if err != nil {
-		return anime.Stream{}, fmt.Errorf("%s: %w", label, err)
-	}
-	if st.Lang == anime.LangUnknown {
-		st.Lang = link.Lang
-	}
-	return st, nil
+	return provider.ResolveHosterLink(ctx, label, c.cfg.Hosters, c.cfg.Doer, link, c.EmbedURL)
 }
 
 // EmbedURL follows a link-out (/r?t=<token>) by reading Location headers

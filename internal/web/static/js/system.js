@@ -1,6 +1,8 @@
 // system.js: health summary (/health/detailed), diagnostics
-// (/api/diagnostics/system, /api/diagnostics/network) and the log viewer
-// (list files, tail with optional auto-refresh, download).
+// (/api/diagnostics/system, /api/diagnostics/network), the provider check
+// (/api/diagnostics/providers, hoster success rates from
+// /api/diagnostics/hosters) and the log viewer (list files, tail with
+// optional auto-refresh, download).
 import { api, request } from "./api.js";
 import { $, el, guard, busy, toast, describe, fmtBytes, fmtTime, fmtDuration } from "./ui.js";
 
@@ -43,6 +45,41 @@ async function health() {
     kvList(dl, shown);
     return el("div", { class: "card" }, el("h3", {}, name), dl);
   }));
+}
+
+function showHosters(summary) {
+  $("hoster-summary").textContent = summary || "no downloads resolved yet";
+}
+
+async function hosterStats() {
+  try {
+    const d = await api.get("/api/diagnostics/hosters");
+    showHosters(d.summary);
+  } catch (err) {
+    if (err.status !== 401) $("hoster-summary").textContent = describe(err);
+  }
+}
+
+async function checkProviders() {
+  const d = await busy($("providers-check"), () => api.get("/api/diagnostics/providers"), "Provider check finished");
+  if (!d) return;
+  const rows = (d.steps || []).map((s) => {
+    const failed = s.result === "failed";
+    const text = failed ? [s.detail, s.reason].filter(Boolean).join(": ") : s.detail || "";
+    return el("tr", { class: failed ? "bad" : "", "data-step": `${s.hoster || ""}/${s.step}` },
+      el("td", {}, s.site), el("td", {}, s.hoster || ""), el("td", {}, s.step),
+      el("td", {}, el("span", { class: `badge ${s.result === "ok" ? "ok" : failed ? "bad" : ""}` }, s.result)),
+      el("td", {}, s.result === "skipped" ? "" : `${Math.round(s.duration_ms)} ms`), el("td", {}, text));
+  });
+  const table = $("providers-table");
+  table.tBodies[0].replaceChildren(...rows);
+  table.hidden = rows.length === 0;
+  const failed = (d.steps || []).filter((s) => s.result === "failed");
+  const v = $("providers-verdict");
+  v.textContent = d.ok ? "Every step passed." : `${failed.length} step(s) failed: ` +
+    failed.map((s) => `${s.hoster ? s.hoster + " " : ""}${s.step}`).join(", ");
+  v.className = d.ok ? "ok" : "bad";
+  showHosters(d.summary);
 }
 
 // browserCard shows the built-in Chromium: its state, and per host the
@@ -134,6 +171,7 @@ async function main() {
     }
     kvList($("diag-out"), flat);
   });
+  $("providers-check").addEventListener("click", checkProviders);
   $("log-file").addEventListener("change", tail);
   $("log-lines").addEventListener("change", tail);
   $("log-refresh").addEventListener("click", () => busy($("log-refresh"), loadFiles));
@@ -154,7 +192,7 @@ async function main() {
     clearInterval(autoTimer);
     if ($("log-auto").checked) autoTimer = setInterval(tail, 3000);
   });
-  await Promise.all([health(), loadFiles()]);
+  await Promise.all([health(), loadFiles(), hosterStats()]);
   document.body.dataset.rendered = "1";
 }
 
