@@ -48,6 +48,8 @@ func main() {
 		err = runFetch(args)
 	case "gets":
 		err = runGets(args)
+	case "transport": // transport.go: chrome vs standard HTTP client transport
+		err = runTransport(args)
 	case "cdn", "cdn-serve", "cdn-fetch": // cdn.go: the CDN-shaped comparison
 		err = map[string]func([]string) error{"cdn": runCDN, "cdn-serve": runCDNServe, "cdn-fetch": runCDNFetch}[cmd](args)
 	default:

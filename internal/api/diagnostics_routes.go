@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/aniworld/aniworld/internal/httpclient"
 	"github.com/shirou/gopsutil/v4/cpu"
 	"github.com/shirou/gopsutil/v4/host"
 )
@@ -38,6 +40,11 @@ type DiagnosticsDeps struct {
 	Timeout time.Duration
 	// Resolver defaults to net.DefaultResolver.
 	Resolver Resolver
+	// HTTPClient, when set, answers the outbound client's transport,
+	// resolvers (which one answered per host) and solver state.
+	HTTPClient func() httpclient.NetworkReport
+	// Mirrors, when set, answers each site's mirrors and the active one.
+	Mirrors func() map[string]httpclient.MirrorStatus
 }
 
 // NetworkTest is one target's result.
@@ -56,6 +63,11 @@ type NetworkBody struct {
 	InternetConnected bool          `json:"internet_connected" doc:"At least one target answered"`
 	DNSWorking        bool          `json:"dns_working" doc:"At least one target's host name resolved"`
 	Tests             []NetworkTest `json:"tests"`
+	// HTTPClient is what the outbound client really used: transport, DNS
+	// mode and which resolver answered per host, solvers and last solves.
+	HTTPClient *httpclient.NetworkReport `json:"http_client,omitempty"`
+	// Mirrors is, per site, its base URLs and the one in use.
+	Mirrors map[string]httpclient.MirrorStatus `json:"mirrors,omitempty"`
 }
 
 type networkOutput struct{ Body NetworkBody }
@@ -88,13 +100,23 @@ func DiagnosticsRoutes(d DiagnosticsDeps) func(huma.API) {
 			Summary: "Check DNS and reachability of the outside parties", Tags: []string{"Diagnostics"},
 			Description: "Checks, in parallel and with short timeouts, the configured provider URL, s.to, the TMDB " +
 				"API and a few video hosters: DNS resolution and an HTTP HEAD request (any HTTP answer counts " +
-				"as reachable). Direct connection (no proxy). Answers within a few seconds even when nothing is reachable.",
+				"as reachable). Direct connection (no proxy). Answers within a few seconds even when nothing is reachable. " +
+				"`http_client` shows what the outbound client used (transport, DNS mode, which resolver answered per host, " +
+				"solvers); `mirrors` each site's base URLs and the active one.",
 		}), func(ctx context.Context, _ *struct{}) (*networkOutput, error) {
 			var targets []string
 			if d.Targets != nil {
 				targets = d.Targets()
 			}
-			return &networkOutput{Body: Diagnose(ctx, targets, d.Timeout, d.Resolver)}, nil
+			body := Diagnose(ctx, targets, d.Timeout, d.Resolver)
+			if d.HTTPClient != nil {
+				rep := d.HTTPClient()
+				body.HTTPClient = &rep
+			}
+			if d.Mirrors != nil {
+				body.Mirrors = d.Mirrors()
+			}
+			return &networkOutput{Body: body}, nil
 		})
 
 		huma.Register(api, Protected(huma.Operation{

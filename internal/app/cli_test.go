@@ -99,7 +99,9 @@ func TestCLISearchScanDownload(t *testing.T) {
 	srv := httptest.NewServer(site.New(site.Options{Catalog: site.Demo(), EmbedURL: farm.EmbedURL}))
 	defer srv.Close()
 	animeDir := t.TempDir()
-	env := map[string]string{"ANIWORLD_PROVIDER_URL": srv.URL, "ANIWORLD_DATA_DIR": t.TempDir(), "ANIWORLD_ANIME_DIR": animeDir}
+	// serienstream on a dead loopback port: search asks every site, and the
+	// public default would send this test to a DoH resolver on the internet.
+	env := map[string]string{"ANIWORLD_PROVIDER_URL": srv.URL, "ANIWORLD_STO_URL": "http://127.0.0.1:1", "ANIWORLD_DATA_DIR": t.TempDir(), "ANIWORLD_ANIME_DIR": animeDir}
 
 	code, out, errOut := runCLI(t, env, "search", "demo")
 	if code != 0 || !strings.Contains(out, "demo") || !strings.Contains(out, "KEY") {

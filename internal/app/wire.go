@@ -21,8 +21,8 @@ func (a *App) wire(ctx context.Context, deps *api.Deps) error {
 	}
 	a.wireWS(deps, authSvc)
 	metrics := api.NewMetrics()
-	a.wireBrowser(cfg, deps, metrics) // the HTTP client gets it as a solver once it has Options.Solvers
-	prov, err := a.wireProviders(cfg, metrics.RoundTripper)
+	br := a.wireBrowser(cfg, deps, metrics)
+	prov, err := a.wireProviders(cfg, metrics.RoundTripper, browserSolvers(br)...)
 	if err != nil {
 		return err
 	}
@@ -39,7 +39,7 @@ func (a *App) wire(ctx context.Context, deps *api.Deps) error {
 	if err != nil {
 		return err
 	}
-	if err := a.wireOps(ctx, deps, OpsDeps{Auth: authSvc, Library: lib, Queue: q, Metrics: metrics}); err != nil {
+	if err := a.wireOps(ctx, deps, OpsDeps{Auth: authSvc, Library: lib, Queue: q, Metrics: metrics, Providers: prov}); err != nil {
 		return err
 	}
 	a.wireDoctor(deps, prov, metrics)

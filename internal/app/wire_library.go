@@ -24,14 +24,21 @@ type providers struct {
 	client  *httpclient.Client
 	hosters *hoster.Registry
 	reg     *provider.Registry
-	stats   *doctor.Stats // per-hoster outcomes of real resolutions
+	stats   *doctor.Stats                  // per-hoster outcomes of real resolutions
+	mirrors map[string]*httpclient.Mirrors // by site name
 }
 
 // wireProviders builds the outbound side; wrap, when set, wraps the HTTP
-// transport (request metrics).
-func (a *App) wireProviders(cfg config.AppConfig, wrap func(http.RoundTripper) http.RoundTripper) (*providers, error) {
+// transport (request metrics); solvers pass challenges after the injected
+// ones (wire_network.go).
+func (a *App) wireProviders(cfg config.AppConfig, wrap func(http.RoundTripper) http.RoundTripper, solvers ...httpclient.Solver) (*providers, error) {
 	d := cfg.Download
-	ssMirrors, err := httpclient.NewMirrors(serienstream.BaseURLs(d.STOURL)...)
+	awMirrors := a.siteMirrors(d.ProviderURL, d.ProviderMirrors)
+	ssBases := serienstream.BaseURLs(d.STOURL)
+	if len(d.STOMirrors) > 0 && len(ssBases) > 0 {
+		ssBases = append(ssBases[:1:1], d.STOMirrors...)
+	}
+	ssMirrors, err := httpclient.NewMirrors(ssBases...)
 	if err != nil { // a config the server accepted never stops it: the public addresses then
 		a.log.Warn("download.sto_url unusable; using serienstream's public addresses", "error", err)
 		ssMirrors, _ = httpclient.NewMirrors(serienstream.DefaultBaseURLs()...)
@@ -46,8 +53,10 @@ func (a *App) wireProviders(cfg config.AppConfig, wrap func(http.RoundTripper) h
 		UserAgent: d.UserAgent, Timeout: time.Duration(d.ProviderTimeout) * time.Second,
 		Proxy: d.Proxy, Cookie: d.Cookies, CookieHosts: cookieHosts,
 		FlareSolverrURL: d.FlareSolverrURL, DoHURL: d.DoHURL, Logger: a.log.With("component", "httpclient"),
-		WrapTransport: wrap, Solvers: a.solvers, InsecureHosts: ssMirrors.InsecureHosts(),
+		WrapTransport: wrap,
 	}
+	networkOptions(&opts, d, []*httpclient.Mirrors{awMirrors, ssMirrors}, append(append([]httpclient.Solver(nil), a.solvers...), solvers...))
+	opts.RootCAs = a.trustedRoots(d.CAFile)
 	if err := opts.Validate(); err != nil {
 		return nil, fmt.Errorf("download settings: %w", err)
 	}
@@ -58,11 +67,12 @@ func (a *App) wireProviders(cfg config.AppConfig, wrap func(http.RoundTripper) h
 	if a.db != nil {
 		cache = a.db
 	}
-	reg, err := siteRegistry(d, client, hosters, cache, ssMirrors, a.log)
+	reg, err := siteRegistry(d, client, hosters, cache, awMirrors, ssMirrors, a.log)
 	if err != nil {
 		return nil, fmt.Errorf("provider: %w", err)
 	}
-	return &providers{client: client, hosters: hosters, reg: reg, stats: doctor.NewStats()}, nil
+	return &providers{client: client, hosters: hosters, reg: reg, stats: doctor.NewStats(),
+		mirrors: map[string]*httpclient.Mirrors{library.SiteAniworld: awMirrors, "serienstream.to": ssMirrors}}, nil
 }
 
 // languages turns the config's language names into site keys.
@@ -78,6 +88,11 @@ func languages(names []string) []anime.Language {
 
 func (a *App) wireLibrary(cfg config.AppConfig, p *providers, deps *api.Deps) (*library.Service, error) {
 	sites := librarySites(cfg)
+	if m := p.mirrors[library.SiteAniworld]; m != nil { // a link via a mirror names the same series
+		for _, mi := range m.List()[1:] {
+			sites = append(sites, library.Site{Name: library.SiteAniworld, BaseURL: mi.Base.String(), StreamPath: "/anime/stream/"})
+		}
+	}
 	lib, err := library.New(library.Options{
 		AnimeDir:              cfg.AnimeDirectory,
 		Languages:             languages(cfg.Download.LanguageOrder),

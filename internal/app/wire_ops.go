@@ -59,6 +59,9 @@ type OpsDeps struct {
 	// HosterHosts are checked by GET /api/diagnostics/network
 	// (DefaultHosterHosts when empty).
 	HosterHosts []string
+	// Providers, when set, add the HTTP client's resolvers, solvers and
+	// the sites' mirrors to GET /api/diagnostics/network.
+	Providers *providers
 	// Clock drives the scheduler and the backup job (real time when nil).
 	Clock scheduler.Clock
 }
@@ -131,7 +134,7 @@ func (a *App) wireOps(ctx context.Context, deps *api.Deps, o OpsDeps) error {
 			Logger: a.log.With("component", "config")}),
 		api.SchedulerRoutes(api.SchedulerDeps{Scheduler: sched, Config: a.cfg}),
 		api.LoggingRoutes(api.LoggingDeps{Config: a.cfg, Logs: a.logs}),
-		api.DiagnosticsRoutes(api.DiagnosticsDeps{Targets: func() []string { return diagnosticTargets(a.cfg.Get(), hosters) }}),
+		api.DiagnosticsRoutes(diagnosticsDeps(api.DiagnosticsDeps{Targets: func() []string { return diagnosticTargets(a.cfg.Get(), hosters) }}, o.Providers)),
 	)
 	return nil
 }

@@ -23,8 +23,10 @@ import (
 // A gate in front of serienstream's link-outs is a challenge the HTTP
 // client passes with its solvers (the session's cookies live in its jar
 // too), so the site client gets no solvers of its own here.
-func siteRegistry(d config.DownloadConfig, client *httpclient.Client, hosters *hoster.Registry, cache provider.Cache, ssMirrors *httpclient.Mirrors, log *slog.Logger) (*provider.Registry, error) {
-	aw, err := aniworld.New(aniworld.AniWorld(d.ProviderURL, client, hosters, cache))
+func siteRegistry(d config.DownloadConfig, client *httpclient.Client, hosters *hoster.Registry, cache provider.Cache, awMirrors, ssMirrors *httpclient.Mirrors, log *slog.Logger) (*provider.Registry, error) {
+	awCfg := aniworld.AniWorld(d.ProviderURL, client, hosters, cache)
+	awCfg.Mirrors = awMirrors // aniworld.to and its mirrors (provider_mirrors)
+	aw, err := aniworld.New(awCfg)
 	if err != nil {
 		return nil, err
 	}

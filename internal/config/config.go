@@ -89,8 +89,20 @@ type DownloadConfig struct {
 	Cookies                string   `json:"cookies,omitempty"`
 	FlareSolverrURL        string   `json:"flaresolverr_url,omitempty"`
 	DoHURL                 string   `json:"doh_url,omitempty"`
-	RequireWantedLanguage  bool     `json:"require_wanted_language"`
-	CacheTTLHours          int      `json:"cache_ttl_hours"`
+	// Transport is "chrome" (Chrome 133's TLS/HTTP2 fingerprint) or
+	// "standard" (Go's); DNS is "doh" or "system"; DoHURLs replace the
+	// built-in DoH providers (Cloudflare, Google); the mirror lists follow
+	// provider_url / sto_url (empty: the known mirrors). network.go.
+	Transport       string   `json:"transport"`
+	DNS             string   `json:"dns"`
+	DoHURLs         []string `json:"doh_urls,omitempty"`
+	ProviderMirrors []string `json:"provider_mirrors,omitempty"`
+	STOMirrors      []string `json:"sto_mirrors,omitempty"`
+	// CAFile is a PEM file of certificate authorities trusted beside the
+	// system's (a private CA, an intercepting proxy, the tests' fakes).
+	CAFile                string `json:"ca_file,omitempty"`
+	RequireWantedLanguage bool   `json:"require_wanted_language"`
+	CacheTTLHours         int    `json:"cache_ttl_hours"`
 	// Browser configures the built-in Chromium (browser.go).
 	Browser BrowserConfig `json:"browser"`
 }
@@ -143,6 +155,8 @@ func Default() AppConfig {
 			ProviderURL:    "https://aniworld.to",
 			STOURL:         "https://serienstream.to",
 			CacheTTLHours:  24,
+			Transport:      TransportChrome,
+			DNS:            DNSDoH,
 			Browser:        DefaultBrowser(),
 		},
 		NFO: NFOConfig{

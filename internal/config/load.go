@@ -29,6 +29,8 @@ type Overrides struct {
 	ProviderURL, STOURL                              *string
 	TMDBAPIURL, TMDBImageURL, TMDBAPIKey, MetricsTok *string
 	Browser, BrowserPath                             *string
+	Transport, DNS, DoHURLs                          *string
+	ProviderMirrors, STOMirrors, CAFile              *string
 }
 
 // FromEnv reads the ANIWORLD_* environment variables with getenv.
@@ -46,6 +48,9 @@ func FromEnv(getenv func(string) string) Overrides {
 		TMDBAPIURL: get("ANIWORLD_TMDB_API_URL"), TMDBImageURL: get("ANIWORLD_TMDB_IMAGE_URL"),
 		TMDBAPIKey: get("ANIWORLD_TMDB_API_KEY"), MetricsTok: get("ANIWORLD_METRICS_TOKEN"),
 		Browser: get("ANIWORLD_BROWSER"), BrowserPath: get("ANIWORLD_BROWSER_PATH"),
+		Transport: get("ANIWORLD_TRANSPORT"), DNS: get("ANIWORLD_DNS"), DoHURLs: get("ANIWORLD_DOH_URLS"),
+		ProviderMirrors: get("ANIWORLD_PROVIDER_MIRRORS"), STOMirrors: get("ANIWORLD_STO_MIRRORS"),
+		CAFile: get("ANIWORLD_CA_FILE"),
 	}
 }
 
@@ -64,6 +69,9 @@ func (o Overrides) Over(hi Overrides) Overrides {
 		TMDBAPIURL: pick(o.TMDBAPIURL, hi.TMDBAPIURL), TMDBImageURL: pick(o.TMDBImageURL, hi.TMDBImageURL),
 		TMDBAPIKey: pick(o.TMDBAPIKey, hi.TMDBAPIKey), MetricsTok: pick(o.MetricsTok, hi.MetricsTok),
 		Browser: pick(o.Browser, hi.Browser), BrowserPath: pick(o.BrowserPath, hi.BrowserPath),
+		Transport: pick(o.Transport, hi.Transport), DNS: pick(o.DNS, hi.DNS), DoHURLs: pick(o.DoHURLs, hi.DoHURLs),
+		ProviderMirrors: pick(o.ProviderMirrors, hi.ProviderMirrors), STOMirrors: pick(o.STOMirrors, hi.STOMirrors),
+		CAFile: pick(o.CAFile, hi.CAFile),
 	}
 }
 
@@ -88,6 +96,12 @@ func (o Overrides) Apply(c *AppConfig) {
 	set(&c.Server.MetricsToken, o.MetricsTok)
 	set(&c.Download.Browser.Enabled, o.Browser)
 	set(&c.Download.Browser.Path, o.BrowserPath)
+	set(&c.Download.Transport, o.Transport)
+	set(&c.Download.DNS, o.DNS)
+	setList(&c.Download.DoHURLs, o.DoHURLs)
+	setList(&c.Download.ProviderMirrors, o.ProviderMirrors)
+	setList(&c.Download.STOMirrors, o.STOMirrors)
+	set(&c.Download.CAFile, o.CAFile)
 }
 
 // unapply restores, in a document about to be saved, every overridden
@@ -113,6 +127,12 @@ func (o Overrides) unapply(c *AppConfig, base AppConfig) {
 	keep(&c.Server.MetricsToken, o.MetricsTok, base.Server.MetricsToken)
 	keep(&c.Download.Browser.Enabled, o.Browser, base.Download.Browser.Enabled)
 	keep(&c.Download.Browser.Path, o.BrowserPath, base.Download.Browser.Path)
+	keep(&c.Download.Transport, o.Transport, base.Download.Transport)
+	keep(&c.Download.DNS, o.DNS, base.Download.DNS)
+	keepList(&c.Download.DoHURLs, o.DoHURLs, base.Download.DoHURLs)
+	keepList(&c.Download.ProviderMirrors, o.ProviderMirrors, base.Download.ProviderMirrors)
+	keepList(&c.Download.STOMirrors, o.STOMirrors, base.Download.STOMirrors)
+	keep(&c.Download.CAFile, o.CAFile, base.Download.CAFile)
 }
 
 // FileError is a config file that cannot be used: it names the file and the

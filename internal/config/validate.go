@@ -155,6 +155,7 @@ func (c AppConfig) Validate() FieldErrors {
 		add("download.cache_ttl_hours", "must be between 0 and 720")
 	}
 	validateBrowser(d.Browser, add)
+	validateNetwork(d, add)
 	if c.NFO.Language == "" {
 		add("nfo.language", "must not be empty (e.g. de-DE)")
 	}

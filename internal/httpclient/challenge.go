@@ -51,14 +51,6 @@ func NewChallengeError(req *http.Request, status int, kind challenge.Kind) *Chal
 	return &ChallengeError{Host: req.URL.Hostname(), URL: redact(req.URL), Status: status, Kind: kind}
 }
 
-// DetectChallenge is challenge.Detect as a string, kept for callers not yet
-// moved to internal/challenge.
-//
-// Deprecated: use challenge.Detect.
-func DetectChallenge(status int, h http.Header, body []byte) string {
-	return string(challenge.Detect(status, h, body))
-}
-
 // checkChallenge inspects resp without consuming it: a text body's prefix is
 // read and put back. On a challenge the body is closed and an error returned.
 func (c *Client) checkChallenge(resp *http.Response) *ChallengeError {

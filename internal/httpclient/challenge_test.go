@@ -21,6 +21,11 @@ import (
 const cfPage = `<!DOCTYPE html><html><head><title>Just a moment...</title></head><body>
 <script>window._cf_chl_opt={cvId:'3'};</script><script src="/cdn-cgi/challenge-platform/h/b/orchestrate/chl_page/v1"></script></body></html>`
 
+// jsdPage is an ordinary 200 page of a Cloudflare zone: Cloudflare injects
+// its JavaScript Detections loader into every such page.
+const jsdPage = `<!DOCTYPE html><html><head><title>Watch demo.mp4</title></head><body><video id="player"></video>
+<script>(function(){function c(){var b=a.contentDocument||a.contentWindow.document;if(b){var d=b.createElement('script');d.innerHTML="window.__CF$cv$params={r:'8f1e2d3c4b5a6978',t:'MTczMzIyNDAwMC4wMDAwMDA='};var a=document.createElement('script');a.nonce='';a.src='/cdn-cgi/challenge-platform/scripts/jsd/main.js';document.getElementsByTagName('head')[0].appendChild(a);";b.getElementsByTagName('head')[0].appendChild(d)}}if(document.body){var a=document.createElement('iframe');a.height=1;a.width=1;a.style.position='absolute';a.style.top=0;a.style.left=0;a.style.border='none';a.style.visibility='hidden';document.body.appendChild(a);c()}})();</script></body></html>`
+
 func TestChallengeDetection(t *testing.T) {
 	tests := []struct {
 		name     string
@@ -37,6 +42,7 @@ func TestChallengeDetection(t *testing.T) {
 		{name: "ddos-guard cookie", status: 403, header: map[string]string{"Set-Cookie": "__ddg1_=abc; Path=/"}, body: "", wantKind: "ddos-guard"},
 		{name: "ordinary 403", status: 403, body: "<html>forbidden</html>", wantKind: ""},
 		{name: "ordinary page mentioning platform script", status: 200, body: `<html><title>Demo</title><script src="/cdn-cgi/challenge-platform/scripts/jsd/main.js"></script>`, wantKind: ""},
+		{name: "hoster page with Cloudflare's injected JS Detections", status: 200, body: jsdPage, wantKind: ""},
 		{name: "json", status: 200, header: map[string]string{"Content-Type": "application/json"}, body: `[{"title":"x"}]`, wantKind: ""},
 	}
 	for _, tt := range tests {

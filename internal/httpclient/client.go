@@ -173,6 +173,8 @@ type Client struct {
 	limits  map[string]*rate.Limiter
 	hostUAs map[string]string // user agents a solved challenge is bound to
 	solves  map[string]SolveEvent
+	dnsMode string        // effective DNS mode
+	doh     []DoHProvider // effective DoH providers
 }
 
 type ctxKey int
@@ -280,11 +282,13 @@ func (c *Client) newDialer(o Options) *dialer {
 	if mode == "" && len(providers) > 0 {
 		mode = DNSDoH
 	}
+	c.dnsMode = DNSSystem
 	if mode == DNSDoH && o.Proxy == "" { // a proxy resolves its targets itself
 		if len(providers) == 0 {
 			providers = DefaultDoHProviders
 		}
 		d.doh = newDoHResolver(providers, o.Timeout, transportTLSOpts{roots: o.RootCAs}, c.dns)
+		c.dnsMode, c.doh = DNSDoH, d.doh.providers
 	}
 	return d
 }

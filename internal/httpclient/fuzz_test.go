@@ -1,7 +1,6 @@
 package httpclient
 
 import (
-	"net/http"
 	"testing"
 
 	"golang.org/x/net/dns/dnsmessage"
@@ -54,17 +53,30 @@ func FuzzParseJSONAnswer(f *testing.F) {
 	})
 }
 
-func FuzzDetectChallenge(f *testing.F) {
-	f.Add(403, "ddos-guard", []byte(cfPage))
-	f.Add(200, "", []byte("<html><title>Demo</title></html>"))
-	f.Add(503, "cloudflare", []byte("cdn-cgi/challenge-platform"))
-	f.Fuzz(func(t *testing.T, status int, server string, body []byte) {
-		h := http.Header{}
-		h.Set("Server", server)
-		switch DetectChallenge(status, h, body) {
-		case "", "cloudflare", "ddos-guard":
-		default:
-			t.Errorf("unknown kind")
+// FuzzMirrors: any list of base URLs either builds a site whose canonical
+// base is the first entry and whose rewrite keeps paths below the mirror's
+// base, or is refused with an error; it never panics.
+func FuzzMirrors(f *testing.F) {
+	f.Add("https://aniworld.to", "https://186.2.175.111", "/anime/stream/x")
+	f.Add("http://127.0.0.1:8080/aw/", "https://aniworld.cc", "/aw/anime/stream/x?y=1")
+	f.Add("https://[::1]:1", "ftp://x", "")
+	f.Add("", "https://a.b/%zz", "/%2F")
+	f.Fuzz(func(t *testing.T, first, second, path string) {
+		m, err := NewMirrors(first, second)
+		if err != nil {
+			return
+		}
+		st := m.Status()
+		if st.Canonical != st.Mirrors[0] || st.Active != st.Canonical {
+			t.Fatalf("status %+v", st)
+		}
+		u := *m.Canonical()
+		u.Path += path
+		for _, mi := range m.List() {
+			got := m.onto(&u, mi)
+			if got.Host != mi.Base.Host || got.Scheme != mi.Base.Scheme {
+				t.Fatalf("%s onto %s = %s", u.String(), mi.Base, got)
+			}
 		}
 	})
 }

@@ -1,15 +1,18 @@
 package httpclient
 
 import (
+	"bufio"
 	"bytes"
 	"compress/gzip"
 	"context"
+	"crypto/tls"
 	"crypto/x509"
 	"errors"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -158,10 +161,12 @@ func TestTransportStallTimeout(t *testing.T) {
 					w.Write([]byte("first"))
 					w.(http.Flusher).Flush()
 				case "/flowing":
+					// 10 gaps of 150 ms: twice the stall timeout in all,
+					// no gap near it (a loaded machine has slack).
 					for i := range 10 {
 						w.Write([]byte{byte('a' + i)})
 						w.(http.Flusher).Flush()
-						time.Sleep(60 * time.Millisecond)
+						time.Sleep(150 * time.Millisecond)
 					}
 					return
 				}
@@ -171,7 +176,7 @@ func TestTransportStallTimeout(t *testing.T) {
 				}
 			}))
 			defer close(release)
-			c := New(Options{Transport: tr, RootCAs: pool, Timeout: 300 * time.Millisecond, Retries: -1, RateLimit: RateLimit{PerSecond: -1}})
+			c := New(Options{Transport: tr, RootCAs: pool, Timeout: 750 * time.Millisecond, Retries: -1, RateLimit: RateLimit{PerSecond: -1}})
 			if _, err := get(t, c, srv.URL+"/stall-headers"); err == nil || !strings.Contains(err.Error(), "no progress") {
 				t.Errorf("stalled headers: err %v", err)
 			}
@@ -329,6 +334,10 @@ func TestFingerprintGate(t *testing.T) {
 			if resp.StatusCode != tt.wantStatus || (tt.wantBody != "" && string(body) != tt.wantBody) {
 				t.Errorf("status %d body %q", resp.StatusCode, body)
 			}
+			// Over TCP Chrome offers h2 and http/1.1, never h3.
+			if h := gate.LastHello(); tt.transport == TransportChrome && (!h.GREASE || strings.Join(h.ALPN, ",") != "h2,http/1.1") {
+				t.Errorf("ClientHello %+v", h)
+			}
 		})
 	}
 }
@@ -432,7 +441,7 @@ func TestChromeHeaderOrder(t *testing.T) {
 	if strings.Join(names, ",") != strings.Join(want, ",") {
 		t.Errorf("header order\n got %v\nwant %v", names, want)
 	}
-	if !slices.Contains(lines, "accept-encoding: gzip, deflate, br, zstd") && !slices.Contains(lines, "Accept-Encoding: gzip, deflate, br, zstd") {
+	if !slices.ContainsFunc(lines, func(l string) bool { return strings.EqualFold(l, "accept-encoding: gzip, deflate, br, zstd") }) {
 		t.Errorf("accept-encoding not Chrome's: %v", lines)
 	}
 }

@@ -353,6 +353,8 @@ func TestSetDirectory(t *testing.T) {
 
 func TestParseLink(t *testing.T) {
 	sites := append(DefaultSites(), Site{Name: "mirror", BaseURL: "http://127.0.0.1:8080/aw", StreamPath: "/anime/stream/"})
+	sites = append(sites, Site{Name: SiteAniworld, BaseURL: "https://aniworld.cc", StreamPath: "/anime/stream/"},
+		Site{Name: SiteAniworld, BaseURL: "https://186.2.175.111/", StreamPath: "/anime/stream/"})
 	tests := []struct {
 		in, site, key, url string
 	}{
@@ -366,6 +368,9 @@ func TestParseLink(t *testing.T) {
 		{"https://serienstream.to/serie/breaking-bad/staffel-2/episode-5", SiteSTo, "breaking-bad", "https://serienstream.to/serie/breaking-bad"},
 		{"https://serienstream.to/serie/", "", "", ""},
 		{"http://127.0.0.1:8080/aw/anime/stream/naruto", "mirror", "naruto", "http://127.0.0.1:8080/aw/anime/stream/naruto"},
+		{"https://aniworld.cc/anime/stream/attack-on-titan/staffel-1", SiteAniworld, "attack-on-titan", "https://aniworld.to/anime/stream/attack-on-titan"},
+		{"https://186.2.175.111/anime/stream/attack-on-titan", SiteAniworld, "attack-on-titan", "https://aniworld.to/anime/stream/attack-on-titan"},
+		{"https://aniworld.cc/anime/stream/", "", "", ""},
 		{"https://aniworld.to/anime/stream/", "", "", ""},
 		{"https://aniworld.to/anime/stream/../x", "", "", ""},
 		{"ftp://aniworld.to/anime/stream/x", "", "", ""},

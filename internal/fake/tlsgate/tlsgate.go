@@ -35,6 +35,7 @@ type Gate struct {
 
 	mu      sync.Mutex
 	conns   map[string]Hello // by remote address
+	last    Hello
 	passed  int
 	refused int
 }
@@ -74,8 +75,10 @@ func New(h http.Handler, o Options) (*Gate, error) {
 		Certificates: []tls.Certificate{cert},
 		NextProtos:   []string{"h2", "http/1.1"},
 		GetConfigForClient: func(hi *tls.ClientHelloInfo) (*tls.Config, error) {
+			h := Hello{GREASE: chromeLike(hi), ALPN: hi.SupportedProtos}
 			g.mu.Lock()
-			g.conns[hi.Conn.RemoteAddr().String()] = Hello{GREASE: chromeLike(hi), ALPN: hi.SupportedProtos}
+			g.conns[hi.Conn.RemoteAddr().String()] = h
+			g.last = h
 			g.mu.Unlock()
 			return nil, nil
 		},
@@ -122,6 +125,13 @@ func (g *Gate) Counts() (passed, refused int) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	return g.passed, g.refused
+}
+
+// LastHello is what the gate saw of the latest ClientHello.
+func (g *Gate) LastHello() Hello {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.last
 }
 
 // CA is the gate's certificate authority (add it to a shared pool).
