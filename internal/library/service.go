@@ -40,12 +40,12 @@ type Options struct {
 	// Fresh marks a context so the Catalog answers from the site rather
 	// than its cache (provider.WithFreshData); Rescan and StartRescan use
 	// it. Without it they scan like Scan.
-	Fresh func(context.Context) context.Context
-	Publisher             event.Publisher // event.Discard{} when nil
-	Logger                *slog.Logger    // slog.Default() when nil
-	Store                 *store.DB
-	Workers               int           // folder-scanning goroutines; 4×GOMAXPROCS (8..32) when 0
-	ProgressInterval      time.Duration // minimum gap between scan_progress events; 250ms when 0
+	Fresh            func(context.Context) context.Context
+	Publisher        event.Publisher // event.Discard{} when nil
+	Logger           *slog.Logger    // slog.Default() when nil
+	Store            *store.DB
+	Workers          int           // folder-scanning goroutines; 4×GOMAXPROCS (8..32) when 0
+	ProgressInterval time.Duration // minimum gap between scan_progress events; 250ms when 0
 }
 
 // Service is the library use case the HTTP handlers, the CLI, the
