@@ -29,7 +29,7 @@ func runCDNFetch(args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	o := download.Options{}
+	o := download.Options{ProgressInterval: time.Nanosecond} // every segment reports: the fetch's end is seen
 	switch *mode {
 	case "live":
 	case "post":
@@ -41,14 +41,22 @@ func runCDNFetch(args []string) error {
 	}
 	e := download.New(o)
 	start := time.Now()
-	res, err := e.Download(context.Background(), anime.Stream{URL: *u, Kind: anime.StreamHLS, Lang: anime.LangGermanDub}, *out, download.Request{})
+	var fetched time.Duration // when the last segment was in (progress reached 100 %)
+	res, err := e.Download(context.Background(), anime.Stream{URL: *u, Kind: anime.StreamHLS, Lang: anime.LangGermanDub}, *out,
+		download.Request{Progress: func(p download.Progress) {
+			if p.Percent >= 99.999 && fetched == 0 {
+				fetched = time.Since(start)
+			}
+		}})
 	if err != nil {
 		return err
 	}
 	if *mode != "fetch" && !res.Remuxed {
 		return fmt.Errorf("not remuxed: %v", res.Warnings)
 	}
-	return json.NewEncoder(os.Stdout).Encode(fetchResult{Bytes: res.Size, Seconds: time.Since(start).Seconds(), HWMKB: vmHWM(), Path: res.Path})
+	total := time.Since(start)
+	fmt.Fprintf(os.Stderr, "cdn-fetch %s: segments in after %.3f s, file ready after %.3f s\n", *mode, fetched.Seconds(), total.Seconds())
+	return json.NewEncoder(os.Stdout).Encode(fetchResult{Bytes: res.Size, Seconds: total.Seconds(), HWMKB: vmHWM(), Path: res.Path})
 }
 
 // runCDN is the "cdn" subcommand: the CDN-shaped comparison (see
@@ -81,29 +89,11 @@ func runCDN(args []string) error {
 		return err
 	}
 	defer os.RemoveAll(scratch)
-	srv := exec.Command(exe, "cdn-serve", "-latency", latency.String(), "-rate", fmt.Sprint(*rate),
-		"-segments", fmt.Sprint(*segments), "-hls-bytes", fmt.Sprint(*hlsBytes), "-ffmpeg", ffmpeg)
-	srv.Stderr = os.Stderr
-	stdout, err := srv.StdoutPipe()
+	base, segSize, stop, err := startCDNServer(exe, ffmpeg, *latency, *rate, *segments, *hlsBytes)
 	if err != nil {
 		return err
 	}
-	if err := srv.Start(); err != nil {
-		return err
-	}
-	defer func() {
-		srv.Process.Signal(os.Interrupt)
-		srv.Wait()
-	}()
-	var base string
-	var segSize, nullPad int64
-	line, err := bufio.NewReader(stdout).ReadString('\n')
-	if err != nil {
-		return fmt.Errorf("server did not start: %w", err)
-	}
-	if _, err := fmt.Sscanf(line, "LISTEN %s %d %d", &base, &segSize, &nullPad); err != nil {
-		return fmt.Errorf("server said %q: %w", line, err)
-	}
+	defer stop()
 	total := segSize * int64(*segments)
 	m3u8 := base + "/hls/index.m3u8"
 	fmt.Printf("machine: %d CPUs (%s), %s\n", runtime.NumCPU(), cpuModel(), runtime.Version())
@@ -180,4 +170,34 @@ func runCDN(args []string) error {
 		fmt.Printf("| %s | %.2f | %.2fx | %.1f |\n", t.name, m, median(ratios[t.name]), float64(total)/m/1e6)
 	}
 	return nil
+}
+
+// startCDNServer starts "cdn-serve" and answers its base URL and segment
+// size, and a func that stops it.
+func startCDNServer(exe, ffmpeg string, latency time.Duration, rate float64, segments int, hlsBytes int64) (string, int64, func(), error) {
+	srv := exec.Command(exe, "cdn-serve", "-latency", latency.String(), "-rate", fmt.Sprint(rate),
+		"-segments", fmt.Sprint(segments), "-hls-bytes", fmt.Sprint(hlsBytes), "-ffmpeg", ffmpeg)
+	srv.Stderr = os.Stderr
+	stdout, err := srv.StdoutPipe()
+	if err != nil {
+		return "", 0, nil, err
+	}
+	if err := srv.Start(); err != nil {
+		return "", 0, nil, err
+	}
+	stop := func() {
+		srv.Process.Signal(os.Interrupt)
+		srv.Wait()
+	}
+	var base string
+	var segSize, nullPad int64
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if err == nil {
+		_, err = fmt.Sscanf(line, "LISTEN %s %d %d", &base, &segSize, &nullPad)
+	}
+	if err != nil {
+		stop()
+		return "", 0, nil, fmt.Errorf("server did not start (%q): %w", line, err)
+	}
+	return base, segSize, stop, nil
 }

@@ -19,6 +19,7 @@ import (
 
 	"github.com/aniworld/aniworld/internal/api"
 	"github.com/aniworld/aniworld/internal/auth"
+	"github.com/aniworld/aniworld/internal/browser"
 	"github.com/aniworld/aniworld/internal/config"
 	"github.com/aniworld/aniworld/internal/logging"
 	"github.com/aniworld/aniworld/internal/scheduler"
@@ -42,6 +43,7 @@ type App struct {
 	cors      *auth.CORS
 	events    *fanout
 	solvers   []httpclient.Solver // challenge solvers for the sites
+	browser   *browser.Browser    // the shared Chromium (wire_browser.go)
 	// The services that run until shutdown; jobs (jobs.go) lists them.
 	hub     runner
 	queue   runner

@@ -22,7 +22,8 @@ func TestRestartRequiredNamesOnlyWhatNeedsARestart(t *testing.T) {
 		{"hoster order", map[string]any{"download": map[string]any{"hoster_order": []string{"Vidoza", "VOE"}}}, ""},
 		{"concurrency", map[string]any{"download": map[string]any{"max_concurrent_downloads": 3}}, ""},
 		{"scheduler and logging", map[string]any{"scheduler": map[string]any{"interval_minutes": 90}, "logging": map[string]any{"level": "DEBUG"}}, ""},
-		{"naming template", map[string]any{"download": map[string]any{"naming_template": "{title} S{season:02}E{episode:02}.mkv"}}, "download.naming_template"},
+		{"naming template", map[string]any{"download": map[string]any{"naming_template": "{title} S{season:02}E{episode:02}.mkv"}}, ""},
+		{"provider timeout", map[string]any{"download": map[string]any{"provider_timeout": 45}}, "advanced.provider_timeout,download.provider_timeout"},
 		{"session timeout", map[string]any{"security": map[string]any{"session_timeout_hours": 12}}, "security.session_timeout_hours"},
 	}
 	for _, tt := range tests {

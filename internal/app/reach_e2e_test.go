@@ -103,6 +103,7 @@ func TestReachSitesLikeABrowser(t *testing.T) {
 	os.WriteFile(filepath.Join(dataDir, "config.json"), cfg, 0o600)
 	ta := startApp(t, dataDir, map[string]string{
 		"ANIWORLD_PROVIDER_URL": deadURL, "ANIWORLD_ANIME_DIR": animeDir, "ANIWORLD_CA_FILE": caFile,
+		"ANIWORLD_BROWSER": "auto",
 	})
 	tok := ta.setupAndLogin(testPassword)
 

@@ -63,6 +63,7 @@ func (a *App) wireProviders(cfg config.AppConfig, wrap func(http.RoundTripper) h
 	client := httpclient.New(opts)
 	hosters := hoster.Default()
 	a.mapHosterDomains(hosters, cfg)
+	a.browserFallback(hosters)
 	var cache provider.Cache // a one-shot command without a database has none
 	if a.db != nil {
 		cache = a.db

@@ -88,6 +88,7 @@ func (d engine) Cleanup(target string) error { return d.e.Cleanup(target) }
 func (a *App) wireQueue(ctx context.Context, cfg config.AppConfig, p *providers, lib *library.Service, deps *api.Deps, hooks ...queue.Hook) (*queue.Service, error) {
 	dl := download.New(download.Options{Client: p.client})
 	namer := newEpisodeNamer(p.reg, lib, a.cfg)
+	a.cfg.ReadsLive("download.naming_template") // the namer reads it for every download
 	deps.Register = append(deps.Register, api.NamingRoutes(namer))
 	markDownloaded := func(ctx context.Context, item queue.Item) error {
 		_, dir, err := lib.SeriesDir(ctx, item.SerieID)

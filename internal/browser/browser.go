@@ -158,7 +158,7 @@ type tab struct {
 // open returns a new tab in a browser of the wanted mode, starting one
 // when none runs. It waits for a free tab slot (MaxTabs) and, when the
 // running browser has the other mode, for its tabs to close.
-func (b *Browser) open(ctx context.Context, headed bool) (*tab, error) {
+func (b *Browser) open(ctx context.Context, headed bool, opts ...chromedp.ContextOption) (*tab, error) {
 	if b.missing != nil {
 		return nil, b.missing
 	}
@@ -172,7 +172,7 @@ func (b *Browser) open(ctx context.Context, headed bool) (*tab, error) {
 		<-b.tabs
 		return nil, err
 	}
-	tctx, cancel := chromedp.NewContext(p.ctx)
+	tctx, cancel := chromedp.NewContext(p.ctx, opts...)
 	var once sync.Once
 	return &tab{ctx: tctx, release: func() {
 		once.Do(func() {

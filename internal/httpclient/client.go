@@ -78,6 +78,11 @@ type Options struct {
 	// OnSolve, when set, is told about every solve attempt (health,
 	// metrics).
 	OnSolve func(SolveEvent)
+	// SolveCooldown is how long a solver that failed for a host is not
+	// asked again for that host (the challenge error then says when and
+	// why it failed), so a challenge nobody passes costs one solve timeout,
+	// not one per request. Default 5 minutes; negative disables.
+	SolveCooldown time.Duration
 	// FlareSolverrURL is a FlareSolverr v1 endpoint
 	// (http://host:8191/v1); when set, a FlareSolverr solver follows
 	// Solvers.
@@ -173,8 +178,9 @@ type Client struct {
 	limits  map[string]*rate.Limiter
 	hostUAs map[string]string // user agents a solved challenge is bound to
 	solves  map[string]SolveEvent
-	dnsMode string        // effective DNS mode
-	doh     []DoHProvider // effective DoH providers
+	failed  map[string]solveFailure // by host|solver, for SolveCooldown
+	dnsMode string                  // effective DNS mode
+	doh     []DoHProvider           // effective DoH providers
 }
 
 type ctxKey int
@@ -222,6 +228,9 @@ func New(o Options) *Client {
 	if o.Transport == "" {
 		o.Transport = TransportChrome
 	}
+	if o.SolveCooldown == 0 {
+		o.SolveCooldown = 5 * time.Minute
+	}
 	c := &Client{
 		opts:    o,
 		cfgErr:  o.Validate(),
@@ -230,6 +239,7 @@ func New(o Options) *Client {
 		limits:  map[string]*rate.Limiter{},
 		hostUAs: map[string]string{},
 		solves:  map[string]SolveEvent{},
+		failed:  map[string]solveFailure{},
 	}
 	if c.sleep == nil {
 		c.sleep = sleepCtx
