@@ -110,7 +110,7 @@ func TestValidateTemplate(t *testing.T) {
 	}{
 		{"default", DefaultNamingTemplate, true},
 		{"flat", "{title} S{season:02}E{episode:02}.mkv", true},
-		{"no extension", "{title} S{season}E{episode}", false},
+		{"no extension: the engine adds one", "{title} S{season}E{episode}", true},
 		{"unknown placeholder", "{bogus} S{season}E{episode}.mp4", false},
 		{"no season", "{title} E{episode}.mp4", false},
 		{"no episode in file name", "Season {season}/{episode}/{title}.mp4", false},
