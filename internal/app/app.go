@@ -42,6 +42,7 @@ type App struct {
 	cors      *auth.CORS
 	events    *fanout
 	solvers   []httpclient.Solver // challenge solvers for the sites
+	spki      []string            // certificate keys the browser trusts (Options.BrowserTrustedSPKI)
 	browser   *browser.Browser    // the shared Chromium (wire_browser.go)
 	// background are the long-running services, each run until ctx ends.
 	background []func(ctx context.Context) error
@@ -115,7 +116,7 @@ func Build(ctx context.Context, env Env, opts Options) (*App, error) {
 	if err != nil {
 		return nil, fmt.Errorf("logging: %w", err)
 	}
-	a := &App{cfg: cfgm, logs: logs, log: logs.Logger(), startedAt: time.Now(), events: &fanout{}, solvers: opts.Solvers}
+	a := &App{cfg: cfgm, logs: logs, log: logs.Logger(), startedAt: time.Now(), events: &fanout{}, solvers: opts.Solvers, spki: opts.BrowserTrustedSPKI}
 	for _, w := range warnings {
 		a.log.Warn("config file "+cfgm.Path()+": "+w, "path", cfgm.Path())
 	}
