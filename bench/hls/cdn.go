@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -9,7 +8,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"strings"
 	"time"
 
@@ -75,20 +73,12 @@ func runCDN(args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	ffmpeg, err := exec.LookPath("ffmpeg")
-	if err != nil {
-		return fmt.Errorf("ffmpeg is required: %w", err)
-	}
-	ytdlp, _ := exec.LookPath("yt-dlp")
-	exe, err := os.Executable()
+	bt, cleanup, err := findBenchTools(*dir, "hlscdn-")
 	if err != nil {
 		return err
 	}
-	scratch, err := os.MkdirTemp(*dir, "hlscdn-")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(scratch)
+	defer cleanup()
+	ffmpeg, ytdlp, exe, scratch := bt.ffmpeg, bt.ytdlp, bt.exe, bt.scratch
 	base, segSize, stop, err := startCDNServer(exe, ffmpeg, *latency, *rate, *segments, *hlsBytes)
 	if err != nil {
 		return err
@@ -133,14 +123,7 @@ func runCDN(args []string) error {
 	} else {
 		fmt.Println("yt-dlp not found: skipped (apt-get install -y yt-dlp)")
 	}
-	tools = slices.DeleteFunc(tools, func(t tool) bool {
-		for _, s := range strings.Split(*skip, ",") {
-			if s != "" && t.name != tools[0].name && strings.Contains(t.name, s) {
-				return true
-			}
-		}
-		return false
-	})
+	tools = skipTools(tools, *skip)
 	times := map[string][]float64{}
 	ratios := map[string][]float64{}
 	ctx := context.Background()
@@ -175,29 +158,10 @@ func runCDN(args []string) error {
 // startCDNServer starts "cdn-serve" and answers its base URL and segment
 // size, and a func that stops it.
 func startCDNServer(exe, ffmpeg string, latency time.Duration, rate float64, segments int, hlsBytes int64) (string, int64, func(), error) {
-	srv := exec.Command(exe, "cdn-serve", "-latency", latency.String(), "-rate", fmt.Sprint(rate),
+	s, stop, err := startServer(exe, "cdn-serve", "-latency", latency.String(), "-rate", fmt.Sprint(rate),
 		"-segments", fmt.Sprint(segments), "-hls-bytes", fmt.Sprint(hlsBytes), "-ffmpeg", ffmpeg)
-	srv.Stderr = os.Stderr
-	stdout, err := srv.StdoutPipe()
 	if err != nil {
 		return "", 0, nil, err
 	}
-	if err := srv.Start(); err != nil {
-		return "", 0, nil, err
-	}
-	stop := func() {
-		srv.Process.Signal(os.Interrupt)
-		srv.Wait()
-	}
-	var base string
-	var segSize, nullPad int64
-	line, err := bufio.NewReader(stdout).ReadString('\n')
-	if err == nil {
-		_, err = fmt.Sscanf(line, "LISTEN %s %d %d", &base, &segSize, &nullPad)
-	}
-	if err != nil {
-		stop()
-		return "", 0, nil, fmt.Errorf("server did not start (%q): %w", line, err)
-	}
-	return base, segSize, stop, nil
+	return s.base, s.segSize, stop, nil
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/aniworld/aniworld/internal/browser"
 	"github.com/aniworld/aniworld/internal/config"
 	"github.com/aniworld/aniworld/internal/logging"
+	"github.com/aniworld/aniworld/internal/scheduler"
 	"github.com/aniworld/aniworld/internal/store"
 	"github.com/aniworld/aniworld/internal/version"
 )
@@ -44,7 +45,14 @@ type App struct {
 	solvers   []httpclient.Solver // challenge solvers for the sites
 	spki      []string            // certificate keys the browser trusts (Options.BrowserTrustedSPKI)
 	browser   *browser.Browser    // the shared Chromium (wire_browser.go)
-	// background are the long-running services, each run until ctx ends.
+	// The services that run until shutdown; jobs (jobs.go) lists them.
+	hub     runner
+	queue   runner
+	sched   runner
+	backlog runner
+	auth    *auth.Service
+	clock   scheduler.Clock // of the periodic jobs
+	// background are further long-running jobs added by wiring code.
 	background []func(ctx context.Context) error
 	closers    []func() error
 }
@@ -121,7 +129,7 @@ func Build(ctx context.Context, env Env, opts Options) (*App, error) {
 		a.log.Warn("config file "+cfgm.Path()+": "+w, "path", cfgm.Path())
 	}
 	a.closers = append(a.closers, logs.Close)
-	cfgm.Subscribe(func(old, new config.AppConfig) {
+	cfgm.Live([]string{"logging", "advanced.enable_debug_mode"}, func(old, new config.AppConfig) {
 		if err := logs.Reconfigure(logSettings(new)); err != nil {
 			a.log.Error("apply logging config", "error", err)
 		}
@@ -176,8 +184,13 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	defer a.close()
 	srv := api.NewHTTPServer(ln.Addr().String(), a.server, a.log)
 	g, gctx := errgroup.WithContext(ctx)
-	for _, run := range a.background {
-		g.Go(func() error { return run(gctx) })
+	for _, j := range a.jobs() {
+		g.Go(func() error {
+			if err := j.run(gctx); err != nil {
+				return fmt.Errorf("%s: %w", j.name, err)
+			}
+			return nil
+		})
 	}
 	g.Go(func() error {
 		a.log.Info("aniworld listening", "url", "http://"+ln.Addr().String(), "version", version.String(),

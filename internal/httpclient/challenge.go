@@ -48,7 +48,7 @@ func (e *ChallengeError) Unwrap() error { return anime.ErrChallenge }
 // NewChallengeError describes a challenge the caller detected itself
 // (with challenge.Detect) in a response to req.
 func NewChallengeError(req *http.Request, status int, kind challenge.Kind) *ChallengeError {
-	return &ChallengeError{Host: req.URL.Hostname(), URL: redact(req.URL), Status: status, Kind: kind}
+	return &ChallengeError{Host: req.URL.Hostname(), URL: Redact(req.URL), Status: status, Kind: kind}
 }
 
 // checkChallenge inspects resp without consuming it: a text body's prefix is

@@ -360,13 +360,13 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
 			}
-			lastErr = fmt.Errorf("%s %s: %w", req.Method, redact(req.URL), err)
+			lastErr = fmt.Errorf("%s %s: %w", req.Method, Redact(req.URL), err)
 		case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500:
 			if cerr := c.checkChallenge(resp); cerr != nil {
 				return c.onChallenge(req, cerr)
 			}
 			delay = retryAfter(resp.Header.Get("Retry-After"), time.Now())
-			lastErr = fmt.Errorf("%s %s: status %d", req.Method, redact(req.URL), resp.StatusCode)
+			lastErr = fmt.Errorf("%s %s: status %d", req.Method, Redact(req.URL), resp.StatusCode)
 			if resp.StatusCode == http.StatusTooManyRequests {
 				lastErr = fmt.Errorf("%w: %w", anime.ErrRateLimited, lastErr)
 			}
@@ -387,7 +387,7 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 			delay = c.backoff(attempt)
 		}
 		delay = min(delay, c.opts.BackoffMax)
-		c.log.Debug("http retry", "url", redact(req.URL), "attempt", attempt+1, "delay", delay, "err", lastErr)
+		c.log.Debug("http retry", "url", Redact(req.URL), "attempt", attempt+1, "delay", delay, "err", lastErr)
 		if err := c.sleep(ctx, delay); err != nil {
 			return nil, err
 		}
@@ -481,8 +481,9 @@ func (c *Client) limiter(host string) *rate.Limiter {
 	return l
 }
 
-// redact drops the query string (tokens, signatures) from logged URLs.
-func redact(u *url.URL) string {
+// Redact drops the query string (tokens, signatures) and user info from a
+// URL shown in logs or messages.
+func Redact(u *url.URL) string {
 	cp := *u
 	cp.RawQuery = ""
 	cp.User = nil

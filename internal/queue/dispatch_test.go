@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/aniworld/aniworld/internal/anime"
+	"github.com/aniworld/aniworld/internal/event"
 	"github.com/aniworld/aniworld/internal/store"
 )
 
@@ -106,5 +107,31 @@ func TestRunWakesForBackoffWithTickingClock(t *testing.T) {
 	e.pub.waitFor(t, "completed after two retries", func() bool { return e.statusOf(id) == anime.StatusCompleted })
 	if it := e.item(id); it.RetryCount != 2 {
 		t.Fatalf("retry_count %d, want 2", it.RetryCount)
+	}
+}
+
+// TestEngineWarningsReachLogEventAndItem: a download that finished with a
+// warning from the engine (ffmpeg missing, kept as .ts) completes, and
+// the warning is in the item's attempt log and the download_complete
+// event, where the UI and clients see it.
+func TestEngineWarningsReachLogEventAndItem(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t, "", nil)
+	const warn = "ffmpeg not available: kept mpegts as .ts"
+	e.dl.warnings = []string{warn}
+	id := e.add("aot", "", "S01E01")[0]
+	if err := e.q.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	e.run()
+	e.pub.waitFor(t, "completed", func() bool { return len(e.pub.OfType(event.DownloadComplete)) == 1 })
+	it := e.item(id)
+	last := it.Attempts[len(it.Attempts)-1]
+	if it.Status != anime.StatusCompleted || last.Stage != StageDownload || len(last.Warnings) != 1 || last.Warnings[0] != warn {
+		t.Fatalf("item %s, last attempt %+v", it.Status, last)
+	}
+	d := e.pub.OfType(event.DownloadComplete)[0].Data.(event.DownloadData)
+	if len(d.Warnings) != 1 || d.Warnings[0] != warn {
+		t.Fatalf("download_complete warnings %v", d.Warnings)
 	}
 }

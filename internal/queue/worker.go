@@ -158,6 +158,7 @@ type outcome struct {
 	stream   anime.Stream
 	target   string
 	filePath string
+	warnings []string // the engine's notes on a finished download
 	attempts []Attempt
 	transfer time.Duration
 	err      error
@@ -217,9 +218,11 @@ func (s *Service) try(ctx context.Context, j *job) outcome {
 	j.target, j.startAt, j.startByte, j.bytes, j.tryStart = target, s.now(), startBytes, startBytes, true
 	j.pmu.Unlock()
 	start := s.now()
-	o.filePath, o.err = s.download(ctx, it, stream, target, func(done, total int64) { s.onProgress(ctx, j, done, total) })
+	res, err := s.download(ctx, it, stream, target, func(done, total int64) { s.onProgress(ctx, j, done, total) })
+	o.filePath, o.warnings, o.err = res.Path, res.Warnings, err
 	o.transfer = s.now().Sub(start)
-	a := Attempt{Stage: StageDownload, Hoster: stream.Hoster, Language: stream.Lang, OK: o.err == nil, At: s.now().UTC()}
+	a := Attempt{Stage: StageDownload, Hoster: stream.Hoster, Language: stream.Lang, OK: o.err == nil,
+		Warnings: o.warnings, At: s.now().UTC()}
 	if o.err != nil {
 		a.Error = o.err.Error()
 		o.err = fmt.Errorf("download from %s: %w", hosterName(stream), o.err)
@@ -384,6 +387,9 @@ func (s *Service) finishLocked(dbctx, runCtx context.Context, j *job, o outcome,
 		row.Status, row.FilePath, row.CompletedAt, row.Error = anime.StatusCompleted, o.filePath, &now, nil
 		row.BytesDownloaded, row.BytesTotal, row.Attempts = f.BytesDownloaded, f.BytesTotal, f.Attempts
 		s.log.Info("queue: download complete", "id", row.ID, "file", o.filePath)
+		for _, w := range o.warnings {
+			s.log.Warn("queue: download completed with a warning", "id", row.ID, "file", o.filePath, "warning", w)
+		}
 		it := s.toItem(row)
 		// Hooks run before the completion event, so a client reacting to
 		// it sees the library already updated.
@@ -392,7 +398,7 @@ func (s *Service) finishLocked(dbctx, runCtx context.Context, j *job, o outcome,
 			defer cancel()
 			s.runHooks(hctx, it)
 			d := downloadData(it)
-			d.FilePath, d.Percent = o.filePath, 100
+			d.FilePath, d.Percent, d.Warnings = o.filePath, 100, o.warnings
 			s.publish(event.DownloadComplete, d)
 		}
 		return "Download complete"

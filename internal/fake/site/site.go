@@ -21,7 +21,6 @@ import (
 	"image/jpeg"
 	"net/http"
 	"regexp"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -85,8 +84,12 @@ type Site struct {
 	opts   Options
 	tmpl   *template.Template
 	faults atomic.Uint32
+	// cat guards the catalogue (opts.Catalog, links, bySlug, nextID):
+	// requests read it, AddEpisode changes it.
+	cat    sync.RWMutex
 	links  map[string]LinkInfo
 	bySlug map[string]*Series
+	nextID int
 
 	mu   sync.Mutex
 	hits map[string]int
@@ -103,31 +106,16 @@ func New(o Options) *Site {
 	o.PathPrefix = "/" + strings.Trim(o.PathPrefix, "/") + "/"
 	s := &Site{opts: o, links: map[string]LinkInfo{}, bySlug: map[string]*Series{}, hits: map[string]int{}}
 	s.opts.Catalog = cloneCatalog(o.Catalog)
-	next := 100000
+	s.nextID = 100000
 	for i := range s.opts.Catalog.Series {
 		sr := &s.opts.Catalog.Series[i]
 		s.bySlug[sr.Slug] = sr
-		assign := func(season, ep int, e *Episode) {
-			for k := range e.Links {
-				l := &e.Links[k]
-				if l.ID == "" {
-					for {
-						next++
-						if _, taken := s.links[strconv.Itoa(next)]; !taken {
-							break
-						}
-					}
-					l.ID = strconv.Itoa(next)
-				}
-				s.links[l.ID] = LinkInfo{Link: *l, Slug: sr.Slug, Season: season, Episode: ep}
-			}
-		}
 		for e := range sr.Movies {
-			assign(0, e+1, &sr.Movies[e])
+			s.assignLinks(sr.Slug, 0, e+1, &sr.Movies[e])
 		}
 		for si := range sr.Seasons {
 			for e := range sr.Seasons[si] {
-				assign(si+1, e+1, &sr.Seasons[si][e])
+				s.assignLinks(sr.Slug, si+1, e+1, &sr.Seasons[si][e])
 			}
 		}
 	}
@@ -193,12 +181,16 @@ func (s *Site) TotalHits() int {
 
 // Link returns the info of a link id.
 func (s *Site) Link(id string) (LinkInfo, bool) {
+	s.cat.RLock()
+	defer s.cat.RUnlock()
 	l, ok := s.links[id]
 	return l, ok
 }
 
 // LinkID finds the id of an episode's link for a hoster and language.
 func (s *Site) LinkID(slug string, season, episode int, hoster string, lang anime.Language) (string, bool) {
+	s.cat.RLock()
+	defer s.cat.RUnlock()
 	for id, l := range s.links {
 		if l.Slug == slug && l.Season == season && l.Episode == episode && strings.EqualFold(l.Hoster, hoster) && l.Lang == lang {
 			return id, true
@@ -211,7 +203,11 @@ func (s *Site) LinkID(slug string, season, episode int, hoster string, lang anim
 func (s *Site) PathPrefix() string { return s.opts.PathPrefix }
 
 // Catalog is the catalogue with assigned link ids.
-func (s *Site) Catalog() Catalog { return cloneCatalog(s.opts.Catalog) }
+func (s *Site) Catalog() Catalog {
+	s.cat.RLock()
+	defer s.cat.RUnlock()
+	return cloneCatalog(s.opts.Catalog)
+}
 
 var (
 	seasonPathRe  = regexp.MustCompile(`^staffel-(\d+)$`)
@@ -237,6 +233,8 @@ func (s *Site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeChallenge(w)
 		return
 	}
+	s.cat.RLock()
+	defer s.cat.RUnlock()
 	p := r.URL.Path
 	switch {
 	case p == "/" || p == "":
