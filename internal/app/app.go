@@ -43,6 +43,7 @@ type App struct {
 	cors      *auth.CORS
 	events    *fanout
 	solvers   []httpclient.Solver // challenge solvers for the sites
+	spki      []string            // certificate keys the browser trusts (Options.BrowserTrustedSPKI)
 	browser   *browser.Browser    // the shared Chromium (wire_browser.go)
 	// The services that run until shutdown; jobs (jobs.go) lists them.
 	hub     runner
@@ -123,7 +124,7 @@ func Build(ctx context.Context, env Env, opts Options) (*App, error) {
 	if err != nil {
 		return nil, fmt.Errorf("logging: %w", err)
 	}
-	a := &App{cfg: cfgm, logs: logs, log: logs.Logger(), startedAt: time.Now(), events: &fanout{}, solvers: opts.Solvers}
+	a := &App{cfg: cfgm, logs: logs, log: logs.Logger(), startedAt: time.Now(), events: &fanout{}, solvers: opts.Solvers, spki: opts.BrowserTrustedSPKI}
 	for _, w := range warnings {
 		a.log.Warn("config file "+cfgm.Path()+": "+w, "path", cfgm.Path())
 	}

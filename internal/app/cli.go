@@ -63,6 +63,10 @@ type Options struct {
 	// Solvers are extra challenge solvers for the HTTP client (tried in
 	// order), e.g. for serienstream's link-out gate; tests inject stubs.
 	Solvers []httpclient.Solver
+	// BrowserTrustedSPKI are certificate keys (browser.SPKIHash) the
+	// built-in Chromium accepts without a known root: the browser's
+	// counterpart of download.ca_file, for servers with a private CA.
+	BrowserTrustedSPKI []string
 }
 
 // globals are the global flags' values.

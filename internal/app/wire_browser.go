@@ -51,6 +51,7 @@ func (a *App) browserFallback(reg *hoster.Registry) {
 func (a *App) wireBrowser(cfg config.AppConfig, deps *api.Deps, m *api.Metrics) *browser.Browser {
 	o := browserOptions(cfg)
 	o.Logger = a.log.With("component", "browser")
+	o.TrustedSPKI = a.spki
 	b := browser.New(o)
 	a.closers = append([]func() error{b.Close}, a.closers...)
 	if err := b.Available(); err != nil {
