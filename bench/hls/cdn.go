@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -9,7 +8,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"strings"
 	"time"
 
@@ -29,7 +27,7 @@ func runCDNFetch(args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	o := download.Options{}
+	o := download.Options{ProgressInterval: time.Nanosecond} // every segment reports: the fetch's end is seen
 	switch *mode {
 	case "live":
 	case "post":
@@ -41,14 +39,22 @@ func runCDNFetch(args []string) error {
 	}
 	e := download.New(o)
 	start := time.Now()
-	res, err := e.Download(context.Background(), anime.Stream{URL: *u, Kind: anime.StreamHLS, Lang: anime.LangGermanDub}, *out, download.Request{})
+	var fetched time.Duration // when the last segment was in (progress reached 100 %)
+	res, err := e.Download(context.Background(), anime.Stream{URL: *u, Kind: anime.StreamHLS, Lang: anime.LangGermanDub}, *out,
+		download.Request{Progress: func(p download.Progress) {
+			if p.Percent >= 99.999 && fetched == 0 {
+				fetched = time.Since(start)
+			}
+		}})
 	if err != nil {
 		return err
 	}
 	if *mode != "fetch" && !res.Remuxed {
 		return fmt.Errorf("not remuxed: %v", res.Warnings)
 	}
-	return json.NewEncoder(os.Stdout).Encode(fetchResult{Bytes: res.Size, Seconds: time.Since(start).Seconds(), HWMKB: vmHWM(), Path: res.Path})
+	total := time.Since(start)
+	fmt.Fprintf(os.Stderr, "cdn-fetch %s: segments in after %.3f s, file ready after %.3f s\n", *mode, fetched.Seconds(), total.Seconds())
+	return json.NewEncoder(os.Stdout).Encode(fetchResult{Bytes: res.Size, Seconds: total.Seconds(), HWMKB: vmHWM(), Path: res.Path})
 }
 
 // runCDN is the "cdn" subcommand: the CDN-shaped comparison (see
@@ -67,43 +73,17 @@ func runCDN(args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	ffmpeg, err := exec.LookPath("ffmpeg")
-	if err != nil {
-		return fmt.Errorf("ffmpeg is required: %w", err)
-	}
-	ytdlp, _ := exec.LookPath("yt-dlp")
-	exe, err := os.Executable()
+	bt, cleanup, err := findBenchTools(*dir, "hlscdn-")
 	if err != nil {
 		return err
 	}
-	scratch, err := os.MkdirTemp(*dir, "hlscdn-")
+	defer cleanup()
+	ffmpeg, ytdlp, exe, scratch := bt.ffmpeg, bt.ytdlp, bt.exe, bt.scratch
+	base, segSize, stop, err := startCDNServer(exe, ffmpeg, *latency, *rate, *segments, *hlsBytes)
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(scratch)
-	srv := exec.Command(exe, "cdn-serve", "-latency", latency.String(), "-rate", fmt.Sprint(*rate),
-		"-segments", fmt.Sprint(*segments), "-hls-bytes", fmt.Sprint(*hlsBytes), "-ffmpeg", ffmpeg)
-	srv.Stderr = os.Stderr
-	stdout, err := srv.StdoutPipe()
-	if err != nil {
-		return err
-	}
-	if err := srv.Start(); err != nil {
-		return err
-	}
-	defer func() {
-		srv.Process.Signal(os.Interrupt)
-		srv.Wait()
-	}()
-	var base string
-	var segSize, nullPad int64
-	line, err := bufio.NewReader(stdout).ReadString('\n')
-	if err != nil {
-		return fmt.Errorf("server did not start: %w", err)
-	}
-	if _, err := fmt.Sscanf(line, "LISTEN %s %d %d", &base, &segSize, &nullPad); err != nil {
-		return fmt.Errorf("server said %q: %w", line, err)
-	}
+	defer stop()
 	total := segSize * int64(*segments)
 	m3u8 := base + "/hls/index.m3u8"
 	fmt.Printf("machine: %d CPUs (%s), %s\n", runtime.NumCPU(), cpuModel(), runtime.Version())
@@ -143,14 +123,7 @@ func runCDN(args []string) error {
 	} else {
 		fmt.Println("yt-dlp not found: skipped (apt-get install -y yt-dlp)")
 	}
-	tools = slices.DeleteFunc(tools, func(t tool) bool {
-		for _, s := range strings.Split(*skip, ",") {
-			if s != "" && t.name != tools[0].name && strings.Contains(t.name, s) {
-				return true
-			}
-		}
-		return false
-	})
+	tools = skipTools(tools, *skip)
 	times := map[string][]float64{}
 	ratios := map[string][]float64{}
 	ctx := context.Background()
@@ -180,4 +153,15 @@ func runCDN(args []string) error {
 		fmt.Printf("| %s | %.2f | %.2fx | %.1f |\n", t.name, m, median(ratios[t.name]), float64(total)/m/1e6)
 	}
 	return nil
+}
+
+// startCDNServer starts "cdn-serve" and answers its base URL and segment
+// size, and a func that stops it.
+func startCDNServer(exe, ffmpeg string, latency time.Duration, rate float64, segments int, hlsBytes int64) (string, int64, func(), error) {
+	s, stop, err := startServer(exe, "cdn-serve", "-latency", latency.String(), "-rate", fmt.Sprint(rate),
+		"-segments", fmt.Sprint(segments), "-hls-bytes", fmt.Sprint(hlsBytes), "-ffmpeg", ffmpeg)
+	if err != nil {
+		return "", 0, nil, err
+	}
+	return s.base, s.segSize, stop, nil
 }

@@ -1,17 +1,10 @@
 package main
 
 import (
-	"context"
-	"fmt"
 	"io"
-	"net"
 	"net/http"
-	"os"
-	"os/signal"
-	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 )
 
@@ -34,20 +27,7 @@ func (s *cdnServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/vnd.apple.mpegurl")
 		io.WriteString(w, (&benchServer{tmpl: s.tmpl, segments: s.segments}).playlist())
 	case strings.HasPrefix(p, "/hls/seg/"):
-		i, err := strconv.Atoi(strings.TrimSuffix(strings.TrimPrefix(p, "/hls/seg/"), ".ts"))
-		if err != nil || i < 0 || i >= s.segments {
-			http.NotFound(w, r)
-			return
-		}
-		bp, _ := s.pool.Get().(*[]byte)
-		if bp == nil {
-			bp = new([]byte)
-		}
-		*bp = s.tmpl.segment(i, *bp)
-		w.Header().Set("Content-Type", "video/mp2t")
-		w.Header().Set("Content-Length", strconv.Itoa(len(*bp)))
-		s.paced(w, *bp)
-		s.pool.Put(bp)
+		serveSegment(w, r, s.tmpl, s.segments, &s.pool, func(b []byte) { s.paced(w, b) })
 	default:
 		http.NotFound(w, r)
 	}
@@ -93,24 +73,5 @@ func runCDNServe(args []string) error {
 		return err
 	}
 	srv := &cdnServer{tmpl: tmpl, segments: *segments, latency: *latency, rate: *rate}
-	ln, err := net.Listen("tcp", *addr)
-	if err != nil {
-		return err
-	}
-	fmt.Printf("LISTEN http://%s %d %d\n", ln.Addr(), len(tmpl.data), tmpl.nullPad)
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(ln) }()
-	select {
-	case <-ctx.Done():
-	case err := <-errc:
-		return err
-	}
-	sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-	defer cancel()
-	hs.Shutdown(sctx)
-	<-errc
-	return nil
+	return serveUntilSignal(*addr, srv, tmpl)
 }

@@ -11,7 +11,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"flag"
@@ -145,44 +144,20 @@ func runBench(args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	ffmpeg, err := exec.LookPath("ffmpeg")
-	if err != nil {
-		return fmt.Errorf("ffmpeg is required: %w", err)
-	}
-	ytdlp, _ := exec.LookPath("yt-dlp")
-	exe, err := os.Executable()
+	bt, cleanup, err := findBenchTools(*dir, "hlsbench-")
 	if err != nil {
 		return err
 	}
-	scratch, err := os.MkdirTemp(*dir, "hlsbench-")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(scratch)
+	defer cleanup()
+	ffmpeg, ytdlp, exe, scratch := bt.ffmpeg, bt.ytdlp, bt.exe, bt.scratch
 
-	srv := exec.Command(exe, "serve", "-latency", latency.String(), "-segments", fmt.Sprint(*segments),
+	s, stop, err := startServer(exe, "serve", "-latency", latency.String(), "-segments", fmt.Sprint(*segments),
 		"-hls-bytes", fmt.Sprint(*hlsBytes), "-mp4-bytes", fmt.Sprint(*mp4Bytes), "-ffmpeg", ffmpeg)
-	srv.Stderr = os.Stderr
-	stdout, err := srv.StdoutPipe()
 	if err != nil {
 		return err
 	}
-	if err := srv.Start(); err != nil {
-		return err
-	}
-	defer func() {
-		srv.Process.Signal(os.Interrupt)
-		srv.Wait()
-	}()
-	var base string
-	var segSize, nullPad int64
-	line, err := bufio.NewReader(stdout).ReadString('\n')
-	if err != nil {
-		return fmt.Errorf("server did not start: %w", err)
-	}
-	if _, err := fmt.Sscanf(line, "LISTEN %s %d %d", &base, &segSize, &nullPad); err != nil {
-		return fmt.Errorf("server said %q: %w", line, err)
-	}
+	defer stop()
+	base, segSize, nullPad := s.base, s.segSize, s.nullPad
 	total := segSize * int64(*segments)
 	m3u8 := base + "/hls/index.m3u8"
 	fmt.Printf("machine: %d CPUs (%s), %s, GOMAXPROCS %d\n", runtime.NumCPU(), cpuModel(), runtime.Version(), runtime.GOMAXPROCS(0))
@@ -227,14 +202,7 @@ func runBench(args []string) error {
 		return writeFloor(out, total)
 	}})
 
-	tools = slices.DeleteFunc(tools, func(t tool) bool {
-		for _, s := range strings.Split(*skip, ",") {
-			if s != "" && t.name != tools[0].name && strings.Contains(t.name, s) {
-				return true
-			}
-		}
-		return false
-	})
+	tools = skipTools(tools, *skip)
 	times := map[string][]float64{}
 	sizes := map[string]int64{}
 	for r := range *runs {

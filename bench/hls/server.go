@@ -1,19 +1,14 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"net"
 	"net/http"
-	"os"
-	"os/signal"
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 )
 
@@ -44,20 +39,7 @@ func (s *benchServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/vnd.apple.mpegurl")
 		io.WriteString(w, s.playlist())
 	case strings.HasPrefix(p, "/hls/seg/"):
-		i, err := strconv.Atoi(strings.TrimSuffix(strings.TrimPrefix(p, "/hls/seg/"), ".ts"))
-		if err != nil || i < 0 || i >= s.segments {
-			http.NotFound(w, r)
-			return
-		}
-		bp, _ := s.pool.Get().(*[]byte)
-		if bp == nil {
-			bp = new([]byte)
-		}
-		*bp = s.tmpl.segment(i, *bp)
-		w.Header().Set("Content-Type", "video/mp2t")
-		w.Header().Set("Content-Length", strconv.Itoa(len(*bp)))
-		w.Write(*bp)
-		s.pool.Put(bp)
+		serveSegment(w, r, s.tmpl, s.segments, &s.pool, func(b []byte) { w.Write(b) })
 	case p == "/big.mp4":
 		w.Header().Set("Content-Type", "video/mp4")
 		http.ServeContent(w, r, "big.mp4", time.Unix(1700000000, 0), &virtualFile{block: s.block, size: s.mp4Size})
@@ -119,30 +101,37 @@ func runServe(args []string) error {
 	if err != nil {
 		return err
 	}
+	block := randomBlock()
+	srv := &benchServer{tmpl: tmpl, segments: *segments, latency: *latency, mp4Size: *mp4, block: block}
+	return serveUntilSignal(*addr, srv, tmpl)
+}
+
+// randomBlock is the 1 MiB of seeded random bytes the big MP4 repeats.
+func randomBlock() []byte {
 	r := rand.New(rand.NewPCG(1, 2))
 	block := make([]byte, 1<<20)
 	for i := range block {
 		block[i] = byte(r.Uint32())
 	}
-	srv := &benchServer{tmpl: tmpl, segments: *segments, latency: *latency, mp4Size: *mp4, block: block}
-	ln, err := net.Listen("tcp", *addr)
-	if err != nil {
-		return err
+	return block
+}
+
+// serveSegment answers /hls/seg/<i>.ts with segment i of tmpl, built in a
+// buffer from pool; write sends the body (at once or paced). Anything
+// else below /hls/seg/ is a 404.
+func serveSegment(w http.ResponseWriter, r *http.Request, tmpl *tsTemplate, segments int, pool *sync.Pool, write func([]byte)) {
+	i, err := strconv.Atoi(strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, "/hls/seg/"), ".ts"))
+	if err != nil || i < 0 || i >= segments {
+		http.NotFound(w, r)
+		return
 	}
-	fmt.Printf("LISTEN http://%s %d %d\n", ln.Addr(), len(tmpl.data), tmpl.nullPad)
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(ln) }()
-	select {
-	case <-ctx.Done():
-	case err := <-errc:
-		return err
+	bp, _ := pool.Get().(*[]byte)
+	if bp == nil {
+		bp = new([]byte)
 	}
-	sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-	defer cancel()
-	hs.Shutdown(sctx)
-	<-errc
-	return nil
+	*bp = tmpl.segment(i, *bp)
+	w.Header().Set("Content-Type", "video/mp2t")
+	w.Header().Set("Content-Length", strconv.Itoa(len(*bp)))
+	write(*bp)
+	pool.Put(bp)
 }

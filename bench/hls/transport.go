@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/x509"
 	"fmt"
-	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -44,11 +43,7 @@ func runTransport(args []string) error {
 	if err != nil {
 		return err
 	}
-	r := rand.New(rand.NewPCG(1, 2))
-	block := make([]byte, 1<<20)
-	for i := range block {
-		block[i] = byte(r.Uint32())
-	}
+	block := randomBlock()
 	srv := httptest.NewUnstartedServer(&benchServer{tmpl: tmpl, segments: *segments, latency: *latency, block: block})
 	srv.EnableHTTP2 = true
 	srv.StartTLS()

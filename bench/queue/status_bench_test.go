@@ -24,8 +24,8 @@ func (idle) Resolve(context.Context, queue.ResolveRequest) (anime.Stream, []queu
 	return anime.Stream{}, nil, errors.New("not used")
 }
 
-func (idle) Download(context.Context, anime.Stream, string, queue.ProgressFunc) (string, error) {
-	return "", errors.New("not used")
+func (idle) Download(context.Context, anime.Stream, string, queue.ProgressFunc) (queue.Downloaded, error) {
+	return queue.Downloaded{}, errors.New("not used")
 }
 
 func (idle) Cleanup(string) error { return nil }

@@ -5,6 +5,8 @@ package anime
 
 import (
 	"fmt"
+	"slices"
+	"strconv"
 	"time"
 )
 
@@ -38,6 +40,28 @@ func (e EpisodeRef) String() string { return fmt.Sprintf("S%02dE%02d", e.Season,
 // MissingEpisodes maps a season number (as a decimal string, for JSON) to the
 // episode numbers that are not on disk, in ascending order.
 type MissingEpisodes map[string][]int
+
+// Refs lists the missing episodes by season, then episode. A key that is
+// not a season number is skipped (the store never writes one).
+func (m MissingEpisodes) Refs() []EpisodeRef {
+	var out []EpisodeRef
+	for key, eps := range m {
+		season, err := strconv.Atoi(key)
+		if err != nil || season < 0 {
+			continue
+		}
+		for _, e := range eps {
+			out = append(out, EpisodeRef{Season: season, Episode: e})
+		}
+	}
+	slices.SortFunc(out, func(a, b EpisodeRef) int {
+		if a.Season != b.Season {
+			return a.Season - b.Season
+		}
+		return a.Episode - b.Episode
+	})
+	return out
+}
 
 // Count is the total number of missing episodes over all seasons.
 func (m MissingEpisodes) Count() int {

@@ -53,18 +53,6 @@ func ParsePriority(s string) (Priority, error) {
 	return "", fmt.Errorf("%w: priority must be LOW, NORMAL or HIGH, got %q", ErrInvalid, s)
 }
 
-// PriorityFromInt maps the older seed's integers: 0 is NORMAL, negative LOW,
-// positive HIGH.
-func PriorityFromInt(n int) Priority {
-	switch {
-	case n < 0:
-		return PriorityLow
-	case n > 0:
-		return PriorityHigh
-	}
-	return PriorityNormal
-}
-
 // Progress is a download's live progress (newer seed §10).
 type Progress struct {
 	Percent      float64 `json:"percent"`

@@ -42,8 +42,8 @@ type AnimeStatusBody struct {
 }
 
 type animeListInput struct {
-	Page    int    `query:"page" minimum:"1" default:"1" doc:"Page number (1-based)"`
-	PerPage int    `query:"per_page" minimum:"1" maximum:"1000" default:"20" doc:"Items per page (max 1000)"`
+	Page      int    `query:"page" minimum:"1" default:"1" doc:"Page number (1-based)"`
+	PerPage   int    `query:"per_page" minimum:"1" maximum:"1000" default:"20" doc:"Items per page (max 1000)"`
 	SortBy    string `query:"sort_by" enum:"title,id,name,missing_episodes,updated_at," doc:"Sort field (updated_at: the older seed's; last scan or metadata change)"`
 	SortOrder string `query:"sort_order" enum:"asc,desc," doc:"asc or desc; without it ascending, except missing_episodes (most missing first)"`
 	Filter    string `query:"filter" enum:"no_episodes," doc:"no_episodes: only series with no downloaded episodes"`

@@ -100,13 +100,13 @@ type authStatusOutput struct{ Body AuthStatusBody }
 // anime_directory from setup.
 func AuthRoutes(svc AuthService, cfg *config.Manager) func(huma.API) {
 	return func(api huma.API) {
-		huma.Register(api, huma.Operation{
+		huma.Register(api, RateLimited(auth.RuleSetup, Public(huma.Operation{
 			OperationID: "auth-setup", Method: http.MethodPost, Path: "/api/auth/setup",
 			Summary: "Set the master password (once)", Tags: []string{"Authentication"},
 			DefaultStatus: http.StatusCreated,
 			Description:   "Answers 400 when a master password is already configured, or when the password fails the policy (details lists each failed rule).",
 			Errors:        []int{400, 429},
-		}, func(ctx context.Context, in *setupInput) (*setupOutput, error) {
+		})), func(ctx context.Context, in *setupInput) (*setupOutput, error) {
 			if svc.Configured() {
 				return nil, NewError(http.StatusBadRequest, CodeValidation, "Master password already configured", nil)
 			}
@@ -142,12 +142,12 @@ func AuthRoutes(svc AuthService, cfg *config.Manager) func(huma.API) {
 			return &setupOutput{Status: http.StatusCreated, Body: StatusOK{Status: "ok"}}, nil
 		})
 
-		huma.Register(api, huma.Operation{
+		huma.Register(api, RateLimited(auth.RuleLogin, Public(huma.Operation{
 			OperationID: "auth-login", Method: http.MethodPost, Path: "/api/auth/login",
 			Summary: "Log in with the master password", Tags: []string{"Authentication"},
 			Description: "After 5 failed attempts from one client address within the window, further attempts answer 429 with Retry-After until the lockout ends.",
 			Errors:      []int{401, 429},
-		}, func(ctx context.Context, in *loginInput) (*loginOutput, error) {
+		})), func(ctx context.Context, in *loginInput) (*loginOutput, error) {
 			sess, err := svc.Login(ctx, in.Body.Password, in.Body.Remember, clientFrom(ctx))
 			if err != nil {
 				var le *auth.LockedError
@@ -171,11 +171,11 @@ func AuthRoutes(svc AuthService, cfg *config.Manager) func(huma.API) {
 			}}, nil
 		})
 
-		huma.Register(api, huma.Operation{
+		huma.Register(api, Public(huma.Operation{
 			OperationID: "auth-logout", Method: http.MethodPost, Path: "/api/auth/logout",
 			Summary: "Log out: revoke the bearer token", Tags: []string{"Authentication"},
 			Description: "Revokes the token it is given (persisted; survives restarts). Without a token it still answers 200.",
-		}, func(ctx context.Context, in *bearerInput) (*logoutOutput, error) {
+		}), func(ctx context.Context, in *bearerInput) (*logoutOutput, error) {
 			if tok, ok := bearerFrom(in.Authorization); ok {
 				if _, err := svc.Verify(ctx, tok); err == nil {
 					if err := svc.Revoke(ctx, tok); errors.Is(err, auth.ErrRevocationNotPersisted) {
@@ -189,11 +189,11 @@ func AuthRoutes(svc AuthService, cfg *config.Manager) func(huma.API) {
 			return &logoutOutput{Body: LogoutBody{Status: "ok", Success: true, Message: "Logged out successfully"}}, nil
 		})
 
-		huma.Register(api, huma.Operation{
+		huma.Register(api, Public(huma.Operation{
 			OperationID: "auth-status", Method: http.MethodGet, Path: "/api/auth/status",
 			Summary: "Is a master password configured, and is the caller authenticated?", Tags: []string{"Authentication"},
 			Description: "Never answers 401: an anonymous caller gets authenticated:false.",
-		}, func(ctx context.Context, in *bearerInput) (*authStatusOutput, error) {
+		}), func(ctx context.Context, in *bearerInput) (*authStatusOutput, error) {
 			b := AuthStatusBody{Configured: svc.Configured()}
 			if tok, ok := bearerFrom(in.Authorization); ok {
 				if _, err := svc.Verify(ctx, tok); err == nil {
@@ -213,7 +213,7 @@ func policyError(pe *auth.PolicyError) *Error {
 
 func bearerFrom(h string) (string, bool) {
 	r := http.Request{Header: http.Header{"Authorization": {h}}}
-	return BearerToken(&r)
+	return auth.BearerToken(&r)
 }
 
 // usableDirectory checks that dir exists (or can be created) and is a

@@ -102,7 +102,7 @@ func (r *configRoutes) registerBackups(api huma.API) {
 		if err != nil {
 			return nil, backupNameError(err, false)
 		}
-		return &configOutput{Body: Mask(next), RestartRequired: strings.Join(RestartRequired(old, next, r.LivePrefixes), ",")}, nil
+		return &configOutput{Body: Mask(next), RestartRequired: strings.Join(r.Config.RestartRequired(old, next), ",")}, nil
 	})
 
 	huma.Register(api, Protected(huma.Operation{

@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"time"
 
@@ -26,15 +25,6 @@ const SecretMask = "***"
 // only take effect after a restart.
 const RestartHeader = "X-Restart-Required"
 
-// DefaultLivePrefixes are the config paths whose changes apply without a
-// restart in the standard wiring (see app/wire_ops.go).
-var DefaultLivePrefixes = []string{
-	"name", "other", "logging", "scheduler", "backup", "anime_directory",
-	"advanced.enable_debug_mode", "download.max_concurrent_downloads", "advanced.max_concurrent_downloads",
-	"server.max_body_bytes", "server.metrics_token",
-	"monitor", "notifications", "media_servers",
-}
-
 // ConfigDeps is what the config routes use. Config is required.
 type ConfigDeps struct {
 	Config *config.Manager
@@ -44,10 +34,7 @@ type ConfigDeps struct {
 	// ResetSecurity removes the master password and rotates the JWT secret
 	// (POST /api/config/reset with preserve_security:false).
 	ResetSecurity func(ctx context.Context) error
-	// LivePrefixes are the config paths that apply live (DefaultLivePrefixes
-	// when empty); every other changed path is named in X-Restart-Required.
-	LivePrefixes []string
-	Logger       *slog.Logger
+	Logger        *slog.Logger
 	// Now is the clock for export file names (time.Now).
 	Now func() time.Time
 }
@@ -59,9 +46,6 @@ type configRoutes struct{ ConfigDeps }
 func ConfigRoutes(d ConfigDeps) func(huma.API) {
 	if d.Logger == nil {
 		d.Logger = slog.Default()
-	}
-	if len(d.LivePrefixes) == 0 {
-		d.LivePrefixes = DefaultLivePrefixes
 	}
 	if d.Now == nil {
 		d.Now = time.Now
@@ -200,64 +184,7 @@ func (r *configRoutes) patch(ctx context.Context, patch map[string]any) (*config
 			r.Logger.WarnContext(ctx, "library did not switch to the new anime directory", "error", err)
 		}
 	}
-	return &configOutput{Body: Mask(next), RestartRequired: strings.Join(RestartRequired(old, next, r.LivePrefixes), ",")}, nil
-}
-
-// RestartRequired lists the changed fields of old -> next (JSON paths,
-// e.g. "server.addr") not covered by a live prefix.
-func RestartRequired(old, next config.AppConfig, live []string) []string {
-	a, b := flatten(old), flatten(next)
-	seen := map[string]bool{}
-	for k := range a {
-		seen[k] = true
-	}
-	for k := range b {
-		seen[k] = true
-	}
-	var out []string
-	for k := range seen {
-		if a[k] == b[k] || isLive(k, live) {
-			continue
-		}
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
-
-func isLive(path string, live []string) bool {
-	for _, p := range live {
-		if path == p || strings.HasPrefix(path, p+".") {
-			return true
-		}
-	}
-	return false
-}
-
-// flatten maps each leaf of the document to its JSON text, keyed by the
-// dotted path of its section and field (arrays are one leaf).
-func flatten(c config.AppConfig) map[string]string {
-	raw, _ := json.Marshal(c)
-	var m map[string]any
-	_ = json.Unmarshal(raw, &m)
-	out := map[string]string{}
-	var walk func(prefix string, v any)
-	walk = func(prefix string, v any) {
-		if mm, ok := v.(map[string]any); ok && prefix != "other" {
-			for k, vv := range mm {
-				p := k
-				if prefix != "" {
-					p = prefix + "." + k
-				}
-				walk(p, vv)
-			}
-			return
-		}
-		b, _ := json.Marshal(v)
-		out[prefix] = string(b)
-	}
-	walk("", m)
-	return out
+	return &configOutput{Body: Mask(next), RestartRequired: strings.Join(r.Config.RestartRequired(old, next), ",")}, nil
 }
 
 // ensureDirectory accepts an existing directory, or a missing one (which

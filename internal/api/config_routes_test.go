@@ -66,6 +66,9 @@ func newOpsEnv(t *testing.T, mod func(c *config.AppConfig), extra ...func(e *ops
 		t.Fatal(err)
 	}
 	e := &opsEnv{t: t, dir: dir, cfg: config.NewManager(path, c, config.Overrides{})}
+	// What the app's subscribers for the queue, logging and scheduler
+	// declare; nothing else here applies live.
+	e.cfg.ReadsLive("download.max_concurrent_downloads", "advanced.max_concurrent_downloads", "logging", "scheduler")
 	e.auth, err = auth.New(context.Background(), auth.Options{DataDir: dir, Store: db})
 	if err != nil {
 		t.Fatal(err)

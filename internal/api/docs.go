@@ -14,6 +14,11 @@ func (s *Server) registerDocs() {
 			_, _ = w.Write([]byte(html))
 		}
 	}
+	for _, p := range []string{"GET /api/docs", "GET /api/redoc", "GET /api/docs/assets/",
+		"GET /api/openapi.json", "GET /api/openapi.yaml", "GET /api/openapi-3.0.json", "GET /api/openapi-3.0.yaml",
+		"GET /api/schemas/{schema}"} {
+		s.decl[p] = declaration{access: AccessPublic} // the pages and the documents huma serves
+	}
 	s.mux.HandleFunc("GET /api/docs", page(docs.SwaggerPage))
 	s.mux.HandleFunc("GET /api/redoc", page(docs.RedocPage))
 	files := http.StripPrefix("/api/docs/assets/", http.FileServerFS(docs.Assets()))

@@ -3,7 +3,8 @@ package api
 import (
 	"context"
 	"net/http"
-	"strings"
+
+	"github.com/aniworld/aniworld/internal/auth"
 )
 
 // TokenVerifier is what the gate needs from access control.
@@ -15,67 +16,30 @@ type TokenVerifier interface {
 	VerifyToken(ctx context.Context, token string) error
 }
 
-// Gate requires a valid bearer token on every /api/* route that is not
-// on the contract's public list.
+// Gate requires a valid bearer token on every route whose operation
+// declares AccessProtected (see access.go); public routes, routes that
+// check their own credentials and unknown routes pass.
 type Gate struct {
 	Verifier TokenVerifier
-}
-
-// publicAPI lists the /api/* paths that need no token (CONTRACT.md).
-var publicAPI = map[string]bool{
-	"/api/auth/setup":       true,
-	"/api/auth/login":       true,
-	"/api/auth/logout":      true,
-	"/api/auth/status":      true,
-	"/api/health":           true,
-	"/api/health/detailed":  true,
-	"/api/docs":             true,
-	"/api/redoc":            true,
-	"/api/openapi.json":     true,
-	"/api/openapi.yaml":     true,
-	"/api/openapi-3.0.json": true,
-	"/api/openapi-3.0.yaml": true,
-}
-
-// IsPublic reports whether path is served without a token.
-func IsPublic(path string) bool {
-	if !strings.HasPrefix(path, "/api/") {
-		return true // health, static files, UI pages, WebSocket (checks its own token), metrics (own check)
-	}
-	return publicAPI[path] || strings.HasPrefix(path, "/api/docs/") || strings.HasPrefix(path, "/api/schemas/")
-}
-
-// BearerToken extracts the token of an "Authorization: Bearer <t>" header.
-func BearerToken(r *http.Request) (string, bool) {
-	h := r.Header.Get("Authorization")
-	scheme, tok, ok := strings.Cut(h, " ")
-	if !ok || !strings.EqualFold(scheme, "Bearer") {
-		return "", false
-	}
-	tok = strings.TrimSpace(tok)
-	return tok, tok != ""
 }
 
 func unauthorized(msg string) *Error {
 	return NewError(http.StatusUnauthorized, CodeAuthentication, msg, nil).WithHeader("WWW-Authenticate", `Bearer realm="aniworld"`)
 }
 
-func (g *Gate) middleware(mux *http.ServeMux) Middleware {
+func (g *Gate) middleware(route func(*http.Request) (declaration, bool)) Middleware {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if r.Method == http.MethodOptions || IsPublic(r.URL.Path) {
-				next.ServeHTTP(w, r)
-				return
-			}
-			if _, p := mux.Handler(r); isCatchAll(p) {
-				next.ServeHTTP(w, r) // unknown route: 404/405 for everyone
+			d, known := route(r)
+			if r.Method == http.MethodOptions || !known || d.access != AccessProtected {
+				next.ServeHTTP(w, r) // unknown routes: 404/405 for everyone
 				return
 			}
 			if !g.Verifier.Configured() {
 				WriteError(w, r, unauthorized("Setup required: no master password is configured yet. POST /api/auth/setup first."))
 				return
 			}
-			tok, ok := BearerToken(r)
+			tok, ok := auth.BearerToken(r)
 			if !ok {
 				if r.Header.Get("Authorization") != "" {
 					WriteError(w, r, unauthorized("Malformed Authorization header: expected 'Bearer <token>'"))

@@ -93,10 +93,10 @@ func (s *Server) registerHealth() {
 		if prefix != "" {
 			id = "api-health"
 		}
-		huma.Register(s.api, huma.Operation{
+		huma.Register(s.api, Public(huma.Operation{
 			OperationID: id, Method: http.MethodGet, Path: prefix + "/health",
 			Summary: "Basic health check", Tags: []string{"Health"},
-		}, func(ctx context.Context, _ *struct{}) (*healthOutput, error) {
+		}), func(ctx context.Context, _ *struct{}) (*healthOutput, error) {
 			status := Healthy
 			if s.deps.DB != nil {
 				if _, err := s.deps.DB.Ping(ctx); err != nil {
@@ -105,13 +105,13 @@ func (s *Server) registerHealth() {
 			}
 			return &healthOutput{Body: HealthBody{Status: status, Timestamp: nowUTC(), Version: s.deps.Version}}, nil
 		})
-		huma.Register(s.api, huma.Operation{
+		huma.Register(s.api, Public(huma.Operation{
 			OperationID: id + "-detailed", Method: http.MethodGet, Path: prefix + "/health/detailed",
 			Summary:     "Detailed health: database, filesystem, system metrics, ffmpeg",
 			Description: "Status is `unhealthy` (HTTP 503) when the database fails or the data directory is not writable, `degraded` when the log directory is not writable, ffmpeg is missing, the data or anime directory's disk is low on space (below min(1 GiB, 10 %)), or the browser is switched on (download.browser.enabled = on) but cannot run.",
 			Tags:        []string{"Health"},
 			Responses:   map[string]*huma.Response{"503": {Description: "Unhealthy"}},
-		}, func(ctx context.Context, _ *struct{}) (*detailedOutput, error) {
+		}), func(ctx context.Context, _ *struct{}) (*detailedOutput, error) {
 			b := s.detailedHealth(ctx)
 			code := http.StatusOK
 			if b.Status == Unhealthy {

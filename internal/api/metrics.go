@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/aniworld/aniworld/internal/auth"
 	"github.com/aniworld/aniworld/internal/event"
 )
 
@@ -272,7 +273,7 @@ func (m *Metrics) Middleware() Middleware {
 func (m *Metrics) Handler(verifier TokenVerifier, metricsToken func() string) http.Handler {
 	h := promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg, DisableCompression: false})
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		tok, ok := BearerToken(r)
+		tok, ok := auth.BearerToken(r)
 		if !ok {
 			WriteError(w, r, unauthorized("Authentication required: send Authorization: Bearer <session or metrics token>"))
 			return

@@ -3,9 +3,7 @@ package api
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/http"
-	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
 
@@ -98,185 +96,35 @@ type queueItemInput struct {
 	ItemID string `path:"item_id" maxLength:"100"`
 }
 
-func ok(msg string) *queueMessageOutput {
-	return &queueMessageOutput{Body: QueueMessage{Status: "success", Success: true, Message: msg}}
-}
-
-// QueueRoutes registers /api/queue*.
+// QueueRoutes registers /api/queue*: the resource's route table; the
+// handlers are queueHandlers' methods (queue_handlers.go).
 func QueueRoutes(q Queue) func(huma.API) {
+	h := queueHandlers{q}
 	return func(api huma.API) {
-		tags := []string{"Queue"}
-		reg := func(op huma.Operation) huma.Operation { op.Tags = tags; return Protected(op) }
-
-		huma.Register(api, reg(huma.Operation{
-			OperationID: "queue-status", Method: http.MethodGet, Path: "/api/queue/status",
-			Summary:     "Queue state, items and statistics",
-			Description: "Lists are capped (status.list_limit, the first pending in run order and the most recent completed/failed); statistics always count everything.",
-		}), func(ctx context.Context, _ *struct{}) (*struct{ Body queue.QueueStatus }, error) {
-			st, err := q.Status(ctx)
-			if err != nil {
-				return nil, err
-			}
-			return &struct{ Body queue.QueueStatus }{st}, nil
-		})
-
-		huma.Register(api, reg(huma.Operation{
-			OperationID: "queue-add", Method: http.MethodPost, Path: "/api/queue/add",
-			Summary: "Add episodes to the queue", DefaultStatus: http.StatusCreated,
-			Description: "Duplicates of an item already pending or downloading are reported in failed_items, not queued twice.",
-		}), func(ctx context.Context, in *queueAddInput) (*queueAddOutput, error) {
-			req := queue.AddRequest{SerieID: strings.TrimSpace(in.Body.SerieID), SerieFolder: in.Body.SerieFolder, SerieName: in.Body.SerieName}
-			for i, raw := range in.Body.Episodes {
-				ep, err := queue.DecodeEpisode(raw)
-				if err != nil {
-					return nil, NewError(http.StatusUnprocessableEntity, CodeValidation, fmt.Sprintf("episodes[%d]: %v", i, err),
-						map[string]any{"field": fmt.Sprintf("episodes[%d]", i)})
-				}
-				req.Episodes = append(req.Episodes, ep)
-			}
-			pr, err := queue.DecodePriority(in.Body.Priority)
-			if err != nil {
-				return nil, NewError(http.StatusUnprocessableEntity, CodeValidation, "priority: "+err.Error(), map[string]any{"field": "priority"})
-			}
-			req.Priority = pr
-			added, failed, err := q.Add(ctx, req)
-			if err != nil {
-				return nil, err
-			}
-			if added == nil {
-				added = []string{}
-			}
-			if failed == nil {
-				failed = []queue.FailedItem{}
-			}
-			return &queueAddOutput{Status: http.StatusCreated, Body: QueueAddBody{
-				Status: "success", Success: true, Message: fmt.Sprintf("Added %d episode(s) to download queue", len(added)),
-				AddedItems: added, ItemIDs: added, FailedItems: failed,
-			}}, nil
-		})
-
-		for _, c := range []struct {
-			path, id, summary, msg string
-			fn                     func(context.Context) error
-		}{
-			{"/api/queue/start", "queue-start", "Start processing the queue", "Queue processing started", q.Start},
-			{"/api/queue/stop", "queue-stop", "Stop starting new downloads (active ones finish)", "Queue processing stopped (current download will continue)", q.Stop},
-			{"/api/queue/pause", "queue-pause", "Pause the queue (active downloads finish)", "Queue processing paused", q.Pause},
-			{"/api/queue/resume", "queue-resume", "Resume the queue", "Queue processing resumed", q.Resume},
-		} {
-			huma.Register(api, reg(huma.Operation{OperationID: c.id, Method: http.MethodPost, Path: c.path, Summary: c.summary}),
-				func(ctx context.Context, _ *struct{}) (*queueMessageOutput, error) {
-					if err := c.fn(ctx); err != nil {
-						return nil, err
-					}
-					return ok(c.msg), nil
-				})
+		op := func(id, method, path, summary string, opts ...opOption) huma.Operation {
+			return Protected(operation([]string{"Queue"}, id, method, path, summary, opts...))
 		}
-
-		for _, c := range []struct {
-			name, verb string
-			fn         func(context.Context) (int, error)
-		}{
-			{"completed", "Cleared %d completed item(s)", q.ClearCompleted},
-			{"failed", "Cleared %d failed item(s)", q.ClearFailed},
-			{"pending", "Removed %d pending item(s)", q.ClearPending},
-		} {
-			huma.Register(api, reg(huma.Operation{
-				OperationID: "queue-clear-" + c.name, Method: http.MethodDelete, Path: "/api/queue/" + c.name,
-				Summary: "Clear " + c.name + " items",
-			}), func(ctx context.Context, _ *struct{}) (*struct{ Body QueueCountBody }, error) {
-				n, err := c.fn(ctx)
-				if err != nil {
-					return nil, err
-				}
-				return &struct{ Body QueueCountBody }{QueueCountBody{
-					QueueMessage: QueueMessage{Status: "success", Success: true, Message: fmt.Sprintf(c.verb, n)}, Count: n}}, nil
-			})
-		}
-
-		huma.Register(api, reg(huma.Operation{
-			OperationID: "queue-item", Method: http.MethodGet, Path: "/api/queue/{item_id}",
-			Summary:     "One item, with its attempt log",
-			Description: "Beyond the seeds: the attempts field lists every resolve/download try (hoster, language, error), e.g. why a hoster was skipped.",
-			Errors:      []int{404},
-		}), func(ctx context.Context, in *queueItemInput) (*struct{ Body queue.Item }, error) {
-			it, err := q.Get(ctx, in.ItemID)
-			if err != nil {
-				return nil, err
-			}
-			return &struct{ Body queue.Item }{it}, nil
-		})
-		type priorityInput struct {
-			ItemID string `path:"item_id" maxLength:"100"`
-			Body   struct {
-				Priority json.RawMessage `json:"priority" doc:"\"LOW\"|\"NORMAL\"|\"HIGH\", or an integer (0 NORMAL, negative LOW, positive HIGH)"`
-			}
-		}
-		huma.Register(api, reg(huma.Operation{
-			OperationID: "queue-priority", Method: http.MethodPost, Path: "/api/queue/{item_id}/priority",
-			Summary:     "Change a pending item's priority",
-			Description: "Beyond the seeds (the web UI uses it). 404 for an unknown item, 409 for one that is no longer pending.",
-			Errors:      []int{404, 409, 422},
-		}), func(ctx context.Context, in *priorityInput) (*queueMessageOutput, error) {
-			if len(in.Body.Priority) == 0 {
-				return nil, NewError(http.StatusUnprocessableEntity, CodeValidation, "priority is required", map[string]any{"field": "priority"})
-			}
-			p, err := queue.DecodePriority(in.Body.Priority)
-			if err != nil {
-				return nil, NewError(http.StatusUnprocessableEntity, CodeValidation, "priority: "+err.Error(), map[string]any{"field": "priority"})
-			}
-			if err := q.SetPriority(ctx, in.ItemID, p); err != nil {
-				return nil, err
-			}
-			return ok("Priority set to " + string(p)), nil
-		})
-		huma.Register(api, reg(huma.Operation{
-			OperationID: "queue-remove", Method: http.MethodDelete, Path: "/api/queue/{item_id}",
-			Summary: "Remove one item (cancels an active download and deletes its partial data)", DefaultStatus: http.StatusNoContent,
-			Errors: []int{404},
-		}), func(ctx context.Context, in *queueItemInput) (*struct{}, error) {
-			return nil, q.Remove(ctx, in.ItemID)
-		})
-		huma.Register(api, reg(huma.Operation{
-			OperationID: "queue-remove-many", Method: http.MethodDelete, Path: "/api/queue",
-			Summary: "Remove several items", DefaultStatus: http.StatusNoContent,
-		}), func(ctx context.Context, in *queueIDsInput) (*struct{}, error) {
-			if len(in.Body.ItemIDs) == 0 {
-				return nil, NewError(http.StatusUnprocessableEntity, CodeValidation, "item_ids must not be empty", map[string]any{"field": "item_ids"})
-			}
-			return nil, q.RemoveMany(ctx, in.Body.ItemIDs)
-		})
-		huma.Register(api, reg(huma.Operation{
-			OperationID: "queue-reorder", Method: http.MethodPost, Path: "/api/queue/reorder",
-			Summary: "Reorder pending items", Description: "Sets the order of the pending items named, within their priority.",
-		}), func(ctx context.Context, in *queueIDsInput) (*queueMessageOutput, error) {
-			if len(in.Body.ItemIDs) == 0 {
-				return nil, NewError(http.StatusUnprocessableEntity, CodeValidation, "item_ids must not be empty", map[string]any{"field": "item_ids"})
-			}
-			if err := q.Reorder(ctx, in.Body.ItemIDs); err != nil {
-				return nil, err
-			}
-			return ok(fmt.Sprintf("Queue reordered with %d items", len(in.Body.ItemIDs))), nil
-		})
-		huma.Register(api, reg(huma.Operation{
-			OperationID: "queue-retry", Method: http.MethodPost, Path: "/api/queue/retry",
-			Summary: "Retry failed items", Description: "Empty item_ids retries every failed item.",
-		}), func(ctx context.Context, in *retryInput) (*struct{ Body RetryBody }, error) {
-			var want []string
-			if in.Body != nil {
-				want = in.Body.ItemIDs
-			}
-			ids, err := q.Retry(ctx, want)
-			if err != nil {
-				return nil, err
-			}
-			if ids == nil {
-				ids = []string{}
-			}
-			return &struct{ Body RetryBody }{RetryBody{
-				QueueMessage: QueueMessage{Status: "success", Success: true, Message: fmt.Sprintf("Retrying %d failed item(s)", len(ids))},
-				RetriedCount: len(ids), RetriedIDs: ids,
-			}}, nil
-		})
+		huma.Register(api, op("queue-status", http.MethodGet, "/api/queue/status", "Queue state, items and statistics",
+			withDescription("Lists are capped (status.list_limit, the first pending in run order and the most recent completed/failed); statistics always count everything.")), h.status)
+		huma.Register(api, op("queue-add", http.MethodPost, "/api/queue/add", "Add episodes to the queue", withStatus(http.StatusCreated),
+			withDescription("Duplicates of an item already pending or downloading are reported in failed_items, not queued twice.")), h.add)
+		huma.Register(api, op("queue-start", http.MethodPost, "/api/queue/start", "Start processing the queue"), h.start)
+		huma.Register(api, op("queue-stop", http.MethodPost, "/api/queue/stop", "Stop starting new downloads (active ones finish)"), h.stop)
+		huma.Register(api, op("queue-pause", http.MethodPost, "/api/queue/pause", "Pause the queue (active downloads finish)"), h.pause)
+		huma.Register(api, op("queue-resume", http.MethodPost, "/api/queue/resume", "Resume the queue"), h.resume)
+		huma.Register(api, op("queue-clear-completed", http.MethodDelete, "/api/queue/completed", "Clear completed items"), h.clearCompleted)
+		huma.Register(api, op("queue-clear-failed", http.MethodDelete, "/api/queue/failed", "Clear failed items"), h.clearFailed)
+		huma.Register(api, op("queue-clear-pending", http.MethodDelete, "/api/queue/pending", "Clear pending items"), h.clearPending)
+		huma.Register(api, op("queue-item", http.MethodGet, "/api/queue/{item_id}", "One item, with its attempt log", withErrors(404),
+			withDescription("Beyond the seeds: the attempts field lists every resolve/download try (hoster, language, error, engine warnings), e.g. why a hoster was skipped.")), h.item)
+		huma.Register(api, op("queue-priority", http.MethodPost, "/api/queue/{item_id}/priority", "Change a pending item's priority", withErrors(404, 409, 422),
+			withDescription("Beyond the seeds (the web UI uses it). 404 for an unknown item, 409 for one that is no longer pending.")), h.setPriority)
+		huma.Register(api, op("queue-remove", http.MethodDelete, "/api/queue/{item_id}",
+			"Remove one item (cancels an active download and deletes its partial data)", withStatus(http.StatusNoContent), withErrors(404)), h.remove)
+		huma.Register(api, op("queue-remove-many", http.MethodDelete, "/api/queue", "Remove several items", withStatus(http.StatusNoContent)), h.removeMany)
+		huma.Register(api, op("queue-reorder", http.MethodPost, "/api/queue/reorder", "Reorder pending items",
+			withDescription("Sets the order of the pending items named, within their priority.")), h.reorder)
+		huma.Register(api, op("queue-retry", http.MethodPost, "/api/queue/retry", "Retry failed items",
+			withDescription("Empty item_ids retries every failed item.")), h.retry)
 	}
 }

@@ -47,6 +47,7 @@ type Deps struct {
 // Server is the assembled HTTP handler plus its huma API.
 type Server struct {
 	deps    Deps
+	decl    map[string]declaration // by mux pattern: who may call it, its rate limit
 	mux     *http.ServeMux
 	api     huma.API
 	handler http.Handler
@@ -58,7 +59,10 @@ func New(d Deps) *Server {
 	if d.Logger == nil {
 		d.Logger = slog.Default()
 	}
-	s := &Server{deps: d, mux: http.NewServeMux()}
+	s := &Server{deps: d, mux: http.NewServeMux(), decl: map[string]declaration{}}
+	if d.Config != nil {
+		d.Config.ReadsLive("server.max_body_bytes") // maxBody reads it per request
+	}
 	cfg := huma.DefaultConfig("aniworld API", d.Version)
 	cfg.CreateHooks = nil // no $schema fields or Link describedby headers in bodies
 	cfg.DocsPath = ""     // our own embedded pages, no CDN
@@ -82,8 +86,10 @@ func New(d Deps) *Server {
 	})
 	s.api = humago.New(s.mux, cfg)
 	s.routes()
+	s.collectDeclarations()
 	for pattern, h := range d.Extra {
 		s.mux.Handle(pattern, h)
+		s.decl[pattern] = declaration{access: AccessOwn}
 	}
 	s.mux.HandleFunc("/api/", s.unknownRoute)
 	if _, ok := d.Extra["/"]; !ok {
@@ -99,10 +105,11 @@ func New(d Deps) *Server {
 		securityHeaders,
 		withClient(d.ClientAddr),
 	}
+	mws = append(mws, s.declare)
 	mws = append(mws, d.Outer...)
 	mws = append(mws, bodyLimit(s.maxBody), s.methodAndRouteCheck)
 	if d.Gate != nil {
-		mws = append(mws, d.Gate.middleware(s.mux))
+		mws = append(mws, d.Gate.middleware(s.route))
 	}
 	s.handler = chain(s.mux, mws...)
 	return s
@@ -131,13 +138,6 @@ func (s *Server) routes() {
 	for _, reg := range s.deps.Register {
 		reg(s.api)
 	}
-}
-
-// Protected marks a huma operation as needing a bearer token (for the
-// OpenAPI document; the Gate enforces it).
-func Protected(op huma.Operation) huma.Operation {
-	op.Security = []map[string][]string{{"bearer": {}}}
-	return op
 }
 
 // NewHTTPServer wraps h in an http.Server with sane timeouts.

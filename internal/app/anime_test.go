@@ -120,7 +120,9 @@ func TestSearchChallengePage(t *testing.T) {
 	s.SetFaults(site.FaultJustAMoment)
 	fake := httptest.NewServer(s)
 	defer fake.Close()
-	ta := startApp(t, t.TempDir(), map[string]string{"ANIWORLD_PROVIDER_URL": fake.URL})
+	// Without the browser: this fake's gate never opens, so a browser would
+	// only wait its time limit (internal/browser tests the solving).
+	ta := startApp(t, t.TempDir(), map[string]string{"ANIWORLD_PROVIDER_URL": fake.URL, "ANIWORLD_BROWSER": "off"})
 	tok := ta.setupAndLogin(testPassword)
 	code, _, b := ta.do("GET", "/api/anime/search?query=demo", tok, nil)
 	if code != 503 || b["error"] != "PROVIDER_ERROR" || !strings.Contains(b["message"].(string), "challenge") {

@@ -20,8 +20,10 @@ import (
 	"github.com/aniworld/aniworld/internal/anime"
 	"github.com/aniworld/aniworld/internal/api"
 	"github.com/aniworld/aniworld/internal/auth"
+	"github.com/aniworld/aniworld/internal/browser"
 	"github.com/aniworld/aniworld/internal/config"
 	"github.com/aniworld/aniworld/internal/logging"
+	"github.com/aniworld/aniworld/internal/scheduler"
 	"github.com/aniworld/aniworld/internal/store"
 	"github.com/aniworld/aniworld/internal/version"
 )
@@ -42,7 +44,16 @@ type App struct {
 	cors      *auth.CORS
 	events    *fanout
 	solvers   []httpclient.Solver // challenge solvers for the sites
-	// background are the long-running services, each run until ctx ends.
+	spki      []string            // certificate keys the browser trusts (Options.BrowserTrustedSPKI)
+	browser   *browser.Browser    // the shared Chromium (wire_browser.go)
+	// The services that run until shutdown; jobs (jobs.go) lists them.
+	hub     runner
+	queue   runner
+	sched   runner
+	backlog runner
+	auth    *auth.Service
+	clock   scheduler.Clock // of the periodic jobs
+	// background are further long-running jobs added by wiring code.
 	background []func(ctx context.Context) error
 	closers    []func() error
 	// now is the clock of the automation (Options.Now; time.Now when nil).
@@ -58,7 +69,7 @@ type App struct {
 	nextRescan func() *time.Time
 }
 
-func (a *App) clock() func() time.Time {
+func (a *App) automationClock() func() time.Time {
 	if a.now != nil {
 		return a.now
 	}
@@ -132,12 +143,12 @@ func Build(ctx context.Context, env Env, opts Options) (*App, error) {
 	if err != nil {
 		return nil, fmt.Errorf("logging: %w", err)
 	}
-	a := &App{cfg: cfgm, logs: logs, log: logs.Logger(), startedAt: time.Now(), events: &fanout{}, solvers: opts.Solvers, now: opts.Now}
+	a := &App{cfg: cfgm, logs: logs, log: logs.Logger(), startedAt: time.Now(), events: &fanout{}, solvers: opts.Solvers, now: opts.Now, spki: opts.BrowserTrustedSPKI}
 	for _, w := range warnings {
 		a.log.Warn("config file "+cfgm.Path()+": "+w, "path", cfgm.Path())
 	}
 	a.closers = append(a.closers, logs.Close)
-	cfgm.Subscribe(func(old, new config.AppConfig) {
+	cfgm.Live([]string{"logging", "advanced.enable_debug_mode"}, func(old, new config.AppConfig) {
 		if err := logs.Reconfigure(logSettings(new)); err != nil {
 			a.log.Error("apply logging config", "error", err)
 		}
@@ -192,8 +203,13 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	defer a.close()
 	srv := api.NewHTTPServer(ln.Addr().String(), a.server, a.log)
 	g, gctx := errgroup.WithContext(ctx)
-	for _, run := range a.background {
-		g.Go(func() error { return run(gctx) })
+	for _, j := range a.jobs() {
+		g.Go(func() error {
+			if err := j.run(gctx); err != nil {
+				return fmt.Errorf("%s: %w", j.name, err)
+			}
+			return nil
+		})
 	}
 	g.Go(func() error {
 		a.log.Info("aniworld listening", "url", "http://"+ln.Addr().String(), "version", version.String(),

@@ -66,6 +66,10 @@ type Options struct {
 	Solvers []httpclient.Solver
 	// Now is the clock of the monitor and calendar (time.Now when nil; tests inject).
 	Now func() time.Time
+	// BrowserTrustedSPKI are certificate keys (browser.SPKIHash) the
+	// built-in Chromium accepts without a known root: the browser's
+	// counterpart of download.ca_file, for servers with a private CA.
+	BrowserTrustedSPKI []string
 }
 
 // globals are the global flags' values.

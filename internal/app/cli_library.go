@@ -151,20 +151,16 @@ func setupDownload(fs *flag.FlagSet) runFunc {
 		} else if err != nil {
 			return err
 		}
-		return cliDownload(ctx, env, a.cfg.Get(), p, prov, lib, ref.Key, *season, want, langs)
+		return cliDownload(ctx, env, a.cfg.Get(), newEpisodeNamer(p.reg, lib, a.cfg), p, prov, lib, ref.Key, *season, want, langs)
 	}
 }
 
-func cliDownload(ctx context.Context, env Env, cfg config.AppConfig, p *providers, prov provider.Provider, lib *library.Service, key string, season int, eps []int, langs []anime.Language) error {
+func cliDownload(ctx context.Context, env Env, cfg config.AppConfig, namer *episodeNamer, p *providers, prov provider.Provider, lib *library.Service, key string, season int, eps []int, langs []anime.Language) error {
 	if langs == nil {
 		langs = languages(cfg.Download.LanguageOrder)
 	}
 	resolver := provider.NewResolver(prov, provider.Preferences{Languages: langs, Hosters: cfg.Download.HosterOrder})
 	eng := download.New(download.Options{Client: p.client})
-	ext := ".mp4"
-	if strings.HasSuffix(strings.ToLower(cfg.Download.NamingTemplate), ".mkv") {
-		ext = ".mkv"
-	}
 	tty := isTerminal(env.Stdout)
 	failed := 0
 	for _, n := range eps {
@@ -176,12 +172,19 @@ func cliDownload(ctx context.Context, env Env, cfg config.AppConfig, p *provider
 			fmt.Fprintf(env.Stdout, "%s: %v\n", label, err)
 			continue
 		}
-		rel, abs, err := lib.EpisodeTarget(ctx, key, ep, res.Stream.Lang, ext)
+		abs, err := namer.path(ctx, key, ep, res.Stream.Lang, anime.MediaInfo{}, namer.ext())
 		if err != nil {
 			return err
 		}
+		_, dir, err := lib.SeriesDir(ctx, key)
+		if err != nil {
+			return err
+		}
+		name := func(m anime.MediaInfo, ext string) (string, error) {
+			return namer.path(ctx, key, ep, res.Stream.Lang, m, ext)
+		}
 		bar := &progressLine{w: env.Stdout, tty: tty}
-		out, err := eng.Download(ctx, res.Stream, abs, download.Request{Progress: func(pr download.Progress) {
+		out, err := eng.Download(ctx, res.Stream, abs, download.Request{Name: name, Progress: func(pr download.Progress) {
 			bar.show(label, pr.Percent, fmt.Sprintf("%.1f MB/s", pr.Speed/(1<<20)), false)
 		}})
 		if err != nil {
@@ -194,10 +197,9 @@ func cliDownload(ctx context.Context, env Env, cfg config.AppConfig, p *provider
 			continue
 		}
 		bar.show(label, 100, "done", true)
-		if out.Path != abs {
-			if r, err := filepath.Rel(filepath.Dir(abs), out.Path); err == nil {
-				rel = filepath.Join(filepath.Dir(rel), r)
-			}
+		rel, err := filepath.Rel(dir, out.Path)
+		if err != nil {
+			rel = out.Path // MarkDownloaded refuses it with a clear error
 		}
 		if err := lib.MarkDownloaded(ctx, key, ep, res.Stream.Lang, rel); err != nil {
 			fmt.Fprintf(env.Stdout, "%s: downloaded, but the library was not updated: %v\n", label, err)

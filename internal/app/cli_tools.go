@@ -43,7 +43,8 @@ func openCLI(ctx context.Context, env Env, opts Options, needDB bool) (*App, *pr
 		a.db = db
 		a.closers = append([]func() error{db.Close}, a.closers...)
 	}
-	p, err := a.wireProviders(cfg, nil)
+	br := a.wireBrowser(cfg, nil, nil)
+	p, err := a.wireProviders(cfg, nil, browserSolvers(br)...)
 	if err != nil {
 		a.close()
 		return nil, nil, err

@@ -77,9 +77,11 @@ func startAppWith(t *testing.T, dataDir string, env map[string]string, opts Opti
 
 // offline points every site a test did not set at a closed loopback port,
 // so no test reaches the real sites (serienstream.to is searched beside
-// aniworld.to). It copies env.
+// aniworld.to), and leaves the built-in browser off unless a test asks for
+// it (a fake's challenge no browser can pass would cost a solve timeout).
+// It copies env.
 func offline(env map[string]string) map[string]string {
-	out := map[string]string{"ANIWORLD_STO_URL": "http://127.0.0.1:1"}
+	out := map[string]string{"ANIWORLD_STO_URL": "http://127.0.0.1:1", "ANIWORLD_BROWSER": "off"}
 	for k, v := range env {
 		out[k] = v
 	}

@@ -144,6 +144,11 @@ func TestEpisodeTitlesInFileNames(t *testing.T) {
 	if code != 200 || b["media_from_file"] != true || !strings.HasSuffix(b["path"].(string), " 1x001 The Beginning 240p.mp4") {
 		t.Fatalf("preview of a downloaded episode: %d %v", code, b)
 	}
+	// The template applies to the next download without a restart.
+	code, hdr, b := ta.do("PUT", "/api/config", tok, map[string]any{"download": map[string]any{"naming_template": "{title} {season}x{episode:02} {episode_title}.mkv"}})
+	if code != 200 || strings.Contains(hdr.Get("X-Restart-Required"), "naming_template") {
+		t.Fatalf("save template: %d %v %v", code, hdr, b)
+	}
 	for _, tt := range []struct {
 		body map[string]any
 		tok  string
@@ -153,6 +158,8 @@ func TestEpisodeTitlesInFileNames(t *testing.T) {
 		{map[string]any{"template": "S{season}E{episode} {nope}.mp4"}, tok, 422},
 		{map[string]any{"template": tmpl, "series_key": "no-such-series"}, tok, 404},
 		{map[string]any{"template": tmpl}, "", 401},
+		{map[string]any{"template": tmpl, "season": 1}, tok, 422}, // season without episode
+		{map[string]any{"template": tmpl, "season": 2, "episode": 1}, tok, 200},
 	} {
 		if code, _, b := ta.do("POST", "/api/config/naming/preview", tt.tok, tt.body); code != tt.code {
 			t.Errorf("preview %v: %d %v; want %d", tt.body, code, b, tt.code)

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aniworld/aniworld/internal/browser"
 	fakehoster "github.com/aniworld/aniworld/internal/fake/hoster"
 	"github.com/aniworld/aniworld/internal/fake/jsgate"
 	"github.com/aniworld/aniworld/internal/fake/site"
@@ -36,41 +37,43 @@ func jsGated(g *jsgate.Gate, next http.Handler, passed *atomic.Int32) http.Handl
 
 // TestReachSitesLikeABrowser is issue 13's acceptance: search, add, rescan
 // and download through the real server while the site's first base URL
-// refuses connections and its mirror sits behind the TLS fingerprint gate,
-// the hosters sit behind TLS gates too, and the preferred hoster (VOE) sits
-// behind the JavaScript gate that only Chromium passes. The JS gate serves
-// plain HTTP on loopback: Chromium does not trust the test CA, and
-// crypto.subtle needs a secure context, which http://127.0.0.1 is.
+// refuses connections and its mirror sits behind the TLS fingerprint gate
+// and the JavaScript gate that only Chromium passes, the hosters sit
+// behind TLS gates too, and the preferred hoster (VOE) behind the
+// JavaScript gate as well. Chromium reaches the gates over https: it
+// trusts exactly their leaf keys (Options.BrowserTrustedSPKI), and https
+// is the secure context crypto.subtle needs.
 func TestReachSitesLikeABrowser(t *testing.T) {
 	if _, err := exec.LookPath("chromium"); err != nil {
 		t.Skip("chromium is not installed (apt-get install chromium): the JS gate cannot be passed")
 	}
 	media := fakehoster.TestMedia(200<<10, 3, 32<<10)
 	var caPEM []byte
-	trust := func(g *tlsgate.Gate) {
+	var spki []string
+	gated := func(h http.Handler) *tlsgate.Gate {
+		g, err := tlsgate.New(h, tlsgate.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { g.Close() })
 		caPEM = append(caPEM, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: g.CA().Raw})...)
+		spki = append(spki, browser.SPKIHash(g.Leaf()))
+		return g
 	}
 	embeds := map[string]func(id string) string{}
-	js := jsgate.New(jsgate.Options{})
-	var jsPassed atomic.Int32
+	jsVOE, jsSite := jsgate.New(jsgate.Options{}), jsgate.New(jsgate.Options{})
+	var voePassed, sitePassed atomic.Int32
 	var hosterGates []*tlsgate.Gate
 	for _, name := range fakehoster.Names() {
 		h, err := fakehoster.New(name, media)
 		if err != nil {
 			t.Fatal(err)
 		}
+		var next http.Handler = h
 		if name == fakehoster.VOE {
-			srv := httptest.NewServer(jsGated(js, h, &jsPassed))
-			t.Cleanup(srv.Close)
-			embeds[name] = func(id string) string { return srv.URL + h.EmbedPath(id) }
-			continue
+			next = jsGated(jsVOE, h, &voePassed)
 		}
-		g, err := tlsgate.New(h, tlsgate.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { g.Close() })
-		trust(g)
+		g := gated(next)
 		hosterGates = append(hosterGates, g)
 		embeds[name] = func(id string) string { return g.URL + h.EmbedPath(id) }
 	}
@@ -80,12 +83,7 @@ func TestReachSitesLikeABrowser(t *testing.T) {
 		}
 		return ""
 	}})
-	siteGate, err := tlsgate.New(fs, tlsgate.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { siteGate.Close() })
-	trust(siteGate)
+	siteGate := gated(jsGated(jsSite, fs, &sitePassed))
 	dead := httptest.NewServer(http.NotFoundHandler())
 	deadURL := dead.URL
 	dead.Close()
@@ -101,16 +99,23 @@ func TestReachSitesLikeABrowser(t *testing.T) {
 		"max_retries":      1,
 	}})
 	os.WriteFile(filepath.Join(dataDir, "config.json"), cfg, 0o600)
-	ta := startApp(t, dataDir, map[string]string{
+	ta := startAppWith(t, dataDir, map[string]string{
 		"ANIWORLD_PROVIDER_URL": deadURL, "ANIWORLD_ANIME_DIR": animeDir, "ANIWORLD_CA_FILE": caFile,
-	})
+		"ANIWORLD_BROWSER": "auto",
+	}, Options{BrowserTrustedSPKI: spki})
 	tok := ta.setupAndLogin(testPassword)
 
-	// Search goes to the dead base, then through the TLS gate.
+	// Search goes to the dead base, then through the TLS gate, where the
+	// JS gate's challenge is solved in Chromium.
 	raw := ta.getRaw("/api/anime/search?query=demo", tok)
 	if !strings.Contains(raw, `"key":"demo"`) && !strings.Contains(raw, "/anime/stream/demo") {
 		t.Fatalf("search: %s", raw)
 	}
+	siteSolves, _ := browserSolves(ta)
+	if siteSolves == 0 || jsSite.Refused() == 0 {
+		t.Fatalf("search: %d solves, %d challenges served by the site's JS gate; want the challenge solved", siteSolves, jsSite.Refused())
+	}
+	afterSearch := sitePassed.Load()
 	// The link on the canonical (first) base is the series' identity.
 	code, _, b := ta.do("POST", "/api/anime/add", tok, map[string]any{"link": deadURL + "/anime/stream/demo"})
 	if code != 200 {
@@ -127,6 +132,12 @@ func TestReachSitesLikeABrowser(t *testing.T) {
 	_, _, d := ta.do("GET", "/api/anime/demo", tok, nil)
 	if missing, _ := json.Marshal(d["missing_episodes"]); !strings.Contains(string(missing), `"1"`) {
 		t.Fatalf("no missing episodes known from the provider: %v", d)
+	}
+	// Add and rescan passed the site's JS gate with the clearance cookie
+	// the search's solve earned, without solving again.
+	if n, _ := browserSolves(ta); n != siteSolves || sitePassed.Load() <= afterSearch {
+		t.Fatalf("add and rescan: %d solves (%d after search), %d requests passed the JS gate (%d after search)",
+			n, siteSolves, sitePassed.Load(), afterSearch)
 	}
 
 	code, _, b = ta.do("POST", "/api/queue/add", tok, map[string]any{
@@ -167,8 +178,11 @@ func TestReachSitesLikeABrowser(t *testing.T) {
 	if attempts, _ := json.Marshal(full["attempts"]); !strings.Contains(string(attempts), "VOE") {
 		t.Errorf("not downloaded through VOE (behind the JS gate): %s", attempts)
 	}
-	if jsPassed.Load() == 0 {
-		t.Errorf("nothing passed the JS gate")
+	if voePassed.Load() == 0 || jsVOE.Refused() == 0 {
+		t.Errorf("VOE's JS gate: %d passed, %d challenges served; want its challenge solved and passed", voePassed.Load(), jsVOE.Refused())
+	}
+	if n, failed := browserSolves(ta); n <= siteSolves || failed != 0 {
+		t.Errorf("%d solves (%d for the site), %d failed: want VOE's challenge solved too, none failed", n, siteSolves, failed)
 	}
 	if _, refused := siteGate.Counts(); refused != 0 {
 		t.Errorf("the TLS gate refused %d site requests", refused)
@@ -186,4 +200,27 @@ func TestReachSitesLikeABrowser(t *testing.T) {
 		!strings.Contains(string(client), `"transport":"chrome"`) || !strings.Contains(string(client), `"chromium"`) {
 		t.Errorf("diagnostics: mirrors %s client %s", mirrors, client)
 	}
+}
+
+// browserSolves counts the built-in browser's successful and failed
+// challenge solves as /health/detailed shows them (all the fakes share the
+// host 127.0.0.1).
+func browserSolves(ta *testApp) (ok, failed int) {
+	ta.t.Helper()
+	var body struct {
+		Dependencies struct {
+			Browser *struct {
+				Hosts []browser.HostStatus `json:"hosts"`
+			} `json:"browser"`
+		} `json:"dependencies"`
+	}
+	if err := json.Unmarshal([]byte(ta.getRaw("/health/detailed", "")), &body); err != nil || body.Dependencies.Browser == nil {
+		ta.t.Fatalf("/health/detailed: %v, browser entry present: %v", err, body.Dependencies.Browser != nil)
+	}
+	for _, h := range body.Dependencies.Browser.Hosts {
+		if h.Kind == browser.KindSolve {
+			ok, failed = ok+h.OK, failed+h.Failed
+		}
+	}
+	return ok, failed
 }

@@ -93,39 +93,11 @@ func (a *App) wireAuth(ctx context.Context, deps *api.Deps, cfg config.AppConfig
 	rl.Origin.Requests = sec.OriginRateLimit
 	rl.TrustedProxies = trusted
 	rules := auth.DefaultLimitRules(rl)
-	for i := range rules {
-		if rules[i].Name == "origin" {
-			rules[i].Key = crossOriginKey
-		}
-	}
 	deps.Outer = append(deps.Outer, cors.Handler, api.CrossSiteGuard(cors.OriginAllowed), auth.RateLimitMiddleware(rules, func(w http.ResponseWriter, r *http.Request, d auth.Decision) {
 		secs := auth.RetryAfterSeconds(d.RetryAfter)
 		api.WriteError(w, r, api.NewError(http.StatusTooManyRequests, api.CodeRateLimit,
 			fmt.Sprintf("Too many requests; try again in %d seconds", secs), map[string]any{"retry_after": secs}))
 	}))
-	a.background = append(a.background, func(ctx context.Context) error {
-		t := time.NewTicker(time.Hour)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return nil
-			case <-t.C:
-				if err := svc.PruneRevoked(ctx); err != nil {
-					a.log.Warn("prune revoked tokens", "error", err)
-				}
-			}
-		}
-	})
+	a.auth = svc // jobs.go prunes its revoked tokens hourly
 	return svc, nil
-}
-
-// crossOriginKey limits requests per Origin, except the server's own
-// pages (same-origin requests from the web UI).
-func crossOriginKey(r *http.Request) string {
-	o := r.Header.Get("Origin")
-	if o == "" || o == "http://"+r.Host || o == "https://"+r.Host {
-		return ""
-	}
-	return auth.OriginKey(r)
 }

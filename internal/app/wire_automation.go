@@ -41,7 +41,10 @@ type automation struct {
 // wireAutomation builds the automation services and their routes; the
 // queue is handed over later (setQueue), as the queue takes afterDownload.
 func (a *App) wireAutomation(cfg config.AppConfig, p *providers, lib *library.Service, deps *api.Deps) (*automation, error) {
-	now := a.clock()
+	now := a.automationClock()
+	// The monitor, the notifiers and the media-server dispatcher read their
+	// sections on every run, so changes to them apply without a restart.
+	a.cfg.ReadsLive("monitor", "notifications", "media_servers")
 	au := &automation{a: a, lib: lib, feed: calendar.NewTokens(filepath.Join(cfg.DataDir, "calendar_feed_token"))}
 	au.notes = notify.New(notify.Options{Logger: a.log.With("component", "notify")})
 	au.health = notify.NewHealthWatch(au.notes.Notify, now)

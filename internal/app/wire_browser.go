@@ -7,6 +7,7 @@ import (
 	"github.com/aniworld/aniworld/internal/browser"
 	"github.com/aniworld/aniworld/internal/config"
 	"github.com/aniworld/aniworld/internal/httpclient"
+	"github.com/aniworld/aniworld/internal/provider/hoster"
 )
 
 // browserOptions maps download.browser to the browser's options. The
@@ -31,6 +32,18 @@ func browserOptions(c config.AppConfig) browser.Options {
 	}
 }
 
+// browserFallback makes the browser the hoster registry's fallback
+// extractor (issue 21): it plays an embed whose extractor failed, or whose
+// host has none, and hands its stream to the download engine. When the
+// browser is switched off there is no fallback; when Chromium is missing
+// the fallback fails at once and the attempt log says what to install.
+func (a *App) browserFallback(reg *hoster.Registry) {
+	if a.browser == nil || a.browser.Status().Enabled == browser.Off {
+		return
+	}
+	reg.SetFallback(&hoster.Browser{Player: browser.HosterPlayer{B: a.browser}, Skip: hoster.IsBait})
+}
+
 // wireBrowser builds the shared browser (it starts nothing until a
 // challenge or a capture needs it), closes it on shutdown and shows its
 // state in /health/detailed and /metrics. Changes to download.browser
@@ -38,11 +51,13 @@ func browserOptions(c config.AppConfig) browser.Options {
 func (a *App) wireBrowser(cfg config.AppConfig, deps *api.Deps, m *api.Metrics) *browser.Browser {
 	o := browserOptions(cfg)
 	o.Logger = a.log.With("component", "browser")
+	o.TrustedSPKI = a.spki
 	b := browser.New(o)
 	a.closers = append([]func() error{b.Close}, a.closers...)
 	if err := b.Available(); err != nil {
 		a.log.Info("no browser for challenges and the extractor fallback", "reason", b.Status().Reason)
 	}
+	a.browser = b
 	if deps != nil {
 		deps.Browser = b
 	}

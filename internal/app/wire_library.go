@@ -63,6 +63,7 @@ func (a *App) wireProviders(cfg config.AppConfig, wrap func(http.RoundTripper) h
 	client := httpclient.New(opts)
 	hosters := hoster.Default()
 	a.mapHosterDomains(hosters, cfg)
+	a.browserFallback(hosters)
 	var cache provider.Cache // a one-shot command without a database has none
 	if a.db != nil {
 		cache = a.db
@@ -100,6 +101,7 @@ func (a *App) wireLibrary(cfg config.AppConfig, p *providers, deps *api.Deps) (*
 		NamingTemplate:        cfg.Download.NamingTemplate,
 		Sites:                 sites,
 		Catalog:               catalog{reg: p.reg},
+		Fresh:                 provider.WithFreshData, // a user's rescan bypasses the page cache
 		Publisher:             a.events,
 		Logger:                a.log.With("component", "library"),
 		Store:                 a.db,
@@ -111,7 +113,7 @@ func (a *App) wireLibrary(cfg config.AppConfig, p *providers, deps *api.Deps) (*
 	if deps == nil { // a one-shot command: no live config changes
 		return lib, nil
 	}
-	a.cfg.Subscribe(func(old, new config.AppConfig) {
+	a.cfg.Live([]string{"anime_directory"}, func(old, new config.AppConfig) {
 		if old.AnimeDirectory != new.AnimeDirectory && lib.Directory() != new.AnimeDirectory {
 			if _, err := lib.SetDirectory(context.Background(), new.AnimeDirectory); err != nil {
 				a.log.Warn("apply anime_directory", "error", err)

@@ -182,9 +182,9 @@ var _ api.NamingPreviewer = (*episodeNamer)(nil)
 
 // DownloadNamed lets the engine rename the finished file (queue.NamingDownloader).
 func (d engine) DownloadNamed(ctx context.Context, s anime.Stream, target string, progress queue.ProgressFunc,
-	name func(anime.MediaInfo, string) (string, error)) (string, error) {
+	name func(anime.MediaInfo, string) (string, error)) (queue.Downloaded, error) {
 	res, err := d.e.Download(ctx, s, target, download.Request{Name: name, Progress: func(p download.Progress) {
 		progress(p.BytesDone, p.BytesTotal)
 	}})
-	return res.Path, err
+	return queue.Downloaded{Path: res.Path, Warnings: res.Warnings}, err
 }

@@ -76,30 +76,12 @@ func (h *nfoHolder) build(c config.NFOConfig) error {
 
 func (h *nfoHolder) get() api.NFO { return h.cur.Load() }
 
-// nfoAuto writes metadata in the background for newly added series and
-// completed downloads when nfo.auto_create is on.
+// nfoAuto writes metadata in the background (metadata.Backlog) for newly
+// added series and completed downloads when nfo.auto_create is on.
 type nfoAuto struct {
-	h    *nfoHolder
-	cfg  *config.Manager
-	jobs chan func(context.Context)
-}
-
-func (n *nfoAuto) enqueue(job func(context.Context)) {
-	select {
-	case n.jobs <- job:
-	default: // the backlog is full: the scheduler's rescan and the UI can catch up later
-	}
-}
-
-func (n *nfoAuto) run(ctx context.Context) error {
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case job := <-n.jobs:
-			job(ctx)
-		}
-	}
+	h       *nfoHolder
+	cfg     *config.Manager
+	backlog *metadata.Backlog
 }
 
 // ensureShow creates tvshow.nfo and artwork when missing.
@@ -124,7 +106,7 @@ func (n *nfoAuto) afterDownload(_ context.Context, item queue.Item) error {
 	if !c.AutoCreate {
 		return nil
 	}
-	n.enqueue(func(ctx context.Context) {
+	n.backlog.Add("episode/"+item.SerieID+"/"+item.Episode.String(), func(ctx context.Context) {
 		if err := n.ensureShow(ctx, item.SerieID); err != nil {
 			n.h.log("auto-create NFO", "key", item.SerieID, "error", err)
 			return
@@ -148,7 +130,7 @@ func (l autoLibrary) Add(ctx context.Context, link, name string) (library.AddRes
 	res, err := l.Library.Add(ctx, link, name)
 	if err == nil && l.auto.cfg.Get().NFO.AutoCreate {
 		key := res.Key
-		l.auto.enqueue(func(ctx context.Context) {
+		l.auto.backlog.Add("show/"+key, func(ctx context.Context) {
 			if err := l.auto.ensureShow(ctx, key); err != nil {
 				l.auto.h.log("auto-create NFO", "key", key, "error", err)
 			}
@@ -166,15 +148,17 @@ func (a *App) wireNFO(cfg config.AppConfig, lib *library.Service, deps *api.Deps
 	if err := h.build(cfg.NFO); err != nil {
 		return nil, err
 	}
-	a.cfg.Subscribe(func(old, new config.AppConfig) {
+	// The whole section: the service is rebuilt from it, and auto-creation
+	// reads nfo.auto_create and the artwork switches on each use.
+	a.cfg.Live([]string{"nfo"}, func(old, new config.AppConfig) {
 		if old.NFO != new.NFO {
 			if err := h.build(new.NFO); err != nil {
 				a.log.Warn("apply nfo settings", "error", err)
 			}
 		}
 	})
-	auto := &nfoAuto{h: h, cfg: a.cfg, jobs: make(chan func(context.Context), 1024)}
-	a.background = append(a.background, auto.run)
+	auto := &nfoAuto{h: h, cfg: a.cfg, backlog: metadata.NewBacklog()}
+	a.backlog = auto.backlog
 	deps.Register = append(deps.Register, api.NFORoutes(func() api.NFO { return nfoTold{NFO: h.get(), told: a.seriesChanged} }))
 	return auto, nil
 }

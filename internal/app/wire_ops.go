@@ -27,11 +27,12 @@ var DefaultHosterHosts = []string{"https://voe.sx", "https://filemoon.sx", "http
 // OpsLibrary is what operations need from the library (*library.Service).
 type OpsLibrary interface {
 	Scan(ctx context.Context, progress func(event.ScanData)) (library.ScanSummary, error)
+	Rescan(ctx context.Context, progress func(event.ScanData)) (library.ScanSummary, error)
 	Scanning() bool
 	Directory() string
 	SetDirectory(ctx context.Context, dir string) (synced int, err error)
 	Status(ctx context.Context) (dir string, count int, err error)
-	List(ctx context.Context, q library.ListQuery) ([]library.ListItem, int, error)
+	EachMissing(ctx context.Context, fn func(it library.ListItem, eps []anime.EpisodeRef) error) error
 }
 
 // OpsQueue is what operations need from the queue (*queue.Service).
@@ -86,6 +87,7 @@ func (a *App) wireOps(ctx context.Context, deps *api.Deps, o OpsDeps) error {
 	if deps.Extra == nil {
 		deps.Extra = map[string]http.Handler{}
 	}
+	a.cfg.ReadsLive("server.metrics_token")
 	deps.Extra["GET /metrics"] = m.Handler(api.AuthVerifier{Svc: o.Auth}, func() string { return a.cfg.Get().Server.MetricsToken })
 	if o.Queue != nil {
 		m.SetQueueStats(func(ctx context.Context) (map[string]int, error) {
@@ -103,11 +105,12 @@ func (a *App) wireOps(ctx context.Context, deps *api.Deps, o OpsDeps) error {
 	if err != nil {
 		return err
 	}
+	// The daily job reads the backup section on each run; the manager reads
+	// backup.path on each backup.
+	a.cfg.ReadsLive("backup")
+	a.sched, a.clock = sched, o.Clock // jobs.go runs it and the daily backup
 	a.nextRescan = func() *time.Time { return sched.Status().NextRun }
-	a.background = append(a.background, sched.Run, func(ctx context.Context) error {
-		return scheduler.Every(ctx, o.Clock, time.Hour, func(context.Context) { a.dailyBackup(o.Clock.Now()) })
-	})
-	a.cfg.Subscribe(func(old, new config.AppConfig) {
+	a.cfg.Live([]string{"scheduler"}, func(old, new config.AppConfig) {
 		if old.Scheduler != new.Scheduler {
 			sched.Configure(api.SchedulerSettings(new))
 		}
@@ -143,12 +146,8 @@ func (a *App) newScheduler(o OpsDeps) (*scheduler.Scheduler, error) {
 		queueMissing = func(ctx context.Context) (int, error) { return queueAllMissing(ctx, o.Library, o.Queue) }
 	}
 	sched, err := scheduler.New(scheduler.Options{
-		Rescan: func(ctx context.Context) (any, error) {
-			if o.Library.Directory() == "" {
-				return nil, fmt.Errorf("%w: no anime directory configured", scheduler.ErrSkip)
-			}
-			return o.Library.Scan(ctx, nil) // durations reach the metrics via scan_complete
-		},
+		Rescan:       skipWithoutDirectory(o.Library, o.Library.Scan), // durations reach the metrics via scan_complete
+		ManualRescan: skipWithoutDirectory(o.Library, o.Library.Rescan),
 		Scanning:     o.Library.Scanning,
 		QueueMissing: queueMissing,
 		Clock:        o.Clock,
@@ -160,41 +159,32 @@ func (a *App) newScheduler(o OpsDeps) (*scheduler.Scheduler, error) {
 	return sched, nil
 }
 
+// skipWithoutDirectory adapts a library scan to the scheduler: without an
+// anime directory the run is recorded as skipped.
+func skipWithoutDirectory(lib OpsLibrary, scan func(context.Context, func(event.ScanData)) (library.ScanSummary, error)) func(context.Context) (any, error) {
+	return func(ctx context.Context) (any, error) {
+		if lib.Directory() == "" {
+			return nil, fmt.Errorf("%w: no anime directory configured", scheduler.ErrSkip)
+		}
+		return scan(ctx, nil)
+	}
+}
+
 // queueAllMissing adds every missing episode of every series to the
 // queue and answers how many were added (episodes already queued are
 // skipped by the queue).
 func queueAllMissing(ctx context.Context, lib OpsLibrary, q OpsQueue) (int, error) {
 	added := 0
-	for page := 1; ; page++ {
-		items, total, err := lib.List(ctx, library.ListQuery{Page: page, PerPage: library.MaxPerPage, SortBy: "id"})
+	err := lib.EachMissing(ctx, func(it library.ListItem, eps []anime.EpisodeRef) error {
+		ids, _, err := q.Add(ctx, queue.AddRequest{SerieID: it.Key, SerieFolder: it.Folder, SerieName: it.Name,
+			Episodes: eps, Priority: anime.PriorityNormal})
 		if err != nil {
-			return added, fmt.Errorf("list missing episodes: %w", err)
+			return fmt.Errorf("queue %s: %w", it.Key, err)
 		}
-		for _, it := range items {
-			var eps []anime.EpisodeRef
-			for season, nums := range it.MissingEpisodes {
-				var s int
-				if _, err := fmt.Sscan(season, &s); err != nil {
-					continue
-				}
-				for _, e := range nums {
-					eps = append(eps, anime.EpisodeRef{Season: s, Episode: e})
-				}
-			}
-			if len(eps) == 0 {
-				continue
-			}
-			ids, _, err := q.Add(ctx, queue.AddRequest{SerieID: it.Key, SerieFolder: it.Folder, SerieName: it.Name,
-				Episodes: eps, Priority: anime.PriorityNormal})
-			if err != nil {
-				return added, fmt.Errorf("queue %s: %w", it.Key, err)
-			}
-			added += len(ids)
-		}
-		if page*library.MaxPerPage >= total || len(items) == 0 {
-			return added, nil
-		}
-	}
+		added += len(ids)
+		return nil
+	})
+	return added, err
 }
 
 // dailyBackup writes an automatic config backup when backups are enabled

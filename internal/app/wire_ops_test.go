@@ -96,6 +96,9 @@ type fakeOpsLibrary struct {
 func (f *fakeOpsLibrary) Scan(context.Context, func(event.ScanData)) (library.ScanSummary, error) {
 	return library.ScanSummary{}, nil
 }
+func (f *fakeOpsLibrary) Rescan(context.Context, func(event.ScanData)) (library.ScanSummary, error) {
+	return library.ScanSummary{}, nil
+}
 func (f *fakeOpsLibrary) Scanning() bool    { return false }
 func (f *fakeOpsLibrary) Directory() string { return f.dir }
 func (f *fakeOpsLibrary) SetDirectory(_ context.Context, dir string) (int, error) {
@@ -104,12 +107,15 @@ func (f *fakeOpsLibrary) SetDirectory(_ context.Context, dir string) (int, error
 	return 7, nil
 }
 func (f *fakeOpsLibrary) Status(context.Context) (string, int, error) { return f.dir, 7, nil }
-func (f *fakeOpsLibrary) List(_ context.Context, q library.ListQuery) ([]library.ListItem, int, error) {
-	start := (q.Page - 1) * q.PerPage
-	if start >= len(f.items) {
-		return nil, len(f.items), nil
+func (f *fakeOpsLibrary) EachMissing(_ context.Context, fn func(library.ListItem, []anime.EpisodeRef) error) error {
+	for _, it := range f.items {
+		if eps := it.MissingEpisodes.Refs(); len(eps) > 0 {
+			if err := fn(it, eps); err != nil {
+				return err
+			}
+		}
 	}
-	return f.items[start:min(len(f.items), start+q.PerPage)], len(f.items), nil
+	return nil
 }
 
 type fakeOpsQueue struct {

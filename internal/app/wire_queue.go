@@ -86,11 +86,11 @@ func (r streamResolver) Resolve(ctx context.Context, req queue.ResolveRequest) (
 // engine adapts the download engine to the queue.
 type engine struct{ e *download.Engine }
 
-func (d engine) Download(ctx context.Context, s anime.Stream, target string, progress queue.ProgressFunc) (string, error) {
+func (d engine) Download(ctx context.Context, s anime.Stream, target string, progress queue.ProgressFunc) (queue.Downloaded, error) {
 	res, err := d.e.Download(ctx, s, target, download.Request{Progress: func(p download.Progress) {
 		progress(p.BytesDone, p.BytesTotal)
 	}})
-	return res.Path, err
+	return queue.Downloaded{Path: res.Path, Warnings: res.Warnings}, err
 }
 
 func (d engine) Cleanup(target string) error { return d.e.Cleanup(target) }
@@ -98,6 +98,7 @@ func (d engine) Cleanup(target string) error { return d.e.Cleanup(target) }
 func (a *App) wireQueue(ctx context.Context, cfg config.AppConfig, p *providers, lib *library.Service, deps *api.Deps, hooks ...queue.Hook) (*queue.Service, error) {
 	dl := download.New(download.Options{Client: p.client})
 	namer := newEpisodeNamer(p.reg, lib, a.cfg)
+	a.cfg.ReadsLive("download.naming_template") // the namer reads it for every download
 	deps.Register = append(deps.Register, api.NamingRoutes(namer))
 	markDownloaded := func(ctx context.Context, item queue.Item) error {
 		_, dir, err := lib.SeriesDir(ctx, item.SerieID)
@@ -124,8 +125,10 @@ func (a *App) wireQueue(ctx context.Context, cfg config.AppConfig, p *providers,
 	if err != nil {
 		return nil, fmt.Errorf("queue: %w", err)
 	}
-	a.background = append(a.background, q.Run)
-	a.cfg.Subscribe(func(old, new config.AppConfig) {
+	a.queue = q
+	// streamResolver reads the preference orders on every resolve.
+	a.cfg.ReadsLive("download.hoster_order", "download.language_order")
+	a.cfg.Live([]string{"download.max_concurrent_downloads", "advanced.max_concurrent_downloads"}, func(old, new config.AppConfig) {
 		if old.Download.MaxConcurrentDownloads != new.Download.MaxConcurrentDownloads {
 			if err := q.SetConcurrency(new.Download.MaxConcurrentDownloads); err != nil {
 				a.log.Warn("apply max_concurrent_downloads", "error", err)

@@ -29,7 +29,7 @@ func (a *App) wireWS(deps *api.Deps, authSvc *auth.Service) *ws.Hub {
 	// Logout and reset end sessions: their sockets close with 1008.
 	authSvc.OnInvalidate(func() { hub.Revalidate(context.Background()) })
 	a.events.add(hub)
-	a.background = append(a.background, hub.Run)
+	a.hub = hub
 	if deps.Extra == nil {
 		deps.Extra = map[string]http.Handler{}
 	}

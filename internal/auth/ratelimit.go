@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"net/http"
@@ -45,26 +46,41 @@ func DefaultRateLimitConfig() RateLimitConfig {
 
 // LimitRule applies one Limiter to the requests it selects.
 type LimitRule struct {
-	// Name identifies the rule (logs, metrics).
+	// Name identifies the rule (logs, metrics) and is what an operation
+	// declares to have it applied.
 	Name string
-	// Method and Path select requests; empty matches any. Path is matched
-	// exactly, ignoring one trailing slash.
-	Method, Path string
+	// Declared selects only requests whose operation declared this rule
+	// (WithLimitRule); otherwise the rule applies to every request.
+	Declared bool
 	// Key derives the bucket from the request; "" exempts the request.
 	Key func(r *http.Request) string
 	// Limiter holds the counts.
 	Limiter *Limiter
 }
 
-func (rule LimitRule) matches(r *http.Request) bool {
-	if rule.Method != "" && r.Method != rule.Method {
-		return false
-	}
-	if rule.Path != "" && rule.Path != r.URL.Path && rule.Path+"/" != r.URL.Path {
-		return false
-	}
-	return true
+type limitRuleKey struct{}
+
+// WithLimitRule marks a request's context with the rate-limit rule its
+// operation declared; the HTTP surface sets it once it knows the route.
+func WithLimitRule(ctx context.Context, name string) context.Context {
+	return context.WithValue(ctx, limitRuleKey{}, name)
 }
+
+func (rule LimitRule) matches(r *http.Request) bool {
+	if !rule.Declared {
+		return true
+	}
+	name, _ := r.Context().Value(limitRuleKey{}).(string)
+	return name == rule.Name
+}
+
+// Names of the default rules. Operations declare RuleLogin and RuleSetup
+// (the login and setup operations); RuleOrigin applies to every request.
+const (
+	RuleLogin  = "login"
+	RuleSetup  = "setup"
+	RuleOrigin = "origin"
+)
 
 // DefaultLimitRules builds the login, setup and per-origin rules from cfg;
 // disabled limits are left out.
@@ -75,16 +91,16 @@ func DefaultLimitRules(cfg RateLimitConfig) []LimitRule {
 	}
 	byClient := func(r *http.Request) string { return ClientIP(r, cfg.TrustedProxies) }
 	var rules []LimitRule
-	add := func(name, method, path string, l Limit, key func(*http.Request) string) {
+	add := func(name string, declared bool, l Limit, key func(*http.Request) string) {
 		if l.Requests <= 0 || l.Window <= 0 {
 			return
 		}
-		rules = append(rules, LimitRule{Name: name, Method: method, Path: path, Key: key,
+		rules = append(rules, LimitRule{Name: name, Declared: declared, Key: key,
 			Limiter: NewLimiter(l.Requests, l.Window, cfg.MaxKeys, opts...)})
 	}
-	add("login", http.MethodPost, "/api/auth/login", cfg.Login, byClient)
-	add("setup", http.MethodPost, "/api/auth/setup", cfg.Setup, byClient)
-	add("origin", "", "", cfg.Origin, OriginKey)
+	add(RuleLogin, true, cfg.Login, byClient)
+	add(RuleSetup, true, cfg.Setup, byClient)
+	add(RuleOrigin, false, cfg.Origin, OriginKey)
 	return rules
 }
 
@@ -92,11 +108,12 @@ func DefaultLimitRules(cfg RateLimitConfig) []LimitRule {
 // are replaced by their SHA-256.
 const maxLimitKeyLen = 128
 
-// OriginKey is a LimitRule key: the request's Origin header, lower-cased
-// ("" when absent, which exempts the request).
+// OriginKey is a LimitRule key: the request's Origin header, lower-cased.
+// It is "" (exempt) when there is none, or when the Origin is the server's
+// own (same-origin requests from the web UI).
 func OriginKey(r *http.Request) string {
 	o := strings.ToLower(strings.TrimSpace(r.Header.Get("Origin")))
-	if o == "" {
+	if o == "" || o == "http://"+strings.ToLower(r.Host) || o == "https://"+strings.ToLower(r.Host) {
 		return ""
 	}
 	if len(o) > maxLimitKeyLen {

@@ -48,6 +48,9 @@ func TestRateLimitMiddleware(t *testing.T) {
 		{"other origin unaffected",
 			repeat(rlReq{method: "GET", path: "/api/anime", remote: "1.1.1.1:1", origin: "http://evil.example"}, 60),
 			rlReq{method: "GET", path: "/api/anime", remote: "1.1.1.1:1", origin: "http://localhost:3000"}, 200, "60", "59"},
+		{"same origin (the web UI) not origin-limited",
+			repeat(rlReq{method: "GET", path: "/api/anime", remote: "1.1.1.1:1", origin: "http://example.com"}, 60),
+			rlReq{method: "GET", path: "/api/anime", remote: "1.1.1.1:1", origin: "http://EXAMPLE.com"}, 200, "", ""},
 		{"no origin not origin-limited",
 			repeat(rlReq{method: "GET", path: "/api/anime", remote: "1.1.1.1:1", origin: "http://evil.example"}, 60),
 			rlReq{method: "GET", path: "/api/anime", remote: "1.1.1.1:1"}, 200, "", ""},
@@ -162,8 +165,18 @@ func repeat(r rlReq, n int) []rlReq {
 	return out
 }
 
+// declaredRules stands in for the HTTP surface, which marks each request
+// with the rule its operation declares (api.RateLimited).
+var declaredRules = map[string]string{
+	"POST /api/auth/login": RuleLogin, "POST /api/auth/login/": RuleLogin,
+	"POST /api/auth/setup": RuleSetup,
+}
+
 func serve(h http.Handler, rq rlReq) *httptest.ResponseRecorder {
 	r := httptest.NewRequest(rq.method, rq.path, nil)
+	if rule, ok := declaredRules[rq.method+" "+rq.path]; ok {
+		r = r.WithContext(WithLimitRule(r.Context(), rule))
+	}
 	r.RemoteAddr = rq.remote
 	if rq.origin != "" {
 		r.Header.Set("Origin", rq.origin)

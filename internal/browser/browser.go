@@ -14,9 +14,13 @@ package browser
 
 import (
 	"context"
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/base64"
 	"fmt"
 	"log/slog"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -60,8 +64,13 @@ type Options struct {
 	// UserAgent is the browser-wide User-Agent (the HTTP client's), used
 	// by every frame of a page; a request's own UA overrides it per tab.
 	UserAgent string
-	Clock     Clock
-	Logger    *slog.Logger
+	// TrustedSPKI are base64 SHA-256 hashes of certificate public keys
+	// (SPKIHash) whose certificates Chromium accepts although no system
+	// root vouches for them: exactly those keys, no blanket ignore. For
+	// servers with a private CA (the tests' TLS fakes).
+	TrustedSPKI []string
+	Clock       Clock
+	Logger      *slog.Logger
 	// LookPath finds executables (exec.LookPath); tests replace it.
 	LookPath func(string) (string, error)
 }
@@ -158,7 +167,7 @@ type tab struct {
 // open returns a new tab in a browser of the wanted mode, starting one
 // when none runs. It waits for a free tab slot (MaxTabs) and, when the
 // running browser has the other mode, for its tabs to close.
-func (b *Browser) open(ctx context.Context, headed bool) (*tab, error) {
+func (b *Browser) open(ctx context.Context, headed bool, opts ...chromedp.ContextOption) (*tab, error) {
 	if b.missing != nil {
 		return nil, b.missing
 	}
@@ -172,7 +181,7 @@ func (b *Browser) open(ctx context.Context, headed bool) (*tab, error) {
 		<-b.tabs
 		return nil, err
 	}
-	tctx, cancel := chromedp.NewContext(p.ctx)
+	tctx, cancel := chromedp.NewContext(p.ctx, opts...)
 	var once sync.Once
 	return &tab{ctx: tctx, release: func() {
 		once.Do(func() {
@@ -344,7 +353,18 @@ func (b *Browser) flags(dir string, headed bool) []chromedp.ExecAllocatorOption 
 	if b.opts.UserAgent != "" {
 		opts = append(opts, chromedp.UserAgent(b.opts.UserAgent))
 	}
+	if len(b.opts.TrustedSPKI) > 0 { // honoured only with a user data dir, which every profile has
+		opts = append(opts, chromedp.Flag("ignore-certificate-errors-spki-list", strings.Join(b.opts.TrustedSPKI, ",")))
+	}
 	return opts
+}
+
+// SPKIHash is the form Options.TrustedSPKI takes: base64 of the SHA-256
+// of the certificate's SubjectPublicKeyInfo. Chromium matches it against
+// the certificates the server sends (leaf and intermediates), not roots.
+func SPKIHash(cert *x509.Certificate) string {
+	sum := sha256.Sum256(cert.RawSubjectPublicKeyInfo)
+	return base64.StdEncoding.EncodeToString(sum[:])
 }
 
 // stopLocked ends the running process; b.mu is held.

@@ -12,8 +12,9 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// acceptLanguage matches the HTTP client's Accept-Language.
-const acceptLanguage = "de-DE,de;q=0.9,en-US;q=0.8,en;q=0.7"
+// acceptLanguage gives the HTTP client's Accept-Language
+// ("de-DE,de;q=0.9,en-US;q=0.8,en;q=0.7"): Chromium adds the q values.
+const acceptLanguage = "de-DE,de,en-US,en"
 
 // setUserAgent makes the tab send ua (and matching client hints, so no
 // "HeadlessChrome" brand leaks through Sec-CH-UA).

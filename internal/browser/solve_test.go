@@ -27,7 +27,9 @@ func get(t *testing.T, u, ua string, cookies []*http.Cookie) (int, string) {
 	for _, c := range cookies {
 		req.AddCookie(&http.Cookie{Name: c.Name, Value: c.Value})
 	}
-	res, err := http.DefaultClient.Do(req)
+	tr := &http.Transport{}
+	defer tr.CloseIdleConnections()
+	res, err := (&http.Client{Transport: tr}).Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -215,5 +217,53 @@ func TestSolveBudgetPerHostHour(t *testing.T) {
 	clock.Advance(time.Minute)
 	if _, err := b.Solve(context.Background(), req); err != nil {
 		t.Fatalf("solve after the hour: %v", err)
+	}
+}
+
+// TestHTTPClientSolvesWithBrowser runs the product's HTTP client with the
+// browser as its solver: the first GET meets the gate, the browser passes
+// it, the client retries with the clearance, and later GETs to the host
+// pass without another solve.
+func TestHTTPClientSolvesWithBrowser(t *testing.T) {
+	exe := needChromium(t)
+	gate, srv := newGate(t, jsgate.Pass)
+	b := New(Options{Path: exe, SolveTimeout: 30 * time.Second})
+	defer b.Close()
+	hc := httpclient.New(httpclient.Options{UserAgent: testUA, Solvers: []httpclient.Solver{b},
+		RateLimit: httpclient.RateLimit{PerSecond: -1}, Retries: -1})
+	defer hc.CloseIdleConnections()
+	for _, p := range []string{"/anime/stream/a", "/anime/stream/b", "/anime/stream/c"} {
+		req, _ := http.NewRequest(http.MethodGet, srv.URL+p, nil)
+		res, err := hc.Do(req)
+		if err != nil {
+			t.Fatalf("GET %s: %v", p, err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != 200 || !strings.Contains(string(body), jsgate.Content+" at "+p) {
+			t.Fatalf("GET %s: %d %q", p, res.StatusCode, body)
+		}
+	}
+	if st := b.Status(); st.Hosts[0].OK != 1 || st.Starts != 1 {
+		t.Fatalf("want exactly one solve: %+v", st)
+	}
+	if n := gate.PassedUA(testUA); n != 4 { // the browser's reload and three client GETs
+		t.Fatalf("gate passed %d requests with the UA, want 4", n)
+	}
+	if ev := hc.Solves()["127.0.0.1"]; !ev.OK || ev.Solver != "chromium" {
+		t.Fatalf("client's solve record %+v", ev)
+	}
+}
+
+func TestHTTPClientSaysWhatToInstall(t *testing.T) {
+	_, srv := newGate(t, jsgate.Pass)
+	b := New(Options{LookPath: func(string) (string, error) { return "", exec.ErrNotFound }})
+	hc := httpclient.New(httpclient.Options{UserAgent: testUA, Solvers: []httpclient.Solver{b},
+		RateLimit: httpclient.RateLimit{PerSecond: -1}, Retries: -1})
+	defer hc.CloseIdleConnections()
+	req, _ := http.NewRequest(http.MethodGet, srv.URL+"/", nil)
+	_, err := hc.Do(req)
+	if !errors.Is(err, anime.ErrChallenge) || !strings.Contains(err.Error(), "apt-get install chromium") {
+		t.Fatalf("err %v: want the challenge and what to install", err)
 	}
 }

@@ -23,6 +23,7 @@ type Manager struct {
 	over    Overrides
 	now     func() time.Time
 	subs    []func(old, new AppConfig)
+	live    []string // paths applied without a restart (Live, ReadsLive)
 	saveErr func(string, AppConfig) error
 	// lastAuto is when Update last wrote an automatic backup (coalescing).
 	lastAuto time.Time
@@ -47,12 +48,9 @@ func (m *Manager) Get() AppConfig {
 	return m.cur.Clone()
 }
 
-// Subscribe registers fn to run after every successful update.
-func (m *Manager) Subscribe(fn func(old, new AppConfig)) {
-	m.mu.Lock()
-	m.subs = append(m.subs, fn)
-	m.mu.Unlock()
-}
+// Subscribe registers fn to run after every successful update without
+// declaring what it applies (see Live, which should be preferred).
+func (m *Manager) Subscribe(fn func(old, new AppConfig)) { m.Live(nil, fn) }
 
 // ValidationError carries every problem of a rejected update.
 type ValidationError struct{ Errors FieldErrors }

@@ -129,7 +129,9 @@ func (c AppConfig) Validate() FieldErrors {
 			add(fmt.Sprintf("download.hoster_order[%d]", i), "must not be empty")
 		}
 	}
-	if err := library.ValidateTemplate(d.NamingTemplate); err != nil { // the library owns the rule
+	// The library owns the template grammar; a template it would refuse
+	// at start-up must never be saved.
+	if err := library.ValidateTemplate(d.NamingTemplate); err != nil {
 		add("download.naming_template", "%s", strings.TrimPrefix(err.Error(), anime.ErrInvalid.Error()+": "))
 	}
 	for field, u := range map[string]string{"download.provider_url": d.ProviderURL, "download.sto_url": d.STOURL,

@@ -348,6 +348,9 @@ func extractionDetail(tr *provider.LinkTrace, st anime.Stream) string {
 	if st.URL != "" {
 		d += fmt.Sprintf(", %s stream", st.Kind)
 	}
+	if tr.Note != "" { // "VOE: extractor failed (…), browser fallback OK": the extractor is broken
+		d += "; " + tr.Note
+	}
 	return d
 }
 

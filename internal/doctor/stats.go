@@ -25,6 +25,11 @@ type HosterStat struct {
 	// Rate is OK / (OK + Failed) in percent; -1 with no counted attempt.
 	Rate       int    `json:"success_rate" doc:"Percent of working links, removed videos not counted; -1 when none counted"`
 	LastReason string `json:"last_failure,omitempty" doc:"Short reason of the latest failure"`
+	// FallbackOK counts links the fallback extractor (the browser) saved
+	// after this hoster's extractor failed; they are in OK too.
+	FallbackOK     int    `json:"fallback_ok" doc:"Links the browser fallback saved after the extractor failed (also counted in ok)"`
+	FallbackFailed int    `json:"fallback_failed" doc:"Links on which the extractor and the browser fallback both failed (also counted in failed)"`
+	LastFallback   string `json:"last_fallback,omitempty" doc:"The latest rescue, e.g. \"VOE: extractor failed (no payload), browser fallback OK\""`
 }
 
 // Stats counts real resolutions per hoster (the extractor that ran, else
@@ -32,9 +37,10 @@ type HosterStat struct {
 // prometheus.Collector (aniworld_hoster_resolutions_total). Safe for
 // concurrent use.
 type Stats struct {
-	mu   sync.Mutex
-	by   map[string]*HosterStat
-	desc *prometheus.Desc
+	mu       sync.Mutex
+	by       map[string]*HosterStat
+	desc     *prometheus.Desc
+	fallback *prometheus.Desc
 }
 
 var _ provider.OutcomeRecorder = (*Stats)(nil)
@@ -43,7 +49,10 @@ var _ provider.OutcomeRecorder = (*Stats)(nil)
 func NewStats() *Stats {
 	return &Stats{by: map[string]*HosterStat{}, desc: prometheus.NewDesc("aniworld_hoster_resolutions_total",
 		"Hoster links tried while resolving downloads, by hoster (the extractor that ran) and outcome (ok, failed, removed).",
-		[]string{"hoster", "outcome"}, nil)}
+		[]string{"hoster", "outcome"}, nil),
+		fallback: prometheus.NewDesc("aniworld_hoster_fallback_total",
+			"Links on which the hoster's extractor failed and the fallback extractor (the browser) ran, by hoster and outcome (ok, failed): a hoster with ok here has a broken extractor.",
+			[]string{"hoster", "outcome"}, nil)}
 }
 
 // RecordAttempt implements provider.OutcomeRecorder.
@@ -56,14 +65,22 @@ func (s *Stats) RecordAttempt(a provider.Attempt) {
 		st = &HosterStat{Hoster: name}
 		s.by[name] = st
 	}
+	var fe *hoster.FallbackError
 	switch {
 	case a.Err == nil:
 		st.OK++
+		if a.Note != "" {
+			st.FallbackOK++
+			st.LastFallback = a.Note
+		}
 	case errors.Is(a.Err, anime.ErrNotFound):
 		st.Removed++
 	default:
 		st.Failed++
 		st.LastReason = ShortReason(a.Err)
+		if errors.As(a.Err, &fe) && fe.ExtractorErr != nil {
+			st.FallbackFailed++
+		}
 	}
 }
 
@@ -102,19 +119,29 @@ func (s *Stats) Summary() string {
 		if st.Rate < 100 && st.LastReason != "" {
 			p += " (" + st.LastReason + ")"
 		}
+		if st.FallbackOK > 0 {
+			p += fmt.Sprintf(" [extractor broken: %d via browser fallback]", st.FallbackOK)
+		}
 		parts = append(parts, p)
 	}
 	return strings.Join(parts, " · ")
 }
 
 // Describe implements prometheus.Collector.
-func (s *Stats) Describe(ch chan<- *prometheus.Desc) { ch <- s.desc }
+func (s *Stats) Describe(ch chan<- *prometheus.Desc) {
+	ch <- s.desc
+	ch <- s.fallback
+}
 
 // Collect implements prometheus.Collector.
 func (s *Stats) Collect(ch chan<- prometheus.Metric) {
 	for _, st := range s.Snapshot() {
 		for outcome, n := range map[string]int{"ok": st.OK, "failed": st.Failed, "removed": st.Removed} {
 			ch <- prometheus.MustNewConstMetric(s.desc, prometheus.CounterValue, float64(n), st.Hoster, outcome)
+		}
+		if st.FallbackOK+st.FallbackFailed > 0 {
+			ch <- prometheus.MustNewConstMetric(s.fallback, prometheus.CounterValue, float64(st.FallbackOK), st.Hoster, "ok")
+			ch <- prometheus.MustNewConstMetric(s.fallback, prometheus.CounterValue, float64(st.FallbackFailed), st.Hoster, "failed")
 		}
 	}
 }

@@ -86,8 +86,8 @@ func (j *job) fetchHLS(ctx context.Context) (*state, error) {
 	}
 
 	// The remuxer follows the done prefix as the writer advances it.
-	j.live = j.startLive(ctx, j.plan(anime.StreamHLS, st.FMP4), st.Offset)
 	total := media.TotalDuration()
+	j.live = j.startLive(ctx, j.plan(anime.StreamHLS, st.FMP4), st.Offset, total)
 	doneDur := 0.0
 	for _, s := range segs[:st.Done] {
 		doneDur += s.Duration

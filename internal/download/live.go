@@ -33,15 +33,51 @@ type liveRemux struct {
 
 	fed     chan struct{} // closed when the feeder has returned
 	feedErr error
+
+	out     string // the remuxer's output, whose writeback the feeder starts
+	fs      FS
+	outFile File
+	kicked  int64 // output bytes handed to writeback
+}
+
+// moovReserve is the space reserved for an MP4 index of a stream of
+// duration seconds: 2 KiB per second (an index takes about 0.5 KiB per
+// second for 24 fps video with AAC audio, under 1 KiB at 60 fps with two
+// audio tracks) plus 64 KiB. A reserve that proves too small fails the
+// remux, and the .part is remuxed after the fetch with +faststart.
+var moovReserve = func(duration float64) int64 { return int64(duration*2048) + 64<<10 }
+
+// writebackOutput starts the kernel's writeback of what the remuxer has
+// written so far, every 8 MiB, so that committing the output does not
+// wait for all of it.
+func (l *liveRemux) writebackOutput() {
+	if l.outFile == nil {
+		f, err := l.fs.OpenFile(l.out, os.O_RDONLY, 0)
+		if err != nil {
+			return // not created yet
+		}
+		l.outFile = f
+	}
+	fi, err := l.outFile.Stat()
+	if err != nil || fi.Size()-l.kicked < 8<<20 {
+		return
+	}
+	startWriteback(l.outFile, l.kicked, fi.Size()-l.kicked)
+	l.kicked = fi.Size()
 }
 
 // startLive starts the remuxer on a pipe when it can remux a stream while
 // it downloads; nil otherwise (the .part is remuxed after the fetch). avail
 // is the length of the .part prefix already final (a resume).
-func (j *job) startLive(ctx context.Context, p remuxPlan, avail int64) *liveRemux {
+func (j *job) startLive(ctx context.Context, p remuxPlan, avail int64, duration float64) *liveRemux {
 	sr, ok := j.e.remuxer.(StreamRemuxer)
 	if !ok || j.e.noLive || !p.remux || p.srcFmt != "mpegts" {
 		return nil
+	}
+	if p.spec.Format == "mp4" {
+		// Written once, front to back: its writeback can start as it
+		// grows, and the final fsync finds little left.
+		p.spec.MoovReserve = moovReserve(duration)
 	}
 	src, err := j.e.fs.OpenFile(j.part, os.O_RDONLY, 0)
 	if err != nil {
@@ -56,7 +92,8 @@ func (j *job) startLive(ctx context.Context, p remuxPlan, avail int64) *liveRemu
 		src.Close()
 		return nil
 	}
-	l := &liveRemux{in: in, wait: wait, src: src, cancel: cancel, avail: avail, fed: make(chan struct{})}
+	l := &liveRemux{in: in, wait: wait, src: src, cancel: cancel, avail: avail, fed: make(chan struct{}),
+		out: tmp, fs: j.e.fs}
 	l.cond = sync.NewCond(&l.mu)
 	go l.feed()
 	return l
@@ -96,6 +133,7 @@ func (l *liveRemux) feed() {
 			return
 		}
 		pos += n
+		l.writebackOutput()
 	}
 }
 
@@ -125,6 +163,7 @@ func (l *liveRemux) result() error {
 	err := l.wait()
 	l.cancel()
 	l.src.Close()
+	l.closeOut()
 	if err != nil {
 		return err
 	}
@@ -142,4 +181,11 @@ func (l *liveRemux) stop() {
 	<-l.fed
 	_ = l.wait()
 	l.src.Close()
+	l.closeOut()
+}
+
+func (l *liveRemux) closeOut() {
+	if l.outFile != nil {
+		l.outFile.Close()
+	}
 }

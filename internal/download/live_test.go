@@ -3,6 +3,7 @@ package download
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
 	"io"
 	"net/http"
@@ -10,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -243,6 +245,10 @@ func TestLiveRemuxEqualsPostFetchRemux(t *testing.T) {
 			if !strings.Contains(ha, "codec_name=h264") || !strings.Contains(ha, "codec_name=aac") {
 				t.Fatalf("missing streams: %s", ha)
 			}
+			if strings.HasSuffix(tt.target, ".mp4") {
+				indexFirst(t, a.Path)
+				indexFirst(t, b.Path)
+			}
 		})
 	}
 }
@@ -370,4 +376,123 @@ func onlyFile(t *testing.T, dir, name string) {
 		}
 		t.Errorf("files in %s: %v, want only %s", dir, names, name)
 	}
+}
+
+// brokenLive remuxes after the fetch with ffmpeg but its remux while
+// downloading always fails (ffmpeg dies mid-stream, say).
+type brokenLive struct {
+	*FFmpeg
+	posts int
+}
+
+func (b *brokenLive) StartRemux(context.Context, string, string, RemuxSpec) (io.WriteCloser, func() error, error) {
+	pr, pw := io.Pipe()
+	done := make(chan struct{})
+	go func() { io.Copy(io.Discard, pr); close(done) }()
+	return pw, func() error { <-done; return errors.New("ffmpeg remux: exit status 1: broken pipe") }, nil
+}
+
+func (b *brokenLive) Remux(ctx context.Context, src, dst string, spec RemuxSpec) error {
+	b.posts++
+	return b.FFmpeg.Remux(ctx, src, dst, spec)
+}
+
+// TestLiveRemuxFailureFallsBack: when the remux alongside the fetch fails,
+// the complete .part is remuxed after the fetch, as before.
+func TestLiveRemuxFailureFallsBack(t *testing.T) {
+	ffmpeg, ffprobe := needFFmpeg(t)
+	s := newTSStream(t, ffmpeg, 3, 0.5)
+	ts := httptest.NewServer(s)
+	defer ts.Close()
+	out := t.TempDir()
+	rm := &brokenLive{FFmpeg: &FFmpeg{Path: ffmpeg}}
+	res, err := testEngine(Options{Remuxer: rm}).Download(context.Background(), anime.Stream{URL: ts.URL + "/index.m3u8", Kind: anime.StreamHLS, Lang: anime.LangEnglishSub},
+		filepath.Join(out, "ep.mkv"), Request{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rm.posts != 1 || !res.Remuxed || res.Path != filepath.Join(out, "ep.mkv") || len(res.Warnings) != 0 {
+		t.Fatalf("result %+v, post-fetch remuxes %d", res, rm.posts)
+	}
+	if p := probe(t, ffprobe, res.Path); p.lang("audio") != "jpn" || p.lang("video") != "eng" {
+		t.Errorf("probe %+v", p)
+	}
+	onlyFile(t, out, "ep.mkv")
+}
+
+// indexFirst fails unless the MP4's index (moov) precedes its media data,
+// so players can start before the whole file is read.
+func indexFirst(t *testing.T, path string) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var atoms []string
+	for off := int64(0); len(atoms) < 16; {
+		var h [16]byte
+		if _, err := f.ReadAt(h[:8], off); err != nil {
+			break
+		}
+		size := int64(binary.BigEndian.Uint32(h[:4]))
+		if size == 1 {
+			if _, err := f.ReadAt(h[8:16], off+8); err != nil {
+				break
+			}
+			size = int64(binary.BigEndian.Uint64(h[8:16]))
+		}
+		atoms = append(atoms, string(h[4:8]))
+		if size < 8 {
+			break
+		}
+		off += size
+	}
+	moov, mdat := slices.Index(atoms, "moov"), slices.Index(atoms, "mdat")
+	if moov < 0 || mdat < 0 || moov > mdat {
+		t.Fatalf("%s: top-level atoms %v; want moov before mdat", filepath.Base(path), atoms)
+	}
+}
+
+// TestLiveRemuxMoovReserveTooSmall: when the index outgrows the space
+// reserved for it, the remux alongside the fetch fails and the .part is
+// remuxed after the fetch (with +faststart): same streams, index first.
+func TestLiveRemuxMoovReserveTooSmall(t *testing.T) {
+	ffmpeg, ffprobe := needFFmpeg(t)
+	s := newTSStream(t, ffmpeg, 3, 0.5)
+	ts := httptest.NewServer(s)
+	defer ts.Close()
+	orig := moovReserve
+	moovReserve = func(float64) int64 { return 64 }
+	defer func() { moovReserve = orig }()
+	out := t.TempDir()
+	rm := &brokenLiveCounter{countingRemuxer: &countingRemuxer{FFmpeg: &FFmpeg{Path: ffmpeg}}}
+	stream := anime.Stream{URL: ts.URL + "/index.m3u8", Kind: anime.StreamHLS, Lang: anime.LangGermanDub}
+	res, err := testEngine(Options{Remuxer: rm}).Download(context.Background(), stream, filepath.Join(out, "ep.mp4"), Request{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rm.starts.Load() != 1 || rm.posts != 1 || !res.Remuxed || res.Path != filepath.Join(out, "ep.mp4") {
+		t.Fatalf("result %+v, live starts %d, post-fetch remuxes %d", res, rm.starts.Load(), rm.posts)
+	}
+	indexFirst(t, res.Path)
+	ref, err := testEngine(Options{Remuxer: postFetchOnly{&FFmpeg{Path: ffmpeg}}}).Download(context.Background(), stream, filepath.Join(t.TempDir(), "ep.mp4"), Request{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, b := streamHashes(t, ffmpeg, ffprobe, res.Path), streamHashes(t, ffmpeg, ffprobe, ref.Path); a != b {
+		t.Fatalf("streams differ:\n%s\n%s", a, b)
+	}
+	onlyFile(t, out, "ep.mp4")
+}
+
+// brokenLiveCounter counts post-fetch remuxes of a countingRemuxer.
+type brokenLiveCounter struct {
+	*countingRemuxer
+	posts int
+}
+
+func (b *brokenLiveCounter) Remux(ctx context.Context, src, dst string, spec RemuxSpec) error {
+	b.posts++
+	return b.countingRemuxer.Remux(ctx, src, dst, spec)
 }

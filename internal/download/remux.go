@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/aniworld/aniworld/internal/anime"
@@ -35,6 +36,10 @@ type RemuxSpec struct {
 	Format    string // ffmpeg muxer name: "mp4", "matroska" or "mpegts"
 	AudioLang string // ISO 639-2 code for every audio track; "" leaves tags alone
 	VideoLang string // ISO 639-2 code for the video track (burned-in subtitles); "" leaves it
+	// MoovReserve, for MP4, reserves this many bytes for the index (moov)
+	// at the front instead of moving it there after muxing (+faststart),
+	// which rewrites the whole file; too small a reserve fails the remux.
+	MoovReserve int64
 }
 
 // FFmpeg remuxes with "ffmpeg -c copy".
@@ -66,7 +71,9 @@ func (f *FFmpeg) args(inFormat, src, dst string, spec RemuxSpec) []string {
 	if spec.VideoLang != "" {
 		args = append(args, "-metadata:s:v", "language="+spec.VideoLang)
 	}
-	if spec.Format == "mp4" {
+	if spec.Format == "mp4" && spec.MoovReserve > 0 {
+		args = append(args, "-moov_size", strconv.FormatInt(spec.MoovReserve, 10))
+	} else if spec.Format == "mp4" {
 		args = append(args, "-movflags", "+faststart")
 	}
 	return append(args, "-f", spec.Format, dst)
@@ -101,6 +108,11 @@ func (f *FFmpeg) StartRemux(ctx context.Context, srcFormat, dst string, spec Rem
 }
 
 func ffmpegResult(ctx context.Context, err error, stderr *bytes.Buffer) error {
+	if err == nil && strings.Contains(stderr.String(), "Error writing trailer") {
+		// ffmpeg 5.1 exits 0 when the trailer (the MP4 index) could not be
+		// written, e.g. a too small -moov_size: the file is unusable.
+		return fmt.Errorf("ffmpeg remux: %s", strings.TrimSpace(stderr.String()))
+	}
 	if err == nil {
 		return nil
 	}

@@ -48,7 +48,7 @@ func (e *ChallengeError) Unwrap() error { return anime.ErrChallenge }
 // NewChallengeError describes a challenge the caller detected itself
 // (with challenge.Detect) in a response to req.
 func NewChallengeError(req *http.Request, status int, kind challenge.Kind) *ChallengeError {
-	return &ChallengeError{Host: req.URL.Hostname(), URL: redact(req.URL), Status: status, Kind: kind}
+	return &ChallengeError{Host: req.URL.Hostname(), URL: Redact(req.URL), Status: status, Kind: kind}
 }
 
 // checkChallenge inspects resp without consuming it: a text body's prefix is
@@ -153,8 +153,22 @@ func (c *Client) onChallenge(req *http.Request, cerr *ChallengeError) (*http.Res
 	return nil, cerr
 }
 
-// solveWith asks one solver and retries req with its clearance.
+// solveWith asks one solver and retries req with its clearance, unless
+// that solver failed for the host within SolveCooldown.
 func (c *Client) solveWith(s Solver, req *http.Request, cerr *ChallengeError) (*http.Response, error) {
+	host := strings.ToLower(req.URL.Hostname())
+	if err := c.coolingDown(s, host); err != nil {
+		return nil, err
+	}
+	resp, err := c.solveAndRetry(s, req, cerr)
+	if req.Context().Err() == nil { // a cancelled caller says nothing about the solver
+		c.noteSolve(s, host, err)
+	}
+	return resp, err
+}
+
+// solveAndRetry asks s and sends req again with its clearance.
+func (c *Client) solveAndRetry(s Solver, req *http.Request, cerr *ChallengeError) (*http.Response, error) {
 	ctx := req.Context()
 	host := strings.ToLower(req.URL.Hostname())
 	sr := SolveRequest{URL: req.URL.String(), UserAgent: c.UserAgent(host), Kind: cerr.Kind,
@@ -191,6 +205,38 @@ func (c *Client) solveWith(s Solver, req *http.Request, cerr *ChallengeError) (*
 		return nil, fmt.Errorf("retry with clearance: %w", err)
 	}
 	return nil, fmt.Errorf("still challenged with its clearance")
+}
+
+// coolingDown answers an error when s failed for host less than
+// SolveCooldown ago.
+func (c *Client) coolingDown(s Solver, host string) error {
+	if c.opts.SolveCooldown < 0 {
+		return nil
+	}
+	c.mu.Lock()
+	f, ok := c.failed[host+"|"+s.Name()]
+	c.mu.Unlock()
+	if ago := time.Since(f.at); ok && ago < c.opts.SolveCooldown {
+		return fmt.Errorf("not retried: failed %v ago (%s)", ago.Round(time.Second), f.err)
+	}
+	return nil
+}
+
+// solveFailure is a solver's last failure for a host.
+type solveFailure struct {
+	at  time.Time
+	err string
+}
+
+// noteSolve remembers (err != nil) or forgets a solver's failure for host.
+func (c *Client) noteSolve(s Solver, host string, err error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if err == nil {
+		delete(c.failed, host+"|"+s.Name())
+		return
+	}
+	c.failed[host+"|"+s.Name()] = solveFailure{at: time.Now(), err: err.Error()}
 }
 
 // applyClearance stores the clearance cookies for req's URL and binds the

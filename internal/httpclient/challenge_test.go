@@ -1,6 +1,7 @@
 package httpclient
 
 import (
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -11,6 +12,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"golang.org/x/net/dns/dnsmessage"
 
@@ -286,4 +288,54 @@ func TestDoH(t *testing.T) {
 			t.Errorf("err %v, want doh lookup error", err)
 		}
 	})
+}
+
+// failingSolver never passes and counts its calls.
+type failingSolver struct{ calls atomic.Int32 }
+
+func (f *failingSolver) Name() string { return "stub" }
+
+func (f *failingSolver) Solve(context.Context, SolveRequest) (Clearance, error) {
+	f.calls.Add(1)
+	return Clearance{}, errors.New("widget never passed")
+}
+
+// TestSolveCooldown: a solver that failed for a host is not asked again for
+// it within the cooldown, and the error says why; other hosts still are.
+func TestSolveCooldown(t *testing.T) {
+	site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(403)
+		io.WriteString(w, cfPage)
+	}))
+	defer site.Close()
+	port := site.URL[strings.LastIndex(site.URL, ":"):]
+	tests := []struct {
+		name      string
+		cooldown  time.Duration
+		wantCalls int32
+	}{
+		{"default cooldown", 0, 2}, // 127.0.0.1 once, localhost once
+		{"disabled", -1, 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := &failingSolver{}
+			c := New(Options{Solvers: []Solver{s}, SolveCooldown: tt.cooldown, Retries: -1, RateLimit: RateLimit{PerSecond: -1}})
+			_, err1 := get(t, c, site.URL+"/a")
+			_, err2 := get(t, c, site.URL+"/b")
+			_, err3 := get(t, c, "http://localhost"+port+"/c")
+			for _, err := range []error{err1, err2, err3} {
+				if !errors.Is(err, anime.ErrChallenge) {
+					t.Fatalf("err %v", err)
+				}
+			}
+			if s.calls.Load() != tt.wantCalls {
+				t.Errorf("solver asked %d times, want %d", s.calls.Load(), tt.wantCalls)
+			}
+			if tt.cooldown == 0 && !strings.Contains(err2.Error(), "stub: not retried: failed 0s ago (widget never passed)") {
+				t.Errorf("second error %v", err2)
+			}
+		})
+	}
 }

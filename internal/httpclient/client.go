@@ -78,6 +78,11 @@ type Options struct {
 	// OnSolve, when set, is told about every solve attempt (health,
 	// metrics).
 	OnSolve func(SolveEvent)
+	// SolveCooldown is how long a solver that failed for a host is not
+	// asked again for that host (the challenge error then says when and
+	// why it failed), so a challenge nobody passes costs one solve timeout,
+	// not one per request. Default 5 minutes; negative disables.
+	SolveCooldown time.Duration
 	// FlareSolverrURL is a FlareSolverr v1 endpoint
 	// (http://host:8191/v1); when set, a FlareSolverr solver follows
 	// Solvers.
@@ -173,8 +178,9 @@ type Client struct {
 	limits  map[string]*rate.Limiter
 	hostUAs map[string]string // user agents a solved challenge is bound to
 	solves  map[string]SolveEvent
-	dnsMode string        // effective DNS mode
-	doh     []DoHProvider // effective DoH providers
+	failed  map[string]solveFailure // by host|solver, for SolveCooldown
+	dnsMode string                  // effective DNS mode
+	doh     []DoHProvider           // effective DoH providers
 }
 
 type ctxKey int
@@ -222,6 +228,9 @@ func New(o Options) *Client {
 	if o.Transport == "" {
 		o.Transport = TransportChrome
 	}
+	if o.SolveCooldown == 0 {
+		o.SolveCooldown = 5 * time.Minute
+	}
 	c := &Client{
 		opts:    o,
 		cfgErr:  o.Validate(),
@@ -230,6 +239,7 @@ func New(o Options) *Client {
 		limits:  map[string]*rate.Limiter{},
 		hostUAs: map[string]string{},
 		solves:  map[string]SolveEvent{},
+		failed:  map[string]solveFailure{},
 	}
 	if c.sleep == nil {
 		c.sleep = sleepCtx
@@ -350,13 +360,13 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
 			}
-			lastErr = fmt.Errorf("%s %s: %w", req.Method, redact(req.URL), err)
+			lastErr = fmt.Errorf("%s %s: %w", req.Method, Redact(req.URL), err)
 		case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500:
 			if cerr := c.checkChallenge(resp); cerr != nil {
 				return c.onChallenge(req, cerr)
 			}
 			delay = retryAfter(resp.Header.Get("Retry-After"), time.Now())
-			lastErr = fmt.Errorf("%s %s: status %d", req.Method, redact(req.URL), resp.StatusCode)
+			lastErr = fmt.Errorf("%s %s: status %d", req.Method, Redact(req.URL), resp.StatusCode)
 			if resp.StatusCode == http.StatusTooManyRequests {
 				lastErr = fmt.Errorf("%w: %w", anime.ErrRateLimited, lastErr)
 			}
@@ -377,7 +387,7 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 			delay = c.backoff(attempt)
 		}
 		delay = min(delay, c.opts.BackoffMax)
-		c.log.Debug("http retry", "url", redact(req.URL), "attempt", attempt+1, "delay", delay, "err", lastErr)
+		c.log.Debug("http retry", "url", Redact(req.URL), "attempt", attempt+1, "delay", delay, "err", lastErr)
 		if err := c.sleep(ctx, delay); err != nil {
 			return nil, err
 		}
@@ -471,8 +481,9 @@ func (c *Client) limiter(host string) *rate.Limiter {
 	return l
 }
 
-// redact drops the query string (tokens, signatures) from logged URLs.
-func redact(u *url.URL) string {
+// Redact drops the query string (tokens, signatures) and user info from a
+// URL shown in logs or messages.
+func Redact(u *url.URL) string {
 	cp := *u
 	cp.RawQuery = ""
 	cp.User = nil

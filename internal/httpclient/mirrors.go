@@ -232,7 +232,7 @@ func (m *Mirrors) rewrite(req *http.Request, idx int, replay bool) (*http.Reques
 	}
 	if replay && req.Body != nil && req.Body != http.NoBody {
 		if req.GetBody == nil {
-			return nil, fmt.Errorf("%s %s: the request body cannot be sent to another mirror", req.Method, redact(req.URL))
+			return nil, fmt.Errorf("%s %s: the request body cannot be sent to another mirror", req.Method, Redact(req.URL))
 		}
 		body, err := req.GetBody()
 		if err != nil {

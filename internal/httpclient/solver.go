@@ -3,6 +3,7 @@ package httpclient
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/aniworld/aniworld/internal/challenge"
@@ -48,3 +49,8 @@ type Clearance struct {
 	// cookie expiry); zero when unknown.
 	Expires time.Time
 }
+
+// Cookies are the cookies the client's jar holds for u (the session
+// cookies a hoster's page set), for a browser that must continue where the
+// client is: the browser fallback extractor opens an embed with them.
+func (c *Client) Cookies(u *url.URL) []*http.Cookie { return c.hc.Jar.Cookies(u) }

@@ -2,10 +2,9 @@ package library
 
 import (
 	"context"
-	"regexp"
 	"strconv"
-	"strings"
-	"unicode"
+
+	"github.com/aniworld/aniworld/internal/anime"
 )
 
 // Candidate is one series as the provider describes it.
@@ -31,52 +30,13 @@ type Catalog interface {
 	Episodes(ctx context.Context, site, key string) (map[int][]int, error)
 }
 
-var reTrailingYear = regexp.MustCompile(`\s*[(\[](\d{4})[)\]]\s*$`)
-
-// SplitFolderYear splits "Attack on Titan (2013)" into "Attack on Titan"
-// and 2013; a folder without a trailing "(YYYY)" keeps its name and year 0.
-func SplitFolderYear(folder string) (name string, year int) {
-	m := reTrailingYear.FindStringSubmatchIndex(folder)
-	if m == nil {
-		return strings.TrimSpace(folder), 0
-	}
-	y, _ := strconv.Atoi(folder[m[2]:m[3]])
-	if y < 1900 || y > 2200 {
-		return strings.TrimSpace(folder), 0
-	}
-	return strings.TrimSpace(folder[:m[0]]), y
-}
-
-// NormalizeTitle lowers a title and keeps only letters and digits, single
-// spaces between words, so "Attack on Titan: Final Season" and the folder
-// "attack on titan final season" compare equal.
-func NormalizeTitle(s string) string {
-	var b strings.Builder
-	space := false
-	for _, r := range strings.ToLower(s) {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			if space && b.Len() > 0 {
-				b.WriteByte(' ')
-			}
-			space = false
-			b.WriteRune(r)
-			continue
-		}
-		if r == '\'' || r == '’' {
-			continue // "Hell's" = "Hells"
-		}
-		space = true
-	}
-	return b.String()
-}
-
 // MatchFolder picks the candidate a marker-less folder confidently belongs
 // to: exactly one candidate whose normalised title equals the folder's
 // (year stripped), and whose year agrees when both are known. ok is false
 // for no match or an ambiguous one, with a reason; it never guesses.
 func MatchFolder(folder string, cands []Candidate) (best Candidate, ok bool, reason string) {
-	name, year := SplitFolderYear(folder)
-	want := NormalizeTitle(name)
+	name, year := anime.SplitYear(folder)
+	want := anime.NormalizeTitle(name)
 	if want == "" {
 		return Candidate{}, false, "folder name has no title"
 	}
@@ -85,7 +45,7 @@ func MatchFolder(folder string, cands []Candidate) (best Candidate, ok bool, rea
 		if !ValidKey(c.Key) {
 			continue
 		}
-		if NormalizeTitle(c.Name) != want && NormalizeTitle(SanitizeFolderName(c.Name)) != want {
+		if anime.NormalizeTitle(c.Name) != want && anime.NormalizeTitle(SanitizeFolderName(c.Name)) != want {
 			continue
 		}
 		if year != 0 && c.Year != 0 && year != c.Year {

@@ -51,20 +51,8 @@ func SerienstreamSites(baseURLs []string) []Site {
 	return out
 }
 
-// ValidKey reports whether key is a provider slug: ASCII letters, digits and
-// '-', starting with a letter or digit, at most 200 bytes.
-func ValidKey(key string) bool {
-	if key == "" || len(key) > 200 || key[0] == '-' {
-		return false
-	}
-	for i := 0; i < len(key); i++ {
-		c := key[i]
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-') {
-			return false
-		}
-	}
-	return true
-}
+// ValidKey is anime.ValidKey, the one slug check.
+func ValidKey(key string) bool { return anime.ValidKey(key) }
 
 // SeriesLink is a validated series link.
 type SeriesLink struct {

@@ -77,11 +77,17 @@ func ValidateTemplate(tmpl string) error {
 			return fmt.Errorf("%w: naming template's file name must contain {episode}", anime.ErrInvalid)
 		}
 	}
+	// The downloader always names the container; a template without a
+	// video extension gets one then.
+	ext := ""
+	if !IsVideoExt(path.Ext(tmpl)) {
+		ext = ".mp4"
+	}
 	v := SampleNameValues()
 	for _, ep := range []anime.EpisodeRef{{Season: 1, Episode: 1}, {Season: 2, Episode: 13}, {Season: 0, Episode: 3}, {Season: 12, Episode: 1071}} {
 		for _, lang := range []anime.Language{anime.LangGermanDub, anime.LangEnglishSub} {
 			v.Episode, v.Language, v.Absolute = ep, lang, ep.Episode
-			rel, err := render(tmpl, v, v, "")
+			rel, err := render(tmpl, v, v, ext)
 			if err != nil {
 				return err
 			}

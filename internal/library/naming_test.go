@@ -102,3 +102,32 @@ func TestNamingRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+func TestValidateTemplate(t *testing.T) {
+	tests := []struct {
+		name, tmpl string
+		ok         bool
+	}{
+		{"default", DefaultNamingTemplate, true},
+		{"flat", "{title} S{season:02}E{episode:02}.mkv", true},
+		{"no extension: the engine adds one", "{title} S{season}E{episode}", true},
+		{"unknown placeholder", "{bogus} S{season}E{episode}.mp4", false},
+		{"no season", "{title} E{episode}.mp4", false},
+		{"no episode in file name", "Season {season}/{episode}/{title}.mp4", false},
+		{"absolute", "/Season {season}/E{episode}.mp4", false},
+		{"parent folder", "../S{season}E{episode}.mp4", false},
+		{"empty folder", "Season {season}//E{episode}.mp4", false},
+		{"empty", "  ", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := ValidateTemplate(tt.tmpl)
+			if (err == nil) != tt.ok {
+				t.Fatalf("ValidateTemplate(%q) = %v, want ok=%v", tt.tmpl, err, tt.ok)
+			}
+			if err != nil && !errors.Is(err, anime.ErrInvalid) {
+				t.Fatalf("error %v does not wrap ErrInvalid", err)
+			}
+		})
+	}
+}

@@ -109,16 +109,24 @@ func pad(n, width int) string {
 // ResolutionLabel is the usual name of a video's size class ("1080p"):
 // by width as well as height, so 1920×800 (cinemascope) is 1080p too.
 func ResolutionLabel(m anime.MediaInfo) string {
-	w, h := m.Width, m.Height
-	if h <= 0 {
+	if m.Height <= 0 {
 		return ""
 	}
-	for _, c := range []struct{ w, h int }{{3200, 2000}, {2400, 1400}, {1800, 1000}, {1200, 700}, {1000, 560}, {700, 460}} {
-		if w >= c.w || h >= c.h {
-			return strconv.Itoa(map[int]int{2000: 2160, 1400: 1440, 1000: 1080, 700: 720, 560: 576, 460: 480}[c.h]) + "p"
+	for _, c := range resolutionClasses {
+		if m.Width >= c.minWidth || m.Height >= c.minHeight {
+			return c.label
 		}
 	}
-	return strconv.Itoa(h) + "p"
+	return strconv.Itoa(m.Height) + "p"
+}
+
+// resolutionClasses go from the largest down; a video is in the first
+// class whose width or height it reaches.
+var resolutionClasses = []struct {
+	minWidth, minHeight int
+	label               string
+}{
+	{3200, 2000, "2160p"}, {2400, 1400, "1440p"}, {1800, 1000, "1080p"}, {1200, 700, "720p"}, {1000, 560, "576p"}, {700, 460, "480p"},
 }
 
 // CodecLabel is the usual name of an ffprobe video codec ("h264" → "H.264").

@@ -140,6 +140,7 @@ func TestValidateTemplateRefusesUnscannable(t *testing.T) {
 		{DefaultNamingTemplate, true},
 		{"{title} - {absolute:03} - S{season:02}E{episode:02}.mkv", true},
 		{"Season {season}/Folge {episode:02} - {episode_title}.mp4", true},
+		{"{title} S{season}E{episode}", true},                    // the downloader adds the extension
 		{"{title} {season}{episode:02}.mp4", false},              // digits run together
 		{"{title} - {absolute:03}.mp4", false},                   // no {episode}
 		{"{title} - E{episode:02}.mp4", false},                   // no season anywhere
@@ -214,6 +215,25 @@ func TestScannerReadsEveryTemplate(t *testing.T) {
 		}
 		if want := []string{"0-3", "1-1", "1-12", "2-5"}; !slices.Equal(d.Episodes, want) {
 			t.Errorf("template %q: scanned episodes %v; want %v", propertyTemplates[ti], d.Episodes, want)
+		}
+	}
+}
+
+func TestMediaLabels(t *testing.T) {
+	for _, tt := range []struct {
+		m          anime.MediaInfo
+		res, codec string
+	}{
+		{anime.MediaInfo{}, "", ""},
+		{anime.MediaInfo{Width: 3840, Height: 2160, VideoCodec: "hevc"}, "2160p", "HEVC"},
+		{anime.MediaInfo{Width: 1920, Height: 1080, VideoCodec: "h264"}, "1080p", "H.264"},
+		{anime.MediaInfo{Width: 1920, Height: 800, VideoCodec: "av1"}, "1080p", "AV1"},
+		{anime.MediaInfo{Width: 1280, Height: 720, VideoCodec: "vp9"}, "720p", "VP9"},
+		{anime.MediaInfo{Width: 854, Height: 480, VideoCodec: "mpeg4"}, "480p", "MPEG-4"},
+		{anime.MediaInfo{Width: 320, Height: 240, VideoCodec: "theora"}, "240p", "THEORA"},
+	} {
+		if r, c := ResolutionLabel(tt.m), CodecLabel(tt.m.VideoCodec); r != tt.res || c != tt.codec {
+			t.Errorf("%+v: %q %q; want %q %q", tt.m, r, c, tt.res, tt.codec)
 		}
 	}
 }

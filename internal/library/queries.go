@@ -10,11 +10,32 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/aniworld/aniworld/internal/anime"
 	"github.com/aniworld/aniworld/internal/store"
 )
+
+// EachMissing calls fn for every library series that misses episodes, in
+// key order, with those episodes by season and episode; it pages through
+// the library itself and stops at fn's first error.
+func (s *Service) EachMissing(ctx context.Context, fn func(it ListItem, eps []anime.EpisodeRef) error) error {
+	for page := 1; ; page++ {
+		items, total, err := s.List(ctx, ListQuery{Page: page, PerPage: MaxPerPage, SortBy: "id"})
+		if err != nil {
+			return fmt.Errorf("list missing episodes: %w", err)
+		}
+		for _, it := range items {
+			if eps := it.MissingEpisodes.Refs(); len(eps) > 0 {
+				if err := fn(it, eps); err != nil {
+					return err
+				}
+			}
+		}
+		if page*MaxPerPage >= total || len(items) == 0 {
+			return nil
+		}
+	}
+}
 
 // MaxPerPage caps ListQuery.PerPage.
 const MaxPerPage = 1000
@@ -341,39 +362,4 @@ func (s *Service) Unmatched(ctx context.Context) ([]UnmatchedFolder, error) {
 		out = append(out, u)
 	}
 	return out, nil
-}
-
-// MaxQueryLen caps a search query (NEW seed: 200 characters).
-const MaxQueryLen = 200
-
-// Search asks the catalog and answers list-shaped items (NEW seed's search
-// response): a series already in the library carries its folder and missing
-// episodes; any other carries the folder name it would get and an empty map.
-func (s *Service) Search(ctx context.Context, query string) ([]ListItem, error) {
-	query = strings.TrimSpace(query)
-	if query == "" || utf8.RuneCountInString(query) > MaxQueryLen {
-		return nil, fmt.Errorf("%w: query must be 1..%d characters", anime.ErrInvalid, MaxQueryLen)
-	}
-	cands, err := s.opts.Catalog.Search(ctx, query)
-	if err != nil {
-		return nil, err
-	}
-	items := make([]ListItem, 0, len(cands))
-	for _, c := range cands {
-		it := ListItem{Key: c.Key, Name: c.Name, Site: c.Site, Link: c.Link, Year: c.Year,
-			Folder: SanitizeFolderName(DisplayName(c.Name, c.Year)), MissingEpisodes: anime.MissingEpisodes{}}
-		if it.Site == "" {
-			it.Site = SiteAniworld
-		}
-		if it.Link == "" {
-			it.Link = SeriesURL(s.opts.Sites, it.Site, c.Key)
-		}
-		if rec, err := s.store.SeriesByKey(ctx, c.Key); err == nil {
-			it.Folder, it.MissingEpisodes = rec.Series.Folder, rec.Missing
-		} else if !errors.Is(err, anime.ErrNotFound) {
-			return nil, err
-		}
-		items = append(items, it)
-	}
-	return items, nil
 }

@@ -439,7 +439,7 @@ func (sc *scanner) scanFolder(ctx context.Context, folder string) folderResult {
 // identify searches the catalog for a marker-less folder; a confident match
 // gets a marker, anything else is reported as unmatched.
 func (sc *scanner) identify(ctx context.Context, dir, folder string) (Marker, *store.UnmatchedRecord, error) {
-	name, _ := SplitFolderYear(folder)
+	name, _ := anime.SplitYear(folder)
 	cands, err := sc.svc.opts.Catalog.Search(ctx, name)
 	if err != nil {
 		if ctx.Err() != nil {

@@ -37,11 +37,15 @@ type Options struct {
 	NamingTemplate        string // DefaultNamingTemplate when empty
 	Sites                 []Site // DefaultSites() when empty
 	Catalog               Catalog
-	Publisher             event.Publisher // event.Discard{} when nil
-	Logger                *slog.Logger    // slog.Default() when nil
-	Store                 *store.DB
-	Workers               int           // folder-scanning goroutines; 4×GOMAXPROCS (8..32) when 0
-	ProgressInterval      time.Duration // minimum gap between scan_progress events; 250ms when 0
+	// Fresh marks a context so the Catalog answers from the site rather
+	// than its cache (provider.WithFreshData); Rescan and StartRescan use
+	// it. Without it they scan like Scan.
+	Fresh            func(context.Context) context.Context
+	Publisher        event.Publisher // event.Discard{} when nil
+	Logger           *slog.Logger    // slog.Default() when nil
+	Store            *store.DB
+	Workers          int           // folder-scanning goroutines; 4×GOMAXPROCS (8..32) when 0
+	ProgressInterval time.Duration // minimum gap between scan_progress events; 250ms when 0
 }
 
 // Service is the library use case the HTTP handlers, the CLI, the
@@ -172,11 +176,25 @@ func (s *Service) Scan(ctx context.Context, progress func(event.ScanData)) (Scan
 	return s.scanNow(ctx, progress)
 }
 
-// StartRescan starts a full scan in the background and returns at once;
-// false when one is already running. The scan outlives ctx (a request's);
-// Close stops it.
+// Rescan is Scan for a user who asked for it: the provider's cache is
+// bypassed (Options.Fresh), so episodes the site added since the
+// last fetch show up at once instead of after the cache's lifetime.
+func (s *Service) Rescan(ctx context.Context, progress func(event.ScanData)) (ScanSummary, error) {
+	return s.Scan(s.fresh(ctx), progress)
+}
+
+func (s *Service) fresh(ctx context.Context) context.Context {
+	if s.opts.Fresh == nil {
+		return ctx
+	}
+	return s.opts.Fresh(ctx)
+}
+
+// StartRescan starts a user-requested full scan (fresh provider data, as
+// Rescan) in the background and returns at once; false when one is
+// already running. The scan outlives ctx (a request's); Close stops it.
 func (s *Service) StartRescan(ctx context.Context) bool {
-	scanCtx, done, ok := s.beginScan(context.WithoutCancel(ctx))
+	scanCtx, done, ok := s.beginScan(s.fresh(context.WithoutCancel(ctx)))
 	if !ok {
 		return false
 	}
@@ -328,7 +346,7 @@ func (s *Service) migrateLink(dir string, sr *anime.Series) {
 func (s *Service) seriesFromMarker(m Marker, folder string) anime.Series {
 	name := m.Name
 	if name == "" {
-		name, _ = SplitFolderYear(folder)
+		name, _ = anime.SplitYear(folder)
 	}
 	link := m.Link
 	if link == "" {

@@ -420,32 +420,3 @@ func TestComputeMissing(t *testing.T) {
 		t.Fatalf("codes %s", got)
 	}
 }
-
-func TestSearch(t *testing.T) {
-	env := newEnv(t, nil)
-	ctx := context.Background()
-	env.cat.add("naruto", "Naruto", 2002, map[int][]int{1: {1, 2}})
-	env.marker(t, "Naruto", "naruto", "Naruto", 2002)
-	env.scan(t)
-	env.cat.searches["naruto"] = []Candidate{
-		{Key: "naruto", Name: "Naruto", Year: 2002},
-		{Key: "naruto-shippuden", Name: "Naruto: Shippuden", Year: 2007, Site: SiteAniworld},
-	}
-	items, err := env.svc.Search(ctx, " naruto ")
-	if err != nil || len(items) != 2 {
-		t.Fatalf("%+v %v", items, err)
-	}
-	if items[0].Folder != "Naruto" || !reflect.DeepEqual(items[0].MissingEpisodes, anime.MissingEpisodes{"1": {1, 2}}) {
-		t.Fatalf("in-library item %+v", items[0])
-	}
-	want := ListItem{Key: "naruto-shippuden", Name: "Naruto: Shippuden", Site: SiteAniworld, Folder: "Naruto Shippuden (2007)",
-		MissingEpisodes: anime.MissingEpisodes{}, Link: "https://aniworld.to/anime/stream/naruto-shippuden", Year: 2007}
-	if !reflect.DeepEqual(items[1], want) {
-		t.Fatalf("got %+v\nwant %+v", items[1], want)
-	}
-	for _, q := range []string{"", "   ", strings.Repeat("x", 201)} {
-		if _, err := env.svc.Search(ctx, q); !errors.Is(err, anime.ErrInvalid) {
-			t.Fatalf("query %q: %v", q, err)
-		}
-	}
-}

@@ -119,14 +119,14 @@ func (s *Service) knownID(sr anime.Series, f *folder) (int, error) {
 
 // find searches TMDB and picks the best match.
 func (s *Service) find(ctx context.Context, sr anime.Series, name string, year int) (int, error) {
-	folderName, folderYear := tmdb.SplitYear(sr.Folder)
+	folderName, folderYear := anime.SplitYear(sr.Folder)
 	if name == "" {
 		name = sr.Name
 	}
 	if name == "" {
 		name = folderName
 	}
-	name, nameYear := tmdb.SplitYear(name)
+	name, nameYear := anime.SplitYear(name)
 	if year <= 0 {
 		year = sr.Year
 	}

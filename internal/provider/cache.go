@@ -81,3 +81,23 @@ func (pc PageCache) Forget(ctx context.Context, key string) error {
 	_, err := d.ProviderCacheDelete(ctx, pc.Site+"|"+key+"|")
 	return err
 }
+
+// DefaultCacheTTL is how long a parsed page stays fresh unless a site
+// client is configured otherwise.
+const DefaultCacheTTL = 6 * time.Hour
+
+// ClientDefaults fills a site client's optional settings: DefaultCacheTTL
+// for a ttl that is not positive, time.Now for a nil clock, and a
+// discarding logger for a nil one.
+func ClientDefaults(ttl time.Duration, now func() time.Time, log *slog.Logger) (time.Duration, func() time.Time, *slog.Logger) {
+	if ttl <= 0 {
+		ttl = DefaultCacheTTL
+	}
+	if now == nil {
+		now = time.Now
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return ttl, now, log
+}

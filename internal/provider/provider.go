@@ -171,7 +171,7 @@ func (r *Registry) All() []Provider { return append([]Provider(nil), r.order...)
 
 // ForURL finds the provider whose series URLs have the same origin and path
 // prefix as rawURL and returns it with the parsed reference. A URL on an
-// unregistered host falls back to the site ParseSeriesURL names.
+// unregistered host falls back to the site ParseURL names.
 func (r *Registry) ForURL(rawURL string) (Provider, URLRef, error) {
 	ref, err := ParseURL(rawURL)
 	if err != nil {
@@ -277,21 +277,17 @@ func IsLegacySToURL(rawURL string) bool {
 	return host == "s.to" || strings.HasPrefix(u.Path, "/serie/stream/")
 }
 
-// ParseSeriesURL returns the site and series key of any aniworld.to,
-// serienstream.to or legacy s.to URL below a series ("https://aniworld.to/anime/stream/demo/staffel-1"
-// → "aniworld.to", "demo").
-func ParseSeriesURL(rawURL string) (site, key string, err error) {
-	ref, err := ParseURL(rawURL)
-	if err != nil {
-		return "", "", err
+// ValidKey is anime.ValidKey, the one slug check.
+func ValidKey(key string) bool { return anime.ValidKey(key) }
+
+// CheckKey refuses anything but a slug (anime.ErrInvalid), so a series key
+// never reaches a URL path unescaped.
+func CheckKey(key string) error {
+	if !ValidKey(key) {
+		return fmt.Errorf("%w: series key %q is not a slug", anime.ErrInvalid, key)
 	}
-	return ref.Site, ref.Key, nil
+	return nil
 }
-
-// ValidKey reports whether key is a well-formed series slug.
-func ValidKey(key string) bool { return slugRe.MatchString(key) }
-
-var slugRe = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9-]*$`)
 
 // SortLanguages orders languages by their site key, deduplicated.
 func SortLanguages(ls []anime.Language) []anime.Language {

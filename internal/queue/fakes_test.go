@@ -63,6 +63,8 @@ type fakeDownloader struct {
 	fail    func(s anime.Stream, call int) error
 	// during runs inside Download after the first half (tests advance a clock)
 	during func()
+	// warnings are reported with every successful download.
+	warnings []string
 
 	mu       sync.Mutex
 	calls    int
@@ -71,7 +73,18 @@ type fakeDownloader struct {
 	resumed  map[string]int64 // target -> bytes found in .part at start
 }
 
-func (d *fakeDownloader) Download(ctx context.Context, s anime.Stream, target string, progress ProgressFunc) (string, error) {
+// Download runs fetch and reports the configured warnings on success.
+func (d *fakeDownloader) Download(ctx context.Context, s anime.Stream, target string, progress ProgressFunc) (Downloaded, error) {
+	path, err := d.fetch(ctx, s, target, progress)
+	if err != nil {
+		return Downloaded{}, err
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return Downloaded{Path: path, Warnings: d.warnings}, nil
+}
+
+func (d *fakeDownloader) fetch(ctx context.Context, s anime.Stream, target string, progress ProgressFunc) (string, error) {
 	d.mu.Lock()
 	d.calls++
 	call := d.calls

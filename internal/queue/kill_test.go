@@ -344,11 +344,11 @@ func (p *linePublisher) Publish(e event.Event) {
 // composition root does.
 type engine struct{ e *download.Engine }
 
-func (d engine) Download(ctx context.Context, s anime.Stream, target string, progress ProgressFunc) (string, error) {
+func (d engine) Download(ctx context.Context, s anime.Stream, target string, progress ProgressFunc) (Downloaded, error) {
 	res, err := d.e.Download(ctx, s, target, download.Request{Progress: func(p download.Progress) {
 		progress(p.BytesDone, p.BytesTotal)
 	}})
-	return res.Path, err
+	return Downloaded{Path: res.Path, Warnings: res.Warnings}, err
 }
 
 func (d engine) Cleanup(target string) error { return d.e.Cleanup(target) }

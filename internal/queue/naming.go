@@ -18,12 +18,12 @@ type FinalNameFunc func(item Item, s anime.Stream, media anime.MediaInfo, ext st
 type NamingDownloader interface {
 	Downloader
 	DownloadNamed(ctx context.Context, s anime.Stream, target string, progress ProgressFunc,
-		name func(media anime.MediaInfo, ext string) (string, error)) (string, error)
+		name func(media anime.MediaInfo, ext string) (string, error)) (Downloaded, error)
 }
 
 // download runs one download, through DownloadNamed when the final name
 // depends on the file.
-func (s *Service) download(ctx context.Context, it Item, stream anime.Stream, target string, progress ProgressFunc) (string, error) {
+func (s *Service) download(ctx context.Context, it Item, stream anime.Stream, target string, progress ProgressFunc) (Downloaded, error) {
 	nd, ok := s.dl.(NamingDownloader)
 	if !ok || s.finalName == nil {
 		return s.dl.Download(ctx, stream, target, progress)

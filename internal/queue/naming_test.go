@@ -18,19 +18,19 @@ type namingDownloader struct {
 }
 
 func (d *namingDownloader) DownloadNamed(ctx context.Context, s anime.Stream, target string, progress ProgressFunc,
-	name func(anime.MediaInfo, string) (string, error)) (string, error) {
-	path, err := d.Download(ctx, s, target, progress)
+	name func(anime.MediaInfo, string) (string, error)) (Downloaded, error) {
+	res, err := d.Download(ctx, s, target, progress)
 	if err != nil {
-		return "", err
+		return Downloaded{}, err
 	}
-	final, err := name(d.media, filepath.Ext(path))
+	final, err := name(d.media, filepath.Ext(res.Path))
 	if err != nil {
-		return "", err
+		return Downloaded{}, err
 	}
 	if err := os.MkdirAll(filepath.Dir(final), 0o755); err != nil {
-		return "", err
+		return Downloaded{}, err
 	}
-	return final, os.Rename(path, final)
+	return Downloaded{Path: final, Warnings: res.Warnings}, os.Rename(res.Path, final)
 }
 
 // TestFinalNameFromTheFinishedFile: with FinalName set, the item's file is

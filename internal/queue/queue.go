@@ -27,7 +27,9 @@ type Attempt struct {
 	Language anime.Language `json:"language,omitempty"`
 	OK       bool           `json:"ok"`
 	Error    string         `json:"error,omitempty"`
-	At       time.Time      `json:"at"`
+	// Warnings are the download engine's notes on a finished download.
+	Warnings []string  `json:"warnings,omitempty"`
+	At       time.Time `json:"at"`
 }
 
 // Attempt stages.
@@ -64,8 +66,17 @@ type ProgressFunc func(done, total int64)
 // from target, e.g. a kept .ts). Cleanup removes the partial data of target
 // (<target>.part and temporary files), never a finished file.
 type Downloader interface {
-	Download(ctx context.Context, s anime.Stream, target string, progress ProgressFunc) (string, error)
+	Download(ctx context.Context, s anime.Stream, target string, progress ProgressFunc) (Downloaded, error)
 	Cleanup(target string) error
+}
+
+// Downloaded is what a finished download produced: the final file's path
+// and the engine's warnings about it (e.g. "ffmpeg not available: kept
+// mpegts as .ts"), which the queue puts in the attempt log, the log and
+// the download_complete event.
+type Downloaded struct {
+	Path     string
+	Warnings []string
 }
 
 // TargetFunc names the file an item is downloaded to (without .part).

@@ -11,6 +11,7 @@ import (
 
 	"github.com/aniworld/aniworld/internal/anime"
 	"github.com/aniworld/aniworld/internal/event"
+	"github.com/aniworld/aniworld/internal/store"
 )
 
 func TestParseEpisodeCode(t *testing.T) {
@@ -424,15 +425,17 @@ func TestHotQueriesUseIndexes(t *testing.T) {
 	e := newEnv(t, "", nil)
 	queries := []struct {
 		name, sql string
+		args      []any
 	}{
-		{"claim", `SELECT id FROM queue_items WHERE status = 'pending' AND +not_before <= 5 ORDER BY priority_rank DESC, position LIMIT 1`},
-		{"pending list", `SELECT id FROM queue_items WHERE status = 'pending' ORDER BY priority_rank DESC, position LIMIT 100`},
-		{"recent list", `SELECT id FROM queue_items WHERE status = 'completed' ORDER BY updated_at DESC LIMIT 100`},
-		{"next wake", `SELECT MIN(not_before) FROM queue_items WHERE status = 'pending' AND not_before > 5`},
+		// The store's own text: a change to the real queries is checked.
+		{"claim", store.QueueClaimSQL, []any{5}},
+		{"next wake", store.QueueNextWakeSQL, []any{5}},
+		{"pending list", `SELECT id FROM queue_items WHERE status = 'pending' ORDER BY priority_rank DESC, position LIMIT 100`, nil},
+		{"recent list", `SELECT id FROM queue_items WHERE status = 'completed' ORDER BY updated_at DESC LIMIT 100`, nil},
 	}
 	for _, q := range queries {
 		t.Run(q.name, func(t *testing.T) {
-			rows, err := e.db.QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+q.sql)
+			rows, err := e.db.QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+q.sql, q.args...)
 			if err != nil {
 				t.Fatal(err)
 			}

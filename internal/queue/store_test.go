@@ -43,7 +43,7 @@ func TestTriggerTotalsMatchTable(t *testing.T) {
 					for i := 0; i < 1+r.IntN(4); i++ {
 						id := fmt.Sprintf("id-%d", len(ids)+i)
 						items = append(items, store.QueueItem{ID: id, SerieID: "s", Season: 1, Episode: 1 + r.IntN(20),
-							Priority: anime.PriorityFromInt(r.IntN(3) - 1), AddedAt: now})
+							Priority: []anime.Priority{anime.PriorityLow, anime.PriorityNormal, anime.PriorityHigh}[r.IntN(3)], AddedAt: now})
 					}
 					ok, err := db.QueueInsert(ctx, items)
 					for i, it := range items {

@@ -88,14 +88,21 @@ func (s *Service) Run(ctx context.Context) error {
 
 // dispatch starts as many items as the state and concurrency allow and
 // answers how long until an item in backoff becomes runnable (0: none).
+//
+// The whole pass reads the clock once: claiming and scheduling the next
+// wake-up must split the pending items at the same instant, or an item
+// falling due between two readings is neither claimed (not yet due at the
+// first) nor scheduled (no longer in the future at the second) and waits
+// for an unrelated poke.
 func (s *Service) dispatch(ctx context.Context, wg *sync.WaitGroup) time.Duration {
+	now := s.now()
 	for ctx.Err() == nil {
 		s.mu.Lock()
 		if !s.running || s.paused || len(s.active) >= s.maxConc {
 			s.mu.Unlock()
 			break
 		}
-		row, err := s.db.QueueClaim(ctx, s.now())
+		row, err := s.db.QueueClaim(ctx, now)
 		if err != nil {
 			s.mu.Unlock()
 			if errors.Is(err, anime.ErrNotFound) {
@@ -128,7 +135,6 @@ func (s *Service) dispatch(ctx context.Context, wg *sync.WaitGroup) time.Duratio
 	if !running || paused {
 		return 0
 	}
-	now := s.now()
 	t, ok, err := s.db.QueueNextWake(ctx, now)
 	if err != nil {
 		if ctx.Err() == nil {
@@ -152,6 +158,7 @@ type outcome struct {
 	stream   anime.Stream
 	target   string
 	filePath string
+	warnings []string // the engine's notes on a finished download
 	attempts []Attempt
 	transfer time.Duration
 	err      error
@@ -211,9 +218,11 @@ func (s *Service) try(ctx context.Context, j *job) outcome {
 	j.target, j.startAt, j.startByte, j.bytes, j.tryStart = target, s.now(), startBytes, startBytes, true
 	j.pmu.Unlock()
 	start := s.now()
-	o.filePath, o.err = s.download(ctx, it, stream, target, func(done, total int64) { s.onProgress(ctx, j, done, total) })
+	res, err := s.download(ctx, it, stream, target, func(done, total int64) { s.onProgress(ctx, j, done, total) })
+	o.filePath, o.warnings, o.err = res.Path, res.Warnings, err
 	o.transfer = s.now().Sub(start)
-	a := Attempt{Stage: StageDownload, Hoster: stream.Hoster, Language: stream.Lang, OK: o.err == nil, At: s.now().UTC()}
+	a := Attempt{Stage: StageDownload, Hoster: stream.Hoster, Language: stream.Lang, OK: o.err == nil,
+		Warnings: o.warnings, At: s.now().UTC()}
 	if o.err != nil {
 		a.Error = o.err.Error()
 		o.err = fmt.Errorf("download from %s: %w", hosterName(stream), o.err)
@@ -381,6 +390,9 @@ func (s *Service) finishLocked(dbctx, runCtx context.Context, j *job, o outcome,
 			row.Language = o.stream.Lang
 		}
 		s.log.Info("queue: download complete", "id", row.ID, "file", o.filePath)
+		for _, w := range o.warnings {
+			s.log.Warn("queue: download completed with a warning", "id", row.ID, "file", o.filePath, "warning", w)
+		}
 		it := s.toItem(row)
 		// Hooks run before the completion event, so a client reacting to
 		// it sees the library already updated.
@@ -389,7 +401,7 @@ func (s *Service) finishLocked(dbctx, runCtx context.Context, j *job, o outcome,
 			defer cancel()
 			s.runHooks(hctx, it)
 			d := downloadData(it)
-			d.FilePath, d.Percent = o.filePath, 100
+			d.FilePath, d.Percent, d.Warnings = o.filePath, 100, o.warnings
 			s.publish(event.DownloadComplete, d)
 		}
 		return "Download complete"

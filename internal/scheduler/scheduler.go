@@ -83,6 +83,9 @@ type Status struct {
 type Options struct {
 	// Rescan scans the library and answers a JSON-able summary.
 	Rescan func(ctx context.Context) (any, error)
+	// ManualRescan, when set, runs instead of Rescan for Trigger: a user
+	// asked, so it should not answer from caches; optional.
+	ManualRescan func(ctx context.Context) (any, error)
 	// Scanning reports whether the library is scanning for another reason
 	// (POST /api/anime/rescan); optional.
 	Scanning func() bool
@@ -189,8 +192,14 @@ func (s *Scheduler) Running() bool {
 // It answers ErrRunning while one runs (started here or in the library),
 // and anime.ErrUnavailable after Run has stopped.
 func (s *Scheduler) Trigger() error {
-	return s.start("manual")
+	return s.start(triggerManual)
 }
+
+// Result.Trigger values.
+const (
+	triggerManual    = "manual"
+	triggerScheduled = "scheduled"
+)
 
 func (s *Scheduler) start(trigger string) error {
 	s.mu.Lock()
@@ -211,7 +220,11 @@ func (s *Scheduler) start(trigger string) error {
 
 func (s *Scheduler) run(trigger string, started time.Time, auto bool) {
 	res := Result{Trigger: trigger, StartedAt: started, Status: "success"}
-	sum, err := s.opts.Rescan(s.base)
+	rescan := s.opts.Rescan
+	if trigger == triggerManual && s.opts.ManualRescan != nil {
+		rescan = s.opts.ManualRescan
+	}
+	sum, err := rescan(s.base)
 	res.Summary = sum
 	switch {
 	case errors.Is(err, ErrSkip):
@@ -277,7 +290,7 @@ func (s *Scheduler) Run(ctx context.Context) error {
 				timer.Stop()
 			}
 		case <-fire:
-			if err := s.start("scheduled"); err != nil {
+			if err := s.start(triggerScheduled); err != nil {
 				// Busy: count the next interval from now.
 				s.log.Info("scheduled rescan skipped", "reason", err.Error())
 				s.mu.Lock()

@@ -262,17 +262,25 @@ func (db *DB) SetQueueState(ctx context.Context, running, paused bool, now time.
 	return nil
 }
 
+// QueueClaimSQL is the dispatcher's claim, run on every pass; ?1 is the
+// clock in Unix milliseconds. Exported so a test can check its query plan.
+const QueueClaimSQL = `UPDATE queue_items
+		SET status = 'downloading', started_at = COALESCE(started_at, ?1), updated_at = ?1
+		WHERE id = (SELECT id FROM queue_items WHERE status = 'pending' AND +not_before <= ?1
+			ORDER BY priority_rank DESC, position LIMIT 1)
+		RETURNING ` + queueCols
+
+// QueueNextWakeSQL finds the earliest backoff end after ?1 (Unix ms).
+const QueueNextWakeSQL = `SELECT MIN(not_before) FROM queue_items
+		WHERE status = 'pending' AND not_before > ?`
+
 // QueueClaim moves the first runnable pending item (priority, then
 // position, backoff elapsed) to downloading and returns it;
 // anime.ErrNotFound when nothing is runnable. The unary + keeps SQLite on
 // the run-order index (a walk to the first runnable row) rather than the
 // backoff index (which would sort every pending row).
 func (db *DB) QueueClaim(ctx context.Context, now time.Time) (QueueItem, error) {
-	it, err := scanQueueItem(db.QueryRowContext(ctx, `UPDATE queue_items
-		SET status = 'downloading', started_at = COALESCE(started_at, ?1), updated_at = ?1
-		WHERE id = (SELECT id FROM queue_items WHERE status = 'pending' AND +not_before <= ?1
-			ORDER BY priority_rank DESC, position LIMIT 1)
-		RETURNING `+queueCols, ms(now)))
+	it, err := scanQueueItem(db.QueryRowContext(ctx, QueueClaimSQL, ms(now)))
 	if errors.Is(err, sql.ErrNoRows) {
 		return QueueItem{}, fmt.Errorf("claim queue item: %w", anime.ErrNotFound)
 	}
@@ -286,8 +294,7 @@ func (db *DB) QueueClaim(ctx context.Context, now time.Time) (QueueItem, error) 
 // runnable; ok is false when no item waits.
 func (db *DB) QueueNextWake(ctx context.Context, now time.Time) (t time.Time, ok bool, err error) {
 	var v sql.NullInt64
-	err = db.QueryRowContext(ctx, `SELECT MIN(not_before) FROM queue_items
-		WHERE status = 'pending' AND not_before > ?`, ms(now)).Scan(&v)
+	err = db.QueryRowContext(ctx, QueueNextWakeSQL, ms(now)).Scan(&v)
 	if err != nil {
 		return time.Time{}, false, fmt.Errorf("queue next wake: %w", err)
 	}

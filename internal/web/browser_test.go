@@ -27,7 +27,7 @@ const chromiumPath = "/usr/bin/chromium"
 // everything that must not happen: requests leaving 127.0.0.1 and
 // console errors or uncaught exceptions.
 type browser struct {
-	t       *testing.T
+	t       testing.TB
 	ctx     context.Context
 	timeout time.Duration // per step
 
@@ -37,7 +37,7 @@ type browser struct {
 }
 
 // newBrowser starts Chromium, or skips the test when it is not installed.
-func newBrowser(t *testing.T, timeout time.Duration) *browser {
+func newBrowser(t testing.TB, timeout time.Duration) *browser {
 	t.Helper()
 	if _, err := os.Stat(chromiumPath); err != nil {
 		t.Skipf("browser tests need %s (not found: %v); install Debian's chromium package", chromiumPath, err)
@@ -226,7 +226,7 @@ func eval[T any](b *browser, step, expr string) T {
 }
 
 // artifactsDir is <repo>/test-artifacts/ui, created on first use.
-func artifactsDir(t *testing.T) string {
+func artifactsDir(t testing.TB) string {
 	t.Helper()
 	dir, err := filepath.Abs(filepath.Join("..", "..", "test-artifacts", "ui"))
 	if err != nil {

@@ -20,8 +20,8 @@ const firstPageBudget = 300 * time.Millisecond
 
 // seedLibrary writes n series with missing episodes straight into the
 // database, before the app opens it.
-func seedLibrary(n int) func(t *testing.T, dataDir string) {
-	return func(t *testing.T, dataDir string) {
+func seedLibrary(n int) func(t testing.TB, dataDir string) {
+	return func(t testing.TB, dataDir string) {
 		ctx := context.Background()
 		db, err := store.Open(ctx, dataDir)
 		if err != nil {
@@ -55,35 +55,45 @@ func seedLibrary(n int) func(t *testing.T, dataDir string) {
 	}
 }
 
-// TestLibraryFirstPageSpeed measures, in Chromium, how long the library
-// page takes to show its first page with 10,000 series in the library:
-// from navigation start (performance.timeOrigin) to the "library-rendered"
-// mark that library.js sets once the rows are in the DOM. That span holds
-// the HTML, the scripts, GET /api/auth/status, GET /api/anime (50 per
-// page) and the rendering. One cold load, then the median of 7 warm ones.
-func TestLibraryFirstPageSpeed(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser speed test skipped in -short mode")
-	}
-	b := newBrowser(t, 30*time.Second)
-	st := startStack(t, stackOptions{
+// libraryPage starts the stack with librarySize series, logs the browser
+// in and answers a function that loads the library page and returns how
+// long it took to show its first page: from navigation start
+// (performance.timeOrigin) to the "library-rendered" mark that library.js
+// sets once the rows are in the DOM. That span holds the HTML, the
+// scripts, GET /api/auth/status, GET /api/anime (50 per page) and the
+// rendering.
+func libraryPage(tb testing.TB) (*browser, *stack, func() float64) {
+	b := newBrowser(tb, 30*time.Second)
+	st := startStack(tb, stackOptions{
 		config:  `{"scheduler":{"enabled":false}}`,
 		prepare: seedLibrary(librarySize),
 	})
-	login := st.setupAndLogin(t, e2ePassword)
+	login := st.setupAndLogin(tb, e2ePassword)
 	b.navigate(st.URL + "/static/favicon.svg") // this origin, for localStorage
 	b.run("store token", evalVoid(fmt.Sprintf(`localStorage.setItem("aniworld.token", JSON.stringify({token: %s, expires_at: %s}))`,
 		jsString(login["access_token"].(string)), jsString(fmt.Sprint(login["expires_at"])))))
-
 	measure := func() float64 {
 		b.navigate(st.URL + "/")
 		b.waitJS("first page", `document.body.dataset.rendered === "1"`)
 		if n := eval[int](b, "rows", `document.querySelectorAll("#lib-rows tr").length`); n != 50 {
-			t.Fatalf("%d rows on the first page, want 50", n)
+			tb.Fatalf("%d rows on the first page, want 50", n)
 		}
 		return eval[float64](b, "measure", `performance.getEntriesByName("library-first-page")[0].duration`)
 	}
-	cold := measure()
+	return b, st, measure
+}
+
+// TestLibraryPagesLargeLibrary checks, in Chromium, that the library page
+// with 10,000 series shows its first page, the totals, paging through the
+// Link header and sorting by missing episodes. Its speed is measured by
+// BenchmarkLibraryFirstPage (docs/BENCHMARKS.md), not here: a timed test
+// cannot hold under -race or a busy machine.
+func TestLibraryPagesLargeLibrary(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test skipped in -short mode")
+	}
+	b, st, measure := libraryPage(t)
+	measure()
 	if got := b.text("total", `document.getElementById("lib-total").textContent`); got != fmt.Sprintf("(%d series)", librarySize) {
 		t.Errorf("total %q", got)
 	}
@@ -103,42 +113,28 @@ func TestLibraryFirstPageSpeed(t *testing.T) {
 	b.run("sort", evalVoid(`(s => { s.value = "missing_episodes"; s.dispatchEvent(new Event("change")); })(document.getElementById("sort"))`))
 	b.waitJS("sorted", `location.search === "?sort_by=missing_episodes" &&
 		document.querySelector("#lib-rows tr td:nth-child(2)").textContent.includes("19 missing")`)
-	var warm []float64
-	for range 7 {
-		warm = append(warm, measure())
-	}
-	slices.Sort(warm)
-	median := warm[len(warm)/2]
-	t.Logf("last warm load, where the time went: %s", b.text("breakdown", `(() => {
-		const nav = performance.getEntriesByType("navigation")[0];
-		const parts = ["html " + nav.responseEnd.toFixed(1) + " ms", "DOMContentLoaded " + nav.domContentLoadedEventEnd.toFixed(1) + " ms"];
-		for (const r of performance.getEntriesByType("resource")) {
-			const u = new URL(r.name);
-			if (!u.pathname.startsWith("/api/nfo/")) {
-				parts.push(u.pathname + " " + r.startTime.toFixed(1) + "→" + r.responseEnd.toFixed(1) + " ms");
-			}
-		}
-		return parts.join(", ");
-	})()`))
-	t.Logf("library first page with %d series: cold %.1f ms; warm median %.1f ms (min %.1f, max %.1f, n=%d)",
-		librarySize, cold, median, warm[0], warm[len(warm)-1], len(warm))
 	// The last page sorted by missing episodes.
 	b.navigate(st.URL + fmt.Sprintf("/?sort_by=missing_episodes&page=%d", librarySize/50))
 	b.waitJS("last page", `document.body.dataset.rendered === "1"`)
-	last := eval[float64](b, "measure", `performance.getEntriesByName("library-first-page")[0].duration`)
-	t.Logf("last page sorted by missing episodes: %.1f ms", last)
-	if raceEnabled {
-		t.Log("race detector on: figures reported, budget not enforced")
-		return
+	if n := eval[int](b, "rows", `document.querySelectorAll("#lib-rows tr").length`); n != 50 {
+		t.Fatalf("%d rows on the last page, want 50", n)
 	}
-	if last > 3*float64(firstPageBudget.Milliseconds()) {
-		t.Errorf("last page sorted by missing: %.1f ms", last)
-	}
-	if median > float64(firstPageBudget.Milliseconds()) {
-		t.Errorf("warm median %.1f ms exceeds the %s budget", median, firstPageBudget)
-	}
-	if cold > 3*float64(firstPageBudget.Milliseconds()) {
-		t.Errorf("cold load %.1f ms exceeds three times the budget", cold)
-	}
+}
 
+// BenchmarkLibraryFirstPage measures the library page's first page with
+// 10,000 series: one op is one warm load in Chromium. Besides ns/op it
+// reports the page's own measure (navigation start to rows in the DOM):
+// the first (cold) load and the median of the warm ones. The budget is
+// firstPageBudget for the warm median; results go to docs/BENCHMARKS.md.
+func BenchmarkLibraryFirstPage(bm *testing.B) {
+	_, _, measure := libraryPage(bm)
+	cold := measure()
+	var warm []float64
+	for bm.Loop() {
+		warm = append(warm, measure())
+	}
+	slices.Sort(warm)
+	bm.ReportMetric(cold, "cold-ms")
+	bm.ReportMetric(warm[len(warm)/2], "warm-median-ms")
+	bm.ReportMetric(float64(firstPageBudget.Milliseconds()), "budget-ms")
 }

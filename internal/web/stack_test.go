@@ -47,7 +47,7 @@ func (g *mediaGate) Open() { g.once.Do(func() { close(g.release) }) }
 // gatedProxy forwards to target keeping the Host header, so the fake
 // hoster builds its media URLs on the proxy's origin and the media passes
 // through the gate too.
-func gatedProxy(t *testing.T, target string, g *mediaGate) *httptest.Server {
+func gatedProxy(t testing.TB, target string, g *mediaGate) *httptest.Server {
 	t.Helper()
 	tu, err := url.Parse(target)
 	if err != nil {
@@ -113,7 +113,7 @@ type stack struct {
 // stackOptions tune startStack.
 type stackOptions struct {
 	config   string // config.json written before the app starts; {site} is the fake site's URL
-	prepare  func(t *testing.T, dataDir string)
+	prepare  func(t testing.TB, dataDir string)
 	noFakes  bool
 	tmdbShow string
 	direct   bool   // never put the front proxy before the app
@@ -122,7 +122,7 @@ type stackOptions struct {
 
 // startStack builds the app with app.Build and serves it on a loopback
 // listener until the test ends.
-func startStack(t *testing.T, o stackOptions) *stack {
+func startStack(t testing.TB, o stackOptions) *stack {
 	t.Helper()
 	st := &stack{DataDir: t.TempDir(), AnimeDir: t.TempDir(), Gate: newMediaGate()}
 	env := map[string]string{}
@@ -214,7 +214,7 @@ func startStack(t *testing.T, o stackOptions) *stack {
 // tests still exercise the UI against the real API; TestAppServesUI fails
 // meanwhile, so the missing wiring cannot go unnoticed. Once the UI is
 // wired the app serves it itself and no proxy is used.
-func frontIfUnwired(t *testing.T, base string) string {
+func frontIfUnwired(t testing.TB, base string) string {
 	t.Helper()
 	res, err := http.Get(base + "/login")
 	if err != nil {
@@ -266,7 +266,7 @@ func (l *logBuffer) tail(n int) string {
 }
 
 // apiCall is a plain JSON request against the stack.
-func (st *stack) apiCall(t *testing.T, method, path, token string, body any) (int, http.Header, []byte) {
+func (st *stack) apiCall(t testing.TB, method, path, token string, body any) (int, http.Header, []byte) {
 	t.Helper()
 	var rd io.Reader
 	if body != nil {
@@ -292,7 +292,7 @@ func (st *stack) apiCall(t *testing.T, method, path, token string, body any) (in
 // setupAndLogin configures the master password over the API (without an
 // anime folder, so nothing rescans the library) and returns the login
 // response.
-func (st *stack) setupAndLogin(t *testing.T, pw string) map[string]any {
+func (st *stack) setupAndLogin(t testing.TB, pw string) map[string]any {
 	t.Helper()
 	if code, _, b := st.apiCall(t, "POST", "/api/auth/setup", "", map[string]any{"master_password": pw}); code != 201 {
 		t.Fatalf("setup: %d %s", code, b)
@@ -309,7 +309,7 @@ func (st *stack) setupAndLogin(t *testing.T, pw string) map[string]any {
 }
 
 // videoFiles lists finished media files under dir.
-func videoFiles(t *testing.T, dir string) []string {
+func videoFiles(t testing.TB, dir string) []string {
 	t.Helper()
 	var out []string
 	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {

@@ -9,6 +9,7 @@ import (
 	"github.com/coder/websocket"
 	"github.com/google/uuid"
 
+	"github.com/aniworld/aniworld/internal/auth"
 	"github.com/aniworld/aniworld/internal/event"
 )
 
@@ -99,8 +100,8 @@ func requestToken(r *http.Request) string {
 	if t := r.URL.Query().Get("token"); t != "" {
 		return t
 	}
-	if a := r.Header.Get("Authorization"); len(a) > 7 && strings.EqualFold(a[:7], "bearer ") {
-		return strings.TrimSpace(a[7:])
+	if t, ok := auth.BearerToken(r); ok {
+		return t
 	}
 	var protos []string
 	for _, v := range r.Header.Values("Sec-WebSocket-Protocol") {

@@ -21,7 +21,6 @@ import (
 	"image/jpeg"
 	"net/http"
 	"regexp"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -85,33 +84,15 @@ type Site struct {
 	opts   Options
 	tmpl   *template.Template
 	faults atomic.Uint32
+	// cat guards the catalogue (opts.Catalog, links, bySlug, nextID):
+	// requests read it, AddEpisode changes it.
+	cat    sync.RWMutex
 	links  map[string]LinkInfo
 	bySlug map[string]*Series
+	nextID int
 
 	mu   sync.Mutex
 	hits map[string]int
-
-	// cat guards the catalogue and links against runtime changes
-	// (AddEpisode, AddLinks); requests read under it.
-	cat    sync.RWMutex
-	nextID int
-}
-
-// assignLinks gives an episode's links ids and indexes them.
-func (s *Site) assignLinks(slug string, season, ep int, e *Episode) {
-	for k := range e.Links {
-		l := &e.Links[k]
-		if l.ID == "" {
-			for {
-				s.nextID++
-				if _, taken := s.links[strconv.Itoa(s.nextID)]; !taken {
-					break
-				}
-			}
-			l.ID = strconv.Itoa(s.nextID)
-		}
-		s.links[l.ID] = LinkInfo{Link: *l, Slug: slug, Season: season, Episode: ep}
-	}
 }
 
 // New builds the site, assigning ids to links that have none.
@@ -254,6 +235,8 @@ func (s *Site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeChallenge(w)
 		return
 	}
+	s.cat.RLock()
+	defer s.cat.RUnlock()
 	p := r.URL.Path
 	switch {
 	case p == "/" || p == "":

@@ -32,6 +32,7 @@ type Gate struct {
 	srv  *http.Server
 	pool *x509.CertPool
 	ca   *x509.Certificate
+	leaf *x509.Certificate
 
 	mu      sync.Mutex
 	conns   map[string]Hello // by remote address
@@ -68,9 +69,14 @@ func New(h http.Handler, o Options) (*Gate, error) {
 	if err != nil {
 		return nil, err
 	}
+	leaf, err := x509.ParseCertificate(cert.Certificate[0])
+	if err != nil {
+		ln.Close()
+		return nil, err
+	}
 	pool := x509.NewCertPool()
 	pool.AddCert(ca)
-	g := &Gate{URL: "https://" + ln.Addr().String(), ln: ln, pool: pool, ca: ca, conns: map[string]Hello{}}
+	g := &Gate{URL: "https://" + ln.Addr().String(), ln: ln, pool: pool, ca: ca, leaf: leaf, conns: map[string]Hello{}}
 	cfg := &tls.Config{
 		Certificates: []tls.Certificate{cert},
 		NextProtos:   []string{"h2", "http/1.1"},
@@ -136,6 +142,9 @@ func (g *Gate) LastHello() Hello {
 
 // CA is the gate's certificate authority (add it to a shared pool).
 func (g *Gate) CA() *x509.Certificate { return g.ca }
+
+// Leaf is the certificate the gate serves (signed by CA).
+func (g *Gate) Leaf() *x509.Certificate { return g.leaf }
 
 // CertPool holds the gate's CA.
 func (g *Gate) CertPool() *x509.CertPool { return g.pool }

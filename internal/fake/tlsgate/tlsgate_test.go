@@ -13,7 +13,7 @@ func TestIsGREASE(t *testing.T) {
 		want bool
 	}{
 		{0x0a0a, true}, {0x1a1a, true}, {0xfafa, true}, {0x4a4a, true},
-		{0x0a1a, false}, {0x1301, false}, {0x001d, false}, {0x0000, false}, {0xaaaa, false},
+		{0xaaaa, true}, {0x0a1a, false}, {0x0b0b, false}, {0x1301, false}, {0x001d, false}, {0x0000, false},
 	} {
 		if got := IsGREASE(tt.v); got != tt.want {
 			t.Errorf("IsGREASE(%#04x) = %v", tt.v, got)

@@ -77,7 +77,3 @@ func WriteFile(path string, data []byte) error {
 	}
 	return nil
 }
-
-// SyncDir fsyncs a directory so a rename in it is durable; errors are
-// ignored (the rename has happened either way).
-func SyncDir(dir string) { _ = atomicfile.SyncDir(dir) }

@@ -2,9 +2,7 @@ package tmdb
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
-	"unicode"
 
 	"github.com/aniworld/aniworld/internal/anime"
 )
@@ -12,47 +10,11 @@ import (
 // MinMatchScore is the lowest score BestMatch accepts as a confident match.
 const MinMatchScore = 0.6
 
-var trailingYear = regexp.MustCompile(`\s*[(\[]\s*(\d{4})\s*[)\]]\s*$`)
-
-// SplitYear splits a folder-style name "Show (2019)" into "Show" and 2019.
-// A name without a trailing year comes back unchanged with 0.
-func SplitYear(name string) (string, int) {
-	m := trailingYear.FindStringSubmatchIndex(name)
-	if m == nil {
-		return strings.TrimSpace(name), 0
-	}
-	y := 0
-	for _, r := range name[m[2]:m[3]] {
-		y = y*10 + int(r-'0')
-	}
-	if y < 1900 || y > 2200 {
-		return strings.TrimSpace(name), 0
-	}
-	return strings.TrimSpace(name[:m[0]]), y
-}
-
-// Normalize lowercases a title, drops a trailing "(yyyy)", turns every
-// run of non-letters/digits into one space and trims. Letters of every
-// script are kept, so Japanese titles still compare.
+// Normalize is anime.NormalizeTitle of the title without its trailing
+// "(yyyy)".
 func Normalize(title string) string {
-	title, _ = SplitYear(title)
-	var b strings.Builder
-	space := false
-	for _, r := range strings.ToLower(title) {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			if space && b.Len() > 0 {
-				b.WriteByte(' ')
-			}
-			space = false
-			b.WriteRune(r)
-			continue
-		}
-		if r == '\'' || r == '’' { // "Frieren's" == "Frierens"
-			continue
-		}
-		space = true
-	}
-	return b.String()
+	title, _ = anime.SplitYear(title)
+	return anime.NormalizeTitle(title)
 }
 
 // Similarity scores two titles in [0,1]: the better of a character edit

@@ -46,27 +46,6 @@ func TestBestMatch(t *testing.T) {
 	}
 }
 
-func TestSplitYear(t *testing.T) {
-	for _, tc := range []struct {
-		in   string
-		name string
-		year int
-	}{
-		{"One Piece (1999)", "One Piece", 1999},
-		{"One Piece [1999] ", "One Piece", 1999},
-		{"Show", "Show", 0},
-		{"2012 (0042)", "2012 (0042)", 0},
-		{"Steins;Gate 0 (2018)", "Steins;Gate 0", 2018},
-	} {
-		t.Run(tc.in, func(t *testing.T) {
-			name, year := SplitYear(tc.in)
-			if name != tc.name || year != tc.year {
-				t.Errorf("SplitYear(%q) = %q, %d; want %q, %d", tc.in, name, year, tc.name, tc.year)
-			}
-		})
-	}
-}
-
 func TestSimilarity(t *testing.T) {
 	for _, tc := range []struct {
 		a, b     string

@@ -17,7 +17,6 @@ import (
 	"time"
 
 	"github.com/aniworld/aniworld/internal/anime"
-	"github.com/aniworld/aniworld/internal/challenge"
 	"github.com/aniworld/aniworld/internal/httpclient"
 	"github.com/aniworld/aniworld/internal/provider"
 	"github.com/aniworld/aniworld/internal/provider/hoster"
@@ -99,16 +98,8 @@ func New(cfg Config) (*Client, error) {
 		cfg.PathPrefix = "/anime/stream/"
 	}
 	cfg.PathPrefix = "/" + strings.Trim(cfg.PathPrefix, "/") + "/"
-	if cfg.CacheTTL <= 0 {
-		cfg.CacheTTL = 6 * time.Hour
-	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
-	log := cfg.Logger
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
+	var log *slog.Logger
+	cfg.CacheTTL, cfg.Now, log = provider.ClientDefaults(cfg.CacheTTL, cfg.Now, cfg.Logger)
 	mirrors := cfg.Mirrors
 	if mirrors == nil {
 		if mirrors, err = httpclient.NewMirrors(base.String()); err != nil {
@@ -157,15 +148,10 @@ func (c *Client) episodeURL(key string, season, ep int) string {
 
 // abs resolves a site-relative reference against the base URL.
 func (c *Client) abs(ref string) string {
-	ref = strings.TrimSpace(ref)
-	if ref == "" {
-		return ""
+	if u := provider.ResolveRef(c.base, ref); u != nil {
+		return u.String()
 	}
-	u, err := url.Parse(ref)
-	if err != nil {
-		return ""
-	}
-	return c.base.ResolveReference(u).String()
+	return ""
 }
 
 // parseErr builds the "<label>: <step> "<page>": <detail>" error.
@@ -173,23 +159,9 @@ func (c *Client) parseErr(step, page, format string, args ...any) error {
 	return &ParseError{Label: c.cfg.Label, Step: step, Page: page, Detail: fmt.Sprintf(format, args...)}
 }
 
-// ParseError says which page of which step could not be understood; it
-// wraps anime.ErrProvider. When the real site changes its markup, this is
-// the message that names what broke.
-type ParseError struct {
-	Label  string // "aniworld"
-	Step   string // "series page", "season page", "episode page", "search"
-	Page   string // the series key, season or episode reference, or query
-	Detail string // what was missing ("no div.series-title h1 found")
-}
-
-// Error is `aniworld: series page "demo": no div.series-title h1 found`.
-func (e *ParseError) Error() string {
-	return fmt.Sprintf("%s: %s %q: %s", e.Label, e.Step, e.Page, e.Detail)
-}
-
-// Unwrap makes errors.Is(err, anime.ErrProvider) true.
-func (e *ParseError) Unwrap() error { return anime.ErrProvider }
+// ParseError says which page of which step could not be understood; see
+// provider.ParseError.
+type ParseError = provider.ParseError
 
 // maxPage bounds a page body.
 const maxPage = 16 << 20
@@ -222,16 +194,8 @@ func (c *Client) do(req *http.Request, step, page string) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %s %q: read body: %w: %w", c.cfg.Label, step, page, anime.ErrProvider, err)
 	}
-	if kind := challenge.Detect(resp.StatusCode, resp.Header, body); kind != challenge.None {
-		return nil, fmt.Errorf("%s: %s %q: %w", c.cfg.Label, step, page, httpclient.NewChallengeError(req, resp.StatusCode, kind))
-	}
-	switch {
-	case resp.StatusCode == http.StatusNotFound:
-		return nil, fmt.Errorf("%s: %s %q: %w (status 404)", c.cfg.Label, step, page, anime.ErrNotFound)
-	case resp.StatusCode == http.StatusTooManyRequests:
-		return nil, fmt.Errorf("%s: %s %q: %w (status 429)", c.cfg.Label, step, page, anime.ErrRateLimited)
-	case resp.StatusCode < 200 || resp.StatusCode > 299:
-		return nil, fmt.Errorf("%s: %s %q: %w: status %d", c.cfg.Label, step, page, anime.ErrProvider, resp.StatusCode)
+	if err := provider.CheckPage(c.cfg.Label, step, page, req, resp.StatusCode, resp.Header, body, http.StatusNotFound); err != nil {
+		return nil, err
 	}
 	return bytes.TrimPrefix(body, []byte("\xef\xbb\xbf")), nil
 }
@@ -255,11 +219,5 @@ func (c *Client) Forget(ctx context.Context, key string) error {
 	return nil
 }
 
-// checkKey refuses anything but a slug, so a key never reaches a URL path
-// unescaped.
-func (c *Client) checkKey(key string) error {
-	if !provider.ValidKey(key) {
-		return fmt.Errorf("%w: series key %q is not a slug", anime.ErrInvalid, key)
-	}
-	return nil
-}
+// checkKey refuses anything but a slug; see provider.CheckKey.
+func (c *Client) checkKey(key string) error { return provider.CheckKey(key) }

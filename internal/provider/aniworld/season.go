@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"path"
 	"regexp"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -35,19 +34,7 @@ func flagLanguage(src string) anime.Language {
 
 // Seasons fetches the series page and every season page (movies = 0).
 func (c *Client) Seasons(ctx context.Context, key string) ([]provider.Season, error) {
-	d, err := c.Series(ctx, key)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]provider.Season, 0, len(d.Seasons))
-	for _, n := range d.Seasons {
-		s, err := c.Season(ctx, key, n)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, nil
+	return provider.AllSeasons(ctx, key, c.Series, c.Season)
 }
 
 // Season fetches and parses one season page (cached); 0 is the movies page.
@@ -82,8 +69,7 @@ func (c *Client) parseSeasonPage(body []byte, page string, season int) (provider
 	if table.Length() == 0 {
 		return provider.Season{}, c.parseErr(step, page, "no table.seasonEpisodesList found")
 	}
-	s := provider.Season{Number: season, Episodes: []provider.EpisodeInfo{}}
-	seen := map[int]bool{}
+	var eps provider.EpisodeList
 	var rowErr error
 	table.Find("tbody tr").EachWithBreak(func(i int, tr *goquery.Selection) bool {
 		ep := provider.EpisodeInfo{}
@@ -123,17 +109,13 @@ func (c *Client) parseSeasonPage(body []byte, page string, season int) (provider
 			}
 		})
 		ep.Languages = provider.SortLanguages(ep.Languages)
-		if !seen[ep.Number] {
-			seen[ep.Number] = true
-			s.Episodes = append(s.Episodes, ep)
-		}
+		eps.Add(ep)
 		return true
 	})
 	if rowErr != nil {
 		return provider.Season{}, rowErr
 	}
-	sort.Slice(s.Episodes, func(i, j int) bool { return s.Episodes[i].Number < s.Episodes[j].Number })
-	return s, nil
+	return provider.Season{Number: season, Episodes: eps.Sorted()}, nil
 }
 
 // hosterFromIcon reads a hoster name from i.icon: its title ("Hoster VOE"

@@ -20,7 +20,6 @@ import (
 	"time"
 
 	"github.com/aniworld/aniworld/internal/anime"
-	"github.com/aniworld/aniworld/internal/challenge"
 	"github.com/aniworld/aniworld/internal/httpclient"
 	"github.com/aniworld/aniworld/internal/provider"
 	"github.com/aniworld/aniworld/internal/provider/hoster"
@@ -145,16 +144,8 @@ func New(cfg Config) (*Client, error) {
 	if cfg.Doer == nil {
 		return nil, fmt.Errorf("%w: provider %s has no http client", anime.ErrInvalid, Site)
 	}
-	if cfg.CacheTTL <= 0 {
-		cfg.CacheTTL = 6 * time.Hour
-	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
-	log := cfg.Logger
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
+	var log *slog.Logger
+	cfg.CacheTTL, cfg.Now, log = provider.ClientDefaults(cfg.CacheTTL, cfg.Now, cfg.Logger)
 	jar, _ := cookiejar.New(nil) // never fails without options
 	return &Client{cfg: cfg, base: base, mirrors: mirrors, log: log, jar: jar}, nil
 }
@@ -183,16 +174,8 @@ func (c *Client) episodeURL(key string, season, ep int) string {
 // abs resolves a site-relative reference against the base URL; "" for
 // anything unparsable or not http(s).
 func (c *Client) abs(ref string) string {
-	ref = strings.TrimSpace(ref)
-	if ref == "" {
-		return ""
-	}
-	u, err := url.Parse(ref)
-	if err != nil {
-		return ""
-	}
-	r := c.base.ResolveReference(u)
-	if (r.Scheme != "http" && r.Scheme != "https") || r.Host == "" {
+	r := provider.ResolveRef(c.base, ref)
+	if r == nil || (r.Scheme != "http" && r.Scheme != "https") || r.Host == "" {
 		return ""
 	}
 	return r.String()
@@ -201,25 +184,12 @@ func (c *Client) abs(ref string) string {
 // onSite reports whether u is on one of the site's mirrors.
 func (c *Client) onSite(u *url.URL) bool { return u != nil && c.mirrors.Owns(u.Host) }
 
-// ParseError says which page of which step could not be understood; it
-// wraps anime.ErrProvider. When the real site changes its markup, this is
-// the message that names what broke.
-type ParseError struct {
-	Step   string // "series page", "season page", "episode page", "search"
-	Page   string // the series key, season or episode reference, or query
-	Detail string // what was missing ("no h1 found")
-}
-
-// Error is `serienstream: series page "demo": no h1 found`.
-func (e *ParseError) Error() string {
-	return fmt.Sprintf("%s: %s %q: %s", label, e.Step, e.Page, e.Detail)
-}
-
-// Unwrap makes errors.Is(err, anime.ErrProvider) true.
-func (e *ParseError) Unwrap() error { return anime.ErrProvider }
+// ParseError says which page of which step could not be understood; see
+// provider.ParseError.
+type ParseError = provider.ParseError
 
 func parseErr(step, page, format string, args ...any) error {
-	return &ParseError{Step: step, Page: page, Detail: fmt.Sprintf(format, args...)}
+	return &ParseError{Label: label, Step: step, Page: page, Detail: fmt.Sprintf(format, args...)}
 }
 
 // maxPage bounds a page body.
@@ -287,17 +257,8 @@ func (c *Client) fetch(ctx context.Context, step, pageRef, rawURL string, mod fu
 	if err != nil {
 		return nil, c.transportErr(step, pageRef, err)
 	}
-	if kind := challenge.Detect(p.status, p.header, p.body); kind != challenge.None {
-		return nil, fmt.Errorf("%s: %s %q: %w", label, step, pageRef,
-			httpclient.NewChallengeError(req, p.status, kind))
-	}
-	switch {
-	case p.status == http.StatusNotFound || p.status == http.StatusGone:
-		return nil, fmt.Errorf("%s: %s %q: %w (status %d)", label, step, pageRef, anime.ErrNotFound, p.status)
-	case p.status == http.StatusTooManyRequests:
-		return nil, fmt.Errorf("%s: %s %q: %w (status 429)", label, step, pageRef, anime.ErrRateLimited)
-	case p.status < 200 || p.status > 299:
-		return nil, fmt.Errorf("%s: %s %q: %w: status %d", label, step, pageRef, anime.ErrProvider, p.status)
+	if err := provider.CheckPage(label, step, pageRef, req, p.status, p.header, p.body, http.StatusNotFound, http.StatusGone); err != nil {
+		return nil, err
 	}
 	return p.body, nil
 }
@@ -324,19 +285,5 @@ func (c *Client) Forget(ctx context.Context, key string) error {
 	return nil
 }
 
-// checkKey refuses anything but a slug, so a key never reaches a URL path
-// unescaped.
-func checkKey(key string) error {
-	if !provider.ValidKey(key) {
-		return fmt.Errorf("%w: series key %q is not a slug", anime.ErrInvalid, key)
-	}
-	return nil
-}
-
-// redact drops the query (link-out tokens) from URLs in messages.
-func redact(u *url.URL) string {
-	cp := *u
-	cp.RawQuery = ""
-	cp.User = nil
-	return cp.String()
-}
+// checkKey refuses anything but a slug; see provider.CheckKey.
+var checkKey = provider.CheckKey

@@ -42,7 +42,7 @@ func (c *Client) currentUA(host string) string {
 // site). Concurrent resolves that met the same gate wait and reuse that
 // clearance. No solver, or none passing, is anime.ErrChallenge.
 func (c *Client) passGate(ctx context.Context, seenGen int, u *url.URL, referer string, kind challenge.Kind, status int) error {
-	gateErr := &httpclient.ChallengeError{Host: u.Hostname(), URL: redact(u), Status: status, Kind: kind}
+	gateErr := &httpclient.ChallengeError{Host: u.Hostname(), URL: httpclient.Redact(u), Status: status, Kind: kind}
 	if len(c.cfg.Solvers) == 0 {
 		return fmt.Errorf("%w (no challenge solver configured)", gateErr)
 	}

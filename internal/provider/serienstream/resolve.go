@@ -60,7 +60,7 @@ func (c *Client) EmbedURL(ctx context.Context, link provider.HosterLink) (string
 		if kind != challenge.None {
 			if solved {
 				return "", fmt.Errorf("%s: %s %q: %w: the gate is still there after solving", label, step, pageRef,
-					&httpclient.ChallengeError{Host: cur.Hostname(), URL: redact(cur), Status: p.status, Kind: kind})
+					&httpclient.ChallengeError{Host: cur.Hostname(), URL: httpclient.Redact(cur), Status: p.status, Kind: kind})
 			}
 			at := p.url // the gate as the mirror that answered showed it
 			if at == nil {

@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"regexp"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -22,19 +21,7 @@ var (
 
 // Seasons returns every season of the series page with its episodes.
 func (c *Client) Seasons(ctx context.Context, key string) ([]provider.Season, error) {
-	d, err := c.Series(ctx, key)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]provider.Season, 0, len(d.Seasons))
-	for _, n := range d.Seasons {
-		s, err := c.Season(ctx, key, n)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, nil
+	return provider.AllSeasons(ctx, key, c.Series, c.Season)
 }
 
 // Season fetches and parses one season page (cached).
@@ -70,8 +57,7 @@ func (c *Client) parseSeasonPage(body []byte, ref string, season int) (provider.
 	if rows.Length() == 0 {
 		return provider.Season{}, parseErr(step, ref, "no tr.episode-row found")
 	}
-	s := provider.Season{Number: season, Episodes: []provider.EpisodeInfo{}}
-	seen := map[int]bool{}
+	var eps provider.EpisodeList
 	var rowErr error
 	rows.EachWithBreak(func(i int, tr *goquery.Selection) bool {
 		ep := provider.EpisodeInfo{URL: c.rowLink(tr)}
@@ -99,17 +85,13 @@ func (c *Client) parseSeasonPage(body []byte, ref string, season int) (provider.
 			}
 		})
 		ep.Languages = provider.SortLanguages(ep.Languages)
-		if !seen[ep.Number] {
-			seen[ep.Number] = true
-			s.Episodes = append(s.Episodes, ep)
-		}
+		eps.Add(ep)
 		return true
 	})
 	if rowErr != nil {
 		return provider.Season{}, rowErr
 	}
-	sort.Slice(s.Episodes, func(i, j int) bool { return s.Episodes[i].Number < s.Episodes[j].Number })
-	return s, nil
+	return provider.Season{Number: season, Episodes: eps.Sorted()}, nil
 }
 
 // rowLink answers a row's episode URL from its onclick

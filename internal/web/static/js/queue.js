@@ -270,7 +270,12 @@ async function main() {
     "*": (d, msg) => {
       if (msg.type !== "download_progress" && (msg.type.startsWith("download_") || msg.type.startsWith("queue_"))) soon();
     },
-    download_complete: (d) => toast(`Downloaded ${d.serie_name || d.key || ""} ${d.episode || ""}`.trim()),
+    download_complete: (d) => {
+      const what = `${d.serie_name || d.key || ""} ${d.episode || ""}`.trim();
+      // Engine warnings (e.g. ffmpeg missing, kept as .ts) stay on screen longer.
+      if (d.warnings && d.warnings.length) toast(`Downloaded ${what}, with a warning: ${d.warnings.join("; ")}`, "error");
+      else toast(`Downloaded ${what}`);
+    },
     download_failed: (d) => toast(`Download failed: ${d.serie_name || d.key || ""} ${d.episode || ""}${d.error ? " — " + d.error : ""}`, "error"),
   });
 }

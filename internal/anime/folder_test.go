@@ -1,4 +1,4 @@
-package library
+package anime
 
 import (
 	"strings"
@@ -104,4 +104,43 @@ func FuzzSanitizeFolderName(f *testing.F) {
 			t.Fatalf("not idempotent: %q -> %q -> %q", in, out, again)
 		}
 	})
+}
+
+func TestFolderName(t *testing.T) {
+	tests := []struct {
+		name, title string
+		year        int
+		want        string
+	}{
+		{"title and year", "Attack on Titan: Final Season", 2013, "Attack on Titan Final Season (2013)"},
+		{"no year", "One Piece", 0, "One Piece"},
+		{"year already there", "Dr. Stone (2019)", 2019, "Dr. Stone (2019)"},
+		{"reserved device name", "CON", 0, "CON_"},
+		{"invisible format character", "Re\u00adZero", 2016, "ReZero (2016)"},
+		{"control character", "Tab\x01Name", 0, "TabName"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := FolderName(tt.title, tt.year); got != tt.want {
+				t.Fatalf("FolderName(%q, %d) = %q, want %q", tt.title, tt.year, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestMissingEpisodesRefs(t *testing.T) {
+	m := MissingEpisodes{"2": {5, 1}, "0": {3}, "10": {1}, "x": {9}, "-1": {1}}
+	got := m.Refs()
+	want := []EpisodeRef{{Season: 0, Episode: 3}, {Season: 2, Episode: 1}, {Season: 2, Episode: 5}, {Season: 10, Episode: 1}}
+	if len(got) != len(want) {
+		t.Fatalf("Refs = %v, want %v", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("Refs = %v, want %v", got, want)
+		}
+	}
+	if len(MissingEpisodes{}.Refs()) != 0 {
+		t.Fatal("empty map has refs")
+	}
 }
