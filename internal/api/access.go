@@ -47,6 +47,15 @@ func Protected(op huma.Operation) huma.Operation {
 	return op
 }
 
+// OwnAuth declares that op checks its own credential (for example the
+// calendar feed's token in the query, which calendar apps can send where
+// they cannot send headers); the Gate lets it through and op.Security
+// documents the credential.
+func OwnAuth(op huma.Operation) huma.Operation {
+	setMeta(&op, metaAccess, AccessOwn)
+	return op
+}
+
 // RateLimited declares that the named rate-limit rule (auth.LimitRule.Name,
 // e.g. "login") applies to op.
 func RateLimited(rule string, op huma.Operation) huma.Operation {

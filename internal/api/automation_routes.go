@@ -179,14 +179,14 @@ func registerCalendar(api huma.API, d AutomationDeps) {
 		oa.Components.SecuritySchemes["feedToken"] = &huma.SecurityScheme{Type: "apiKey", In: "query", Name: "token",
 			Description: "The calendar feed token from GET /api/calendar/feed"}
 	}
-	huma.Register(api, huma.Operation{
+	huma.Register(api, OwnAuth(huma.Operation{
 		OperationID: "calendar-ics", Method: http.MethodGet, Path: "/feed/calendar.ics",
 		Summary: "iCalendar feed", Tags: []string{"Calendar"}, Errors: []int{401},
 		Security: []map[string][]string{{"feedToken": {}}},
 		Description: "text/calendar (RFC 5545) for calendar apps: episodes downloaded and found in the last 14 days and the next checks. " +
 			"Protected by the feed token in the query (calendar apps cannot send headers), not by the bearer token.",
 		Responses: map[string]*huma.Response{"200": {Description: "The calendar", Content: map[string]*huma.MediaType{"text/calendar": {}}}},
-	}, func(ctx context.Context, in *feedInput) (*feedOutput, error) {
+	}), func(ctx context.Context, in *feedInput) (*feedOutput, error) {
 		if !d.Feed.Check(strings.TrimSpace(in.Token)) {
 			return nil, NewError(http.StatusUnauthorized, CodeAuthentication, "A valid feed token is required (GET /api/calendar/feed)", nil)
 		}
