@@ -1,0 +1,36 @@
+// lang_common.js: the layout's strings (header, nav, footer, shared
+// messages), in every UI language. See i18n.js.
+export default {
+  en: {
+    "nav.skip": "Skip to content",
+    "nav.main": "Main",
+    "nav.library": "Library",
+    "nav.queue": "Queue",
+    "nav.automation": "Automation",
+    "nav.settings": "Settings",
+    "nav.system": "System",
+    "nav.logout": "Log out",
+    "nav.language": "Language",
+    "nav.theme": "Theme",
+    "theme.auto": "Auto",
+    "theme.light": "Light",
+    "theme.dark": "Dark",
+    "foot.docs": "API docs",
+  },
+  de: {
+    "nav.skip": "Zum Inhalt springen",
+    "nav.main": "Hauptmenü",
+    "nav.library": "Bibliothek",
+    "nav.queue": "Warteschlange",
+    "nav.automation": "Automatisierung",
+    "nav.settings": "Einstellungen",
+    "nav.system": "System",
+    "nav.logout": "Abmelden",
+    "nav.language": "Sprache",
+    "nav.theme": "Design",
+    "theme.auto": "Automatisch",
+    "theme.light": "Hell",
+    "theme.dark": "Dunkel",
+    "foot.docs": "API-Dokumentation",
+  },
+};
