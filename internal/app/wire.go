@@ -38,12 +38,16 @@ func (a *App) wire(ctx context.Context, deps *api.Deps) error {
 	if err != nil {
 		return err
 	}
-	deps.Register = append(deps.Register, api.AnimeRoutes(monitoredLibrary{Library: autoLibrary{Library: lib, auto: auto}, au: am}, searcher{reg: prov.reg, log: a.log}))
+	adds := monitoredLibrary{Library: autoLibrary{Library: lib, auto: auto}, au: am}
+	deps.Register = append(deps.Register, api.AnimeRoutes(adds, searcher{reg: prov.reg, log: a.log}))
 	q, err := a.wireQueue(ctx, cfg, prov, lib, deps, auto.afterDownload, am.afterDownload)
 	if err != nil {
 		return err
 	}
 	am.setQueue(q)
+	if err := a.wireSonarr(cfg, deps, prov, lib, adds, am, q); err != nil {
+		return err
+	}
 	if err := a.wireOps(ctx, deps, OpsDeps{Auth: authSvc, Library: lib, Queue: q, Metrics: metrics, Providers: prov}); err != nil {
 		return err
 	}
