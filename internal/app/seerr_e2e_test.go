@@ -16,6 +16,7 @@ import (
 
 	"github.com/aniworld/aniworld/internal/anime"
 	fakehoster "github.com/aniworld/aniworld/internal/fake/hoster"
+	fakess "github.com/aniworld/aniworld/internal/fake/serienstream"
 	"github.com/aniworld/aniworld/internal/fake/site"
 	faketmdb "github.com/aniworld/aniworld/internal/fake/tmdb"
 )
@@ -55,6 +56,8 @@ func seerrFakes(t *testing.T, dataDir, animeDir string) (env map[string]string, 
 	t.Cleanup(farm.Close)
 	st := httptest.NewServer(site.New(site.Options{Catalog: seerrCatalog(), EmbedURL: farm.EmbedURL}))
 	t.Cleanup(st.Close)
+	ss := httptest.NewServer(fakess.New(fakess.Options{EmbedURL: farm.EmbedURL})) // the second site, searched beside
+	t.Cleanup(ss.Close)
 	show := faketmdb.DefaultShow()
 	show.ID, show.Name, show.OriginalName, show.FirstAirDate, show.TVDBID = seerrTMDB, seerrTitleDE, "葬送のフリーレン", "2023-09-29", seerrTVDB
 	tm = faketmdb.New(faketmdb.Options{APIKey: "tmdb-key"}, faketmdb.DefaultShow(), show)
@@ -66,7 +69,7 @@ func seerrFakes(t *testing.T, dataDir, animeDir string) (env map[string]string, 
 	if err := os.WriteFile(filepath.Join(dataDir, "config.json"), b, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	return map[string]string{"ANIWORLD_PROVIDER_URL": st.URL, "ANIWORLD_ANIME_DIR": animeDir,
+	return map[string]string{"ANIWORLD_PROVIDER_URL": st.URL, "ANIWORLD_STO_URL": ss.URL, "ANIWORLD_ANIME_DIR": animeDir,
 		"ANIWORLD_TMDB_API_URL": ts.URL + "/3", "ANIWORLD_TMDB_API_KEY": "tmdb-key"}, tm
 }
 
