@@ -5,9 +5,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/aniworld/aniworld/internal/anime"
 )
@@ -34,15 +37,32 @@ type lookupInput struct {
 	Term string `query:"term"`
 }
 
+// Payload reads a request body itself (huma.Resolver), so that an empty
+// or malformed body gets Sonarr's answer instead of huma's.
+type Payload struct {
+	raw      []byte
+	tooLarge bool
+}
+
+// maxPayload bounds a Sonarr request body.
+const maxPayload = 1 << 20
+
+// Resolve reads the body.
+func (p *Payload) Resolve(ctx huma.Context) []error {
+	raw, err := io.ReadAll(io.LimitReader(ctx.BodyReader(), maxPayload+1))
+	p.raw, p.tooLarge = raw, err != nil || len(raw) > maxPayload
+	return nil
+}
+
 type bodyInput struct {
 	Auth
-	RawBody []byte
+	Payload
 }
 
 type idBodyInput struct {
 	Auth
-	ID      string `path:"id"`
-	RawBody []byte
+	Payload
+	ID string `path:"id"`
 }
 
 type deleteInput struct {
@@ -91,8 +111,11 @@ func (h *handlers) fail(ctx context.Context, err error) *reply {
 
 // decode reads a JSON body strictly enough to reject garbage and loosely
 // enough for Seerr's extra fields.
-func decode(raw []byte, v any) error {
-	raw = bytes.TrimSpace(raw)
+func decode(p Payload, v any) error {
+	if p.tooLarge {
+		return ValidationError{{PropertyName: "", ErrorMessage: "The request body is too large or could not be read", Severity: "error"}}
+	}
+	raw := bytes.TrimSpace(p.raw)
 	if len(raw) == 0 {
 		return ValidationError{{PropertyName: "", ErrorMessage: "A request body is required", Severity: "error"}}
 	}
@@ -140,7 +163,7 @@ func (h *handlers) tags(ctx context.Context, _ *authOnly) *reply {
 
 func (h *handlers) addTag(ctx context.Context, in *bodyInput) *reply {
 	var t Tag
-	if err := decode(in.RawBody, &t); err != nil {
+	if err := decode(in.Payload, &t); err != nil {
 		return h.fail(ctx, err)
 	}
 	tag, err := h.s.AddTag(ctx, t.Label)
@@ -191,19 +214,19 @@ func (h *handlers) getSeries(ctx context.Context, in *idInput) *reply {
 
 func (h *handlers) addSeries(ctx context.Context, in *bodyInput) *reply {
 	var req SeriesInput
-	if err := decode(in.RawBody, &req); err != nil {
+	if err := decode(in.Payload, &req); err != nil {
 		return h.fail(ctx, err)
 	}
-	r, err := h.s.Add(ctx, req, in.RawBody)
+	r, err := h.s.Add(ctx, req, in.raw)
 	if err != nil {
 		return h.fail(ctx, err)
 	}
 	return ok(http.StatusCreated, r)
 }
 
-func (h *handlers) update(ctx context.Context, pathID string, raw []byte) *reply {
+func (h *handlers) update(ctx context.Context, pathID string, p Payload) *reply {
 	var req SeriesInput
-	if err := decode(raw, &req); err != nil {
+	if err := decode(p, &req); err != nil {
 		return h.fail(ctx, err)
 	}
 	id := int64(req.ID)
@@ -221,11 +244,11 @@ func (h *handlers) update(ctx context.Context, pathID string, raw []byte) *reply
 }
 
 func (h *handlers) updateSeries(ctx context.Context, in *bodyInput) *reply {
-	return h.update(ctx, "", in.RawBody)
+	return h.update(ctx, "", in.Payload)
 }
 
 func (h *handlers) updateSeriesID(ctx context.Context, in *idBodyInput) *reply {
-	return h.update(ctx, in.ID, in.RawBody)
+	return h.update(ctx, in.ID, in.Payload)
 }
 
 func (h *handlers) deleteSeries(ctx context.Context, in *deleteInput) *reply {
@@ -256,7 +279,7 @@ func (h *handlers) monitorEpisodes(ctx context.Context, in *bodyInput) *reply {
 		EpisodeIDs []int64 `json:"episodeIds"`
 		Monitored  bool    `json:"monitored"`
 	}
-	if err := decode(in.RawBody, &req); err != nil {
+	if err := decode(in.Payload, &req); err != nil {
 		return h.fail(ctx, err)
 	}
 	if err := h.s.MonitorEpisodes(ctx, req.EpisodeIDs, req.Monitored); err != nil {
@@ -267,7 +290,7 @@ func (h *handlers) monitorEpisodes(ctx context.Context, in *bodyInput) *reply {
 
 func (h *handlers) command(ctx context.Context, in *bodyInput) *reply {
 	var req CommandInput
-	if err := decode(in.RawBody, &req); err != nil {
+	if err := decode(in.Payload, &req); err != nil {
 		return h.fail(ctx, err)
 	}
 	c, err := h.s.Command(ctx, req)
