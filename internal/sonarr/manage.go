@@ -106,10 +106,12 @@ func (s *Service) Add(ctx context.Context, in SeriesInput, body []byte) (Series,
 	defer s.adding.Unlock()
 	m, err := s.resolveTVDB(ctx, in.TVDBID, in.Title)
 	if errors.Is(err, errNoMatch) {
-		year := 0
-		title := in.Title
+		year, title := 0, in.Title
 		if m.TMDB != nil {
 			year = m.TMDB.Year()
+			if title == "" {
+				title = m.TMDB.Name
+			}
 		}
 		s.recordUnmatched(ctx, in.TVDBID, title, year, err, body)
 		v := invalid("TvdbId", "A series with this ID was not found on the sites: "+err.Error(), in.TVDBID)

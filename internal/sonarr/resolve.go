@@ -31,7 +31,7 @@ type Match struct {
 // original title and the year, matched with the library's title/year
 // rule (library.MatchFolder). titleHint is the title Seerr sent, if any.
 // errNoMatch (wrapping anime.ErrNotFound) with a reason when nothing or
-// more than one series fits.
+// more than one series fits; the Match then still carries what TMDB said.
 func (s *Service) resolveTVDB(ctx context.Context, tvdbID int, titleHint string) (Match, error) {
 	if m, err := s.o.Store.SonarrSeriesByTVDB(ctx, tvdbID); err == nil {
 		sr, _, err := s.o.Library.SeriesDir(ctx, m.Key)
@@ -66,7 +66,7 @@ func (s *Service) resolveTVDB(ctx context.Context, tvdbID int, titleHint string)
 	}
 	c, err := s.matchSites(ctx, titles, year)
 	if err != nil {
-		return Match{}, err
+		return Match{TVDBID: tvdbID, TMDB: show}, err // TMDB's title and year describe the unmatched request
 	}
 	out := Match{TVDBID: tvdbID, TMDB: show, Candidate: c}
 	if m, err := s.o.Store.SonarrSeriesByKey(ctx, c.Key); err == nil {
