@@ -12,8 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/danielgtaylor/huma/v2"
-
 	"github.com/aniworld/aniworld/internal/config"
 	"github.com/aniworld/aniworld/internal/event"
 )
@@ -23,10 +21,10 @@ func TestMetricsAuthAndContent(t *testing.T) {
 	e := newOpsEnv(t, nil)
 	// A second server over the same config and auth, with metrics wired.
 	s := New(Deps{Config: e.cfg, Logger: slog.New(slog.DiscardHandler), Version: "test",
-		Gate:     &Gate{Verifier: authVerifier{e.auth}},
-		Register: []func(huma.API){ConfigRoutes(ConfigDeps{Config: e.cfg})},
-		Outer:    []Middleware{m.Middleware()},
-		Extra:    map[string]http.Handler{"GET /metrics": m.Handler(authVerifier{e.auth}, func() string { return e.cfg.Get().Server.MetricsToken })},
+		Gate: &Gate{Verifier: authVerifier{e.auth}},
+		Services: Services{Config: &ConfigDeps{Config: e.cfg},
+			Metrics: m.Handler(authVerifier{e.auth}, func() string { return e.cfg.Get().Server.MetricsToken })},
+		Outer: []Middleware{m.Middleware()},
 	})
 	e.ts = httptest.NewServer(s)
 	t.Cleanup(e.ts.Close)

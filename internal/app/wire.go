@@ -38,7 +38,8 @@ func (a *App) wire(ctx context.Context, deps *api.Deps) error {
 	if err != nil {
 		return err
 	}
-	deps.Register = append(deps.Register, api.AnimeRoutes(monitoredLibrary{Library: autoLibrary{Library: lib, auto: auto}, au: am}, searcher{reg: prov.reg, log: a.log}))
+	deps.Services.Library = monitoredLibrary{Library: autoLibrary{Library: lib, auto: auto}, au: am}
+	deps.Services.Search = searcher{reg: prov.reg, log: a.log}
 	q, err := a.wireQueue(ctx, cfg, prov, lib, deps, auto.afterDownload, am.afterDownload)
 	if err != nil {
 		return err
@@ -76,7 +77,7 @@ func (a *App) wireAuth(ctx context.Context, deps *api.Deps, cfg config.AppConfig
 	}
 	deps.ClientAddr = func(r *http.Request) string { return auth.ClientIP(r, trusted) }
 	deps.Gate = &api.Gate{Verifier: api.AuthVerifier{Svc: svc}}
-	deps.Register = append(deps.Register, api.AuthRoutes(svc, a.cfg))
+	deps.Services.Auth = svc
 
 	var origins []string // nil: same origin plus http://localhost:* and http://127.0.0.1:*
 	if len(sec.AllowedOrigins) > 0 {

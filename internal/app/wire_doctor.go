@@ -18,7 +18,7 @@ func (a *App) wireDoctor(deps *api.Deps, p *providers, m *api.Metrics) {
 	if m != nil {
 		m.Registry().MustRegister(p.stats)
 	}
-	deps.Register = append(deps.Register, api.ProviderDiagnosticsRoutes(api.ProviderDiagnosticsDeps{
+	deps.Services.Doctor = &api.ProviderDiagnosticsDeps{
 		Run: func(ctx context.Context, site string, probe doctor.Probe) (doctor.Report, error) {
 			sites, err := doctorSites(p.reg, site, probe)
 			if err != nil {
@@ -27,7 +27,7 @@ func (a *App) wireDoctor(deps *api.Deps, p *providers, m *api.Metrics) {
 			return doctor.Run(ctx, sites, doctor.Options{Doer: p.client, Resolver: a.dnsDescription()}), nil
 		},
 		Stats: p.stats,
-	}))
+	}
 }
 
 // doctorSites lists the registered sites to check (only the named one
