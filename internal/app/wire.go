@@ -9,6 +9,7 @@ import (
 	"github.com/aniworld/aniworld/internal/api"
 	"github.com/aniworld/aniworld/internal/auth"
 	"github.com/aniworld/aniworld/internal/config"
+	"github.com/aniworld/aniworld/internal/metrics"
 )
 
 // wire builds the feature services and adds their routes, handlers and
@@ -20,9 +21,9 @@ func (a *App) wire(ctx context.Context, deps *api.Deps) error {
 		return err
 	}
 	a.wireWS(deps, authSvc)
-	metrics := api.NewMetrics()
-	br := a.wireBrowser(cfg, deps, metrics)
-	prov, err := a.wireProviders(cfg, metrics.RoundTripper, browserSolvers(br)...)
+	m := metrics.New()
+	br := a.wireBrowser(cfg, deps, m)
+	prov, err := a.wireProviders(cfg, m.RoundTripper, browserSolvers(br)...)
 	if err != nil {
 		return err
 	}
@@ -45,10 +46,10 @@ func (a *App) wire(ctx context.Context, deps *api.Deps) error {
 		return err
 	}
 	am.setQueue(q)
-	if err := a.wireOps(ctx, deps, OpsDeps{Auth: authSvc, Library: lib, Queue: q, Metrics: metrics, Providers: prov}); err != nil {
+	if err := a.wireOps(ctx, deps, OpsDeps{Auth: authSvc, Library: lib, Queue: q, Metrics: m, Providers: prov}); err != nil {
 		return err
 	}
-	a.wireDoctor(deps, prov, metrics)
+	a.wireDoctor(deps, prov, m)
 	a.wireWeb(deps)
 	return nil
 }

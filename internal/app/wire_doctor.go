@@ -8,13 +8,14 @@ import (
 	"github.com/aniworld/aniworld/internal/api"
 	"github.com/aniworld/aniworld/internal/config"
 	"github.com/aniworld/aniworld/internal/doctor"
+	"github.com/aniworld/aniworld/internal/metrics"
 	"github.com/aniworld/aniworld/internal/provider"
 	"github.com/aniworld/aniworld/internal/provider/hoster"
 )
 
 // wireDoctor adds the provider canary: per-hoster outcome counts on
 // /metrics and GET /api/diagnostics/providers and /api/diagnostics/hosters.
-func (a *App) wireDoctor(deps *api.Deps, p *providers, m *api.Metrics) {
+func (a *App) wireDoctor(deps *api.Deps, p *providers, m *metrics.Metrics) {
 	if m != nil {
 		m.Registry().MustRegister(p.stats)
 	}

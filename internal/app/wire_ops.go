@@ -14,6 +14,7 @@ import (
 	"github.com/aniworld/aniworld/internal/config"
 	"github.com/aniworld/aniworld/internal/event"
 	"github.com/aniworld/aniworld/internal/library"
+	"github.com/aniworld/aniworld/internal/metrics"
 	"github.com/aniworld/aniworld/internal/queue"
 	"github.com/aniworld/aniworld/internal/scheduler"
 )
@@ -54,7 +55,7 @@ type OpsDeps struct {
 	Queue OpsQueue
 	// Metrics is the registry the other subsystems report into (the
 	// httpclient's RoundTripper, download bytes); created when nil.
-	Metrics *api.Metrics
+	Metrics *metrics.Metrics
 	// HosterHosts are checked by GET /api/diagnostics/network
 	// (DefaultHosterHosts when empty).
 	HosterHosts []string
@@ -77,14 +78,14 @@ func (a *App) wireOps(ctx context.Context, deps *api.Deps, o OpsDeps) error {
 	}
 	m := o.Metrics
 	if m == nil {
-		m = api.NewMetrics()
+		m = metrics.New()
 	}
-	deps.Outer = append([]api.Middleware{m.Middleware()}, deps.Outer...)
+	deps.Outer = append([]api.Middleware{api.RequestMetrics(m)}, deps.Outer...)
 	if a.events != nil {
 		a.events.add(m) // scan durations, download bytes and outcomes
 	}
 	a.cfg.ReadsLive("server.metrics_token")
-	deps.Services.Metrics = m.Handler(api.AuthVerifier{Svc: o.Auth}, func() string { return a.cfg.Get().Server.MetricsToken })
+	deps.Services.Metrics = api.MetricsHandler(m.Handler(), api.AuthVerifier{Svc: o.Auth}, func() string { return a.cfg.Get().Server.MetricsToken })
 	if o.Queue != nil {
 		m.SetQueueStats(func(ctx context.Context) (map[string]int, error) {
 			st, err := o.Queue.Status(ctx)
