@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/danielgtaylor/huma/v2"
 	"github.com/shirou/gopsutil/v4/disk"
 
 	"github.com/aniworld/aniworld/internal/anime"
@@ -73,17 +72,14 @@ func (a *App) wireSonarr(cfg config.AppConfig, deps *api.Deps, p *providers, lib
 	a.background = append(a.background, svc.Run)
 	trusted, _ := auth.ParseTrustedProxies(cfg.Security.TrustedProxies) // checked by wireAuth
 	limiter := auth.NewLimiter(sonarrRateLimit, time.Minute, auth.DefaultMaxKeys)
-	deps.Outer = append(deps.Outer, auth.RateLimitMiddleware([]auth.LimitRule{{Name: sonarr.RateRule, Declared: true,
+	deps.Outer = append(deps.Outer, auth.RateLimitMiddleware([]auth.LimitRule{{Name: auth.RuleSonarr, Declared: true,
 		Key: func(r *http.Request) string { return auth.ClientIP(r, trusted) }, Limiter: limiter}},
 		func(w http.ResponseWriter, _ *http.Request, _ auth.Decision) {
 			w.Header().Set("Content-Type", "application/json")
 			w.WriteHeader(http.StatusTooManyRequests)
 			_, _ = w.Write([]byte(`{"message":"Too many requests"}`))
 		}))
-	deps.Register = append(deps.Register, func(h huma.API) {
-		svc.Register(h, func(op huma.Operation) huma.Operation { return api.RateLimited(sonarr.RateRule, api.OwnAuth(op)) })
-		svc.RegisterAdmin(h, api.Protected)
-	})
+	deps.Services.Sonarr = svc
 	return nil
 }
 

@@ -11,16 +11,13 @@ import (
 // address itself.
 const Base = "/api/v3"
 
-// RateRule is the name of the rate-limit rule the operations declare.
-const RateRule = "sonarr"
-
 // SecurityScheme names the API key in the OpenAPI document.
 const SecurityScheme = "sonarrApiKey"
 
 // Declare marks an operation with who may call it and its rate limit;
 // the composition root passes the HTTP surface's declarations (the
 // operations check the API key themselves).
-type Declare func(huma.Operation) huma.Operation
+type Declare = func(huma.Operation) huma.Operation
 
 // Register adds the Sonarr v3 operations to api, each declared by declare.
 // This is the surface's route table: one line per operation.
