@@ -326,6 +326,35 @@ func TestSeerrEndToEnd(t *testing.T) {
 	}
 	c.get("GET", "/series/"+fmt.Sprint(added.ID), nil, nil, 200, &updated)
 	checkSeasons(t, updated, map[int][4]int{1: {2, 2, 2, 100}, 2: {2, 2, 2, 100}, 3: {1, 1, 1, 100}}, map[int]bool{1: true, 2: true, 3: true})
+
+	// Seerr removes the request with deleteFiles while a download of the
+	// series waits: the download, the folder and the library entry go.
+	if code, _, b := ta.do("POST", "/api/queue/pause", tok, nil); code != 200 {
+		t.Fatalf("pause: %d %v", code, b)
+	}
+	if code, _, b := ta.do("POST", "/api/queue/add", tok, map[string]any{"serie_id": seerrSlug, "serie_name": seerrTitleDE,
+		"episodes": []string{"S01E01"}}); code != 201 && code != 200 {
+		t.Fatalf("queue add: %d %v", code, b)
+	}
+	folder := lib["folder"].(string)
+	if _, err := os.Stat(filepath.Join(animeDir, folder)); err != nil {
+		t.Fatal(err)
+	}
+	c.get("DELETE", fmt.Sprintf("/series/%d", added.ID), url.Values{"deleteFiles": {"true"}, "addImportExclusion": {"false"}}, nil, 200, nil)
+	if _, err := os.Stat(filepath.Join(animeDir, folder)); !os.IsNotExist(err) {
+		t.Fatalf("series folder after delete: %v", err)
+	}
+	if code, _, _ := ta.do("GET", "/api/anime/"+seerrSlug, tok, nil); code != 404 {
+		t.Fatalf("series still in the library: %d", code)
+	}
+	_, _, st := ta.do("GET", "/api/queue/status", tok, nil)
+	if pending := st["status"].(map[string]any)["pending_queue"].([]any); len(pending) != 0 {
+		t.Fatalf("downloads of the deleted series still queued: %v", pending)
+	}
+	c.get("GET", "/series", nil, nil, 200, &list)
+	if len(list) != 0 {
+		t.Fatalf("series after delete: %+v", list)
+	}
 }
 
 // waitCompleted waits until n downloads completed and answers them by

@@ -292,8 +292,31 @@ func (s *Service) Delete(ctx context.Context, id int64, deleteFiles bool) error 
 		return err
 	}
 	if deleteFiles {
+		if err := s.dropQueued(ctx, row.Key); err != nil {
+			return err
+		}
 		if err := s.o.Library.Remove(ctx, row.Key); err != nil && !errors.Is(err, anime.ErrNotFound) {
 			return err
+		}
+	}
+	return nil
+}
+
+// dropQueued removes a series' waiting and running downloads, before its
+// folder goes.
+func (s *Service) dropQueued(ctx context.Context, key string) error {
+	for _, st := range []anime.Status{anime.StatusDownloading, anime.StatusPending, anime.StatusPaused} {
+		items, err := s.o.Store.QueueList(ctx, st, 1<<20)
+		if err != nil {
+			return err
+		}
+		for _, it := range items {
+			if it.SerieID != key {
+				continue
+			}
+			if err := s.o.Queue.Remove(ctx, it.ID); err != nil && !errors.Is(err, anime.ErrNotFound) {
+				return err
+			}
 		}
 	}
 	return nil

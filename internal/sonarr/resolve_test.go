@@ -61,6 +61,7 @@ type idleQueue struct{}
 func (idleQueue) Status(context.Context) (queue.QueueStatus, error) { return queue.QueueStatus{}, nil }
 func (idleQueue) State() (bool, bool)                               { return true, false }
 func (idleQueue) Start(context.Context) error                       { return nil }
+func (idleQueue) Remove(context.Context, string) error              { return nil }
 
 type fixedKey string
 

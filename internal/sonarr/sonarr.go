@@ -50,6 +50,9 @@ type Queue interface {
 	Status(ctx context.Context) (queue.QueueStatus, error)
 	State() (running, paused bool)
 	Start(ctx context.Context) error
+	// Remove takes an item out of the queue (an active download is
+	// cancelled and its partial data deleted).
+	Remove(ctx context.Context, id string) error
 }
 
 // Finder turns a TVDB id into TMDB shows (TMDB's /find); it answers

@@ -81,6 +81,7 @@ type seerrQueue struct{}
 func (seerrQueue) Status(context.Context) (queue.QueueStatus, error) { return queue.QueueStatus{}, nil }
 func (seerrQueue) State() (bool, bool)                               { return true, false }
 func (seerrQueue) Start(context.Context) error                       { return nil }
+func (seerrQueue) Remove(context.Context, string) error              { return nil }
 
 // seerrSurface is a real Sonarr surface over a real store in dir, with
 // one request nobody could match waiting.
