@@ -191,3 +191,34 @@ func TestSeerrUnmatchedAssign(t *testing.T) {
 		t.Fatalf("lookup after removal: %+v", found)
 	}
 }
+
+// TestSeerrRateLimit: the surface is rate-limited per client, wrong keys
+// included (guessing the key is slow), with Sonarr's body and Retry-After;
+// the product API keeps its own limits.
+func TestSeerrRateLimit(t *testing.T) {
+	ta, tok, c, _, _ := startSeerr(t)
+	wrong := seerr{t: t, base: c.base, key: "guess"}
+	var code int
+	var raw []byte
+	n := 0
+	for ; n <= sonarrRateLimit; n++ {
+		if code, raw = wrong.call("GET", "/system/status", nil, nil); code != http.StatusUnauthorized {
+			break
+		}
+	}
+	if code != http.StatusTooManyRequests || n != sonarrRateLimit || string(raw) != `{"message":"Too many requests"}` {
+		t.Fatalf("after %d requests: %d %s", n, code, raw)
+	}
+	req, _ := http.NewRequest("GET", ta.URL+"/api/v3/system/status?apikey="+c.key, nil)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusTooManyRequests || res.Header.Get("Retry-After") == "" {
+		t.Fatalf("the right key within the window: %d, Retry-After %q", res.StatusCode, res.Header.Get("Retry-After"))
+	}
+	if code, _, _ := ta.do("GET", "/api/queue/status", tok, nil); code != 200 {
+		t.Fatalf("the product API is limited by the Seerr rule: %d", code)
+	}
+}
