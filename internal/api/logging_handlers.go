@@ -134,7 +134,7 @@ func (r *loggingHandlers) getConfig(ctx context.Context, _ *struct{}) (*loggingC
 
 func (r *loggingHandlers) updateConfig(ctx context.Context, in *patchInput) (*loggingConfigOutput, error) {
 	next, err := r.Config.Update(func(c *config.AppConfig) error {
-		n, err := mergePatch(*c, map[string]any{"logging": in.Body})
+		n, err := config.MergePatch(*c, map[string]any{"logging": in.Body})
 		if err != nil {
 			return &config.ValidationError{Errors: config.FieldErrors{{Field: "body", Message: err.Error()}}}
 		}
