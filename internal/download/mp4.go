@@ -64,7 +64,7 @@ func (j *job) fetchMP4(ctx context.Context) (*state, error) {
 		if offset > before {
 			attempt = 0 // progress was made: the retry budget is per stall, not per file
 		}
-		if !retryable(err) || attempt >= j.e.retries {
+		if !retryable(err) || attempt >= j.e.policy.Retries {
 			return nil, fmt.Errorf("download %s: %w", j.stream.Hoster, err)
 		}
 		if berr := j.e.backoff(ctx, attempt, err); berr != nil {
