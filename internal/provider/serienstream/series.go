@@ -171,14 +171,3 @@ func seasonNumbers(doc *goquery.Document, key string) []int {
 	sort.Ints(out)
 	return out
 }
-
-// slugOfSeason answers the slug of a /serie/<slug>/<season> link.
-func slugOfSeason(href string) string {
-	i := strings.Index(href, "/serie/")
-	if i < 0 {
-		return ""
-	}
-	rest := href[i+len("/serie/"):]
-	slug, _, _ := strings.Cut(rest, "/")
-	return slug
-}
