@@ -99,7 +99,7 @@ func NFORoutes(svc func() NFO) func(huma.API) {
 			}
 			return Protected(op)
 		}
-		// enabled answers 503 with how to configure TMDB (the seed's
+		// enabled answers 503 with how to configure TMDB (the documented
 		// "TMDB API key not configured") before any NFO route runs.
 		enabled := func() (NFO, error) {
 			s := svc()

@@ -11,8 +11,7 @@ import (
 	"github.com/aniworld/aniworld/internal/anime"
 )
 
-// Info is what Jellyfin and Kodi take from a tvshow.nfo (spec/metadata.md
-// §1): alternative element names resolved, ids collected from every form,
+// Info is what Jellyfin and Kodi take from a tvshow.nfo: alternative element names resolved, ids collected from every form,
 // ratings rescaled to 10, artwork sorted into Jellyfin's image types.
 type Info struct {
 	Title         string

@@ -44,7 +44,9 @@ func (c *Client) Series(ctx context.Context, key string) (provider.SeriesDetails
 	})
 }
 
-// parseSeriesPage reads the §3 elements of a series page.
+// parseSeriesPage reads a series page: title and alternative titles,
+// years, description, genres, cover, IMDb id, FSK and the season
+// navigation.
 func (c *Client) parseSeriesPage(body []byte, key string) (provider.SeriesDetails, error) {
 	const step = "series page"
 	doc, err := goquery.NewDocumentFromReader(bytes.NewReader(body))

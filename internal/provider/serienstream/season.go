@@ -115,7 +115,8 @@ func (c *Client) rowLink(tr *goquery.Selection) string {
 }
 
 // languageOf maps the site's language labels and flag names to languages:
-// serienstream offers German and English audio only (§10.3).
+// serienstream offers German and English audio only (no subtitled
+// tracks).
 func languageOf(label string) anime.Language {
 	switch strings.ToLower(strings.TrimSpace(label)) {
 	case "deutsch", "german", "de", "ger", "german dub", "deutsch (dub)":

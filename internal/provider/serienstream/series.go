@@ -36,7 +36,7 @@ func (c *Client) Series(ctx context.Context, key string) (provider.SeriesDetails
 	})
 }
 
-// parseSeriesPage reads a §10.3 series page: the title h1, the
+// parseSeriesPage reads a series page of the 2026 redesign: the title h1, the
 // description, the li.series-group lists (genres, cast, directors,
 // producers, countries), the /jahr/YYYY link, "FSK NN", the IMDb link, the
 // channel poster and the season navigation.
