@@ -2,6 +2,7 @@ package provider
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/aniworld/aniworld/internal/anime"
@@ -111,4 +112,44 @@ func FuzzCutSeriesPath(f *testing.F) {
 			t.Errorf("CutSeriesPath(%q, %q) = %q, %q", path, prefix, key, rest)
 		}
 	})
+}
+
+func TestCheckSeasonAndEpisode(t *testing.T) {
+	tests := []struct {
+		key             string
+		season, episode int
+		seasonOK, epOK  bool
+	}{
+		{"demo", 1, 1, true, true},
+		{"demo", 0, 3, true, true}, // movies
+		{"demo", -1, 1, false, false},
+		{"demo", 2, 0, true, false},
+		{"de mo", 1, 1, false, false},
+		{"", 1, 1, false, false},
+	}
+	for _, tt := range tests {
+		if err := CheckSeason(tt.key, tt.season); (err == nil) != tt.seasonOK || (err != nil && !errors.Is(err, anime.ErrInvalid)) {
+			t.Errorf("CheckSeason(%q, %d) = %v, want ok %v", tt.key, tt.season, err, tt.seasonOK)
+		}
+		if err := CheckEpisode(tt.key, tt.season, tt.episode); (err == nil) != tt.epOK || (err != nil && !errors.Is(err, anime.ErrInvalid)) {
+			t.Errorf("CheckEpisode(%q, %d, %d) = %v, want ok %v", tt.key, tt.season, tt.episode, err, tt.epOK)
+		}
+	}
+}
+
+// TestCacheKeysGroupedBySeries: every page key of a series starts with
+// "<key>|" (what PageCache.Forget drops), and different pages never share
+// a key.
+func TestCacheKeysGroupedBySeries(t *testing.T) {
+	keys := []string{SeriesCacheKey("demo"), SeasonCacheKey("demo", 0), SeasonCacheKey("demo", 12), EpisodeCacheKey("demo", 1, 2)}
+	seen := map[string]bool{}
+	for _, k := range keys {
+		if !strings.HasPrefix(k, "demo|") || seen[k] {
+			t.Errorf("cache key %q: not grouped under demo| or not unique", k)
+		}
+		seen[k] = true
+	}
+	if SeasonCacheKey("demo", 1) == SeasonCacheKey("demo-1", 0) || EpisodeCacheKey("demo", 1, 12) == EpisodeCacheKey("demo", 11, 2) {
+		t.Error("different pages share a cache key")
+	}
 }

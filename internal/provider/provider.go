@@ -204,6 +204,29 @@ func CheckKey(key string) error {
 	return nil
 }
 
+// CheckSeason refuses a series key that is not a slug and a negative
+// season (0 is the movies entry) with anime.ErrInvalid.
+func CheckSeason(key string, season int) error {
+	if err := CheckKey(key); err != nil {
+		return err
+	}
+	if season < 0 {
+		return fmt.Errorf("%w: season %d", anime.ErrInvalid, season)
+	}
+	return nil
+}
+
+// CheckEpisode is CheckSeason that also refuses an episode below 1.
+func CheckEpisode(key string, season, episode int) error {
+	if err := CheckKey(key); err != nil {
+		return err
+	}
+	if season < 0 || episode < 1 {
+		return fmt.Errorf("%w: episode %d of season %d", anime.ErrInvalid, episode, season)
+	}
+	return nil
+}
+
 // SortLanguages orders languages by their site key, deduplicated.
 func SortLanguages(ls []anime.Language) []anime.Language {
 	seen := map[anime.Language]bool{}

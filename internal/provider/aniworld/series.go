@@ -28,10 +28,10 @@ var (
 
 // Series fetches and parses a series page (cached).
 func (c *Client) Series(ctx context.Context, key string) (provider.SeriesDetails, error) {
-	if err := c.checkKey(key); err != nil {
+	if err := provider.CheckKey(key); err != nil {
 		return provider.SeriesDetails{}, err
 	}
-	return cached(ctx, c, key+"|series", func() (provider.SeriesDetails, error) {
+	return cached(ctx, c, provider.SeriesCacheKey(key), func() (provider.SeriesDetails, error) {
 		body, err := c.fetch(ctx, "series page", key, c.SeriesURL(key), nil)
 		if err != nil {
 			return provider.SeriesDetails{}, err

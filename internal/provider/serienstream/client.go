@@ -285,5 +285,3 @@ func (c *Client) Forget(ctx context.Context, key string) error {
 	return nil
 }
 
-// checkKey refuses anything but a slug; see provider.CheckKey.
-var checkKey = provider.CheckKey

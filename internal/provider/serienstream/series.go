@@ -24,10 +24,10 @@ var (
 
 // Series fetches and parses a series page (cached).
 func (c *Client) Series(ctx context.Context, key string) (provider.SeriesDetails, error) {
-	if err := checkKey(key); err != nil {
+	if err := provider.CheckKey(key); err != nil {
 		return provider.SeriesDetails{}, err
 	}
-	return provider.Cached(ctx, c.pageCache(), key+"|series", func() (provider.SeriesDetails, error) {
+	return provider.Cached(ctx, c.pageCache(), provider.SeriesCacheKey(key), func() (provider.SeriesDetails, error) {
 		body, err := c.fetch(ctx, "series page", key, c.SeriesURL(key), nil)
 		if err != nil {
 			return provider.SeriesDetails{}, err
