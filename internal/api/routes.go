@@ -83,8 +83,8 @@ func (s *Server) routes() {
 	}
 }
 
-// publicRoutes need no token: CONTRACT.md's public list and the API's
-// own documents.
+// publicRoutes need no token: health, auth status, login, logout, setup
+// and the API's own documents.
 func (s *Server) publicRoutes() {
 	api := s.api
 	h := healthHandlers{deps: &s.deps}

@@ -25,7 +25,7 @@ import (
 	"github.com/aniworld/aniworld/internal/queue"
 )
 
-// automation is issue 18's set: monitored series, notifications, media
+// automation is the set of background helpers: monitored series, notifications, media
 // servers and the calendar, wired to the library and the queue.
 type automation struct {
 	a      *App
