@@ -38,7 +38,7 @@ type Library interface {
 	Remove(ctx context.Context, key string) error
 }
 
-// Monitor is the monitoring of issue 18.
+// Monitor is the per-series monitoring (package monitor).
 type Monitor interface {
 	Get(ctx context.Context, key string) (monitor.Settings, monitor.RefreshState, error)
 	Set(ctx context.Context, key string, s monitor.Settings) (monitor.Settings, monitor.RefreshState, error)
