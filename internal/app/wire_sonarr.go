@@ -68,7 +68,7 @@ func (a *App) wireSonarr(cfg config.AppConfig, deps *api.Deps, p *providers, lib
 	if err != nil {
 		return err
 	}
-	am.follows = svc.SeasonFollowed
+	am.seasons = svc.FollowedSeasons
 	a.background = append(a.background, svc.Run)
 	trusted, _ := auth.ParseTrustedProxies(cfg.Security.TrustedProxies) // checked by wireAuth
 	limiter := auth.NewLimiter(sonarrRateLimit, time.Minute, auth.DefaultMaxKeys)
