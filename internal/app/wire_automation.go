@@ -147,9 +147,19 @@ func (au *automation) enqueue(ctx context.Context, s anime.Series, eps []anime.E
 	if au.queue == nil {
 		return errors.New("the download queue is not running")
 	}
-	_, _, err := au.queue.Add(ctx, queue.AddRequest{SerieID: s.Key, SerieFolder: s.Folder, SerieName: s.Name,
+	added, _, err := au.queue.Add(ctx, queue.AddRequest{SerieID: s.Key, SerieFolder: s.Folder, SerieName: s.Name,
 		Episodes: eps, Priority: anime.PriorityNormal})
-	return err
+	if err != nil || len(added) == 0 {
+		return err
+	}
+	// Set and forget: what the monitor queues gets downloaded. A stopped
+	// queue (also a fresh one) is started; a paused one stays paused.
+	if started, err := au.queue.StartIfStopped(ctx, "Queue processing started: monitoring queued new episodes"); err != nil {
+		au.a.log.Warn("start the queue for monitored episodes", "error", err)
+	} else if started {
+		au.a.log.Info("queue started for monitored episodes", "series", s.Key, "episodes", len(added))
+	}
+	return nil
 }
 
 // afterDownload is the queue hook: the monitor's history and upgrade
