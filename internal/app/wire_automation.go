@@ -70,6 +70,7 @@ func (a *App) wireAutomation(cfg config.AppConfig, p *providers, lib *library.Se
 		return nil, err
 	}
 	au.mon = mon
+	a.cfg.AddBackupPart(monitoringBackupPart(mon, a.log))
 	a.wanted = mon.WantedLanguages
 	a.changed = func(ctx context.Context, key string) {
 		if _, dir, err := lib.SeriesDir(ctx, key); err == nil {
