@@ -48,6 +48,7 @@ func (a *App) wireAutomation(cfg config.AppConfig, p *providers, lib *library.Se
 	au := &automation{a: a, lib: lib, feed: calendar.NewTokens(filepath.Join(cfg.DataDir, "calendar_feed_token"))}
 	au.notes = notify.New(notify.Options{Logger: a.log.With("component", "notify")})
 	au.health = notify.NewHealthWatch(au.notes.Notify, now)
+	au.watchSteps(p)
 	au.media = mediaserver.NewDispatcher(mediaserver.DispatcherOptions{Logger: a.log.With("component", "mediaserver")})
 	au.configure(cfg)
 	a.cfg.Subscribe(func(old, new config.AppConfig) {
