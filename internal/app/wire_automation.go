@@ -36,6 +36,14 @@ type automation struct {
 	feed   *calendar.Tokens
 	lib    *library.Service
 	queue  *queue.Service // set once the queue exists
+	// follows narrows monitoring to seasons (the Seerr surface sets it,
+	// wire_sonarr.go); nil follows every season.
+	follows func(ctx context.Context, key string, season int) bool
+}
+
+// followsSeason is the monitor's Follows hook.
+func (au *automation) followsSeason(ctx context.Context, key string, season int) bool {
+	return au.follows == nil || au.follows(ctx, key, season)
 }
 
 // wireAutomation builds the automation services and their routes; the
@@ -65,6 +73,7 @@ func (a *App) wireAutomation(cfg config.AppConfig, p *providers, lib *library.Se
 		Enabled:   func() bool { return a.cfg.Get().Monitor.Enabled },
 		HostOf:    func(site string) string { return siteHost(a.cfg.Get(), site) },
 		OnEvent:   au.monitorEvent,
+		Follows:   au.followsSeason,
 		Logger:    a.log.With("component", "monitor"),
 	})
 	if err != nil {
