@@ -38,7 +38,11 @@ func (a *App) wire(ctx context.Context, deps *api.Deps) error {
 	if err != nil {
 		return err
 	}
-	deps.Register = append(deps.Register, api.AnimeRoutes(monitoredLibrary{Library: autoLibrary{Library: lib, auto: auto}, au: am}, searcher{reg: prov.reg, log: a.log}))
+	cov, err := a.wireCovers(cfg, prov, lib, deps)
+	if err != nil {
+		return err
+	}
+	deps.Register = append(deps.Register, api.AnimeRoutes(monitoredLibrary{Library: coveredLibrary{Library: autoLibrary{Library: lib, auto: auto}, cov: cov}, au: am}, searcher{reg: prov.reg, log: a.log}))
 	q, err := a.wireQueue(ctx, cfg, prov, lib, deps, auto.afterDownload, am.afterDownload)
 	if err != nil {
 		return err

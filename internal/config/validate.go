@@ -45,6 +45,7 @@ func (c AppConfig) Validate() FieldErrors {
 	if strings.ContainsRune(c.AnimeDirectory, 0) {
 		add("anime_directory", "must not contain NUL")
 	}
+	validateCovers(c.Covers, add)
 	if c.Server.Addr == "" {
 		add("server.addr", "must not be empty")
 	}

@@ -61,6 +61,9 @@ type ListItem struct {
 	MissingEpisodes anime.MissingEpisodes `json:"missing_episodes"`
 	Link            string                `json:"link"`
 	Year            int                   `json:"year,omitempty"`
+	// CoverURL is the signed address of the series' cover (filled by the
+	// composition root from internal/covers).
+	CoverURL string `json:"cover_url,omitempty"`
 }
 
 // Detail is GET /api/anime/{anime_id}.
@@ -76,6 +79,7 @@ type Detail struct {
 	Year            int                   `json:"year,omitempty"`
 	MissingEpisodes anime.MissingEpisodes `json:"missing_episodes"`
 	TMDBID          int                   `json:"tmdb_id,omitempty"`
+	CoverURL        string                `json:"cover_url,omitempty"` // as ListItem.CoverURL
 }
 
 // AddResult is POST /api/anime/add's answer.

@@ -387,7 +387,8 @@ func (db *DB) AddEpisodeFile(ctx context.Context, key string, f EpisodeFile, rem
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE series SET missing_json = ?, missing_count = ?, fingerprint = '',
-			episode_count = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?`,
+			episode_count = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now'),
+			downloaded_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?`,
 			mj, mc, distinctEpisodes(files), id)
 		return err
 	})
