@@ -45,7 +45,7 @@ func (a *App) wireCovers(cfg config.AppConfig, p *providers, lib *library.Servic
 	if err != nil {
 		return nil, err
 	}
-	deps.Register = append(deps.Register, api.CoverRoutes(svc))
+	deps.Services.Covers = svc
 	return svc, nil
 }
 

@@ -46,51 +46,49 @@ const (
 	placeholderCacheControl = "private, max-age=300"
 )
 
-// CoverRoutes registers the signed cover routes. They check their own
-// credential, the signature in the URL (OwnAuth), because an <img> cannot
-// send the bearer token; the URLs come from cover_url fields of
-// authenticated API answers.
-func CoverRoutes(c Covers) func(huma.API) {
-	return func(api huma.API) {
-		if oa := api.OpenAPI(); oa.Components != nil {
-			if oa.Components.SecuritySchemes == nil {
-				oa.Components.SecuritySchemes = map[string]*huma.SecurityScheme{}
-			}
-			oa.Components.SecuritySchemes["coverSignature"] = &huma.SecurityScheme{Type: "apiKey", In: "query", Name: "sig",
-				Description: "The signature in a cover_url the API answered (HMAC of the address with the server's covers.key)"}
+const (
+	docCoverSeries = "The address is the `cover_url` of `GET /api/anime` items and `GET /api/anime/{anime_id}` (signed; no bearer token, " +
+		"because an <img> cannot send one). The folder's poster.jpg when present, else the site's cover fetched once; cached with a size cap. " +
+		"ETag and Cache-Control; an SVG placeholder while there is no cover."
+	docCoverRemote = "Signed addresses only (`cover_url` of search results): the server fetches only images the sites named, from their hosts."
+)
+
+var coverResponses = map[string]*huma.Response{
+	"200": {Description: "The image (JPEG, PNG, GIF or WebP; an SVG placeholder when there is no cover)",
+		Content: map[string]*huma.MediaType{"image/*": {}}},
+	"304": {Description: "Not modified (If-None-Match)"},
+}
+
+// addCoverSignatureScheme documents the credential of the cover routes:
+// the signature in the URL.
+func addCoverSignatureScheme(api huma.API) {
+	if oa := api.OpenAPI(); oa.Components != nil {
+		if oa.Components.SecuritySchemes == nil {
+			oa.Components.SecuritySchemes = map[string]*huma.SecurityScheme{}
 		}
-		signed := []map[string][]string{{"coverSignature": {}}}
-		imageResponse := map[string]*huma.Response{
-			"200": {Description: "The image (JPEG, PNG, GIF or WebP; an SVG placeholder when there is no cover)",
-				Content: map[string]*huma.MediaType{"image/*": {}}},
-			"304": {Description: "Not modified (If-None-Match)"},
-		}
-		huma.Register(api, OwnAuth(huma.Operation{
-			OperationID: "cover-series", Method: http.MethodGet, Path: covers.SeriesPath + "{key}",
-			Summary: "A library series' cover", Tags: []string{"Covers"}, Errors: []int{401, 404}, Security: signed,
-			Description: "The address is the `cover_url` of `GET /api/anime` items and `GET /api/anime/{anime_id}` (signed; no bearer token). " +
-				"The folder's poster.jpg when present, else the site's cover fetched once; cached with a size cap. ETag and Cache-Control.",
-			Responses: imageResponse,
-		}), func(ctx context.Context, in *coverSeriesInput) (*coverOutput, error) {
-			if !c.ValidSeries(in.Key, in.Sig) {
-				return nil, badSignature()
-			}
-			img, err := c.Series(ctx, in.Key)
-			return coverReply(img, err, in.IfNoneMatch)
-		})
-		huma.Register(api, OwnAuth(huma.Operation{
-			OperationID: "cover-remote", Method: http.MethodGet, Path: covers.RemotePath,
-			Summary: "A cover a site sent (search results)", Tags: []string{"Covers"}, Errors: []int{401}, Security: signed,
-			Description: "Signed addresses only (`cover_url` of search results): the server fetches only images the sites named, from their hosts.",
-			Responses:   imageResponse,
-		}), func(ctx context.Context, in *coverRemoteInput) (*coverOutput, error) {
-			if !c.ValidRemote(in.U, in.Sig) {
-				return nil, badSignature()
-			}
-			img, err := c.Remote(ctx, in.U)
-			return coverReply(img, err, in.IfNoneMatch)
-		})
+		oa.Components.SecuritySchemes["coverSignature"] = &huma.SecurityScheme{Type: "apiKey", In: "query", Name: "sig",
+			Description: "The signature in a cover_url the API answered (HMAC of the address with the server's covers.key)"}
 	}
+}
+
+// coverHandlers serve the signed cover routes; they check the signature
+// themselves (OwnAuth).
+type coverHandlers struct{ c Covers }
+
+func (h coverHandlers) series(ctx context.Context, in *coverSeriesInput) (*coverOutput, error) {
+	if !h.c.ValidSeries(in.Key, in.Sig) {
+		return nil, badSignature()
+	}
+	img, err := h.c.Series(ctx, in.Key)
+	return coverReply(img, err, in.IfNoneMatch)
+}
+
+func (h coverHandlers) remote(ctx context.Context, in *coverRemoteInput) (*coverOutput, error) {
+	if !h.c.ValidRemote(in.U, in.Sig) {
+		return nil, badSignature()
+	}
+	img, err := h.c.Remote(ctx, in.U)
+	return coverReply(img, err, in.IfNoneMatch)
 }
 
 func badSignature() error {
