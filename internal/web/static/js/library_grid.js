@@ -24,10 +24,11 @@ export function progressBar(s) {
 export function stateIcons(s) {
   const icons = [];
   const icon = (cls, glyph, label) => icons.push(el("span", { class: "state " + cls, role: "img", "aria-label": label, title: label }, glyph));
-  if (s.downloading > 0) icon("downloading", "⬇", t("lib.state.downloading", { n: s.downloading }));
-  if (s.queued > 0) icon("queued", "⏳", t("lib.state.queued", { n: s.queued }));
-  if (s.failed > 0) icon("failed", "⚠", t("lib.state.failed", { n: s.failed }));
-  if (s.monitored) icon("monitored", "👁", t("lib.state.monitored"));
+  // Glyphs every system font has (no emoji font needed).
+  if (s.downloading > 0) icon("downloading", "↓", t("lib.state.downloading", { n: s.downloading }));
+  if (s.queued > 0) icon("queued", "◔", t("lib.state.queued", { n: s.queued }));
+  if (s.failed > 0) icon("failed", "!", t("lib.state.failed", { n: s.failed }));
+  if (s.monitored) icon("monitored", "◉", t("lib.state.monitored"));
   return icons;
 }
 
