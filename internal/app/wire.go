@@ -38,12 +38,14 @@ func (a *App) wire(ctx context.Context, deps *api.Deps) error {
 	if err != nil {
 		return err
 	}
+	series := a.wireSeries(prov, lib, auto, deps)
 	deps.Register = append(deps.Register, api.AnimeRoutes(monitoredLibrary{Library: autoLibrary{Library: lib, auto: auto}, au: am}, searcher{reg: prov.reg, log: a.log}))
 	q, err := a.wireQueue(ctx, cfg, prov, lib, deps, auto.afterDownload, am.afterDownload)
 	if err != nil {
 		return err
 	}
 	am.setQueue(q)
+	series.SetQueue(q)
 	if err := a.wireOps(ctx, deps, OpsDeps{Auth: authSvc, Library: lib, Queue: q, Metrics: metrics, Providers: prov}); err != nil {
 		return err
 	}

@@ -1,0 +1,117 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/aniworld/aniworld/internal/anime"
+	"github.com/aniworld/aniworld/internal/queue"
+	"github.com/aniworld/aniworld/internal/seriesview"
+)
+
+// SeriesPage is what the series page's routes need.
+type SeriesPage interface {
+	View(ctx context.Context, key string) (seriesview.View, error)
+	Refresh(ctx context.Context, key string) (seriesview.View, error)
+	Download(ctx context.Context, r seriesview.DownloadRequest) (added []string, failed []queue.FailedItem, err error)
+}
+
+type seriesKeyInput struct {
+	AnimeID string `path:"anime_id" maxLength:"200" doc:"Series key"`
+}
+
+type seriesViewOutput struct{ Body seriesview.View }
+
+type seriesDownloadInput struct {
+	AnimeID string `path:"anime_id" maxLength:"200" doc:"Series key"`
+	Body    struct {
+		Episodes []json.RawMessage `json:"episodes" minItems:"1" maxItems:"5000" doc:"{season, episode} objects or \"S01E02\" / \"1-2\" strings"`
+		Language string            `json:"language,omitempty" doc:"Fetch only this language (\"German Dub\", \"German Sub\", \"English Sub\", \"English Dub\" or the site key 1-4); empty: the configured order"`
+		Priority json.RawMessage   `json:"priority,omitempty" doc:"\"LOW\"|\"NORMAL\"|\"HIGH\" (default NORMAL)"`
+	}
+}
+
+// SeriesRoutes registers the series page's routes: the joined episode
+// view, a fresh rescan of one series, and downloads with a language
+// choice.
+func SeriesRoutes(svc SeriesPage) func(huma.API) {
+	return func(api huma.API) {
+		tags := []string{"Anime"}
+		huma.Register(api, Protected(huma.Operation{
+			OperationID: "anime-episodes", Method: http.MethodGet, Path: "/api/anime/{anime_id}/episodes",
+			Summary: "A series with every episode and its state here",
+			Description: "Beyond the seeds: the site's details (description, genres, FSK, years, cover) and every episode " +
+				"the site lists with German and English titles and offered languages, joined with its state here: " +
+				"on_disk (files), queued, downloading (item id and live progress), failed (reason and attempt log) or missing. " +
+				"When the site cannot be reached, provider_error says why and the episodes come from the library alone.",
+			Tags: tags, Errors: []int{404},
+		}), func(ctx context.Context, in *seriesKeyInput) (*seriesViewOutput, error) {
+			v, err := svc.View(ctx, in.AnimeID)
+			if err != nil {
+				return nil, err
+			}
+			return &seriesViewOutput{v}, nil
+		})
+
+		huma.Register(api, Protected(huma.Operation{
+			OperationID: "anime-series-rescan", Method: http.MethodPost, Path: "/api/anime/{anime_id}/rescan",
+			Summary:     "Rescan one series with fresh site data",
+			Description: "Reads the series' site pages afresh (bypassing the 6 h page cache), rescans its folder and answers the episode view.",
+			Tags:        tags, Errors: []int{404, 502},
+		}), func(ctx context.Context, in *seriesKeyInput) (*seriesViewOutput, error) {
+			v, err := svc.Refresh(ctx, in.AnimeID)
+			if err != nil {
+				return nil, providerError(err)
+			}
+			return &seriesViewOutput{v}, nil
+		})
+
+		huma.Register(api, Protected(huma.Operation{
+			OperationID: "anime-download", Method: http.MethodPost, Path: "/api/anime/{anime_id}/download",
+			Summary:     "Queue episodes of a series, optionally in one language",
+			Description: "Like POST /api/queue/add for one series; with `language`, the resolver tries only that language for these episodes.",
+			Tags:        tags, Errors: []int{404, 422},
+		}), func(ctx context.Context, in *seriesDownloadInput) (*queueAddOutput, error) {
+			r := seriesview.DownloadRequest{Key: in.AnimeID}
+			for i, raw := range in.Body.Episodes {
+				ep, err := queue.DecodeEpisode(raw)
+				if err != nil {
+					field := fmt.Sprintf("episodes[%d]", i)
+					return nil, validation(field, fmt.Sprintf("%s: %v", field, err))
+				}
+				r.Episodes = append(r.Episodes, ep)
+			}
+			if l := strings.TrimSpace(in.Body.Language); l != "" {
+				lang, err := anime.ParseLanguage(l)
+				if err != nil {
+					return nil, validation("language", "language: "+err.Error())
+				}
+				r.Language = lang
+			}
+			pr, err := queue.DecodePriority(in.Body.Priority)
+			if err != nil {
+				return nil, validation("priority", "priority: "+err.Error())
+			}
+			r.Priority = pr
+			added, failed, err := svc.Download(ctx, r)
+			if err != nil {
+				return nil, err
+			}
+			if added == nil {
+				added = []string{}
+			}
+			if failed == nil {
+				failed = []queue.FailedItem{}
+			}
+			return &queueAddOutput{Status: http.StatusCreated, Body: QueueAddBody{
+				Status: "success", Success: true, Message: fmt.Sprintf("Added %d episode(s) to download queue", len(added)),
+				AddedItems: added, ItemIDs: added, FailedItems: failed,
+			}}, nil
+		})
+	}
+}

@@ -1,0 +1,119 @@
+package app
+
+import (
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/aniworld/aniworld/internal/fake/site"
+)
+
+// TestSeriesEpisodesView adds the demo series, puts one episode on disk
+// and checks GET /api/anime/{key}/episodes joins the site's titles and
+// languages with the state here; then a download with a language choice
+// shows as queued, and a fresh rescan sees a file that appeared.
+func TestSeriesEpisodesView(t *testing.T) {
+	fake := httptest.NewServer(site.New(site.Options{Catalog: site.Demo()}))
+	defer fake.Close()
+	animeDir := t.TempDir()
+	ta := startApp(t, t.TempDir(), map[string]string{"ANIWORLD_PROVIDER_URL": fake.URL, "ANIWORLD_ANIME_DIR": animeDir})
+	tok := ta.setupAndLogin(testPassword)
+	code, _, b := ta.do("POST", "/api/anime/add", tok, map[string]any{"link": fake.URL + "/anime/stream/demo", "name": "Demo & Friends"})
+	if code != 200 {
+		t.Fatalf("add: %d %v", code, b)
+	}
+	folder := b["folder"].(string)
+
+	episode := func(v map[string]any, season, ep int) map[string]any {
+		t.Helper()
+		for _, s := range v["seasons"].([]any) {
+			sm := s.(map[string]any)
+			if int(sm["season"].(float64)) != season {
+				continue
+			}
+			for _, e := range sm["episodes"].([]any) {
+				em := e.(map[string]any)
+				if int(em["episode"].(float64)) == ep {
+					return em
+				}
+			}
+		}
+		t.Fatalf("no S%dE%d in %v", season, ep, v["seasons"])
+		return nil
+	}
+
+	code, _, v := ta.do("GET", "/api/anime/demo/episodes", tok, nil)
+	if code != 200 {
+		t.Fatalf("episodes: %d %v", code, v)
+	}
+	if v["fsk"] != 12.0 || v["start_year"] != 2020.0 || v["ongoing"] != true || v["provider_error"] != nil {
+		t.Errorf("header fields: fsk %v start %v ongoing %v provider_error %v", v["fsk"], v["start_year"], v["ongoing"], v["provider_error"])
+	}
+	if g := v["genres"].([]any); len(g) != 3 || g[0] != "Action" {
+		t.Errorf("genres %v, want Action, Abenteuer, Komödie (no language tags)", g)
+	}
+	if v["metadata_configured"] != false || v["has_fanart"] != false {
+		t.Errorf("metadata_configured %v has_fanart %v without TMDB", v["metadata_configured"], v["has_fanart"])
+	}
+	e := episode(v, 1, 1)
+	if e["title_de"] != "Der Anfang" || e["title_en"] != "The Beginning" || e["state"] != "missing" {
+		t.Errorf("S1E1 %v", e)
+	}
+	if l := e["languages"].([]any); len(l) != 3 || l[0] != "German Dub" {
+		t.Errorf("S1E1 languages %v", l)
+	}
+	if e := episode(v, 1, 3); e["title_de"] != nil || e["title_en"] != "Tom & Jerry's <Revenge>" {
+		t.Errorf("S1E3 titles %v", e)
+	}
+	if e := episode(v, 0, 1); e["title_en"] != "Demo: The Movie" {
+		t.Errorf("movie %v", e)
+	}
+	if c := v["counts"].(map[string]any); c["total"] != 6.0 || c["missing"] != 6.0 {
+		t.Errorf("counts %v", c)
+	}
+
+	// Queue S1E2 in German Sub: queued, and the wish is recorded.
+	code, _, b = ta.do("POST", "/api/anime/demo/download", tok, map[string]any{"episodes": []any{map[string]any{"season": 1, "episode": 2}}, "language": "German Sub"})
+	if code != 201 || len(b["added_items"].([]any)) != 1 {
+		t.Fatalf("download: %d %v", code, b)
+	}
+	code, _, b = ta.do("POST", "/api/anime/demo/download", tok, map[string]any{"episodes": []any{"S01E01"}, "language": "Klingon"})
+	if code != 422 {
+		t.Errorf("bad language: %d %v", code, b)
+	}
+	_, _, v = ta.do("GET", "/api/anime/demo/episodes", tok, nil)
+	if e := episode(v, 1, 2); e["state"] != "queued" || e["item"] == nil {
+		t.Errorf("S1E2 after queueing: %v", e)
+	}
+
+	// A file appears on disk; the fresh rescan shows it with its size.
+	p := filepath.Join(animeDir, folder, "Season 01", "Demo & Friends - S01E01 - 1080p.mkv")
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, make([]byte, 1234), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, v = ta.do("POST", "/api/anime/demo/rescan", tok, nil)
+	if code != 200 {
+		t.Fatalf("rescan: %d %v", code, v)
+	}
+	e = episode(v, 1, 1)
+	files, _ := e["files"].([]any)
+	if e["state"] != "on_disk" || len(files) != 1 {
+		t.Fatalf("S1E1 after rescan: %v", e)
+	}
+	if f := files[0].(map[string]any); f["size"] != 1234.0 || f["quality"] != "1080p" || f["name"] != filepath.Base(p) {
+		t.Errorf("file %v", f)
+	}
+
+	for _, path := range []string{"/api/anime/nope/episodes"} {
+		if code, _, b := ta.do("GET", path, tok, nil); code != 404 {
+			t.Errorf("%s: %d %v", path, code, b)
+		}
+	}
+	if code, _, _ := ta.do("GET", "/api/anime/demo/episodes", "", nil); code != 401 {
+		t.Errorf("without a token: %d", code)
+	}
+}
