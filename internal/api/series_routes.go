@@ -19,6 +19,20 @@ type SeriesPage interface {
 	View(ctx context.Context, key string) (seriesview.View, error)
 	Refresh(ctx context.Context, key string) (seriesview.View, error)
 	Download(ctx context.Context, r seriesview.DownloadRequest) (added []string, failed []queue.FailedItem, err error)
+	Remove(ctx context.Context, key string, deleteFiles bool) error
+}
+
+type seriesRemoveInput struct {
+	AnimeID     string `path:"anime_id" maxLength:"200" doc:"Series key"`
+	DeleteFiles bool   `query:"delete_files" default:"false" doc:"Also delete the series folder with every file in it (default: keep them)"`
+}
+
+// SeriesRemovedBody answers DELETE /api/anime/{anime_id}.
+type SeriesRemovedBody struct {
+	Success      bool   `json:"success"`
+	Message      string `json:"message"`
+	Key          string `json:"key"`
+	FilesDeleted bool   `json:"files_deleted"`
 }
 
 type seriesKeyInput struct {
@@ -69,6 +83,24 @@ func SeriesRoutes(svc SeriesPage) func(huma.API) {
 				return nil, providerError(err)
 			}
 			return &seriesViewOutput{v}, nil
+		})
+
+		huma.Register(api, Protected(huma.Operation{
+			OperationID: "anime-remove", Method: http.MethodDelete, Path: "/api/anime/{anime_id}",
+			Summary: "Remove a series from the library",
+			Description: "Removes the library entry, its queue items that are not completed and its monitoring. The folder and " +
+				"its files are kept unless `delete_files=true`; a kept folder's marker is flagged so later scans list it as " +
+				"unmatched instead of adding it back (adding the series again restores it).",
+			Tags: tags, Errors: []int{404},
+		}), func(ctx context.Context, in *seriesRemoveInput) (*struct{ Body SeriesRemovedBody }, error) {
+			if err := svc.Remove(ctx, in.AnimeID, in.DeleteFiles); err != nil {
+				return nil, err
+			}
+			msg := "Removed from the library; the files were kept"
+			if in.DeleteFiles {
+				msg = "Removed from the library and deleted its folder"
+			}
+			return &struct{ Body SeriesRemovedBody }{SeriesRemovedBody{Success: true, Message: msg, Key: in.AnimeID, FilesDeleted: in.DeleteFiles}}, nil
 		})
 
 		huma.Register(api, Protected(huma.Operation{

@@ -4,6 +4,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/aniworld/aniworld/internal/fake/site"
@@ -106,6 +107,37 @@ func TestSeriesEpisodesView(t *testing.T) {
 	}
 	if f := files[0].(map[string]any); f["size"] != 1234.0 || f["quality"] != "1080p" || f["name"] != filepath.Base(p) {
 		t.Errorf("file %v", f)
+	}
+
+	// Remove keeping the files: the folder stays, the marker says removed,
+	// the series is gone; adding it again reuses the folder and its file.
+	code, _, b = ta.do("DELETE", "/api/anime/demo", tok, nil)
+	if code != 200 || b["files_deleted"] != false {
+		t.Fatalf("remove: %d %v", code, b)
+	}
+	if _, err := os.Stat(p); err != nil {
+		t.Fatalf("file gone after a remove that keeps files: %v", err)
+	}
+	if marker, err := os.ReadFile(filepath.Join(animeDir, folder, ".aniworld.json")); err != nil || !strings.Contains(string(marker), `"removed": true`) {
+		t.Errorf("marker after remove: %s %v", marker, err)
+	}
+	if code, _, _ := ta.do("GET", "/api/anime/demo/episodes", tok, nil); code != 404 {
+		t.Errorf("episodes after remove: %d", code)
+	}
+	code, _, b = ta.do("POST", "/api/anime/add", tok, map[string]any{"link": fake.URL + "/anime/stream/demo", "name": "Demo & Friends"})
+	if code != 200 || b["folder"] != folder {
+		t.Fatalf("add again: %d %v (want folder %q)", code, b, folder)
+	}
+	_, _, v = ta.do("GET", "/api/anime/demo/episodes", tok, nil)
+	if e := episode(v, 1, 1); e["state"] != "on_disk" {
+		t.Errorf("S1E1 after adding again: %v", e)
+	}
+	code, _, b = ta.do("DELETE", "/api/anime/demo?delete_files=true", tok, nil)
+	if code != 200 || b["files_deleted"] != true {
+		t.Fatalf("remove with files: %d %v", code, b)
+	}
+	if _, err := os.Stat(filepath.Join(animeDir, folder)); !os.IsNotExist(err) {
+		t.Errorf("folder after remove with delete_files: %v", err)
 	}
 
 	for _, path := range []string{"/api/anime/nope/episodes"} {

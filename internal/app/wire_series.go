@@ -38,7 +38,7 @@ func (a *App) wireSeries(p *providers, lib *library.Service, nfo *nfoAuto, deps 
 	sv := seriesview.New(seriesview.Options{
 		Store: a.db, Catalog: siteCatalog{reg: p.reg}, Root: lib.Directory,
 		Metadata: func() bool { m := nfo.h.cur.Load(); return m != nil && m.Enabled() },
-		Rescan:   lib.RescanSeries,
+		Rescan:   lib.RescanSeries, Remove: lib.Remove,
 	})
 	monitorWanted := a.wanted
 	a.wanted = func(ctx context.Context, key string, ep anime.EpisodeRef) []anime.Language {

@@ -80,3 +80,32 @@ func (s *Service) WantedLanguage(ctx context.Context, key string, ep anime.Episo
 	}
 	return []anime.Language{l}
 }
+
+// Remove takes a series out of the library: its queue items that are not
+// completed are removed first (a running download is cancelled and its
+// partial data deleted), then the library entry; the folder and its files
+// stay unless deleteFiles.
+func (s *Service) Remove(ctx context.Context, key string, deleteFiles bool) error {
+	if _, err := s.o.Store.SeriesByKey(ctx, key); err != nil {
+		return err
+	}
+	if s.o.Remove == nil {
+		return fmt.Errorf("%w: removing series is not supported", anime.ErrUnavailable)
+	}
+	if s.o.Queue != nil {
+		items, err := s.o.Queue.SeriesItems(ctx, key)
+		if err != nil {
+			return err
+		}
+		ids := make([]string, 0, len(items))
+		for _, it := range items {
+			ids = append(ids, it.ID)
+		}
+		if len(ids) > 0 {
+			if err := s.o.Queue.RemoveMany(ctx, ids); err != nil {
+				return err
+			}
+		}
+	}
+	return s.o.Remove(ctx, key, deleteFiles)
+}

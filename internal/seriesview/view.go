@@ -49,6 +49,7 @@ type Catalog interface {
 type Queue interface {
 	SeriesItems(ctx context.Context, key string) ([]queue.Item, error)
 	Add(ctx context.Context, req queue.AddRequest) (added []string, failed []queue.FailedItem, err error)
+	RemoveMany(ctx context.Context, ids []string) error
 }
 
 // Options wires a Service. Store and Catalog are required; Queue may be
@@ -63,6 +64,8 @@ type Options struct {
 	// Rescan re-reads one series from disk and its site (the library's
 	// targeted scan); ctx is marked provider.WithFreshData.
 	Rescan func(ctx context.Context, key string) error
+	// Remove takes a series out of the library (library.Service.Remove).
+	Remove func(ctx context.Context, key string, deleteFiles bool) error
 	// Now is the clock (time.Now when nil).
 	Now func() time.Time
 }
