@@ -1,6 +1,8 @@
 package app
 
 import (
+	"encoding/json"
+	"fmt"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -20,11 +22,34 @@ func TestSeriesEpisodesView(t *testing.T) {
 	animeDir := t.TempDir()
 	ta := startApp(t, t.TempDir(), map[string]string{"ANIWORLD_PROVIDER_URL": fake.URL, "ANIWORLD_ANIME_DIR": animeDir})
 	tok := ta.setupAndLogin(testPassword)
+	search := func() map[string]any {
+		t.Helper()
+		var res []map[string]any
+		if err := json.Unmarshal([]byte(ta.getRaw("/api/anime/search?query=demo", tok)), &res); err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range res {
+			if r["key"] == "demo" {
+				return r
+			}
+		}
+		t.Fatalf("no demo in %v", res)
+		return nil
+	}
+	// The search result is completed from the series page (year, cover)
+	// and names the folder adding it would create.
+	if r := search(); r["in_library"] != false || r["year"] != 2020.0 || r["folder"] != "Demo & Friends" ||
+		!strings.HasSuffix(fmt.Sprint(r["cover"]), "/public/img/cover/demo-stream-cover-AbCdEf_220x330.jpg") {
+		t.Errorf("search result before adding: %v", r)
+	}
 	code, _, b := ta.do("POST", "/api/anime/add", tok, map[string]any{"link": fake.URL + "/anime/stream/demo", "name": "Demo & Friends"})
 	if code != 200 {
 		t.Fatalf("add: %d %v", code, b)
 	}
 	folder := b["folder"].(string)
+	if r := search(); r["in_library"] != true || r["folder"] != folder {
+		t.Errorf("search result after adding: %v", r)
+	}
 
 	episode := func(v map[string]any, season, ep int) map[string]any {
 		t.Helper()

@@ -39,7 +39,7 @@ func (a *App) wire(ctx context.Context, deps *api.Deps) error {
 		return err
 	}
 	series := a.wireSeries(prov, lib, auto, deps)
-	deps.Register = append(deps.Register, api.AnimeRoutes(monitoredLibrary{Library: autoLibrary{Library: lib, auto: auto}, au: am}, searcher{reg: prov.reg, log: a.log}))
+	deps.Register = append(deps.Register, api.AnimeRoutes(monitoredLibrary{Library: autoLibrary{Library: lib, auto: auto}, au: am}, librarySearch{searcher: searcher{reg: prov.reg, log: a.log}, lib: lib, db: a.db}))
 	q, err := a.wireQueue(ctx, cfg, prov, lib, deps, auto.afterDownload, am.afterDownload)
 	if err != nil {
 		return err
