@@ -52,7 +52,7 @@ func (a *App) wireSeries(p *providers, lib *library.Service, nfo *nfoAuto, deps 
 		}
 		return nil
 	}
-	deps.Register = append(deps.Register, api.SeriesRoutes(sv))
+	deps.Services.Series = sv
 	return sv
 }
 
