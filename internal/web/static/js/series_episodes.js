@@ -67,7 +67,13 @@ function stateCell(season, e) {
 
 function langMenu(season, e, btn) {
   const name = epName(season, e.episode);
-  const close = () => { menu.remove(); btn.setAttribute("aria-expanded", "false"); };
+  let closed = false;
+  const close = () => {
+    if (closed) return; // removing the focused menu fires focusout, which closes again
+    closed = true;
+    btn.setAttribute("aria-expanded", "false");
+    menu.remove();
+  };
   const pick = (lang) => async () => {
     close();
     btn.focus();
@@ -84,6 +90,7 @@ function langMenu(season, e, btn) {
     else if (ev.key === "ArrowDown") { ev.preventDefault(); items[(i + 1) % items.length].focus(); }
     else if (ev.key === "ArrowUp") { ev.preventDefault(); items[(i - 1 + items.length) % items.length].focus(); }
   });
+  menu.close = close;
   menu.addEventListener("focusout", (ev) => { if (!menu.contains(ev.relatedTarget) && ev.relatedTarget !== btn) close(); });
   return menu;
 }
@@ -96,7 +103,7 @@ function actionCell(season, e) {
       "aria-label": t("series.downloadEp", { ep: name }) }, t("series.download") + " ▾");
     btn.addEventListener("click", () => {
       const open = td.querySelector(".lang-menu");
-      if (open) { open.remove(); btn.setAttribute("aria-expanded", "false"); return; }
+      if (open) { open.close(); return; }
       const m = langMenu(season, e, btn);
       td.append(m);
       btn.setAttribute("aria-expanded", "true");
