@@ -23,7 +23,7 @@ import (
 	"github.com/aniworld/aniworld/internal/queue"
 )
 
-// automation is issue 18's set: monitored series, notifications, media
+// automation is the set of background helpers: monitored series, notifications, media
 // servers and the calendar, wired to the library and the queue.
 type automation struct {
 	a      *App
@@ -36,6 +36,14 @@ type automation struct {
 	queue  *queue.Service // set once the queue exists
 	// diskCheck asks watchDisk to check now (a changed limit or directory).
 	diskCheck chan struct{}
+	// follows narrows monitoring to seasons (the Seerr surface sets it,
+	// wire_sonarr.go); nil follows every season.
+	follows func(ctx context.Context, key string, season int) bool
+}
+
+// followsSeason is the monitor's Follows hook.
+func (au *automation) followsSeason(ctx context.Context, key string, season int) bool {
+	return au.follows == nil || au.follows(ctx, key, season)
 }
 
 // wireAutomation builds the automation services and their routes; the
@@ -69,6 +77,7 @@ func (a *App) wireAutomation(cfg config.AppConfig, p *providers, lib *library.Se
 		Enabled:   func() bool { return a.cfg.Get().Monitor.Enabled },
 		HostOf:    func(site string) string { return siteHost(a.cfg.Get(), site) },
 		OnEvent:   au.monitorEvent,
+		Follows:   au.followsSeason,
 		Logger:    a.log.With("component", "monitor"),
 	})
 	if err != nil {

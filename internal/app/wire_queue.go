@@ -102,6 +102,7 @@ func (d engine) Cleanup(target string) error { return d.e.Cleanup(target) }
 
 func (a *App) wireQueue(ctx context.Context, cfg config.AppConfig, p *providers, lib *library.Service, deps *api.Deps, hooks ...queue.Hook) (*queue.Service, error) {
 	dl := download.New(download.Options{Client: p.client})
+	deps.Remux = dl // /health/detailed reports the engine's own ffmpeg finding
 	namer := newEpisodeNamer(p.reg, lib, a.cfg)
 	a.cfg.ReadsLive("download.naming_template") // the namer reads it for every download
 	deps.Services.Naming = namer

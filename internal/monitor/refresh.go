@@ -225,6 +225,9 @@ func (s *Service) wanted(ctx context.Context, series anime.Series, st Settings, 
 	var out []QueuedEpisode
 	var refs []anime.EpisodeRef
 	for ref, e := range eps {
+		if s.o.Follows != nil && !s.o.Follows(ctx, series.Key, e.Season) {
+			continue
+		}
 		ep := Episode{Ref: anime.EpisodeRef{Season: e.Season, Episode: e.Episode, Title: e.Title}, FirstSeen: e.FirstSeen,
 			Baseline: e.Baseline || e.FirstSeen.Before(since), Available: map[anime.Language]time.Time{}}
 		for name, t := range e.Languages {

@@ -78,6 +78,10 @@ type Options struct {
 	// HostOf maps a series' site name to the host that serves it (for the
 	// per-host gap); the site name itself when nil.
 	HostOf func(site string) string
+	// Follows, when set, narrows a monitored series to some seasons: an
+	// episode of a season it answers false for is never queued (a Seerr
+	// request names the seasons it wants).
+	Follows func(ctx context.Context, key string, season int) bool
 	// OnEvent receives what the monitor noticed (notifications, health).
 	OnEvent func(ctx context.Context, e Event)
 	// Now is the clock; time.Now when nil.
