@@ -33,7 +33,7 @@ import (
 // fetch failed recently, or the answer was not an image).
 var ErrNoCover = errors.New("no cover")
 
-// Library finds a library series and its folder.
+// Library finds a library series and its folder ("" when it has none).
 type Library interface {
 	SeriesDir(ctx context.Context, key string) (anime.Series, string, error)
 }
@@ -149,10 +149,12 @@ func (s *Service) Series(ctx context.Context, key string) (Image, error) {
 	if err != nil {
 		return Image{}, err
 	}
-	if img, err := s.localPoster(filepath.Join(dir, PosterFile), key); err == nil {
-		return img, nil
-	} else if !errors.Is(err, fs.ErrNotExist) {
-		s.o.Logger.Debug("cover: local poster unusable", "key", key, "error", err)
+	if dir != "" { // "": no folder to look in (no anime directory)
+		if img, err := s.localPoster(filepath.Join(dir, PosterFile), key); err == nil {
+			return img, nil
+		} else if !errors.Is(err, fs.ErrNotExist) {
+			s.o.Logger.Debug("cover: local poster unusable", "key", key, "error", err)
+		}
 	}
 	return s.cached(cacheName('s', key), func(ctx context.Context) ([]byte, error) {
 		raw, err := s.o.Sites.CoverURL(ctx, series.Site, series.Key)
