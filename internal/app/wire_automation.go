@@ -9,8 +9,6 @@ import (
 	"slices"
 	"time"
 
-	"github.com/shirou/gopsutil/v4/disk"
-
 	"github.com/aniworld/aniworld/internal/anime"
 	"github.com/aniworld/aniworld/internal/api"
 	"github.com/aniworld/aniworld/internal/calendar"
@@ -36,6 +34,8 @@ type automation struct {
 	feed   *calendar.Tokens
 	lib    *library.Service
 	queue  *queue.Service // set once the queue exists
+	// diskCheck asks watchDisk to check now (a changed limit or directory).
+	diskCheck chan struct{}
 	// seasons narrows monitoring to seasons (the Seerr surface sets it,
 	// wire_sonarr.go); nil follows every season.
 	seasons func(ctx context.Context, key string) func(season int) bool
@@ -59,12 +59,17 @@ func (a *App) wireAutomation(cfg config.AppConfig, p *providers, lib *library.Se
 	au := &automation{a: a, lib: lib, feed: calendar.NewTokens(filepath.Join(cfg.DataDir, "calendar_feed_token"))}
 	au.notes = notify.New(notify.Options{Logger: a.log.With("component", "notify")})
 	au.health = notify.NewHealthWatch(au.notes.Notify, now)
+	au.watchSteps(p)
 	au.media = mediaserver.NewDispatcher(mediaserver.DispatcherOptions{Logger: a.log.With("component", "mediaserver")})
 	au.configure(cfg)
+	au.diskCheck = make(chan struct{}, 1)
 	a.cfg.Subscribe(func(old, new config.AppConfig) {
 		if !slices.EqualFunc(old.Notifications.Targets, new.Notifications.Targets, targetEqual) ||
 			!slices.EqualFunc(old.MediaServers, new.MediaServers, serverEqual) {
 			au.configure(new)
+		}
+		if old.Notifications.DiskMinFreeMB != new.Notifications.DiskMinFreeMB || old.AnimeDirectory != new.AnimeDirectory {
+			au.recheckDisk()
 		}
 	})
 	mon, err := monitor.New(monitor.Options{
@@ -82,6 +87,7 @@ func (a *App) wireAutomation(cfg config.AppConfig, p *providers, lib *library.Se
 		return nil, err
 	}
 	au.mon = mon
+	a.cfg.AddBackupPart(monitoringBackupPart(mon, a.log))
 	a.wanted = mon.WantedLanguages
 	a.changed = func(ctx context.Context, key string) {
 		if _, dir, err := lib.SeriesDir(ctx, key); err == nil {
@@ -160,9 +166,19 @@ func (au *automation) enqueue(ctx context.Context, s anime.Series, eps []anime.E
 	if au.queue == nil {
 		return errors.New("the download queue is not running")
 	}
-	_, _, err := au.queue.Add(ctx, queue.AddRequest{SerieID: s.Key, SerieFolder: s.Folder, SerieName: s.Name,
+	added, _, err := au.queue.Add(ctx, queue.AddRequest{SerieID: s.Key, SerieFolder: s.Folder, SerieName: s.Name,
 		Episodes: eps, Priority: anime.PriorityNormal})
-	return err
+	if err != nil || len(added) == 0 {
+		return err
+	}
+	// Set and forget: what the monitor queues gets downloaded. A stopped
+	// queue (also a fresh one) is started; a paused one stays paused.
+	if started, err := au.queue.StartIfStopped(ctx, "Queue processing started: monitoring queued new episodes"); err != nil {
+		au.a.log.Warn("start the queue for monitored episodes", "error", err)
+	} else if started {
+		au.a.log.Info("queue started for monitored episodes", "series", s.Key, "episodes", len(added))
+	}
+	return nil
 }
 
 // afterDownload is the queue hook: the monitor's history and upgrade
@@ -267,30 +283,6 @@ func (au *automation) calendar(ctx context.Context, since time.Time) ([]calendar
 		}
 	}
 	return out, nil
-}
-
-// watchDisk checks the anime directory's free space every five minutes.
-func (au *automation) watchDisk(ctx context.Context) error {
-	t := time.NewTicker(5 * time.Minute)
-	defer t.Stop()
-	for {
-		c := au.a.cfg.Get()
-		if dir := au.lib.Directory(); dir != "" && c.Notifications.DiskMinFreeMB > 0 {
-			if u, err := disk.UsageWithContext(ctx, dir); err == nil {
-				free := int(u.Free >> 20)
-				var problem error
-				if free < c.Notifications.DiskMinFreeMB {
-					problem = fmt.Errorf("%d MB free in the anime directory (warning below %d MB)", free, c.Notifications.DiskMinFreeMB)
-				}
-				au.health.Observe("disk", problem)
-			}
-		}
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-t.C:
-		}
-	}
 }
 
 // siteHost is the host that serves a site (for the per-host refresh gap).

@@ -198,7 +198,7 @@ func (r *refreshRun) observe(seasons []provider.Season, byRef map[[2]int]*store.
 func (s *Service) recordRefresh(ctx context.Context, key string, st Settings, now time.Time, errText string) {
 	var next time.Time
 	if st.Monitored() {
-		next = now.Add(s.interval())
+		next = nextSlot(key, now, s.interval())
 	}
 	if err := s.o.Store.SetMonitorRefresh(ctx, key, now, next, errText); err != nil {
 		s.log.Warn("record refresh", "key", key, "error", err)

@@ -166,6 +166,21 @@ func spread(key string, window time.Duration) time.Duration {
 	return time.Duration(h.Sum64() % uint64(window))
 }
 
+// nextSlot is a series' next refresh after one at now: each series has a
+// fixed phase in the interval (spread by key), so the refreshes of many
+// series spread over the whole interval however they were switched on
+// (a bulk edit switches on hundreds at once). Once a series is on its
+// phase, refreshes are exactly one interval apart; the step onto it (after
+// the first refresh, or an interval change) is between half and one and a
+// half intervals.
+func nextSlot(key string, now time.Time, interval time.Duration) time.Time {
+	t := now.Truncate(interval).Add(spread(key, interval))
+	for !t.After(now.Add(interval / 2)) {
+		t = t.Add(interval)
+	}
+	return t
+}
+
 // RefreshState is a series' refresh state.
 type RefreshState struct {
 	MonitoredSince *time.Time `json:"monitored_since,omitempty"`
