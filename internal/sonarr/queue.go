@@ -90,7 +90,7 @@ func (s *Service) waiting(ctx context.Context) ([]anime.DownloadItem, error) {
 		for _, r := range rows {
 			out = append(out, anime.DownloadItem{ID: r.ID, SerieID: r.SerieID, SerieName: r.SerieName,
 				Episode: anime.EpisodeRef{Season: r.Season, Episode: r.Episode, Title: r.EpisodeTitle},
-				Status: r.Status, AddedAt: r.AddedAt, Error: r.Error, Language: r.Language})
+				Status:  r.Status, AddedAt: r.AddedAt, Error: r.Error, Language: r.Language})
 		}
 	}
 	return out, nil
