@@ -221,8 +221,7 @@ func (au *automation) Publish(e event.Event) {
 
 // monitorEvent turns what the monitor noticed into notifications and
 // health observations.
-func (au *automation) monitorEvent(_ context.Context, e monitor.Event) {
-	check := "provider " + e.Series.Site
+func (au *automation) monitorEvent(ctx context.Context, e monitor.Event) {
 	switch e.Kind {
 	case monitor.EventFound, monitor.EventLanguage:
 		season, ep := e.Episode.Season, e.Episode.Episode
@@ -234,9 +233,13 @@ func (au *automation) monitorEvent(_ context.Context, e monitor.Event) {
 		au.notes.Notify(notify.Message{Event: notify.EpisodeFound, Title: title, Message: msg, SeriesKey: e.Series.Key,
 			SeriesName: e.Series.Name, Season: &season, Episode: &ep, Language: langName(e.Language)})
 	case monitor.EventRefreshFailed:
-		au.health.Observe(check, errors.New(e.Error))
+		err := e.Err
+		if err == nil {
+			err = errors.New(e.Error)
+		}
+		au.a.observeSite(ctx, e.Series.Site, err)
 	case monitor.EventRefreshOK:
-		au.health.Observe(check, nil)
+		au.a.observeSite(ctx, e.Series.Site, nil)
 	}
 }
 

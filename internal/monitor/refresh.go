@@ -61,7 +61,7 @@ func (s *Service) Refresh(ctx context.Context, key string) (RefreshResult, error
 	if err != nil {
 		if ctx.Err() == nil {
 			s.recordRefresh(ctx, key, settings, r.now, err.Error())
-			s.o.OnEvent(ctx, Event{Kind: EventRefreshFailed, Series: r.series, Error: err.Error()})
+			s.o.OnEvent(ctx, Event{Kind: EventRefreshFailed, Series: r.series, Error: err.Error(), Err: err})
 		}
 		return RefreshResult{}, err
 	}

@@ -43,6 +43,10 @@ type Event struct {
 	Episode  anime.EpisodeRef
 	Language anime.Language
 	Error    string
+	// Err is the refresh's error itself (EventRefreshFailed), for callers
+	// that tell kinds of failure apart (a series gone from the site is no
+	// outage of the site).
+	Err error
 }
 
 // Defaults for Options left zero.
