@@ -30,7 +30,7 @@ type Searcher interface {
 	Search(ctx context.Context, query string) ([]provider.SearchResult, error)
 }
 
-// MaxQueryLen bounds a search query (newer seed: max 200 characters).
+// MaxQueryLen bounds a search query (200 characters).
 const MaxQueryLen = 200
 
 // AnimeStatusBody is GET /api/anime/status.

@@ -58,8 +58,8 @@ type loginInput struct {
 	}
 }
 
-// LoginBody is the login answer: the newer seed's access_token and the
-// older seed's token carry the same value.
+// LoginBody is the login answer: the current API's access_token and the
+// older API's token carry the same value.
 type LoginBody struct {
 	AccessToken string `json:"access_token"`
 	Token       string `json:"token" doc:"Same as access_token (older clients)"`
@@ -74,7 +74,7 @@ type bearerInput struct {
 	Authorization string `header:"Authorization" doc:"Bearer <token>, optional"`
 }
 
-// LogoutBody answers logout with both seeds' fields.
+// LogoutBody answers logout with the fields of both API versions.
 type LogoutBody struct {
 	Status  string `json:"status" example:"ok"`
 	Success bool   `json:"success"`
@@ -83,7 +83,7 @@ type LogoutBody struct {
 
 type logoutOutput struct{ Body LogoutBody }
 
-// AuthStatusBody answers GET /api/auth/status (both seeds' fields).
+// AuthStatusBody answers GET /api/auth/status (the fields of both API versions).
 type AuthStatusBody struct {
 	Configured    bool `json:"configured"`
 	Authenticated bool `json:"authenticated"`

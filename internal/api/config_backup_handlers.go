@@ -12,8 +12,8 @@ import (
 	"github.com/aniworld/aniworld/internal/config"
 )
 
-// BackupItem is one entry of GET /api/config/backups, with the newer
-// seed's names (name, size, created) and the older one's (size_bytes,
+// BackupItem is one entry of GET /api/config/backups, with the current
+// names (name, size, created) and the older API's (size_bytes,
 // created_at).
 type BackupItem struct {
 	Name      string    `json:"name"`

@@ -72,7 +72,7 @@ type Dependencies struct {
 	Browser    *BrowserHealth   `json:"browser,omitempty"`
 }
 
-// DetailedHealthBody is GET /health/detailed (newer seed §8).
+// DetailedHealthBody is GET /health/detailed.
 type DetailedHealthBody struct {
 	Status       string       `json:"status" enum:"healthy,degraded,unhealthy"`
 	Timestamp    string       `json:"timestamp"`

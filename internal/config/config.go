@@ -1,4 +1,4 @@
-// Package config holds the AppConfig document (CONTRACT.md), its defaults
+// Package config holds the AppConfig document (GET/PUT /api/config), its defaults
 // and validation, loading with the precedence file < environment < flags,
 // and atomic saving.
 package config
@@ -111,7 +111,7 @@ type DownloadConfig struct {
 	Browser BrowserConfig `json:"browser"`
 }
 
-// AdvancedConfig is the older seed's "advanced" section. Only
+// AdvancedConfig is the "advanced" section older API clients send. Only
 // EnableDebugMode is stored here; the other two fields are a view of
 // Download's values, filled on output and applied back on input.
 type AdvancedConfig struct {

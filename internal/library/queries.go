@@ -186,7 +186,7 @@ func (s *Service) Get(ctx context.Context, idOrFolder string) (Detail, bool, err
 	return d, deprecated, nil
 }
 
-// Add puts a provider series into the library (the seed's Enhanced Flow):
+// Add puts a provider series into the library in one step:
 // validate the link, derive a sanitised folder name, persist, create the
 // folder and its marker, scan it, and answer its missing episodes. A series
 // already in the library is anime.ErrConflict.
