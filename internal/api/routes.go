@@ -7,6 +7,7 @@ import (
 
 	"github.com/aniworld/aniworld/internal/api/docs"
 	"github.com/aniworld/aniworld/internal/auth"
+	"github.com/aniworld/aniworld/internal/covers"
 )
 
 // This file is the route table: every HTTP operation of the product, one
@@ -25,6 +26,7 @@ type Services struct {
 	Auth        AuthService              // /api/auth/*
 	Library     Library                  // /api/anime*
 	Search      Searcher                 // /api/anime/search
+	Series      SeriesPage               // /api/anime/{id}/episodes, rescan, download; DELETE /api/anime/{id}
 	Monitor     Monitor                  // /api/anime/{id}/monitor*, /api/monitor/bulk
 	NFO         func() NFO               // /api/nfo/* (answers the current service)
 	Queue       Queue                    // /api/queue*
@@ -36,6 +38,7 @@ type Services struct {
 	Doctor      *ProviderDiagnosticsDeps // /api/diagnostics/providers, hosters
 	Automation  *AutomationDeps          // notifications, media servers, calendar
 	Sonarr      SonarrSurface            // /api/v3/* (Seerr, own key) and /api/seerr* (its settings)
+	Covers      Covers                   // /covers/*: signed image URLs (OwnAuth)
 
 	// Plain handlers (not API operations); each checks what it needs.
 	WebSocket http.Handler // GET /ws/connect: token per room
@@ -68,6 +71,7 @@ const (
 	tagNotifications = "Notifications"
 	tagMediaServers  = "Media servers"
 	tagCalendar      = "Calendar"
+	tagCovers        = "Covers"
 )
 
 // routes registers the whole table.
@@ -120,7 +124,7 @@ func (s *Server) libraryRoutes() {
 	if lib := sv.Library; lib != nil {
 		a := animeHandlers{lib: lib}
 		huma.Register(api, Protected(op(tagAnime, "anime-status", "GET /api/anime/status", "Library directory and series count")), a.status)
-		huma.Register(api, Protected(op(tagAnime, "anime-list", "GET /api/anime", "List library series that have missing episodes",
+		huma.Register(api, Protected(op(tagAnime, "anime-list", "GET /api/anime", "List library series (by default those with missing episodes)",
 			withDescription(docAnimeList))), a.list)
 		huma.Register(api, Protected(op(tagAnime, "anime-add", "POST /api/anime/add", "Add a series to the library",
 			withDescription(docAnimeAdd), withErrors(409, 422, 502))), a.add)
@@ -128,6 +132,17 @@ func (s *Server) libraryRoutes() {
 			withDescription(docAnimeRescan), withErrors(409))), a.rescan)
 		huma.Register(api, Protected(op(tagAnime, "anime-detail", "GET /api/anime/{anime_id}", "One series' details",
 			withDescription(docAnimeDetail), withErrors(404))), a.detail)
+	}
+	if svc := sv.Series; svc != nil {
+		a := seriesHandlers{svc: svc}
+		huma.Register(api, Protected(op(tagAnime, "anime-episodes", "GET /api/anime/{anime_id}/episodes", "A series with every episode and its state here",
+			withDescription(docAnimeEpisodes), withErrors(404))), a.episodes)
+		huma.Register(api, Protected(op(tagAnime, "anime-series-rescan", "POST /api/anime/{anime_id}/rescan", "Rescan one series with fresh site data",
+			withDescription(docAnimeSeriesRescan), withErrors(404, 502))), a.rescan)
+		huma.Register(api, Protected(op(tagAnime, "anime-download", "POST /api/anime/{anime_id}/download", "Queue episodes of a series, optionally in one language",
+			withStatus(http.StatusCreated), withDescription(docAnimeDownload), withErrors(404, 422))), a.download)
+		huma.Register(api, Protected(op(tagAnime, "anime-remove", "DELETE /api/anime/{anime_id}", "Remove a series from the library",
+			withDescription(docAnimeRemove), withErrors(404))), a.remove)
 	}
 	if search := sv.Search; search != nil {
 		a := searchHandlers{search: search}
@@ -307,6 +322,14 @@ func (s *Server) ownAuthRoutes() {
 	}
 	if sn := sv.Sonarr; sn != nil { // package sonarr's own table: Sonarr's shapes, its API key, its rate limit
 		sn.Register(api, func(o huma.Operation) huma.Operation { return RateLimited(auth.RuleSonarr, OwnAuth(o)) })
+	}
+	if c := sv.Covers; c != nil {
+		addCoverSignatureScheme(api)
+		h := coverHandlers{c: c}
+		huma.Register(api, OwnAuth(op(tagCovers, "cover-series", "GET "+covers.SeriesPath+"{key}", "A library series' cover",
+			withErrors(401, 404), withSecurity("coverSignature"), withDescription(docCoverSeries), withResponses(coverResponses))), h.series)
+		huma.Register(api, OwnAuth(op(tagCovers, "cover-remote", "GET "+covers.RemotePath, "A cover a site sent (search results)",
+			withErrors(401), withSecurity("coverSignature"), withDescription(docCoverRemote), withResponses(coverResponses))), h.remote)
 	}
 	s.handle("GET /ws/connect", AccessOwn, sv.WebSocket)
 	s.handle("GET /ws/status", AccessOwn, sv.WSStatus)

@@ -88,10 +88,19 @@ func TestBrowserFlow(t *testing.T) {
 		if !b.visible("#lib-empty") {
 			t.Errorf("an empty library does not say so")
 		}
-		b.typeInto("#search-q", "demo")
-		b.click("#search-btn")
-		b.waitJS("search results", `!!document.querySelector('#search-results li[data-key="demo"] button')`)
-		b.click(`#search-results li[data-key="demo"] button`)
+		if !b.visible("#add-series") {
+			t.Errorf("no way from the library to the search page")
+		}
+		b.click("#add-series")
+		b.waitJS("search page", `location.pathname === "/search"`)
+		b.addFromSearch(base, "demo", "demo", "")
+		b.navigate(base + "/")
+		// The poster grid (the default view) shows the site's cover.
+		b.waitJS("poster listed", `(() => { const i = document.querySelector('#lib-grid li[data-key="demo"] .cover img');
+			return !!i && i.complete && i.naturalWidth > 0; })()`)
+		b.screenshots("library-grid")
+		// The table view, remembered from now on.
+		b.click("#view-table")
 		b.waitJS("series listed", `!!document.querySelector('#lib-rows tr[data-key="demo"]')`)
 		row := b.text("row", `document.querySelector('#lib-rows tr[data-key="demo"]').innerText`)
 		// Demo: a movie, season 1 with 3 episodes, season 2 with 2.
