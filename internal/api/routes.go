@@ -309,9 +309,9 @@ func (s *Server) operationsRoutes() {
 }
 
 // ownAuthRoutes check their own credential: the calendar feed (its token
-// in the query), the Sonarr v3 surface for Seerr (its API key), the
-// WebSocket (a token per room), /metrics (a session or the metrics token)
-// and the web UI and its files (public).
+// in the query), the Sonarr v3 surface for Seerr (its API key), the covers
+// (a signature in the URL), the WebSocket (a token per room), /metrics (a
+// session or the metrics token) and the web UI and its files (public).
 func (s *Server) ownAuthRoutes() {
 	api, sv := s.api, s.deps.Services
 	if d := sv.Automation; d != nil {
