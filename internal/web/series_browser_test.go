@@ -104,7 +104,7 @@ func TestSearchAndSeriesPage(t *testing.T) {
 
 	step("series page", []string{"add"}, func(t *testing.T) {
 		b.click(demo + ` a[href="/series/demo"]`)
-		b.waitJS("series", `location.pathname === "/series/demo" && document.body.dataset.rendered === "1"`)
+		b.waitJS("series", `location.pathname === "/series/demo" && document.body.dataset.episodes === "all"`)
 		row := b.text("S01E01", `document.querySelector('#panel-1 tr[data-ep="1-1"]').innerText`)
 		for _, want := range []string{"S01E01", "Der Anfang", "The Beginning", "DE", "JP·EN", "JP·DE", "Missing"} {
 			if !strings.Contains(row, want) {
