@@ -111,7 +111,7 @@ func TestViewStates(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, c := range []struct {
-		season, ep int
+		season, ep  int
 		state, item string
 	}{
 		{1, 1, StateOnDisk, ""},
