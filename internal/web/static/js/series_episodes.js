@@ -254,6 +254,12 @@ export function renderEpisodes(view, c) {
   for (const s of seasons) unfilled.set(s.season, s);
   const first = seasons.find((s) => s.season > 0) || seasons[0];
   if (first) selectTab(active !== null && seasons.some((s) => s.season === active) ? active : first.season, false);
+  const total = seasons.reduce((n, s) => n + s.episodes.length, 0);
+  if (total <= 250) {
+    for (const s of seasons) fill(s.season); // a short series: every row at once
+    document.body.dataset.episodes = "all";
+    return;
+  }
   fillRest();
 }
 
