@@ -78,6 +78,8 @@ func TestSearchAndSeriesPage(t *testing.T) {
 		if got := b.text("office", `document.querySelector('#results-sto li[data-key="the-office-demo"]').innerText`); !strings.Contains(got, "2005") || !strings.Contains(got, "s.to") {
 			t.Errorf("serienstream card %q lacks year or site", got)
 		}
+		b.waitJS("covers", `[...document.querySelectorAll("#search-results img.search-cover")].length === 3 &&
+			[...document.querySelectorAll("#search-results img.search-cover")].every(i => i.complete && i.naturalWidth > 0)`)
 		if !strings.Contains(b.text("url", "location.search"), "q=demo") {
 			t.Errorf("the query is not in the URL")
 		}
@@ -123,6 +125,7 @@ func TestSearchAndSeriesPage(t *testing.T) {
 		if b.visible("#metadata") {
 			t.Errorf("the NFO card shows although TMDB is not configured")
 		}
+		b.waitJS("cover", `(() => { const i = document.querySelector("#poster img"); return !!i && i.complete && i.naturalWidth > 0 && i.src.includes("/covers/series/demo?"); })()`)
 		b.waitJS("fanart backdrop", `(() => { const i = document.querySelector("#backdrop img"); return !!i && i.complete && i.naturalWidth > 0; })()`)
 		if got := b.text("counts", `document.getElementById("s-counts").textContent`); !strings.Contains(got, "6 episodes") || !strings.Contains(got, "6 missing") {
 			t.Errorf("counts %q", got)

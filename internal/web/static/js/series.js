@@ -78,6 +78,13 @@ async function showPoster() {
   box.setAttribute("aria-label", t("series.posterOf", { title }));
 }
 
+// showCover shows the signed, cached cover (an <img> may load it).
+function showCover(url) {
+  const title = (view && view.title) || key;
+  $("poster").replaceChildren(el("img", { src: url, alt: t("series.posterOf", { title }) }));
+  $("poster").setAttribute("aria-label", t("series.posterOf", { title }));
+}
+
 async function showFanart() {
   const url = await artwork("fanart");
   if (!url) return;
@@ -236,6 +243,7 @@ async function main() {
   performance.mark("series-rendered");
   performance.measure("series-first-render", { start: 0, end: "series-rendered" });
   if (view.has_poster) showPoster();
+  else if (view.cover_url) showCover(view.cover_url);
   if (view.has_fanart) showFanart();
   if (view.metadata_configured) {
     $("metadata").hidden = false;
