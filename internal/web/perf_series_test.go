@@ -54,8 +54,9 @@ func onePieceCatalog() site.Catalog {
 // pages come from its cache) and rendering all 1,114 rows.
 func onePiecePage(tb testing.TB) (*browser, func(key string) float64) {
 	b := newBrowser(tb, 60*time.Second)
+	cat := onePieceCatalog()
 	st := startStack(tb, stackOptions{config: `{"scheduler":{"enabled":false},"monitor":{"enabled":false}}`,
-		catalog: onePieceCatalog, noTMDB: true, direct: true})
+		catalog: &cat, noTMDB: true, direct: true})
 	login := st.setupAndLogin(tb, e2ePassword)
 	tok := login["access_token"].(string)
 	if code, _, body := st.apiCall(tb, "PUT", "/api/config", tok, map[string]any{"anime_directory": st.AnimeDir}); code != 200 {
