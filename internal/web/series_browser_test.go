@@ -84,6 +84,7 @@ func TestSearchAndSeriesPage(t *testing.T) {
 			t.Errorf("the query is not in the URL")
 		}
 		b.screenshots("search")
+		b.darkScreenshot("search")
 		b.noHorizontalScroll("search")
 		b.checkLabels("search")
 	})
@@ -159,6 +160,17 @@ func TestSearchAndSeriesPage(t *testing.T) {
 			t.Fatalf("start queue: %d %s", code, body)
 		}
 		b.waitJS("live", `document.body.dataset.live === "online"`)
+		// The language menu by keyboard: Enter opens it on its first item,
+		// ArrowDown moves, Escape closes it and returns to the button.
+		b.run("open menu by keyboard", focusSel(`#panel-1 tr[data-ep="1-1"] button.dl`), pressEnter())
+		b.waitJS("menu focused", `document.activeElement.closest(".lang-menu") !== null`)
+		b.run("down", chromedp.KeyEvent(kb.ArrowDown))
+		if got := b.text("focused item", `document.activeElement.textContent`); got != "German dub" {
+			t.Errorf("ArrowDown focused %q, want German dub", got)
+		}
+		b.run("escape", chromedp.KeyEvent(kb.Escape))
+		b.waitJS("menu closed, focus back", `!document.querySelector('#panel-1 tr[data-ep="1-1"] .lang-menu') &&
+			document.activeElement.matches('#panel-1 tr[data-ep="1-1"] button.dl')`)
 		b.click(`#panel-1 tr[data-ep="1-1"] button.dl`)
 		b.waitJS("language menu", `!!document.querySelector('#panel-1 tr[data-ep="1-1"] .lang-menu')`)
 		b.click(`#panel-1 tr[data-ep="1-1"] .lang-menu button:nth-child(2)`) // German dub
