@@ -44,6 +44,9 @@ func (a *App) wire(ctx context.Context, deps *api.Deps) error {
 		return err
 	}
 	am.setQueue(q)
+	if err := a.wireHistory(deps, q); err != nil {
+		return err
+	}
 	if err := a.wireOps(ctx, deps, OpsDeps{Auth: authSvc, Library: lib, Queue: q, Metrics: metrics, Providers: prov}); err != nil {
 		return err
 	}

@@ -27,6 +27,7 @@ type AppConfig struct {
 	Monitor       MonitorConfig       `json:"monitor"`
 	Notifications NotificationsConfig `json:"notifications"`
 	MediaServers  []MediaServer       `json:"media_servers"`
+	History       HistoryConfig       `json:"history"` // history.go
 	Other         map[string]any      `json:"other"`
 }
 
@@ -172,6 +173,7 @@ func Default() AppConfig {
 		Monitor:       defaultMonitor(),
 		Notifications: defaultNotifications(),
 		MediaServers:  []MediaServer{},
+		History:       defaultHistory(),
 		Other:         map[string]any{},
 	}
 }

@@ -37,14 +37,17 @@ CREATE INDEX download_history_series ON download_history(serie_key, finished_at 
 -- one committed statement (store.QueueFinish); this trigger copies the item
 -- into the history in that same transaction, so no outcome is lost or
 -- recorded twice whatever happens to the process. A failed item retried
--- and failing again is a second failure, and recorded as one.
+-- and failing again is a second failure, and recorded as one. The series'
+-- name, folder and site come from the library when the item lacks them.
 CREATE TRIGGER queue_items_history AFTER UPDATE OF status ON queue_items
 WHEN NEW.status IN ('completed','failed') AND OLD.status IS NOT NEW.status
 BEGIN
     INSERT INTO download_history (queue_id, serie_key, serie_name, serie_folder, site, season,
         episode, episode_title, status, error, hoster, language, file_path, bytes, transfer_ms,
         failed_tries, attempts, added_at, started_at, finished_at)
-    VALUES (NEW.id, NEW.serie_id, NEW.serie_name, NEW.serie_folder,
+    VALUES (NEW.id, NEW.serie_id,
+        COALESCE(NULLIF(NEW.serie_name, ''), (SELECT name FROM series WHERE key = NEW.serie_id), ''),
+        COALESCE(NULLIF(NEW.serie_folder, ''), (SELECT folder FROM series WHERE key = NEW.serie_id), ''),
         COALESCE((SELECT site FROM series WHERE key = NEW.serie_id), ''),
         NEW.season, NEW.episode, NEW.episode_title, NEW.status, COALESCE(NEW.error, ''),
         NEW.hoster, NEW.language, NEW.file_path, MAX(NEW.bytes_downloaded, NEW.bytes_total),
