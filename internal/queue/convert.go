@@ -68,7 +68,7 @@ func (s *Service) toItem(r store.QueueItem) Item {
 		Status:   r.Status,
 		Priority: r.Priority, Position: int(r.Position), AddedAt: r.AddedAt,
 		StartedAt: r.StartedAt, CompletedAt: r.CompletedAt, Error: r.Error, RetryCount: r.RetryCount,
-		SourceURL: r.SourceURL, FilePath: r.FilePath, Language: r.Language,
+		SourceURL: r.SourceURL, FilePath: r.FilePath, Language: r.Language, Hoster: r.Hoster,
 		Progress: staticProgress(r),
 	}, Attempts: decodeAttempts(r.Attempts)}
 	return it
