@@ -56,6 +56,12 @@ function resultCell(e) {
     !ok && e.attempts && e.attempts.length ? attemptLog(e.attempts) : null);
 }
 
+/** duration is the transfer time; "< 1s" rather than a misleading 0s. */
+function duration(s) {
+  if (!s) return "–";
+  return s < 1 ? "< 1s" : fmtDuration(s);
+}
+
 function row(e) {
   const file = e.file_path ? e.file_path.split(/[\\/]/).pop() : "";
   return el("tr", { dataset: { id: String(e.id), status: e.status } },
@@ -65,7 +71,7 @@ function row(e) {
       file ? el("div", { class: "muted small file", title: e.file_path }, file) : null),
     resultCell(e),
     el("td", { "data-label": t("history.col.size") }, e.size_bytes ? size(e.size_bytes) : "–"),
-    el("td", { "data-label": t("history.col.duration") }, e.duration_seconds ? fmtDuration(e.duration_seconds) : "–"),
+    el("td", { "data-label": t("history.col.duration") }, duration(e.duration_seconds)),
     el("td", { "data-label": t("history.col.speed") }, e.average_speed_mbps ? mbps(e.average_speed_mbps) : "–"),
     el("td", { "data-label": t("history.col.source") }, [e.hoster, langName(e.language)].filter(Boolean).join(" · ") || "–"));
 }

@@ -177,7 +177,8 @@ function renderFailed(items) {
   $("failed").replaceChildren(...items.map((it) => {
     const retry = el("button", { type: "button", class: "btn small", "aria-label": t("queue.retryLabel", { what: title(it) }) }, t("queue.retry"));
     retry.addEventListener("click", async () => {
-      if (await busy(retry, () => api.post("/api/queue/retry", { item_ids: [it.id] }))) refresh();
+      if (await busy(retry, () => api.post("/api/queue/retry", { item_ids: [it.id] })
+        .then((r) => t("queue.done.retry", { n: r.retried_count ?? "" })))) refresh();
     });
     const src = source(it.hoster, it.language);
     return el("li", { dataset: { id: it.id } }, el("span", { class: "title" }, title(it)),
@@ -261,6 +262,13 @@ function syncTotals(active, stats) {
   }
   const est = Number(stats && stats.estimated_time_remaining) || 0;
   pendingMB = Math.max(est * speed - left, 0);
+  // Before anything completed the server cannot size the waiting items;
+  // take the running downloads' mean size for them meanwhile.
+  const waiting = Number(stats && stats.pending_count) || 0;
+  if (pendingMB === 0 && waiting > 0 && active.length > 0) {
+    const sizes = active.map((it) => Number(it.progress && it.progress.total_mb) || 0);
+    pendingMB = waiting * sizes.reduce((a, b) => a + b, 0) / sizes.length;
+  }
   totals();
 }
 
@@ -343,7 +351,9 @@ function onProgress(d) {
 function action(id, path, method = "post", question = "") {
   $(id).addEventListener("click", async () => {
     if (question && !confirm(t(question))) return;
-    if (await busy($(id), () => api[method](path, method === "post" ? {} : undefined))) refresh();
+    const call = () => api[method](path, method === "post" ? {} : undefined)
+      .then((r) => t("queue.done." + id, { n: r && r.count !== undefined ? r.count : "" }));
+    if (await busy($(id), call)) refresh();
   });
 }
 
@@ -363,7 +373,8 @@ async function main() {
   action("clear-failed", "/api/queue/failed", "del", "queue.clearFailedConfirm");
   action("clear-completed", "/api/queue/completed", "del");
   $("retry-all").addEventListener("click", async () => {
-    if (await busy($("retry-all"), () => api.post("/api/queue/retry", { item_ids: [] }))) refresh();
+    if (await busy($("retry-all"), () => api.post("/api/queue/retry", { item_ids: [] })
+      .then((r) => t("queue.done.retry", { n: r.retried_count ?? "" })))) refresh();
   });
   await refresh();
   connect(["downloads"], {
