@@ -43,6 +43,15 @@ type HistoryClearBody struct {
 	Count int `json:"count"`
 }
 
+// Descriptions of the history operations (routes.go).
+const (
+	docHistoryList = "A bare list with X-Total-Count and an RFC 8288 Link header (like GET /api/anime). " +
+		"Filters combine: status, site, series (key), q (text in the series name, key or episode title). " +
+		"attempts is included for failed downloads only; GET /api/history/{id} always has it. " +
+		"Entries are kept across queue clears and restarts until the retention policy (history.*) prunes them."
+	docHistoryClear = "Deletes the history only; the queue and the files are untouched."
+)
+
 type historyHandlers struct{ h History }
 
 func (h historyHandlers) list(ctx context.Context, in *historyListInput) (*historyListOutput, error) {

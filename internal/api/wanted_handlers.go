@@ -55,6 +55,14 @@ type WantedDownloadBody struct {
 	wanted.QueueResult
 }
 
+// Descriptions of the wanted operations (routes.go).
+const (
+	docWantedList = "By series name, season and episode; a bare list with X-Total-Count and an RFC 8288 Link header. " +
+		"language keeps the episodes the site is known to offer in it (known from monitor refreshes; episodes no refresh has listed are left out by that filter)."
+	docWantedDownload = "items (download selected) or all: true with the list's filters (download all, at most 10,000 per request; " +
+		"remaining tells how many are left). Queued through POST /api/queue/add's rules, one add per series: episodes already queued are skipped."
+)
+
 type wantedHandlers struct{ w Wanted }
 
 // wantedLanguage parses an optional language filter (422 when unknown).

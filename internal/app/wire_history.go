@@ -28,7 +28,8 @@ func (a *App) wireHistory(deps *api.Deps, q *queue.Service) error {
 	}
 	a.cfg.ReadsLive("history") // the retention job reads it on every run
 	a.history = h
-	deps.Register = append(deps.Register, api.HistoryRoutes(h), api.WantedRoutes(wanted.New(a.db, q.Add, library.SiteAniworld)))
+	deps.Services.History = h
+	deps.Services.Wanted = wanted.New(a.db, q.Add, library.SiteAniworld)
 	return nil
 }
 

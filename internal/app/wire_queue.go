@@ -99,7 +99,7 @@ func (a *App) wireQueue(ctx context.Context, cfg config.AppConfig, p *providers,
 	dl := download.New(download.Options{Client: p.client})
 	namer := newEpisodeNamer(p.reg, lib, a.cfg)
 	a.cfg.ReadsLive("download.naming_template") // the namer reads it for every download
-	deps.Register = append(deps.Register, api.NamingRoutes(namer))
+	deps.Services.Naming = namer
 	markDownloaded := func(ctx context.Context, item queue.Item) error {
 		_, dir, err := lib.SeriesDir(ctx, item.SerieID)
 		if err != nil {
@@ -135,7 +135,7 @@ func (a *App) wireQueue(ctx context.Context, cfg config.AppConfig, p *providers,
 			}
 		}
 	})
-	deps.Register = append(deps.Register, api.QueueRoutes(q))
+	deps.Services.Queue = q
 	return q, nil
 }
 
