@@ -139,6 +139,10 @@ func (s *Service) Download(ctx context.Context, req DownloadRequest) (QueueResul
 				break
 			}
 		}
+		if len(eps) > MaxDownload {
+			res.Remaining += len(eps) - MaxDownload
+			eps = eps[:MaxDownload]
+		}
 	case len(req.Items) > 0:
 		if len(req.Items) > MaxDownload {
 			return res, fmt.Errorf("%w: at most %d episodes per request", anime.ErrInvalid, MaxDownload)
