@@ -51,8 +51,8 @@ func (q WantedQuery) seriesWhere() (string, []any) {
 
 // WantedList answers one page of missing episodes and how many match in
 // all. Without a language filter it never expands more series than the
-// page touches: the series' missing counts, summed in list order by an
-// index walk, tell which series hold the page.
+// page touches: the series' missing counts, summed in list order over an
+// index until the page's end, tell which series hold the page.
 func (db *DB) WantedList(ctx context.Context, q WantedQuery) ([]WantedEpisode, int, error) {
 	q.Limit, q.Offset = max(q.Limit, 1), max(q.Offset, 0)
 	var out []WantedEpisode
@@ -82,29 +82,45 @@ func (db *DB) wantedPage(ctx context.Context, q WantedQuery) ([]WantedEpisode, i
 	if q.Offset >= total {
 		return out, total, nil
 	}
-	// The window runs over the narrow index columns; only the series that
-	// hold the page are read whole.
-	rows, err := db.QueryContext(ctx, `WITH s AS (SELECT key, missing_count,
-			SUM(missing_count) OVER (ORDER BY name COLLATE NOCASE, key ROWS UNBOUNDED PRECEDING) AS upto
-			FROM series WHERE `+where+`)
-		SELECT se.key, se.name, se.site, se.folder, se.missing_json, s.upto - s.missing_count
-		FROM s JOIN series se ON se.key = s.key
-		WHERE s.upto > ? AND s.upto - s.missing_count < ? ORDER BY s.upto`, append(args, q.Offset, q.Offset+q.Limit)...)
+	// Walk the series in list order over the narrow index columns, summing
+	// their missing counts, and stop at the page's end: only the series
+	// that hold the page are read whole.
+	type part struct {
+		key   string
+		start int
+	}
+	var parts []part
+	rows, err := db.QueryContext(ctx, `SELECT key, missing_count FROM series WHERE `+where+
+		` ORDER BY name COLLATE NOCASE, key`, args...)
 	if err != nil {
 		return nil, 0, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var (
-			base    WantedEpisode
-			missing string
-			start   int
-		)
-		if err := rows.Scan(&base.SerieKey, &base.SerieName, &base.Site, &base.Folder, &missing, &start); err != nil {
+	sum := 0
+	for rows.Next() && sum < q.Offset+q.Limit {
+		var key string
+		var n int
+		if err := rows.Scan(&key, &n); err != nil {
+			rows.Close()
+			return nil, 0, err
+		}
+		if sum+n > q.Offset {
+			parts = append(parts, part{key, sum})
+		}
+		sum += n
+	}
+	if err := rows.Close(); err != nil {
+		return nil, 0, err
+	}
+	for _, p := range parts {
+		var base WantedEpisode
+		var missing string
+		err := db.QueryRowContext(ctx, `SELECT key, name, site, folder, missing_json FROM series WHERE key = ?`, p.key).
+			Scan(&base.SerieKey, &base.SerieName, &base.Site, &base.Folder, &missing)
+		if err != nil {
 			return nil, 0, err
 		}
 		for i, ep := range missingOrder(missing) {
-			if n := start + i; n < q.Offset || n >= q.Offset+q.Limit {
+			if n := p.start + i; n < q.Offset || n >= q.Offset+q.Limit {
 				continue
 			}
 			w := base
@@ -112,7 +128,7 @@ func (db *DB) wantedPage(ctx context.Context, q WantedQuery) ([]WantedEpisode, i
 			out = append(out, w)
 		}
 	}
-	return out, total, rows.Err()
+	return out, total, nil
 }
 
 // missingOrder lists a missing map's episodes by season, then episode.
