@@ -102,7 +102,7 @@ export default {
     "queue.clearCompleted": "Fertige entfernen",
     "queue.historyHint": "Beim Entfernen bleiben sie im",
     "queue.historyLink": "Verlauf",
-    "queue.stats": "{pending} wartend · {active} laden · {completed} fertig · {failed} fehlgeschlagen",
+    "queue.stats": "{pending} wartend · {active} aktiv · {completed} fertig · {failed} fehlgeschlagen",
     "queue.left": "Restzeit der ganzen Warteschlange: etwa {t}",
     "queue.leftUnknown": "Restzeit der ganzen Warteschlange: noch unbekannt",
     "queue.speedNow": "gerade {speed}",
