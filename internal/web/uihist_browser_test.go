@@ -50,6 +50,18 @@ func (b *browser) tabTo(sel string, limit int) {
 		b.text("active", `document.activeElement ? document.activeElement.outerHTML.slice(0, 120) : ""`))
 }
 
+// shiftTabTo is tabTo backwards (Shift+Tab).
+func (b *browser) shiftTabTo(sel string, limit int) {
+	b.t.Helper()
+	for i := 0; i < limit; i++ {
+		if eval[bool](b, "focus "+sel, `document.activeElement && document.activeElement.matches(`+jsString(sel)+`)`) {
+			return
+		}
+		b.run("shift+tab", chromedp.KeyEvent(kb.Tab, chromedp.KeyModifiers(chromedp.ModifierShift)))
+	}
+	b.t.Fatalf("%s not reached with %d presses of Shift+Tab", sel, limit)
+}
+
 // TestDownloadPagesInBrowser drives the wanted, queue and history pages
 // against the real server with the fake site and hosters: pick missing
 // episodes on the wanted page with the keyboard and queue them, watch
@@ -88,6 +100,10 @@ func TestDownloadPagesInBrowser(t *testing.T) {
 	b.navigate(st.URL + "/wanted?site=aniworld.to")
 	b.waitJS("filter from the URL", `document.body.dataset.rendered === "1" && document.getElementById("want-site").value === "aniworld.to" &&
 		document.querySelectorAll("#want-rows tr").length === `+itoa(rows))
+	b.click("#want-check-page")
+	b.waitJS("page selected", `document.querySelectorAll("#want-rows input:checked").length === `+itoa(rows))
+	b.click("#want-check-page")
+	b.waitJS("page unselected", `document.querySelectorAll("#want-rows input:checked").length === 0`)
 	for _, ep := range []string{"1-1", "1-3"} {
 		b.tabTo(`#want-rows tr[data-ep="`+ep+`"] input[type=checkbox]`, 40)
 		b.run("space", chromedp.KeyEvent(" "))
@@ -96,7 +112,7 @@ func TestDownloadPagesInBrowser(t *testing.T) {
 	b.screenshots("wanted")
 	b.darkScreenshot("wanted")
 	b.noHorizontalScroll("wanted")
-	b.tabTo("#want-selected", 80)
+	b.shiftTabTo("#want-selected", 30)
 	b.run("enter", chromedp.KeyEvent(kb.Enter))
 	b.waitJS("queued", `document.body.dataset.queued === "2" && document.querySelectorAll("#want-rows .chip.queued").length === 2`)
 	b.checkClean("wanted")
