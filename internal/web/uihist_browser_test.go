@@ -3,6 +3,8 @@ package web_test
 import (
 	"encoding/json"
 	"net/http"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -121,7 +123,7 @@ func TestDownloadPagesInBrowser(t *testing.T) {
 	// its hoster and language, time left, and the speed in the title.
 	b.navigate(st.URL + "/queue")
 	b.waitJS("two waiting", `document.querySelectorAll("#pending li").length === 2 && document.body.dataset.synced === "1"`)
-	if got := b.text("state", `document.querySelector("#pending li .state").textContent`); got != "Next up" {
+	if got := b.text("state", `document.querySelector("#pending li .qstate").textContent`); got != "Next up" {
 		t.Errorf("first waiting item says %q", got)
 	}
 	if got := b.text("hint", `document.getElementById("q-state-hint").textContent`); !strings.Contains(got, "Press Start") {
@@ -157,7 +159,7 @@ func TestDownloadPagesInBrowser(t *testing.T) {
 	b.waitJS("first complete", `document.querySelectorAll("#completed li").length === 1`)
 	b.waitJS("second failed", `document.querySelectorAll("#failed li").length === 1 && document.querySelectorAll("#active li").length === 0`)
 	b.waitJS("title back", `document.title === "Download queue · aniworld" && document.getElementById("q-left").hidden`)
-	if got := b.text("failed", `document.querySelector("#failed li .state").textContent`); got != "Failed after 1 try" {
+	if got := b.text("failed", `document.querySelector("#failed li .qstate").textContent`); got != "Failed after 1 try" {
 		t.Errorf("failed item says %q", got)
 	}
 	b.checkClean("queue")
@@ -207,4 +209,44 @@ func TestDownloadPagesInBrowser(t *testing.T) {
 	b.navigate(st.URL + "/history")
 	b.waitJS("still there", `document.body.dataset.rendered === "1" && document.querySelectorAll("#hist-rows tr").length === 2`)
 	b.checkClean("history after clearing the queue")
+}
+
+// TestStyleSheetBalanced: every block of app.css is closed, so no section
+// ends up inside another's media query (a merge once left the series and
+// search sections inside the library's phone-only block).
+func TestStyleSheetBalanced(t *testing.T) {
+	css, err := os.ReadFile(filepath.Join("static", "css", "app.css"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	depth, line := 0, 1
+	inComment := false
+	for i := 0; i < len(css); i++ {
+		c := css[i]
+		switch {
+		case c == '\n':
+			line++
+		case inComment:
+			if c == '*' && i+1 < len(css) && css[i+1] == '/' {
+				inComment, i = false, i+1
+			}
+		case c == '/' && i+1 < len(css) && css[i+1] == '*':
+			inComment, i = true, i+1
+		case c == '{':
+			depth++
+		case c == '}':
+			depth--
+			if depth < 0 {
+				t.Fatalf("app.css line %d: } without {", line)
+			}
+		case depth > 1 && c == '@':
+			t.Errorf("app.css line %d: an at-rule nested two levels deep (an unclosed block above?)", line)
+		}
+		if depth == 1 && c == '\n' && i+1 < len(css) && strings.HasPrefix(string(css[i+1:]), "/* ----") {
+			t.Errorf("app.css line %d: a section starts inside a block (an unclosed block above)", line+1)
+		}
+	}
+	if depth != 0 {
+		t.Errorf("app.css ends with %d unclosed block(s)", depth)
+	}
 }

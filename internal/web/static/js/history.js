@@ -86,7 +86,7 @@ async function load() {
     const list = res.data || [];
     $("hist-rows").replaceChildren(...list.map(row));
     $("hist-empty").hidden = list.length > 0;
-    $("hist-total").textContent = t("history.total", { n: total });
+    $("hist-total").textContent = t(total === 1 ? "history.total1" : "history.total", { n: total });
     $("hist-clear").disabled = total === 0 && !view.status && !view.site && !view.q;
     pg.update(view.page, total, per);
     if (list.length === 0 && view.page > 1 && total > 0) {

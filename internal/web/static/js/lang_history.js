@@ -3,6 +3,7 @@ export default {
   en: {
     "history.h1": "History",
     "history.total": "({n} downloads)",
+    "history.total1": "(1 download)",
     "history.clear": "Clear history",
     "history.clearConfirm": "Forget every finished download? Files and the queue stay as they are.",
     "history.intro": "Every finished download, completed or failed. Kept when the queue is cleared.",
@@ -29,6 +30,7 @@ export default {
   de: {
     "history.h1": "Verlauf",
     "history.total": "({n} Downloads)",
+    "history.total1": "(1 Download)",
     "history.clear": "Verlauf leeren",
     "history.clearConfirm": "Alle abgeschlossenen Downloads aus dem Verlauf löschen? Dateien und Warteschlange bleiben unverändert.",
     "history.intro": "Jeder beendete Download, erfolgreich oder fehlgeschlagen. Bleibt erhalten, wenn die Warteschlange geleert wird.",

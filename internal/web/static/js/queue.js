@@ -130,7 +130,7 @@ function renderPending(items) {
     const src = source(it.hoster, it.language);
     const li = el("li", { draggable: "true", dataset: { id: it.id } },
       el("span", { class: "pos muted" }, `${i + 1}.`), el("span", { class: "title" }, title(it)),
-      el("span", { class: "state muted" }, waitText(it, i)), src ? el("span", { class: "chip src" }, src) : null,
+      el("span", { class: "qstate muted" }, waitText(it, i)), src ? el("span", { class: "chip src" }, src) : null,
       prioSelect(it), up, down, removeBtn(it),
       it.retry_count > 0 && it.error ? el("span", { class: "err" }, it.error) : null);
     li.addEventListener("dragstart", (ev) => {
@@ -182,7 +182,7 @@ function renderFailed(items) {
     });
     const src = source(it.hoster, it.language);
     return el("li", { dataset: { id: it.id } }, el("span", { class: "title" }, title(it)),
-      el("span", { class: "state muted" }, t("queue.failedAfter", { tries: tries(it.retry_count || 1) })),
+      el("span", { class: "qstate muted" }, t("queue.failedAfter", { tries: tries(it.retry_count || 1) })),
       src ? el("span", { class: "chip src" }, src) : null, retry, removeBtn(it),
       it.error ? el("span", { class: "err" }, it.error) : null);
   }));
@@ -196,7 +196,7 @@ function renderCompleted(items) {
     const src = source(it.hoster, it.language);
     return el("li", { dataset: { id: it.id } },
       el("span", { class: "title" }, title(it)), src ? el("span", { class: "chip src" }, src) : null,
-      el("span", { class: "state muted" }, t("queue.doneAt", { when: when(it.completed_at) })));
+      el("span", { class: "qstate muted" }, t("queue.doneAt", { when: when(it.completed_at) })));
   }));
   $("completed-empty").hidden = items.length > 0;
   $("clear-completed").disabled = items.length === 0;

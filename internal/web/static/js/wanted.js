@@ -84,7 +84,7 @@ async function load() {
     const list = res.data || [];
     $("want-rows").replaceChildren(...list.map(row));
     $("want-empty").hidden = list.length > 0;
-    $("want-total").textContent = t("wanted.total", { n: total });
+    $("want-total").textContent = t(total === 1 ? "wanted.total1" : "wanted.total", { n: total });
     pg.update(view.page, total, per);
     updateSelection();
     if (list.length === 0 && view.page > 1 && total > 0) {
