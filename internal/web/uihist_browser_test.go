@@ -187,6 +187,13 @@ func TestDownloadPagesInBrowser(t *testing.T) {
 	b.darkScreenshot("history")
 	b.noHorizontalScroll("history")
 	b.checkTranslated("history")
+	b.navigate(st.URL + "/history?series=demo")
+	b.waitJS("one series", `document.body.dataset.rendered === "1" && !document.getElementById("hist-series").hidden &&
+		document.querySelectorAll("#hist-rows tr").length === 2`)
+	b.navigate(st.URL + "/history?series=other")
+	b.waitJS("another series", `document.body.dataset.rendered === "1" && !document.getElementById("hist-empty").hidden`)
+	b.click("#hist-series-clear")
+	b.waitJS("all series", `!location.search.includes("series=") && document.querySelectorAll("#hist-rows tr").length === 2`)
 	b.run("status filter", chromedp.SetValue(chromedp.CSS("#hist-status"), "failed"), evalVoid(`document.getElementById("hist-status").dispatchEvent(new Event("change"))`))
 	b.waitJS("failed only", `location.search.includes("status=failed") && document.querySelectorAll("#hist-rows tr").length === 1`)
 	b.run("german", evalVoid(`localStorage.setItem("aniworld.lang", "de")`))

@@ -11,7 +11,7 @@ import shared from "./lang_downloads.js";
 import dict from "./lang_history.js";
 import { attemptLog, epTitle, langName, mbps, pager, seriesLink, size, tries, when } from "./downloads.js";
 
-const FILTERS = ["status", "site", "q", "per_page"];
+const FILTERS = ["status", "site", "q", "series", "per_page"];
 let view = readURL();
 let pg;
 let timer = 0;
@@ -34,6 +34,8 @@ function query(v) {
 }
 
 function showFilters() {
+  $("hist-series").hidden = !view.series;
+  $("hist-series-text").textContent = view.series ? t("history.filter.onlySeries", { key: view.series }) : "";
   $("hist-status").value = view.status;
   $("hist-site").value = view.site;
   $("hist-q").value = view.q;
@@ -79,7 +81,7 @@ function row(e) {
 async function load() {
   const per = Number(view.per_page);
   const q = new URLSearchParams({ page: String(view.page), per_page: String(per) });
-  for (const k of ["status", "site", "q"]) if (view[k]) q.set(k, view[k]);
+  for (const k of ["status", "site", "q", "series"]) if (view[k]) q.set(k, view[k]);
   try {
     const res = await request("GET", "/api/history?" + q.toString());
     const total = Number(res.headers.get("X-Total-Count") || 0);
@@ -110,7 +112,9 @@ async function main() {
   await guard();
   pg = pager($("hist-prev"), $("hist-page"), $("hist-next"), (p) => go({ ...view, page: p }));
   showFilters();
-  const apply = () => go({ status: $("hist-status").value, site: $("hist-site").value, q: $("hist-q").value.trim(), per_page: $("hist-per").value, page: 1 });
+  const apply = () => go({ status: $("hist-status").value, site: $("hist-site").value, q: $("hist-q").value.trim(),
+    series: view.series, per_page: $("hist-per").value, page: 1 });
+  $("hist-series-clear").addEventListener("click", () => { go({ ...view, series: "", page: 1 }); showFilters(); });
   $("hist-filters").addEventListener("submit", (ev) => { ev.preventDefault(); apply(); });
   for (const id of ["hist-status", "hist-site", "hist-per"]) $(id).addEventListener("change", apply);
   window.addEventListener("popstate", () => { view = readURL(); showFilters(); load(); });
