@@ -216,6 +216,30 @@ func TestDownloadPagesInBrowser(t *testing.T) {
 	b.navigate(st.URL + "/history")
 	b.waitJS("still there", `document.body.dataset.rendered === "1" && document.querySelectorAll("#hist-rows tr").length === 2`)
 	b.checkClean("history after clearing the queue")
+
+	// Download all: one request queues every missing episode left.
+	if code, _, body := st.apiCall(t, "POST", "/api/queue/stop", tok, nil); code != http.StatusOK {
+		t.Fatalf("stop: %d %s", code, body)
+	}
+	b.navigate(st.URL + "/wanted")
+	b.waitJS("wanted", `document.body.dataset.rendered === "1"`)
+	left := eval[int](b, "rows", `document.querySelectorAll("#want-rows tr").length`)
+	b.run("accept the confirmation", evalVoid(`window.confirm = () => true`))
+	b.click("#want-all")
+	b.waitJS("all queued", `document.body.dataset.queued === "all" && document.querySelectorAll("#want-rows .chip.queued").length === `+itoa(left))
+	if got := b.text("toast", `[...document.querySelectorAll(".toast")].map(t => t.textContent).join(" / ")`); !strings.Contains(got, "Queued "+itoa(left)+" episode") {
+		t.Errorf("toast %q, want %d queued", got, left)
+	}
+	_, _, raw := st.apiCall(t, "GET", "/api/queue/status", tok, nil)
+	var qs struct {
+		Statistics struct {
+			PendingCount int `json:"pending_count"`
+		} `json:"statistics"`
+	}
+	if err := json.Unmarshal(raw, &qs); err != nil || qs.Statistics.PendingCount != left {
+		t.Errorf("queue after download all: %s; want %d waiting", raw, left)
+	}
+	b.checkClean("download all")
 }
 
 // TestStyleSheetBalanced: every block of app.css is closed, so no section
