@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -120,7 +118,7 @@ func (h authHandlers) setup(ctx context.Context, in *setupInput) (*setupOutput, 
 	}
 	dir := strings.TrimSpace(in.Body.AnimeDirectory)
 	if dir != "" {
-		abs, err := usableDirectory(dir)
+		abs, err := config.CheckDirectory(dir, true)
 		if err != nil {
 			return nil, NewError(http.StatusBadRequest, CodeValidation, "anime_directory: "+err.Error(),
 				map[string]any{"field": "anime_directory"})
@@ -202,31 +200,6 @@ func policyError(pe *auth.PolicyError) *Error {
 func bearerFrom(h string) (string, bool) {
 	r := http.Request{Header: http.Header{"Authorization": {h}}}
 	return auth.BearerToken(&r)
-}
-
-// usableDirectory checks that dir exists (or can be created) and is a
-// directory, and returns its absolute path.
-func usableDirectory(dir string) (string, error) {
-	if strings.ContainsRune(dir, 0) {
-		return "", errors.New("must not contain NUL")
-	}
-	abs, err := filepath.Abs(dir)
-	if err != nil {
-		return "", errors.New("not a valid path")
-	}
-	st, err := os.Stat(abs)
-	switch {
-	case err == nil && !st.IsDir():
-		return "", errors.New("exists but is not a directory")
-	case err == nil:
-		return abs, nil
-	case errors.Is(err, os.ErrNotExist):
-		if err := os.MkdirAll(abs, 0o755); err != nil {
-			return "", errors.New("does not exist and cannot be created")
-		}
-		return abs, nil
-	}
-	return "", errors.New("cannot be accessed")
 }
 
 type clientKey struct{}

@@ -91,7 +91,7 @@ func (r *configHandlers) restoreBackup(ctx context.Context, in *backupNameInput)
 	if err != nil {
 		return nil, backupNameError(err, false)
 	}
-	return &configOutput{Body: Mask(next), RestartRequired: strings.Join(r.Config.RestartRequired(old, next), ",")}, nil
+	return &configOutput{Body: config.Mask(next), RestartRequired: strings.Join(r.Config.RestartRequired(old, next), ",")}, nil
 }
 
 func (r *configHandlers) deleteBackup(ctx context.Context, in *backupNameInput) (*messageOutput, error) {

@@ -35,12 +35,22 @@ type Services struct {
 	Diagnostics *DiagnosticsDeps         // /api/diagnostics/network, system
 	Doctor      *ProviderDiagnosticsDeps // /api/diagnostics/providers, hosters
 	Automation  *AutomationDeps          // notifications, media servers, calendar
+	Sonarr      SonarrSurface            // /api/v3/* (Seerr, own key) and /api/seerr* (its settings)
 
 	// Plain handlers (not API operations); each checks what it needs.
 	WebSocket http.Handler // GET /ws/connect: token per room
 	WSStatus  http.Handler // GET /ws/status
 	Metrics   http.Handler // GET /metrics: session or metrics token
 	Web       http.Handler // the web UI: pages, /static/, /favicon.ico (public)
+}
+
+// SonarrSurface is the Sonarr v3 surface for Jellyseerr/Overseerr
+// (package sonarr). It keeps its own route table, because its operations
+// answer in Sonarr's shapes and check Sonarr's API key; declare marks each
+// operation's access here.
+type SonarrSurface interface {
+	Register(api huma.API, declare func(huma.Operation) huma.Operation)
+	RegisterAdmin(api huma.API, declare func(huma.Operation) huma.Operation)
 }
 
 // Resource tags: the groups of the OpenAPI document and docs/ROUTES.md.
@@ -281,7 +291,7 @@ func (s *Server) operationsRoutes() {
 }
 
 // ownAuthRoutes check their own credential: the calendar feed (its token
-// in the query), the WebSocket (a token per room), /metrics (a session or
+// in the query), the Sonarr v3 surface for Seerr (its API key), the WebSocket (a token per room), /metrics (a session or
 // the metrics token) and the web UI and its files (public).
 func (s *Server) ownAuthRoutes() {
 	api, sv := s.api, s.deps.Services
@@ -290,6 +300,10 @@ func (s *Server) ownAuthRoutes() {
 		huma.Register(api, OwnAuth(op(tagCalendar, "calendar-ics", "GET /feed/calendar.ics", "iCalendar feed",
 			withErrors(401), withSecurity("feedToken"), withDescription(docCalendarICS), withResponses(calendarICSResponses))),
 			newAutomationHandlers(*d).ics)
+	}
+	if sn := sv.Sonarr; sn != nil { // package sonarr's own table: Sonarr's shapes, its API key, its rate limit
+		sn.Register(api, func(o huma.Operation) huma.Operation { return RateLimited(auth.RuleSonarr, OwnAuth(o)) })
+		sn.RegisterAdmin(api, Protected)
 	}
 	s.handle("GET /ws/connect", AccessOwn, sv.WebSocket)
 	s.handle("GET /ws/status", AccessOwn, sv.WSStatus)

@@ -100,7 +100,7 @@ func (a *App) wireLibrary(cfg config.AppConfig, p *providers, deps *api.Deps) (*
 		RequireWantedLanguage: cfg.Download.RequireWantedLanguage,
 		NamingTemplate:        cfg.Download.NamingTemplate,
 		Sites:                 sites,
-		Catalog:               catalog{reg: p.reg},
+		Catalog:               catalog{reg: p.reg, observe: a.observeSite},
 		Fresh:                 provider.WithFreshData, // a user's rescan bypasses the page cache
 		Publisher:             a.events,
 		Logger:                a.log.With("component", "library"),

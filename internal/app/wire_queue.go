@@ -29,6 +29,8 @@ type streamResolver struct {
 	stats provider.OutcomeRecorder // per-hoster outcome counts
 	// wanted, when set, answers a series' own language wishes.
 	wanted func(ctx context.Context, key string, ep anime.EpisodeRef) []anime.Language
+	// observe hears how reading the site went (health); optional.
+	observe func(ctx context.Context, site string, err error)
 }
 
 func (r streamResolver) Resolve(ctx context.Context, req queue.ResolveRequest) (anime.Stream, []queue.Attempt, error) {
@@ -65,6 +67,9 @@ func (r streamResolver) Resolve(ctx context.Context, req queue.ResolveRequest) (
 	}
 	res, err := provider.NewResolver(p, provider.Preferences{Languages: langs, Hosters: hosters}).
 		Recording(r.stats).Resolve(ctx, req.SerieID, req.Episode.Season, req.Episode.Episode)
+	if r.observe != nil {
+		r.observe(ctx, p.Site(), err)
+	}
 	now := time.Now().UTC()
 	attempts := make([]queue.Attempt, 0, len(res.Attempts))
 	for _, a := range res.Attempts {
@@ -97,6 +102,7 @@ func (d engine) Cleanup(target string) error { return d.e.Cleanup(target) }
 
 func (a *App) wireQueue(ctx context.Context, cfg config.AppConfig, p *providers, lib *library.Service, deps *api.Deps, hooks ...queue.Hook) (*queue.Service, error) {
 	dl := download.New(download.Options{Client: p.client})
+	deps.Remux = dl // /health/detailed reports the engine's own ffmpeg finding
 	namer := newEpisodeNamer(p.reg, lib, a.cfg)
 	a.cfg.ReadsLive("download.naming_template") // the namer reads it for every download
 	deps.Services.Naming = namer
@@ -116,7 +122,7 @@ func (a *App) wireQueue(ctx context.Context, cfg config.AppConfig, p *providers,
 		retries = -1 // the queue reads 0 as "default"; the config's 0 means none
 	}
 	q, err := queue.New(ctx, queue.Options{
-		Store: a.db, Resolver: streamResolver{reg: p.reg, lib: lib, cfg: a.cfg, stats: p.stats, wanted: a.wanted}, Downloader: engine{dl},
+		Store: a.db, Resolver: streamResolver{reg: p.reg, lib: lib, cfg: a.cfg, stats: p.stats, wanted: a.wanted, observe: a.observeSite}, Downloader: engine{dl},
 		Target: namer.target(ctx), FinalName: namer.finalName(ctx), OnComplete: append([]queue.Hook{markDownloaded}, hooks...),
 		Catalog:   queueCatalog{db: a.db, reg: p.reg},
 		Publisher: a.events, Logger: a.log.With("component", "queue"),
