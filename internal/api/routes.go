@@ -7,6 +7,7 @@ import (
 
 	"github.com/aniworld/aniworld/internal/api/docs"
 	"github.com/aniworld/aniworld/internal/auth"
+	"github.com/aniworld/aniworld/internal/covers"
 )
 
 // This file is the route table: every HTTP operation of the product, one
@@ -36,6 +37,7 @@ type Services struct {
 	Doctor      *ProviderDiagnosticsDeps // /api/diagnostics/providers, hosters
 	Automation  *AutomationDeps          // notifications, media servers, calendar
 	Sonarr      SonarrSurface            // /api/v3/* (Seerr, own key) and /api/seerr* (its settings)
+	Covers      Covers                   // /covers/*: signed image URLs (OwnAuth)
 
 	// Plain handlers (not API operations); each checks what it needs.
 	WebSocket http.Handler // GET /ws/connect: token per room
@@ -68,6 +70,7 @@ const (
 	tagNotifications = "Notifications"
 	tagMediaServers  = "Media servers"
 	tagCalendar      = "Calendar"
+	tagCovers        = "Covers"
 )
 
 // routes registers the whole table.
@@ -120,7 +123,7 @@ func (s *Server) libraryRoutes() {
 	if lib := sv.Library; lib != nil {
 		a := animeHandlers{lib: lib}
 		huma.Register(api, Protected(op(tagAnime, "anime-status", "GET /api/anime/status", "Library directory and series count")), a.status)
-		huma.Register(api, Protected(op(tagAnime, "anime-list", "GET /api/anime", "List library series that have missing episodes",
+		huma.Register(api, Protected(op(tagAnime, "anime-list", "GET /api/anime", "List library series (by default those with missing episodes)",
 			withDescription(docAnimeList))), a.list)
 		huma.Register(api, Protected(op(tagAnime, "anime-add", "POST /api/anime/add", "Add a series to the library",
 			withDescription(docAnimeAdd), withErrors(409, 422, 502))), a.add)
@@ -304,6 +307,14 @@ func (s *Server) ownAuthRoutes() {
 	if sn := sv.Sonarr; sn != nil { // package sonarr's own table: Sonarr's shapes, its API key, its rate limit
 		sn.Register(api, func(o huma.Operation) huma.Operation { return RateLimited(auth.RuleSonarr, OwnAuth(o)) })
 		sn.RegisterAdmin(api, Protected)
+	}
+	if c := sv.Covers; c != nil {
+		addCoverSignatureScheme(api)
+		h := coverHandlers{c: c}
+		huma.Register(api, OwnAuth(op(tagCovers, "cover-series", "GET "+covers.SeriesPath+"{key}", "A library series' cover",
+			withErrors(401, 404), withSecurity("coverSignature"), withDescription(docCoverSeries), withResponses(coverResponses))), h.series)
+		huma.Register(api, OwnAuth(op(tagCovers, "cover-remote", "GET "+covers.RemotePath, "A cover a site sent (search results)",
+			withErrors(401), withSecurity("coverSignature"), withDescription(docCoverRemote), withResponses(coverResponses))), h.remote)
 	}
 	s.handle("GET /ws/connect", AccessOwn, sv.WebSocket)
 	s.handle("GET /ws/status", AccessOwn, sv.WSStatus)

@@ -39,7 +39,11 @@ func (a *App) wire(ctx context.Context, deps *api.Deps) error {
 	if err != nil {
 		return err
 	}
-	adds := monitoredLibrary{Library: autoLibrary{Library: lib, auto: auto}, au: am}
+	cov, err := a.wireCovers(cfg, prov, lib, deps)
+	if err != nil {
+		return err
+	}
+	adds := monitoredLibrary{Library: coveredLibrary{Library: autoLibrary{Library: lib, auto: auto}, cov: cov}, au: am}
 	deps.Services.Library = adds
 	deps.Services.Search = searcher{reg: prov.reg, log: a.log}
 	q, err := a.wireQueue(ctx, cfg, prov, lib, deps, auto.afterDownload, am.afterDownload)

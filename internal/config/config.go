@@ -27,6 +27,7 @@ type AppConfig struct {
 	Monitor       MonitorConfig       `json:"monitor"`
 	Notifications NotificationsConfig `json:"notifications"`
 	MediaServers  []MediaServer       `json:"media_servers"`
+	Covers        CoversConfig        `json:"covers"` // covers.go
 	Other         map[string]any      `json:"other"`
 }
 
@@ -139,6 +140,7 @@ func Default() AppConfig {
 	return AppConfig{
 		Name:    "Aniworld",
 		DataDir: "data",
+		Covers:  CoversConfig{CacheMB: DefaultCoverCacheMB},
 		Server:  ServerConfig{Addr: "127.0.0.1:8000", MaxBodyBytes: 1 << 20},
 		Scheduler: SchedulerConfig{
 			Enabled: true, IntervalMinutes: 60,

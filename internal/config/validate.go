@@ -63,6 +63,7 @@ func (c AppConfig) validateBasics(add func(field, format string, args ...any)) {
 	if strings.ContainsRune(c.AnimeDirectory, 0) {
 		add("anime_directory", "must not contain NUL")
 	}
+	validateCovers(c.Covers, add)
 	if c.Server.Addr == "" {
 		add("server.addr", "must not be empty")
 	}
