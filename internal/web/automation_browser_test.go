@@ -84,4 +84,17 @@ func TestAutomationPages(t *testing.T) {
 	}
 	b.screenshots("automation")
 	b.checkLabels("automation")
+
+	// In German: the page, the monitoring fields and the delivery counts.
+	b.waitJS("switch to German", `(localStorage.setItem("aniworld.lang", "de"), true)`)
+	b.navigate(st.URL + "/automation")
+	b.waitJS("German automation page", `document.querySelector("h1").textContent === "Automatisierung" &&
+		document.getElementById("feed-rotate").textContent === "Neue Feed-Adresse" &&
+		[...document.querySelectorAll("#nt-rows button")].some(x => x.textContent === "Test senden") &&
+		[...document.querySelectorAll("#nt-events label")].some(x => x.textContent.includes("Folge gefunden"))`)
+	b.navigate(st.URL + "/series/demo")
+	b.waitJS("German monitoring card", `document.getElementById("mon-save").textContent === "Verfolgung speichern" &&
+		[...document.querySelectorAll("#mon-mode option")].some(o => o.textContent === "Neue Folgen")`)
+	b.checkLabels("automation-de")
+	b.waitJS("back to English", `(localStorage.removeItem("aniworld.lang"), true)`)
 }
