@@ -77,10 +77,16 @@ func (s *Service) Status(ctx context.Context) (QueueStatus, error) {
 			return QueueStatus{}, fmt.Errorf("queue status: %w", err)
 		}
 		for _, r := range rows {
-			if l.status != anime.StatusFailed {
-				r.Attempts = nil // the log explains failures; elsewhere it is Get's business
+			// The log explains failures; elsewhere it is Get's business
+			// (a completed item keeps the warnings read from it).
+			if l.status != anime.StatusFailed && l.status != anime.StatusCompleted {
+				r.Attempts = nil
 			}
-			*l.dst = append(*l.dst, s.toItem(r))
+			it := s.toItem(r)
+			if l.status == anime.StatusCompleted {
+				it.Attempts = nil
+			}
+			*l.dst = append(*l.dst, it)
 		}
 	}
 

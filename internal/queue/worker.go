@@ -113,18 +113,13 @@ func (s *Service) dispatch(ctx context.Context, wg *sync.WaitGroup) time.Duratio
 			}
 			return time.Second
 		}
-		jctx, cancel := context.WithCancel(ctx)
-		j := &job{row: row, cancel: cancel, done: make(chan struct{}), target: row.TargetPath,
-			bytes: row.BytesDownloaded, total: row.BytesTotal}
-		s.active[row.ID] = j
+		j, jctx := s.startLocked(ctx, row)
 		s.mu.Unlock()
-		it := s.toItem(row)
-		s.log.Info("queue: download started", "id", row.ID, "serie", row.SerieID, "episode", it.Episode.String())
-		s.publish(event.DownloadStarted, downloadData(it))
+		s.announce(row)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			defer cancel()
+			defer j.cancel()
 			s.process(ctx, jctx, j)
 		}()
 	}
@@ -148,6 +143,23 @@ func (s *Service) dispatch(ctx context.Context, wg *sync.WaitGroup) time.Duratio
 	return max(t.Sub(now), time.Millisecond)
 }
 
+// startLocked makes a claimed row an active job (under s.mu) and answers
+// it with its context, a child of ctx that Remove cancels.
+func (s *Service) startLocked(ctx context.Context, row store.QueueItem) (*job, context.Context) {
+	jctx, cancel := context.WithCancel(ctx)
+	j := &job{row: row, cancel: cancel, done: make(chan struct{}), target: row.TargetPath,
+		bytes: row.BytesDownloaded, total: row.BytesTotal}
+	s.active[row.ID] = j
+	return j, jctx
+}
+
+// announce logs and publishes that a claimed item started.
+func (s *Service) announce(row store.QueueItem) {
+	it := s.toItem(row)
+	s.log.Info("queue: download started", "id", row.ID, "serie", row.SerieID, "episode", it.Episode.String())
+	s.publish(event.DownloadStarted, downloadData(it))
+}
+
 // HookTimeout bounds the OnComplete hooks of one item; they are also
 // cancelled when Run stops.
 const HookTimeout = 5 * time.Minute
@@ -156,9 +168,9 @@ const HookTimeout = 5 * time.Minute
 type outcome struct {
 	stage    string // where it ended: StageResolve or StageDownload
 	stream   anime.Stream
-	target   string
-	filePath string
-	warnings []string // the engine's notes on a finished download
+	target   anime.Target
+	file     anime.Target // the finished file
+	warnings []string     // the engine's notes on a finished download
 	attempts []Attempt
 	transfer time.Duration
 	err      error
@@ -175,8 +187,58 @@ func (s *Service) try(ctx context.Context, j *job) outcome {
 	row := j.row
 	o := outcome{stage: StageResolve, attempts: decodeAttempts(row.Attempts)}
 	it := s.toItem(row)
+	stream, err := s.resolve(ctx, row, it.Episode, &o)
+	if err != nil {
+		o.err = fmt.Errorf("no stream: %w", err)
+		return o
+	}
+	o.stream = stream
+	lang := stream.Lang
+	if lang == anime.LangUnknown {
+		lang = row.Language
+	}
+	target, err := s.targetFor(ctx, row, it.Episode, lang)
+	if err != nil {
+		o.err = fmt.Errorf("name target file: %w", err)
+		return o
+	}
+	// Partial data from an earlier try is only resumed when it came from
+	// the same hoster and language at the same path; anything else would
+	// splice two different encodes.
+	startBytes := row.BytesDownloaded
+	if row.TargetPath != "" && (row.TargetPath != target.Abs || row.Hoster != stream.Hoster || row.Language != stream.Lang) {
+		if err := s.dl.Cleanup(row.TargetPath); err != nil {
+			s.log.Warn("queue: remove stale partial download", "id", row.ID, "err", err)
+		}
+		startBytes = 0
+	}
+	o.target, o.stage = target, StageDownload
+	if err := s.db.QueueSetStream(ctx, row.ID, stream.Hoster, stream.Lang, stream.URL, target.Abs, target.Rel, s.now()); err != nil {
+		o.err = err
+		return o
+	}
+	j.pmu.Lock()
+	j.target, j.startAt, j.startByte, j.bytes, j.tryStart = target.Abs, s.now(), startBytes, startBytes, true
+	j.pmu.Unlock()
+	start := s.now()
+	file, res, err := s.download(ctx, row.SerieID, it.Episode, stream, lang, target, func(done, total int64) { s.onProgress(ctx, j, done, total) })
+	o.file, o.warnings, o.err = file, res.Warnings, err
+	o.transfer = s.now().Sub(start)
+	a := Attempt{Stage: StageDownload, Hoster: stream.Hoster, Language: stream.Lang, OK: o.err == nil,
+		Warnings: o.warnings, At: s.now().UTC()}
+	if o.err != nil {
+		a.Error = o.err.Error()
+		o.err = fmt.Errorf("download from %s: %w", hosterName(stream), o.err)
+	}
+	o.attempts = append(o.attempts, a)
+	return o
+}
+
+// resolve asks the resolver for a stream, avoiding hosters whose
+// downloads failed before, and appends its attempts to o's log.
+func (s *Service) resolve(ctx context.Context, row store.QueueItem, ep anime.EpisodeRef, o *outcome) (anime.Stream, error) {
 	req := ResolveRequest{SerieID: row.SerieID, SerieFolder: row.SerieFolder, SerieName: row.SerieName,
-		Episode: it.Episode, Avoid: failedHosters(o.attempts)}
+		Episode: ep, Avoid: failedHosters(o.attempts)}
 	stream, atts, err := s.resolver.Resolve(ctx, req)
 	now := s.now().UTC()
 	for _, a := range atts {
@@ -188,47 +250,7 @@ func (s *Service) try(ctx context.Context, j *job) outcome {
 		}
 		o.attempts = append(o.attempts, a)
 	}
-	if err != nil {
-		o.err = fmt.Errorf("no stream: %w", err)
-		return o
-	}
-	o.stream = stream
-	it.Language = stream.Lang
-	target, err := s.target(it, stream)
-	if err != nil {
-		o.err = fmt.Errorf("name target file: %w", err)
-		return o
-	}
-	// Partial data from an earlier try is only resumed when it came from
-	// the same hoster and language at the same path; anything else would
-	// splice two different encodes.
-	startBytes := row.BytesDownloaded
-	if row.TargetPath != "" && (row.TargetPath != target || row.Hoster != stream.Hoster || row.Language != stream.Lang) {
-		if err := s.dl.Cleanup(row.TargetPath); err != nil {
-			s.log.Warn("queue: remove stale partial download", "id", row.ID, "err", err)
-		}
-		startBytes = 0
-	}
-	o.target, o.stage = target, StageDownload
-	if err := s.db.QueueSetStream(ctx, row.ID, stream.Hoster, stream.Lang, stream.URL, target, s.now()); err != nil {
-		o.err = err
-		return o
-	}
-	j.pmu.Lock()
-	j.target, j.startAt, j.startByte, j.bytes, j.tryStart = target, s.now(), startBytes, startBytes, true
-	j.pmu.Unlock()
-	start := s.now()
-	res, err := s.download(ctx, it, stream, target, func(done, total int64) { s.onProgress(ctx, j, done, total) })
-	o.filePath, o.warnings, o.err = res.Path, res.Warnings, err
-	o.transfer = s.now().Sub(start)
-	a := Attempt{Stage: StageDownload, Hoster: stream.Hoster, Language: stream.Lang, OK: o.err == nil,
-		Warnings: o.warnings, At: s.now().UTC()}
-	if o.err != nil {
-		a.Error = o.err.Error()
-		o.err = fmt.Errorf("download from %s: %w", hosterName(stream), o.err)
-	}
-	o.attempts = append(o.attempts, a)
-	return o
+	return stream, err
 }
 
 func hosterName(s anime.Stream) string {
@@ -325,8 +347,8 @@ func (s *Service) finish(runCtx context.Context, j *job, o outcome) {
 	bytes, total := j.bytes, j.total
 	target := j.target
 	j.pmu.Unlock()
-	if o.target != "" {
-		target = o.target
+	if o.target.Abs != "" {
+		target = o.target.Abs
 	}
 	f := store.QueueFinish{RetryCount: row.RetryCount, AddTransferMS: o.transfer.Milliseconds(),
 		BytesDownloaded: bytes, BytesTotal: total, Attempts: encodeAttempts(o.attempts)}
@@ -376,7 +398,7 @@ func (s *Service) finishLocked(dbctx, runCtx context.Context, j *job, o outcome,
 		s.finishRow(dbctx, row.ID, f, now)
 		return ""
 	case o.err == nil:
-		f.Status, f.FilePath, f.CompletedAt, f.Error = anime.StatusCompleted, o.filePath, &now, nil
+		f.Status, f.FilePath, f.CompletedAt, f.Error = anime.StatusCompleted, o.file.Abs, &now, nil
 		f.BytesDownloaded = max(f.BytesDownloaded, f.BytesTotal)
 		if f.BytesTotal == 0 {
 			f.BytesTotal = f.BytesDownloaded
@@ -384,14 +406,14 @@ func (s *Service) finishLocked(dbctx, runCtx context.Context, j *job, o outcome,
 		if !s.finishRow(dbctx, row.ID, f, now) {
 			return ""
 		}
-		row.Status, row.FilePath, row.CompletedAt, row.Error = anime.StatusCompleted, o.filePath, &now, nil
+		row.Status, row.FilePath, row.CompletedAt, row.Error = anime.StatusCompleted, o.file.Abs, &now, nil
 		row.BytesDownloaded, row.BytesTotal, row.Attempts = f.BytesDownloaded, f.BytesTotal, f.Attempts
 		if o.stream.Lang != anime.LangUnknown { // the row was read before the stream was chosen
 			row.Language = o.stream.Lang
 		}
-		s.log.Info("queue: download complete", "id", row.ID, "file", o.filePath)
+		s.log.Info("queue: download complete", "id", row.ID, "file", o.file.Abs)
 		for _, w := range o.warnings {
-			s.log.Warn("queue: download completed with a warning", "id", row.ID, "file", o.filePath, "warning", w)
+			s.log.Warn("queue: download completed with a warning", "id", row.ID, "file", o.file.Abs, "warning", w)
 		}
 		it := s.toItem(row)
 		// Hooks run before the completion event, so a client reacting to
@@ -399,9 +421,12 @@ func (s *Service) finishLocked(dbctx, runCtx context.Context, j *job, o outcome,
 		*after = func() {
 			hctx, cancel := context.WithTimeout(runCtx, HookTimeout)
 			defer cancel()
+			if err := s.lib.MarkDownloaded(hctx, it.SerieID, it.Episode, it.Language, o.file); err != nil {
+				s.log.Warn("queue: record the download in the library", "id", it.ID, "file", o.file.Abs, "err", err)
+			}
 			s.runHooks(hctx, it)
 			d := downloadData(it)
-			d.FilePath, d.Percent, d.Warnings = o.filePath, 100, o.warnings
+			d.FilePath, d.Percent, d.Warnings = o.file.Abs, 100, o.warnings
 			s.publish(event.DownloadComplete, d)
 		}
 		return "Download complete"

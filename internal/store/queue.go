@@ -34,8 +34,11 @@ type QueueItem struct {
 	SourceURL  *string
 	Hoster     string
 	Language   anime.Language
-	// TargetPath is where the download writes (<target>.part while it runs).
+	// TargetPath is where the download writes (<target>.part while it
+	// runs) and TargetRel the same file inside the series folder: the
+	// target the library named, stored once per item and language.
 	TargetPath      string
+	TargetRel       string
 	FilePath        string
 	BytesDownloaded int64
 	BytesTotal      int64
@@ -69,7 +72,7 @@ type QueueFinish struct {
 const queueCols = `id, serie_id, serie_folder, serie_name, season, episode, episode_title, status,
 	priority, position, added_at, started_at, completed_at, updated_at, not_before, error,
 	retry_count, source_url, hoster, language, target_path, file_path, bytes_downloaded,
-	bytes_total, transfer_ms, attempts`
+	bytes_total, transfer_ms, attempts, target_rel`
 
 type rowScanner interface{ Scan(...any) error }
 
@@ -106,7 +109,7 @@ func scanQueueItem(r rowScanner) (QueueItem, error) {
 	err := r.Scan(&it.ID, &it.SerieID, &it.SerieFolder, &it.SerieName, &it.Season, &it.Episode,
 		&it.EpisodeTitle, &status, &prio, &it.Position, &added, &started, &completed, &updated,
 		&notBefore, &errText, &it.RetryCount, &source, &it.Hoster, &lang, &it.TargetPath,
-		&it.FilePath, &it.BytesDownloaded, &it.BytesTotal, &it.TransferMS, &attempts)
+		&it.FilePath, &it.BytesDownloaded, &it.BytesTotal, &it.TransferMS, &attempts, &it.TargetRel)
 	if err != nil {
 		return QueueItem{}, err
 	}
@@ -239,4 +242,19 @@ func (db *DB) QueueStats(ctx context.Context) (map[anime.Status]QueueAggregate, 
 		out[anime.Status(s)] = a
 	}
 	return out, rows.Err()
+}
+
+// QueueLiveItem reads the live (pending, downloading or paused) item of
+// one episode; anime.ErrNotFound when the episode is not in the queue.
+func (db *DB) QueueLiveItem(ctx context.Context, serieID string, season, episode int) (QueueItem, error) {
+	it, err := scanQueueItem(db.QueryRowContext(ctx, `SELECT `+queueCols+` FROM queue_items
+		WHERE serie_id = ? AND season = ? AND episode = ? AND status IN ('pending','downloading','paused')`,
+		serieID, season, episode))
+	if errors.Is(err, sql.ErrNoRows) {
+		return QueueItem{}, fmt.Errorf("live queue item of %s %dx%d: %w", serieID, season, episode, anime.ErrNotFound)
+	}
+	if err != nil {
+		return QueueItem{}, fmt.Errorf("live queue item of %s %dx%d: %w", serieID, season, episode, err)
+	}
+	return it, nil
 }

@@ -38,6 +38,27 @@ func (db *DB) QueueClaim(ctx context.Context, now time.Time) (QueueItem, error) 
 	return it, nil
 }
 
+// QueueClaimIDSQL claims one named item (?2) if it is pending and its
+// backoff has elapsed at ?1 (Unix ms).
+const QueueClaimIDSQL = `UPDATE queue_items
+		SET status = 'downloading', started_at = COALESCE(started_at, ?1), updated_at = ?1
+		WHERE id = ?2 AND status = 'pending' AND not_before <= ?1
+		RETURNING ` + queueCols
+
+// QueueClaimID moves the named item to downloading when it is pending and
+// runnable at now (a one-shot command running its own items);
+// anime.ErrNotFound otherwise.
+func (db *DB) QueueClaimID(ctx context.Context, id string, now time.Time) (QueueItem, error) {
+	it, err := scanQueueItem(db.QueryRowContext(ctx, QueueClaimIDSQL, ms(now), id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return QueueItem{}, fmt.Errorf("claim queue item %q: %w", id, anime.ErrNotFound)
+	}
+	if err != nil {
+		return QueueItem{}, fmt.Errorf("claim queue item %q: %w", id, err)
+	}
+	return it, nil
+}
+
 // QueueNextWake is the earliest time a pending item in backoff becomes
 // runnable; ok is false when no item waits.
 func (db *DB) QueueNextWake(ctx context.Context, now time.Time) (t time.Time, ok bool, err error) {
@@ -52,11 +73,12 @@ func (db *DB) QueueNextWake(ctx context.Context, now time.Time) (t time.Time, ok
 	return fromMS(v.Int64), true, nil
 }
 
-// QueueSetStream records the stream a running item downloads from.
-func (db *DB) QueueSetStream(ctx context.Context, id, hoster string, lang anime.Language, sourceURL, target string, now time.Time) error {
+// QueueSetStream records the stream a running item downloads from and
+// its target (absolute path and the path inside the series folder).
+func (db *DB) QueueSetStream(ctx context.Context, id, hoster string, lang anime.Language, sourceURL, target, targetRel string, now time.Time) error {
 	_, err := db.ExecContext(ctx, `UPDATE queue_items SET hoster = ?, language = ?, source_url = ?,
-		target_path = ?, updated_at = ? WHERE id = ? AND status = 'downloading'`,
-		hoster, int(lang), sourceURL, target, ms(now), id)
+		target_path = ?, target_rel = ?, updated_at = ? WHERE id = ? AND status = 'downloading'`,
+		hoster, int(lang), sourceURL, target, targetRel, ms(now), id)
 	if err != nil {
 		return fmt.Errorf("set stream of %q: %w", id, err)
 	}
