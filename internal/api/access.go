@@ -95,14 +95,39 @@ func accessOf(op *huma.Operation) declaration {
 }
 
 // collectDeclarations indexes every registered huma operation's
-// declaration by its mux pattern ("GET /api/queue/{item_id}").
+// declaration by its mux pattern ("GET /api/queue/{item_id}"). An
+// operation of the product that declares no access is a programming
+// error: New panics, so it cannot ship (TestRouteTableDeclaresAccess).
 func (s *Server) collectDeclarations() {
 	for _, item := range s.api.OpenAPI().Paths {
 		for _, op := range []*huma.Operation{item.Get, item.Put, item.Post, item.Delete, item.Patch, item.Head, item.Options} {
-			if op != nil {
-				s.decl[op.Method+" "+op.Path] = accessOf(op)
+			if op == nil {
+				continue
 			}
+			if _, ok := op.Metadata[metaAccess].(Access); !ok {
+				panic("api: operation " + op.OperationID + " (" + op.Method + " " + op.Path +
+					") declares no access: wrap it in Public, Protected or OwnAuth in routes.go")
+			}
+			s.decl[op.Method+" "+op.Path] = accessOf(op)
 		}
+	}
+}
+
+// handle mounts a plain handler (not an API operation) on the mux with
+// its declared access; a nil handler is not mounted.
+func (s *Server) handle(pattern string, access Access, h http.Handler) {
+	if h == nil {
+		return
+	}
+	s.mux.Handle(pattern, h)
+	s.decl[pattern] = declaration{access: access}
+}
+
+// declareServed declares the access of routes something else mounted
+// (huma serves the OpenAPI documents and schemas itself).
+func (s *Server) declareServed(access Access, patterns ...string) {
+	for _, p := range patterns {
+		s.decl[p] = declaration{access: access}
 	}
 }
 

@@ -3,14 +3,11 @@ package api
 import (
 	"context"
 	"encoding/json"
-	"io"
-	"net/http"
 	"net/http/httptest"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	browserstate "github.com/aniworld/aniworld/internal/browser"
 	"github.com/aniworld/aniworld/internal/config"
@@ -60,47 +57,5 @@ func TestHealthBrowserEntry(t *testing.T) {
 				t.Fatalf("health names a filesystem path: %s", rec.Body.String())
 			}
 		})
-	}
-}
-
-// fixedBrowser reports a given status (the metrics mapping's input).
-type fixedBrowser browserstate.Status
-
-func (f fixedBrowser) Status() browserstate.Status { return browserstate.Status(f) }
-
-func TestMetricsBrowser(t *testing.T) {
-	m := NewMetrics()
-	at := time.Unix(1_780_000_000, 0)
-	m.SetBrowser(fixedBrowser{Enabled: browserstate.Auto, Available: true, Running: true, OpenTabs: 1, Starts: 2,
-		Hosts: []browserstate.HostStatus{
-			{Host: "aniworld.to", Kind: browserstate.KindSolve, OK: 3, Failed: 1, LastHour: 2, Last: browserstate.Run{At: at, DurationMs: 1500, OK: true}},
-			{Host: "voe.sx", Kind: browserstate.KindCapture, OK: 0, Failed: 1, Last: browserstate.Run{At: at, DurationMs: 250, Error: "no stream"}},
-		}})
-	ts := httptest.NewServer(m.Handler(nil, func() string { return "tok" }))
-	defer ts.Close()
-	req, _ := http.NewRequest("GET", ts.URL, nil)
-	req.Header.Set("Authorization", "Bearer tok")
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw, _ := io.ReadAll(res.Body)
-	res.Body.Close()
-	body := string(raw)
-	for _, want := range []string{
-		"aniworld_browser_available 1",
-		"aniworld_browser_running 1",
-		"aniworld_browser_open_tabs 1",
-		"aniworld_browser_starts_total 2",
-		`aniworld_browser_runs_total{host="aniworld.to",kind="solve",outcome="ok"} 3`,
-		`aniworld_browser_runs_total{host="aniworld.to",kind="solve",outcome="failed"} 1`,
-		`aniworld_browser_runs_total{host="voe.sx",kind="capture",outcome="failed"} 1`,
-		`aniworld_browser_last_run_duration_seconds{host="aniworld.to",kind="solve"} 1.5`,
-		`aniworld_browser_last_run_ok{host="voe.sx",kind="capture"} 0`,
-		`aniworld_browser_last_run_timestamp_seconds{host="aniworld.to",kind="solve"} 1.78e+09`,
-	} {
-		if !strings.Contains(body, want) {
-			t.Errorf("metrics lack %q", want)
-		}
 	}
 }

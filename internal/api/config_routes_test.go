@@ -15,8 +15,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/danielgtaylor/huma/v2"
-
 	"github.com/aniworld/aniworld/internal/auth"
 	"github.com/aniworld/aniworld/internal/config"
 	"github.com/aniworld/aniworld/internal/store"
@@ -35,18 +33,17 @@ func (a authVerifier) VerifyToken(ctx context.Context, tok string) error {
 
 // opsEnv is a server with real config, auth and the ops routes.
 type opsEnv struct {
-	t        *testing.T
-	ts       *httptest.Server
-	dir      string
-	cfg      *config.Manager
-	auth     *auth.Service
-	token    string
-	synced   atomic.Int32 // SetDirectory calls
-	resets   atomic.Int32 // ResetSecurity calls
-	register []func(huma.API)
+	t      *testing.T
+	ts     *httptest.Server
+	dir    string
+	cfg    *config.Manager
+	auth   *auth.Service
+	token  string
+	synced atomic.Int32 // SetDirectory calls
+	resets atomic.Int32 // ResetSecurity calls
 }
 
-func newOpsEnv(t *testing.T, mod func(c *config.AppConfig), extra ...func(e *opsEnv) func(huma.API)) *opsEnv {
+func newOpsEnv(t *testing.T, mod func(c *config.AppConfig), extra ...func(e *opsEnv, sv *Services)) *opsEnv {
 	t.Helper()
 	dir := t.TempDir()
 	db, err := store.Open(context.Background(), dir)
@@ -77,7 +74,7 @@ func newOpsEnv(t *testing.T, mod func(c *config.AppConfig), extra ...func(e *ops
 		t.Fatal(err)
 	}
 	e.login()
-	regs := []func(huma.API){ConfigRoutes(ConfigDeps{
+	sv := Services{Config: &ConfigDeps{
 		Config: e.cfg,
 		SetDirectory: func(ctx context.Context, dir string) (int, error) {
 			e.synced.Add(1)
@@ -86,12 +83,12 @@ func newOpsEnv(t *testing.T, mod func(c *config.AppConfig), extra ...func(e *ops
 		},
 		ResetSecurity: func(ctx context.Context) error { e.resets.Add(1); return e.auth.Reset(ctx) },
 		Now:           func() time.Time { return time.Date(2026, 11, 22, 7, 0, 0, 0, time.UTC) },
-	})}
+	}}
 	for _, x := range extra {
-		regs = append(regs, x(e))
+		x(e, &sv)
 	}
 	s := New(Deps{Config: e.cfg, DB: db, Logger: slog.New(slog.DiscardHandler), Version: "test",
-		Gate: &Gate{Verifier: authVerifier{e.auth}}, Register: regs})
+		Gate: &Gate{Verifier: authVerifier{e.auth}}, Services: sv})
 	e.ts = httptest.NewServer(s)
 	t.Cleanup(e.ts.Close)
 	return e

@@ -4,8 +4,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/danielgtaylor/huma/v2"
-
 	"github.com/aniworld/aniworld/internal/httpclient"
 )
 
@@ -14,8 +12,8 @@ import (
 // solvers) and each site's active mirror.
 func TestDiagnosticsNetworkClientState(t *testing.T) {
 	at := time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC)
-	e := newOpsEnv(t, nil, func(e *opsEnv) func(huma.API) {
-		return DiagnosticsRoutes(DiagnosticsDeps{
+	e := newOpsEnv(t, nil, func(e *opsEnv, sv *Services) {
+		sv.Diagnostics = &DiagnosticsDeps{
 			Targets: func() []string { return nil },
 			HTTPClient: func() httpclient.NetworkReport {
 				return httpclient.NetworkReport{Transport: "chrome", DNS: "doh", DoHProviders: []string{"https://cloudflare-dns.com/dns-query"},
@@ -26,7 +24,7 @@ func TestDiagnosticsNetworkClientState(t *testing.T) {
 				return map[string]httpclient.MirrorStatus{"aniworld.to": {Canonical: "https://aniworld.to", Active: "https://aniworld.cc",
 					Mirrors: []string{"https://aniworld.to", "https://aniworld.cc"}, LastError: "aniworld.to: status 403", LastErrAt: at}}
 			},
-		})
+		}
 	})
 	code, _, raw := e.do("GET", "/api/diagnostics/network", "")
 	body := decode[NetworkBody](t, raw)

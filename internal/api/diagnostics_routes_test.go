@@ -10,8 +10,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/danielgtaylor/huma/v2"
 )
 
 // blackhole accepts connections and never answers.
@@ -136,10 +134,10 @@ func deref(s *string) string {
 
 func TestDiagnosticsRoutes(t *testing.T) {
 	hole := "http://" + blackhole(t)
-	e := newOpsEnv(t, nil, func(e *opsEnv) func(huma.API) {
-		return DiagnosticsRoutes(DiagnosticsDeps{Targets: func() []string {
+	e := newOpsEnv(t, nil, func(e *opsEnv, sv *Services) {
+		sv.Diagnostics = &DiagnosticsDeps{Targets: func() []string {
 			return []string{hole, "http://" + closedPort(t), "http://" + blackhole(t)}
-		}})
+		}}
 	})
 	start := time.Now()
 	code, _, raw := e.do("GET", "/api/diagnostics/network", "")

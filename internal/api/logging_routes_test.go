@@ -11,8 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/danielgtaylor/huma/v2"
-
 	"github.com/aniworld/aniworld/internal/config"
 	"github.com/aniworld/aniworld/internal/logging"
 )
@@ -22,14 +20,14 @@ import (
 func newLoggingEnv(t *testing.T, logFile string) (*opsEnv, *logging.Logs) {
 	t.Helper()
 	var logs *logging.Logs
-	e := newOpsEnv(t, func(c *config.AppConfig) { c.Logging.File = &logFile }, func(e *opsEnv) func(huma.API) {
+	e := newOpsEnv(t, func(c *config.AppConfig) { c.Logging.File = &logFile }, func(e *opsEnv, sv *Services) {
 		var err error
 		logs, err = logging.New(io.Discard, logging.Settings{Level: "INFO", File: e.cfg.Get().LogFile()})
 		if err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { logs.Close() })
-		return LoggingRoutes(LoggingDeps{Config: e.cfg, Logs: logs})
+		sv.Logging = &LoggingDeps{Config: e.cfg, Logs: logs}
 	})
 	return e, logs
 }

@@ -53,7 +53,7 @@ func TestLogoutRevokesWhenPersistingFails(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := New(Deps{DB: db, Version: "t", Gate: &Gate{Verifier: AuthVerifier{Svc: svc}},
-		Register: []func(huma.API){AuthRoutes(svc, nil), testRoutes}})
+		Services: Services{Auth: svc}, testRoutes: []func(huma.API){testRoutes}})
 	call := func(method, path string) (int, string) {
 		req := httptest.NewRequest(method, path, nil)
 		req.Header.Set("Authorization", "Bearer "+sess.Token)

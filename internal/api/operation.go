@@ -1,8 +1,12 @@
 package api
 
-import "github.com/danielgtaylor/huma/v2"
+import (
+	"strings"
 
-// opOption adjusts an operation built by operation.
+	"github.com/danielgtaylor/huma/v2"
+)
+
+// opOption adjusts an operation built by op.
 type opOption func(*huma.Operation)
 
 // withDescription sets an operation's description.
@@ -14,12 +18,26 @@ func withStatus(code int) opOption { return func(op *huma.Operation) { op.Defaul
 // withErrors lists the error statuses an operation documents.
 func withErrors(codes ...int) opOption { return func(op *huma.Operation) { op.Errors = codes } }
 
-// operation builds one row of a route table; wrap it in Public or
-// Protected to declare who may call it.
-func operation(tags []string, id, method, path, summary string, opts ...opOption) huma.Operation {
-	op := huma.Operation{OperationID: id, Method: method, Path: path, Summary: summary, Tags: tags}
-	for _, o := range opts {
-		o(&op)
+// withResponses documents responses beyond the generated ones (a file
+// body, an extra status).
+func withResponses(r map[string]*huma.Response) opOption {
+	return func(op *huma.Operation) { op.Responses = r }
+}
+
+// withSecurity documents the credential an OwnAuth operation checks
+// (a security scheme of the OpenAPI document).
+func withSecurity(scheme string) opOption {
+	return func(op *huma.Operation) { op.Security = []map[string][]string{{scheme: {}}} }
+}
+
+// op builds one row of the route table from its tag, operation id,
+// route ("METHOD /path") and summary; wrap it in Public, Protected or
+// OwnAuth to declare who may call it.
+func op(tag, id, route, summary string, opts ...opOption) huma.Operation {
+	method, path, _ := strings.Cut(route, " ")
+	o := huma.Operation{OperationID: id, Method: method, Path: path, Summary: summary, Tags: []string{tag}}
+	for _, opt := range opts {
+		opt(&o)
 	}
-	return op
+	return o
 }

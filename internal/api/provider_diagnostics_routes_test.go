@@ -7,8 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/danielgtaylor/huma/v2"
-
 	"github.com/aniworld/aniworld/internal/anime"
 	"github.com/aniworld/aniworld/internal/doctor"
 	"github.com/aniworld/aniworld/internal/provider"
@@ -20,8 +18,8 @@ func TestProviderDiagnosticsRoutes(t *testing.T) {
 	stats.RecordAttempt(provider.Attempt{Hoster: "Filemoon", Extractor: "Filemoon", Err: fmt.Errorf("filemoon: byse attest: HTTP 403: %w", anime.ErrProvider)})
 	var gotSite string
 	var gotProbe doctor.Probe
-	e := newOpsEnv(t, nil, func(*opsEnv) func(huma.API) {
-		return ProviderDiagnosticsRoutes(ProviderDiagnosticsDeps{Stats: stats,
+	e := newOpsEnv(t, nil, func(_ *opsEnv, sv *Services) {
+		sv.Doctor = &ProviderDiagnosticsDeps{Stats: stats,
 			Run: func(ctx context.Context, site string, p doctor.Probe) (doctor.Report, error) {
 				gotSite, gotProbe = site, p
 				if site == "nowhere.example" {
@@ -29,7 +27,7 @@ func TestProviderDiagnosticsRoutes(t *testing.T) {
 				}
 				// No sites: an empty report, which is not OK.
 				return doctor.Run(ctx, nil, doctor.Options{}), nil
-			}})
+			}}
 	})
 	code, _, raw := e.do("GET", "/api/diagnostics/providers?site=aniworld.to&key=demo&season=0&episode=2", "")
 	if code != 200 {

@@ -7,12 +7,106 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/aniworld/aniworld/internal/anime"
 	"github.com/aniworld/aniworld/internal/queue"
 )
 
-// queueHandlers are the /api/queue* operations: each decodes, calls one
-// queue method and encodes (the table is QueueRoutes).
+// Queue is what the queue routes need from the download queue.
+type Queue interface {
+	Status(ctx context.Context) (queue.QueueStatus, error)
+	Add(ctx context.Context, req queue.AddRequest) ([]string, []queue.FailedItem, error)
+	Start(ctx context.Context) error
+	Stop(ctx context.Context) error
+	Pause(ctx context.Context) error
+	Resume(ctx context.Context) error
+	Remove(ctx context.Context, id string) error
+	RemoveMany(ctx context.Context, ids []string) error
+	ClearCompleted(ctx context.Context) (int, error)
+	ClearFailed(ctx context.Context) (int, error)
+	ClearPending(ctx context.Context) (int, error)
+	Reorder(ctx context.Context, ids []string) error
+	Retry(ctx context.Context, ids []string) ([]string, error)
+	Get(ctx context.Context, id string) (queue.Item, error)
+	SetPriority(ctx context.Context, id string, p anime.Priority) error
+}
+
+// MaxQueueAdd bounds the episodes of one add request.
+const MaxQueueAdd = 5000
+
+type queueAddInput struct {
+	Body struct {
+		SerieID     string            `json:"serie_id" minLength:"1" maxLength:"200" doc:"Series key"`
+		SerieFolder string            `json:"serie_folder,omitempty" maxLength:"500" doc:"Folder name (metadata)"`
+		SerieName   string            `json:"serie_name,omitempty" maxLength:"500"`
+		Episodes    []json.RawMessage `json:"episodes" minItems:"1" maxItems:"5000" doc:"Objects {season, episode, title} or strings \"S01E01\", mixed freely"`
+		Priority    json.RawMessage   `json:"priority,omitempty" doc:"\"LOW\"|\"NORMAL\"|\"HIGH\", or an integer: 0 NORMAL, negative LOW, positive HIGH"`
+	}
+}
+
+// QueueAddBody answers POST /api/queue/add.
+type QueueAddBody struct {
+	Status      string             `json:"status"`
+	Success     bool               `json:"success"`
+	Message     string             `json:"message"`
+	AddedItems  []string           `json:"added_items"`
+	ItemIDs     []string           `json:"item_ids"`
+	FailedItems []queue.FailedItem `json:"failed_items"`
+}
+
+type queueAddOutput struct {
+	Status int
+	Body   QueueAddBody
+}
+
+// QueueMessage is {status:"success", success:true, message}.
+type QueueMessage struct {
+	Status  string `json:"status"`
+	Success bool   `json:"success"`
+	Message string `json:"message"`
+}
+
+type queueMessageOutput struct{ Body QueueMessage }
+
+// QueueCountBody answers the clear routes.
+type QueueCountBody struct {
+	QueueMessage
+	Count int `json:"count"`
+}
+
+type queueIDsInput struct {
+	Body struct {
+		ItemIDs []string `json:"item_ids" maxItems:"10000"`
+	}
+}
+
+// RetryBody answers POST /api/queue/retry.
+type RetryBody struct {
+	QueueMessage
+	RetriedCount int      `json:"retried_count"`
+	RetriedIDs   []string `json:"retried_ids"`
+}
+
+type retryInput struct {
+	Body *struct {
+		ItemIDs []string `json:"item_ids,omitempty" maxItems:"10000" doc:"Items to retry; empty or absent retries every failed item"`
+	} `required:"false"`
+}
+
+type queueItemInput struct {
+	ItemID string `path:"item_id" maxLength:"100"`
+}
+
+// queueHandlers are the /api/queue* operations (rows in routes.go): each
+// decodes, calls one queue method and encodes.
 type queueHandlers struct{ q Queue }
+
+// Descriptions of the queue operations.
+const (
+	docQueueStatus   = "Lists are capped (status.list_limit, the first pending in run order and the most recent completed/failed); statistics always count everything."
+	docQueueAdd      = "Duplicates of an item already pending or downloading are reported in failed_items, not queued twice."
+	docQueueItem     = "Beyond the seeds: the attempts field lists every resolve/download try (hoster, language, error, engine warnings), e.g. why a hoster was skipped."
+	docQueuePriority = "Beyond the seeds (the web UI uses it). 404 for an unknown item, 409 for one that is no longer pending."
+)
 
 type queueStatusOutput struct{ Body queue.QueueStatus }
 

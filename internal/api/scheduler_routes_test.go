@@ -7,8 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/danielgtaylor/huma/v2"
-
 	"github.com/aniworld/aniworld/internal/config"
 	"github.com/aniworld/aniworld/internal/scheduler"
 )
@@ -24,7 +22,7 @@ type schedEnv struct {
 func newSchedEnv(t *testing.T) *schedEnv {
 	t.Helper()
 	se := &schedEnv{release: make(chan struct{}), results: make(chan scheduler.Result, 10)}
-	se.opsEnv = newOpsEnv(t, nil, func(e *opsEnv) func(huma.API) {
+	se.opsEnv = newOpsEnv(t, nil, func(e *opsEnv, sv *Services) {
 		sc, err := scheduler.New(scheduler.Options{
 			Rescan: func(ctx context.Context) (any, error) {
 				select {
@@ -45,7 +43,7 @@ func newSchedEnv(t *testing.T) *schedEnv {
 		done := make(chan struct{})
 		go func() { sc.Run(ctx); close(done) }()
 		t.Cleanup(func() { cancel(); <-done })
-		return SchedulerRoutes(SchedulerDeps{Scheduler: sc, Config: e.cfg})
+		sv.Scheduler = &SchedulerDeps{Scheduler: sc, Config: e.cfg}
 	})
 	return se
 }

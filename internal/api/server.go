@@ -1,6 +1,6 @@
-// Package api is the HTTP surface: one route table, huma operations per
-// resource, middleware, error mapping in one place, the OpenAPI document
-// and the embedded docs pages.
+// Package api is the HTTP surface: one route table (routes.go), the
+// handlers per resource (<resource>_handlers.go), middleware, error
+// mapping in one place, the OpenAPI document and the embedded docs pages.
 package api
 
 import (
@@ -19,22 +19,19 @@ import (
 	"github.com/aniworld/aniworld/internal/store"
 )
 
-// Deps is everything the HTTP surface needs. Services that are nil are
-// simply not routed (their routes answer 503), so tests can build a
-// server with only the parts they exercise.
+// Deps is everything the HTTP surface needs. The services behind the
+// routes are in Services; one that is nil leaves its routes out, so tests
+// can build a server with only the parts they exercise.
 type Deps struct {
 	Config    *config.Manager
 	DB        *store.DB
 	Logger    *slog.Logger
 	Version   string
 	StartedAt time.Time
-	// Extra mounts non-API handlers (WebSocket, web UI, metrics) on the
-	// same mux: pattern -> handler.
-	Extra map[string]http.Handler
+	// Services are what the route table (routes.go) calls.
+	Services Services
 	// Gate, when set, authenticates every protected /api/* route.
 	Gate *Gate
-	// Register adds the resource operations of later subsystems.
-	Register []func(huma.API)
 	// Outer wraps the whole handler inside request-id/logging (CORS, rate limits).
 	Outer []Middleware
 	// ClientAddr derives the client address of a request (default: the
@@ -42,6 +39,9 @@ type Deps struct {
 	ClientAddr func(*http.Request) string
 	// Browser, when set, adds the built-in browser to /health/detailed.
 	Browser BrowserStatuser
+
+	// testRoutes registers operations only tests use (the error paths).
+	testRoutes []func(huma.API)
 }
 
 // Server is the assembled HTTP handler plus its huma API.
@@ -87,12 +87,8 @@ func New(d Deps) *Server {
 	s.api = humago.New(s.mux, cfg)
 	s.routes()
 	s.collectDeclarations()
-	for pattern, h := range d.Extra {
-		s.mux.Handle(pattern, h)
-		s.decl[pattern] = declaration{access: AccessOwn}
-	}
 	s.mux.HandleFunc("/api/", s.unknownRoute)
-	if _, ok := d.Extra["/"]; !ok {
+	if d.Services.Web == nil {
 		s.mux.HandleFunc("/", s.unknownRoute)
 	}
 
@@ -129,15 +125,6 @@ func (s *Server) maxBody() int64 {
 		return 1 << 20
 	}
 	return s.deps.Config.Get().Server.MaxBodyBytes
-}
-
-// routes is the table of contents of the API.
-func (s *Server) routes() {
-	s.registerHealth()
-	s.registerDocs()
-	for _, reg := range s.deps.Register {
-		reg(s.api)
-	}
 }
 
 // NewHTTPServer wraps h in an http.Server with sane timeouts.

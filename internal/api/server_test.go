@@ -38,21 +38,21 @@ type echoOutput struct {
 
 // testRoutes adds operations that exercise the error paths.
 func testRoutes(api huma.API) {
-	huma.Register(api, huma.Operation{OperationID: "echo", Method: http.MethodPost, Path: "/api/test/echo"},
+	huma.Register(api, Protected(huma.Operation{OperationID: "echo", Method: http.MethodPost, Path: "/api/test/echo"}),
 		func(ctx context.Context, in *echoInput) (*echoOutput, error) {
 			out := &echoOutput{}
 			out.Body.Name = in.Body.Name
 			return out, nil
 		})
-	huma.Register(api, huma.Operation{OperationID: "panic", Method: http.MethodGet, Path: "/api/test/panic"},
+	huma.Register(api, Protected(huma.Operation{OperationID: "panic", Method: http.MethodGet, Path: "/api/test/panic"}),
 		func(ctx context.Context, _ *struct{}) (*echoOutput, error) {
 			panic("secret stack detail /etc/passwd")
 		})
-	huma.Register(api, huma.Operation{OperationID: "fail", Method: http.MethodGet, Path: "/api/test/fail"},
+	huma.Register(api, Protected(huma.Operation{OperationID: "fail", Method: http.MethodGet, Path: "/api/test/fail"}),
 		func(ctx context.Context, _ *struct{}) (*echoOutput, error) {
 			return nil, errors.New("open /var/lib/secret.db: SQL logic error near SELECT")
 		})
-	huma.Register(api, huma.Operation{OperationID: "missing", Method: http.MethodGet, Path: "/api/test/missing"},
+	huma.Register(api, Protected(huma.Operation{OperationID: "missing", Method: http.MethodGet, Path: "/api/test/missing"}),
 		func(ctx context.Context, _ *struct{}) (*echoOutput, error) {
 			return nil, fmt.Errorf("series %q: %w", "x", anime.ErrNotFound)
 		})
@@ -74,7 +74,7 @@ func newTestServer(t *testing.T) (*httptest.Server, *bytes.Buffer) {
 	s := New(Deps{
 		Config: config.NewManager(filepath.Join(dir, "config.json"), c, config.Overrides{}),
 		DB:     db, Logger: log, Version: "test", StartedAt: time.Now(),
-		Register: []func(huma.API){testRoutes},
+		testRoutes: []func(huma.API){testRoutes},
 	})
 	ts := httptest.NewServer(s)
 	t.Cleanup(ts.Close)

@@ -9,6 +9,7 @@ import (
 	"github.com/aniworld/aniworld/internal/api"
 	"github.com/aniworld/aniworld/internal/auth"
 	"github.com/aniworld/aniworld/internal/config"
+	"github.com/aniworld/aniworld/internal/metrics"
 )
 
 // wire builds the feature services and adds their routes, handlers and
@@ -20,9 +21,9 @@ func (a *App) wire(ctx context.Context, deps *api.Deps) error {
 		return err
 	}
 	a.wireWS(deps, authSvc)
-	metrics := api.NewMetrics()
-	br := a.wireBrowser(cfg, deps, metrics)
-	prov, err := a.wireProviders(cfg, metrics.RoundTripper, browserSolvers(br)...)
+	m := metrics.New()
+	br := a.wireBrowser(cfg, deps, m)
+	prov, err := a.wireProviders(cfg, m.RoundTripper, browserSolvers(br)...)
 	if err != nil {
 		return err
 	}
@@ -38,16 +39,17 @@ func (a *App) wire(ctx context.Context, deps *api.Deps) error {
 	if err != nil {
 		return err
 	}
-	deps.Register = append(deps.Register, api.AnimeRoutes(monitoredLibrary{Library: autoLibrary{Library: lib, auto: auto}, au: am}, searcher{reg: prov.reg, log: a.log}))
+	deps.Services.Library = monitoredLibrary{Library: autoLibrary{Library: lib, auto: auto}, au: am}
+	deps.Services.Search = searcher{reg: prov.reg, log: a.log}
 	q, err := a.wireQueue(ctx, cfg, prov, lib, deps, auto.afterDownload, am.afterDownload)
 	if err != nil {
 		return err
 	}
 	am.setQueue(q)
-	if err := a.wireOps(ctx, deps, OpsDeps{Auth: authSvc, Library: lib, Queue: q, Metrics: metrics, Providers: prov}); err != nil {
+	if err := a.wireOps(ctx, deps, OpsDeps{Auth: authSvc, Library: lib, Queue: q, Metrics: m, Providers: prov}); err != nil {
 		return err
 	}
-	a.wireDoctor(deps, prov, metrics)
+	a.wireDoctor(deps, prov, m)
 	a.wireWeb(deps)
 	return nil
 }
@@ -76,7 +78,7 @@ func (a *App) wireAuth(ctx context.Context, deps *api.Deps, cfg config.AppConfig
 	}
 	deps.ClientAddr = func(r *http.Request) string { return auth.ClientIP(r, trusted) }
 	deps.Gate = &api.Gate{Verifier: api.AuthVerifier{Svc: svc}}
-	deps.Register = append(deps.Register, api.AuthRoutes(svc, a.cfg))
+	deps.Services.Auth = svc
 
 	var origins []string // nil: same origin plus http://localhost:* and http://127.0.0.1:*
 	if len(sec.AllowedOrigins) > 0 {

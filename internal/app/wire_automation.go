@@ -80,7 +80,8 @@ func (a *App) wireAutomation(cfg config.AppConfig, p *providers, lib *library.Se
 	a.background = append(a.background, au.notes.Run, au.media.Run, func(ctx context.Context) error {
 		return mon.Run(ctx, time.Minute)
 	}, au.watchDisk)
-	deps.Register = append(deps.Register, api.MonitorRoutes(mon), api.AutomationRoutes(api.AutomationDeps{
+	deps.Services.Monitor = mon
+	deps.Services.Automation = &api.AutomationDeps{
 		TestNotification: func(ctx context.Context, name string) error {
 			return au.notes.Test(ctx, name, notify.Message{Event: notify.Test, Title: "aniworld test notification",
 				Message: "If you read this, notifications reach you.", Time: now().UTC()})
@@ -88,7 +89,7 @@ func (a *App) wireAutomation(cfg config.AppConfig, p *providers, lib *library.Se
 		NotificationStats: au.notes.Stats, Failing: au.health.Failing,
 		TestMediaServer: au.media.Test, MediaServerErrors: au.media.LastErrors,
 		Calendar: au.calendar, Feed: au.feed, Name: func() string { return a.cfg.Get().Name }, Now: now,
-	}))
+	}
 	return au, nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"github.com/aniworld/aniworld/internal/browser"
 	"github.com/aniworld/aniworld/internal/config"
 	"github.com/aniworld/aniworld/internal/httpclient"
+	"github.com/aniworld/aniworld/internal/metrics"
 	"github.com/aniworld/aniworld/internal/provider/hoster"
 )
 
@@ -48,7 +49,7 @@ func (a *App) browserFallback(reg *hoster.Registry) {
 // challenge or a capture needs it), closes it on shutdown and shows its
 // state in /health/detailed and /metrics. Changes to download.browser
 // apply at the next start.
-func (a *App) wireBrowser(cfg config.AppConfig, deps *api.Deps, m *api.Metrics) *browser.Browser {
+func (a *App) wireBrowser(cfg config.AppConfig, deps *api.Deps, m *metrics.Metrics) *browser.Browser {
 	o := browserOptions(cfg)
 	o.Logger = a.log.With("component", "browser")
 	o.TrustedSPKI = a.spki

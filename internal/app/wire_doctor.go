@@ -8,17 +8,18 @@ import (
 	"github.com/aniworld/aniworld/internal/api"
 	"github.com/aniworld/aniworld/internal/config"
 	"github.com/aniworld/aniworld/internal/doctor"
+	"github.com/aniworld/aniworld/internal/metrics"
 	"github.com/aniworld/aniworld/internal/provider"
 	"github.com/aniworld/aniworld/internal/provider/hoster"
 )
 
 // wireDoctor adds the provider canary: per-hoster outcome counts on
 // /metrics and GET /api/diagnostics/providers and /api/diagnostics/hosters.
-func (a *App) wireDoctor(deps *api.Deps, p *providers, m *api.Metrics) {
+func (a *App) wireDoctor(deps *api.Deps, p *providers, m *metrics.Metrics) {
 	if m != nil {
 		m.Registry().MustRegister(p.stats)
 	}
-	deps.Register = append(deps.Register, api.ProviderDiagnosticsRoutes(api.ProviderDiagnosticsDeps{
+	deps.Services.Doctor = &api.ProviderDiagnosticsDeps{
 		Run: func(ctx context.Context, site string, probe doctor.Probe) (doctor.Report, error) {
 			sites, err := doctorSites(p.reg, site, probe)
 			if err != nil {
@@ -27,7 +28,7 @@ func (a *App) wireDoctor(deps *api.Deps, p *providers, m *api.Metrics) {
 			return doctor.Run(ctx, sites, doctor.Options{Doer: p.client, Resolver: a.dnsDescription()}), nil
 		},
 		Stats: p.stats,
-	}))
+	}
 }
 
 // doctorSites lists the registered sites to check (only the named one

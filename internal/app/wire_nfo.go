@@ -159,6 +159,6 @@ func (a *App) wireNFO(cfg config.AppConfig, lib *library.Service, deps *api.Deps
 	})
 	auto := &nfoAuto{h: h, cfg: a.cfg, backlog: metadata.NewBacklog()}
 	a.backlog = auto.backlog
-	deps.Register = append(deps.Register, api.NFORoutes(func() api.NFO { return nfoTold{NFO: h.get(), told: a.seriesChanged} }))
+	deps.Services.NFO = func() api.NFO { return nfoTold{NFO: h.get(), told: a.seriesChanged} }
 	return auto, nil
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"github.com/aniworld/aniworld/internal/provider/serienstream"
-	"net/http"
 	"path/filepath"
 	"time"
 
@@ -15,6 +14,7 @@ import (
 	"github.com/aniworld/aniworld/internal/config"
 	"github.com/aniworld/aniworld/internal/event"
 	"github.com/aniworld/aniworld/internal/library"
+	"github.com/aniworld/aniworld/internal/metrics"
 	"github.com/aniworld/aniworld/internal/queue"
 	"github.com/aniworld/aniworld/internal/scheduler"
 )
@@ -55,7 +55,7 @@ type OpsDeps struct {
 	Queue OpsQueue
 	// Metrics is the registry the other subsystems report into (the
 	// httpclient's RoundTripper, download bytes); created when nil.
-	Metrics *api.Metrics
+	Metrics *metrics.Metrics
 	// HosterHosts are checked by GET /api/diagnostics/network
 	// (DefaultHosterHosts when empty).
 	HosterHosts []string
@@ -78,17 +78,14 @@ func (a *App) wireOps(ctx context.Context, deps *api.Deps, o OpsDeps) error {
 	}
 	m := o.Metrics
 	if m == nil {
-		m = api.NewMetrics()
+		m = metrics.New()
 	}
-	deps.Outer = append([]api.Middleware{m.Middleware()}, deps.Outer...)
+	deps.Outer = append([]api.Middleware{api.RequestMetrics(m)}, deps.Outer...)
 	if a.events != nil {
 		a.events.add(m) // scan durations, download bytes and outcomes
 	}
-	if deps.Extra == nil {
-		deps.Extra = map[string]http.Handler{}
-	}
 	a.cfg.ReadsLive("server.metrics_token")
-	deps.Extra["GET /metrics"] = m.Handler(api.AuthVerifier{Svc: o.Auth}, func() string { return a.cfg.Get().Server.MetricsToken })
+	deps.Services.Metrics = api.MetricsHandler(m.Handler(), api.AuthVerifier{Svc: o.Auth}, func() string { return a.cfg.Get().Server.MetricsToken })
 	if o.Queue != nil {
 		m.SetQueueStats(func(ctx context.Context) (map[string]int, error) {
 			st, err := o.Queue.Status(ctx)
@@ -130,13 +127,12 @@ func (a *App) wireOps(ctx context.Context, deps *api.Deps, o OpsDeps) error {
 	if len(hosters) == 0 {
 		hosters = DefaultHosterHosts
 	}
-	deps.Register = append(deps.Register,
-		api.ConfigRoutes(api.ConfigDeps{Config: a.cfg, SetDirectory: setDir, ResetSecurity: o.Auth.Reset,
-			Logger: a.log.With("component", "config")}),
-		api.SchedulerRoutes(api.SchedulerDeps{Scheduler: sched, Config: a.cfg}),
-		api.LoggingRoutes(api.LoggingDeps{Config: a.cfg, Logs: a.logs}),
-		api.DiagnosticsRoutes(diagnosticsDeps(api.DiagnosticsDeps{Targets: func() []string { return diagnosticTargets(a.cfg.Get(), hosters) }}, o.Providers)),
-	)
+	deps.Services.Config = &api.ConfigDeps{Config: a.cfg, SetDirectory: setDir, ResetSecurity: o.Auth.Reset,
+		Logger: a.log.With("component", "config")}
+	deps.Services.Scheduler = &api.SchedulerDeps{Scheduler: sched, Config: a.cfg}
+	deps.Services.Logging = &api.LoggingDeps{Config: a.cfg, Logs: a.logs}
+	diag := diagnosticsDeps(api.DiagnosticsDeps{Targets: func() []string { return diagnosticTargets(a.cfg.Get(), hosters) }}, o.Providers)
+	deps.Services.Diagnostics = &diag
 	return nil
 }
 

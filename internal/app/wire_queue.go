@@ -54,7 +54,7 @@ func (a *App) livePreferences() provider.Preferences {
 }
 
 func (a *App) wireQueue(ctx context.Context, cfg config.AppConfig, p *providers, lib *library.Service, deps *api.Deps, hooks ...queue.Hook) (*queue.Service, error) {
-	deps.Register = append(deps.Register, api.NamingRoutes(namingPreviewer{lib: lib, cfg: a.cfg}))
+	deps.Services.Naming = namingPreviewer{lib: lib, cfg: a.cfg}
 	o := a.queueOptions(cfg, p, lib, a.livePreferences)
 	o.OnComplete = hooks
 	q, err := queue.New(ctx, o)
@@ -71,7 +71,7 @@ func (a *App) wireQueue(ctx context.Context, cfg config.AppConfig, p *providers,
 			}
 		}
 	})
-	deps.Register = append(deps.Register, api.QueueRoutes(q))
+	deps.Services.Queue = q
 	return q, nil
 }
 

@@ -1,8 +1,6 @@
 package app
 
 import (
-	"net/http"
-
 	"github.com/aniworld/aniworld/internal/api"
 	"github.com/aniworld/aniworld/internal/version"
 	"github.com/aniworld/aniworld/internal/web"
@@ -12,10 +10,5 @@ import (
 // every unknown non-API path) at "/", the embedded files at "/static/".
 func (a *App) wireWeb(deps *api.Deps) {
 	ui := web.New(web.Options{Logger: a.log, Version: version.String()})
-	if deps.Extra == nil {
-		deps.Extra = map[string]http.Handler{}
-	}
-	deps.Extra["/"] = ui
-	deps.Extra["/static/"] = ui
-	deps.Extra["/favicon.ico"] = ui
+	deps.Services.Web = ui
 }

@@ -30,11 +30,8 @@ func (a *App) wireWS(deps *api.Deps, authSvc *auth.Service) *ws.Hub {
 	authSvc.OnInvalidate(func() { hub.Revalidate(context.Background()) })
 	a.events.add(hub)
 	a.hub = hub
-	if deps.Extra == nil {
-		deps.Extra = map[string]http.Handler{}
-	}
-	deps.Extra["GET /ws/connect"] = noDeadlines(hub)
-	deps.Extra["GET /ws/status"] = hub.StatusHandler()
+	deps.Services.WebSocket = noDeadlines(hub)
+	deps.Services.WSStatus = hub.StatusHandler()
 	return hub
 }
 

@@ -50,4 +50,7 @@ type ScanData struct {
 	Errors        int      `json:"errors,omitempty"`
 	DurationMs    int64    `json:"duration_ms,omitempty"`
 	ErrorMessages []string `json:"error_messages,omitempty"`
+	// Failed marks a scan_complete of a scan that failed (Message says
+	// why); in-process subscribers read it, clients read Message.
+	Failed bool `json:"-"`
 }

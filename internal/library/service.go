@@ -247,6 +247,7 @@ func (s *Service) publishComplete(sum ScanSummary, err error) {
 	if err != nil {
 		d.Message = "scan failed: " + err.Error()
 		d.Errors++
+		d.Failed = true
 	}
 	s.pub.Publish(event.New(event.ScanComplete, d))
 }

@@ -3,14 +3,11 @@ package web_test
 import (
 	"encoding/json"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/aniworld/aniworld/internal/api"
 	"github.com/aniworld/aniworld/internal/config"
@@ -37,11 +34,10 @@ func TestSettingsPage(t *testing.T) {
 	status := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, map[string]any{"configured": true, "authenticated": true})
 	})
-	srv := httptest.NewServer(api.New(api.Deps{
+	srv := apiServer(api.Deps{
 		Config:   m,
-		Register: []func(huma.API){api.ConfigRoutes(api.ConfigDeps{Config: m})},
-		Extra:    map[string]http.Handler{"/": ui, "/static/": ui, "GET /api/auth/status": status},
-	}))
+		Services: api.Services{Config: &api.ConfigDeps{Config: m}, Web: ui},
+	}, status)
 	defer srv.Close()
 	onDisk := func() config.AppConfig {
 		t.Helper()

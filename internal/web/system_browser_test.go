@@ -9,8 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/danielgtaylor/huma/v2"
-
 	"github.com/aniworld/aniworld/internal/api"
 	chromium "github.com/aniworld/aniworld/internal/browser"
 	"github.com/aniworld/aniworld/internal/config"
@@ -40,11 +38,10 @@ func TestSystemPageShowsBrowser(t *testing.T) {
 	status := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, map[string]any{"configured": true, "authenticated": true})
 	})
-	srv := httptest.NewServer(api.New(api.Deps{
+	srv := apiServer(api.Deps{
 		Config: m, Version: "9.9.9", StartedAt: time.Now(), Browser: solver,
-		Register: []func(huma.API){api.ProviderDiagnosticsRoutes(api.ProviderDiagnosticsDeps{Stats: doctor.NewStats()})},
-		Extra:    map[string]http.Handler{"/": ui, "/static/": ui, "GET /api/auth/status": status},
-	}))
+		Services: api.Services{Doctor: &api.ProviderDiagnosticsDeps{Stats: doctor.NewStats()}, Web: ui},
+	}, status)
 	defer srv.Close()
 
 	b.navigate(srv.URL + "/static/favicon.svg")

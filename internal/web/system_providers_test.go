@@ -9,8 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/danielgtaylor/huma/v2"
-
 	"github.com/aniworld/aniworld/internal/anime"
 	"github.com/aniworld/aniworld/internal/api"
 	"github.com/aniworld/aniworld/internal/config"
@@ -58,11 +56,10 @@ func TestSystemProviderCheck(t *testing.T) {
 	run := func(ctx context.Context, _ string, _ doctor.Probe) (doctor.Report, error) {
 		return doctor.Run(ctx, []doctor.Site{{Provider: prov, Probe: doctor.Probe{Query: "demo", Key: "demo", Season: 1, Episode: 1}}}, doctor.Options{Doer: doer}), nil
 	}
-	srv := httptest.NewServer(api.New(api.Deps{
+	srv := apiServer(api.Deps{
 		Config: m, Version: "9.9.9", StartedAt: time.Now(),
-		Register: []func(huma.API){api.ProviderDiagnosticsRoutes(api.ProviderDiagnosticsDeps{Run: run, Stats: stats})},
-		Extra:    map[string]http.Handler{"/": ui, "/static/": ui, "GET /api/auth/status": status},
-	}))
+		Services: api.Services{Doctor: &api.ProviderDiagnosticsDeps{Run: run, Stats: stats}, Web: ui},
+	}, status)
 	defer srv.Close()
 
 	b.navigate(srv.URL + "/static/favicon.svg")

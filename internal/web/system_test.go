@@ -3,14 +3,11 @@ package web_test
 import (
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/aniworld/aniworld/internal/api"
 	"github.com/aniworld/aniworld/internal/config"
@@ -53,12 +50,11 @@ func TestSystemPage(t *testing.T) {
 	status := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, map[string]any{"configured": true, "authenticated": true})
 	})
-	srv := httptest.NewServer(api.New(api.Deps{
+	srv := apiServer(api.Deps{
 		Config: m, Version: "9.9.9", StartedAt: time.Now(),
-		Register: []func(huma.API){api.LoggingRoutes(api.LoggingDeps{Config: m, Logs: logs}),
-			api.ProviderDiagnosticsRoutes(api.ProviderDiagnosticsDeps{Stats: doctor.NewStats()})},
-		Extra: map[string]http.Handler{"/": ui, "/static/": ui, "GET /api/auth/status": status},
-	}))
+		Services: api.Services{Logging: &api.LoggingDeps{Config: m, Logs: logs},
+			Doctor: &api.ProviderDiagnosticsDeps{Stats: doctor.NewStats()}, Web: ui},
+	}, status)
 	defer srv.Close()
 
 	b.navigate(srv.URL + "/static/favicon.svg")

@@ -15,8 +15,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/danielgtaylor/huma/v2"
-
 	"github.com/aniworld/aniworld/internal/httpclient"
 	"github.com/shirou/gopsutil/v4/cpu"
 	"github.com/shirou/gopsutil/v4/host"
@@ -86,47 +84,48 @@ type SystemBody struct {
 
 type systemOutput struct{ Body SystemBody }
 
-// DiagnosticsRoutes registers /api/diagnostics/*.
-func DiagnosticsRoutes(d DiagnosticsDeps) func(huma.API) {
+// diagnosticsHandlers are GET /api/diagnostics/network and system
+// (rows in routes.go).
+type diagnosticsHandlers struct{ DiagnosticsDeps }
+
+func newDiagnosticsHandlers(d DiagnosticsDeps) diagnosticsHandlers {
 	if d.Timeout <= 0 {
 		d.Timeout = DefaultProbeTimeout
 	}
 	if d.Resolver == nil {
 		d.Resolver = net.DefaultResolver
 	}
-	return func(api huma.API) {
-		huma.Register(api, Protected(huma.Operation{
-			OperationID: "diagnostics-network", Method: http.MethodGet, Path: "/api/diagnostics/network",
-			Summary: "Check DNS and reachability of the outside parties", Tags: []string{"Diagnostics"},
-			Description: "Checks, in parallel and with short timeouts, the configured provider URL, s.to, the TMDB " +
-				"API and a few video hosters: DNS resolution and an HTTP HEAD request (any HTTP answer counts " +
-				"as reachable). Direct connection (no proxy). Answers within a few seconds even when nothing is reachable. " +
-				"`http_client` shows what the outbound client used (transport, DNS mode, which resolver answered per host, " +
-				"solvers); `mirrors` each site's base URLs and the active one.",
-		}), func(ctx context.Context, _ *struct{}) (*networkOutput, error) {
-			var targets []string
-			if d.Targets != nil {
-				targets = d.Targets()
-			}
-			body := Diagnose(ctx, targets, d.Timeout, d.Resolver)
-			if d.HTTPClient != nil {
-				rep := d.HTTPClient()
-				body.HTTPClient = &rep
-			}
-			if d.Mirrors != nil {
-				body.Mirrors = d.Mirrors()
-			}
-			return &networkOutput{Body: body}, nil
-		})
+	return diagnosticsHandlers{d}
+}
 
-		huma.Register(api, Protected(huma.Operation{
-			OperationID: "diagnostics-system", Method: http.MethodGet, Path: "/api/diagnostics/system",
-			Summary: "Basic system information", Tags: []string{"Diagnostics"},
-			Description: "`python_version` carries the Go version (this server is written in Go); it equals `go_version`.",
-		}), func(ctx context.Context, _ *struct{}) (*systemOutput, error) {
-			return &systemOutput{Body: systemInfo(ctx)}, nil
-		})
+// Descriptions of the diagnostics operations.
+const (
+	docDiagnosticsNetwork = "Checks, in parallel and with short timeouts, the configured provider URL, s.to, the TMDB " +
+		"API and a few video hosters: DNS resolution and an HTTP HEAD request (any HTTP answer counts " +
+		"as reachable). Direct connection (no proxy). Answers within a few seconds even when nothing is reachable. " +
+		"`http_client` shows what the outbound client used (transport, DNS mode, which resolver answered per host, " +
+		"solvers); `mirrors` each site's base URLs and the active one."
+	docDiagnosticsSystem = "`python_version` carries the Go version (this server is written in Go); it equals `go_version`."
+)
+
+func (h diagnosticsHandlers) network(ctx context.Context, _ *struct{}) (*networkOutput, error) {
+	var targets []string
+	if h.Targets != nil {
+		targets = h.Targets()
 	}
+	body := Diagnose(ctx, targets, h.Timeout, h.Resolver)
+	if h.HTTPClient != nil {
+		rep := h.HTTPClient()
+		body.HTTPClient = &rep
+	}
+	if h.Mirrors != nil {
+		body.Mirrors = h.Mirrors()
+	}
+	return &networkOutput{Body: body}, nil
+}
+
+func (h diagnosticsHandlers) system(ctx context.Context, _ *struct{}) (*systemOutput, error) {
+	return &systemOutput{Body: systemInfo(ctx)}, nil
 }
 
 func systemInfo(ctx context.Context) SystemBody {

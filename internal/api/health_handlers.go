@@ -87,44 +87,39 @@ type detailedOutput struct {
 	Body   DetailedHealthBody
 }
 
-func (s *Server) registerHealth() {
-	for _, prefix := range []string{"", "/api"} {
-		id := "health"
-		if prefix != "" {
-			id = "api-health"
+// healthHandlers are GET /health and /health/detailed (and their /api
+// twins).
+type healthHandlers struct{ deps *Deps }
+
+const (
+	summaryDetailedHealth = "Detailed health: database, filesystem, system metrics, ffmpeg"
+	docDetailedHealth     = "Status is `unhealthy` (HTTP 503) when the database fails or the data directory is not writable, `degraded` when the log directory is not writable, ffmpeg is missing, the data or anime directory's disk is low on space (below min(1 GiB, 10 %)), or the browser is switched on (download.browser.enabled = on) but cannot run."
+)
+
+var detailedHealthResponses = map[string]*huma.Response{"503": {Description: "Unhealthy"}}
+
+func (h healthHandlers) basic(ctx context.Context, _ *struct{}) (*healthOutput, error) {
+	status := Healthy
+	if h.deps.DB != nil {
+		if _, err := h.deps.DB.Ping(ctx); err != nil {
+			status = Unhealthy
 		}
-		huma.Register(s.api, Public(huma.Operation{
-			OperationID: id, Method: http.MethodGet, Path: prefix + "/health",
-			Summary: "Basic health check", Tags: []string{"Health"},
-		}), func(ctx context.Context, _ *struct{}) (*healthOutput, error) {
-			status := Healthy
-			if s.deps.DB != nil {
-				if _, err := s.deps.DB.Ping(ctx); err != nil {
-					status = Unhealthy
-				}
-			}
-			return &healthOutput{Body: HealthBody{Status: status, Timestamp: nowUTC(), Version: s.deps.Version}}, nil
-		})
-		huma.Register(s.api, Public(huma.Operation{
-			OperationID: id + "-detailed", Method: http.MethodGet, Path: prefix + "/health/detailed",
-			Summary:     "Detailed health: database, filesystem, system metrics, ffmpeg",
-			Description: "Status is `unhealthy` (HTTP 503) when the database fails or the data directory is not writable, `degraded` when the log directory is not writable, ffmpeg is missing, the data or anime directory's disk is low on space (below min(1 GiB, 10 %)), or the browser is switched on (download.browser.enabled = on) but cannot run.",
-			Tags:        []string{"Health"},
-			Responses:   map[string]*huma.Response{"503": {Description: "Unhealthy"}},
-		}), func(ctx context.Context, _ *struct{}) (*detailedOutput, error) {
-			b := s.detailedHealth(ctx)
-			code := http.StatusOK
-			if b.Status == Unhealthy {
-				code = http.StatusServiceUnavailable
-			}
-			return &detailedOutput{Status: code, Body: b}, nil
-		})
 	}
+	return &healthOutput{Body: HealthBody{Status: status, Timestamp: nowUTC(), Version: h.deps.Version}}, nil
+}
+
+func (h healthHandlers) detailed(ctx context.Context, _ *struct{}) (*detailedOutput, error) {
+	b := h.report(ctx)
+	code := http.StatusOK
+	if b.Status == Unhealthy {
+		code = http.StatusServiceUnavailable
+	}
+	return &detailedOutput{Status: code, Body: b}, nil
 }
 
 func nowUTC() string { return time.Now().UTC().Format("2006-01-02T15:04:05.000Z07:00") }
 
-func (s *Server) detailedHealth(ctx context.Context) DetailedHealthBody {
+func (h healthHandlers) report(ctx context.Context) DetailedHealthBody {
 	var deps Dependencies
 	status := Healthy
 	worsen := func(to string) {
@@ -134,9 +129,9 @@ func (s *Server) detailedHealth(ctx context.Context) DetailedHealthBody {
 	}
 
 	deps.Database = DatabaseHealth{Status: Unhealthy, Message: "Database not configured"}
-	if s.deps.DB != nil {
+	if h.deps.DB != nil {
 		pctx, cancel := context.WithTimeout(ctx, 2*time.Second)
-		d, err := s.deps.DB.Ping(pctx)
+		d, err := h.deps.DB.Ping(pctx)
 		cancel()
 		deps.Database.ConnectionTimeMs = float64(d.Microseconds()) / 1000
 		if err != nil {
@@ -148,8 +143,8 @@ func (s *Server) detailedHealth(ctx context.Context) DetailedHealthBody {
 	worsen(deps.Database.Status)
 
 	dataDir, logDir, animeDir := "data", filepath.Join("data", "logs"), ""
-	if s.deps.Config != nil {
-		c := s.deps.Config.Get()
+	if h.deps.Config != nil {
+		c := h.deps.Config.Get()
 		dataDir, logDir, animeDir = c.DataDir, c.LogDir(), c.AnimeDirectory
 	}
 	deps.Filesystem.DataDirWritable = writable(dataDir, false)
@@ -163,7 +158,7 @@ func (s *Server) detailedHealth(ctx context.Context) DetailedHealthBody {
 	}
 	worsen(deps.Filesystem.Status)
 
-	deps.System = systemMetrics(dataDir, s.deps.StartedAt)
+	deps.System = systemMetrics(dataDir, h.deps.StartedAt)
 	deps.Disk = diskHealth(dataDir, animeDir)
 	worsen(deps.Disk.Status)
 
@@ -174,15 +169,15 @@ func (s *Server) detailedHealth(ctx context.Context) DetailedHealthBody {
 	}
 	worsen(deps.FFmpeg.Status)
 
-	if s.deps.Browser != nil {
-		b := browserHealth(s.deps.Browser.Status())
+	if h.deps.Browser != nil {
+		b := browserHealth(h.deps.Browser.Status())
 		deps.Browser = &b
 		worsen(b.Status)
 	}
 
 	return DetailedHealthBody{
-		Status: status, Timestamp: nowUTC(), Version: s.deps.Version, Dependencies: deps,
-		StartupTime: s.deps.StartedAt.UTC().Format("2006-01-02T15:04:05.000Z07:00"),
+		Status: status, Timestamp: nowUTC(), Version: h.deps.Version, Dependencies: deps,
+		StartupTime: h.deps.StartedAt.UTC().Format("2006-01-02T15:04:05.000Z07:00"),
 	}
 }
 

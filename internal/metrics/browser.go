@@ -1,10 +1,15 @@
-package api
+package metrics
 
 import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	browserstate "github.com/aniworld/aniworld/internal/browser"
 )
+
+// BrowserStatuser reports the built-in browser's state (*browserstate.Browser).
+type BrowserStatuser interface {
+	Status() browserstate.Status
+}
 
 // browserCollector reads the browser's Status at scrape time.
 type browserCollector struct {

@@ -39,14 +39,14 @@ type LoggingDeps struct {
 	Now func() time.Time
 }
 
-type loggingRoutes struct{ LoggingDeps }
+// loggingHandlers are /api/logging/* (rows in routes.go). Every file
+// route is confined to the log directory (AppConfig.LogDir) through
+// os.Root and only serves log files (names containing ".log"), so the
+// config, database and secrets are out of reach even when the log
+// directory is the data directory.
+type loggingHandlers struct{ LoggingDeps }
 
-// LoggingRoutes registers /api/logging/*. Every file route is confined
-// to the log directory (AppConfig.LogDir) through os.Root and only
-// serves log files (names containing ".log"), so the config, database and
-// secrets are out of reach even when the log directory is the data
-// directory.
-func LoggingRoutes(d LoggingDeps) func(huma.API) {
+func newLoggingHandlers(d LoggingDeps) *loggingHandlers {
 	if d.Logger == nil {
 		d.Logger = slog.Default()
 		if d.Logs != nil {
@@ -56,9 +56,22 @@ func LoggingRoutes(d LoggingDeps) func(huma.API) {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
-	r := &loggingRoutes{d}
-	return r.register
+	return &loggingHandlers{d}
 }
+
+// Descriptions and documented responses of the logging operations.
+const (
+	docTailLog = "Reads backwards from the end in blocks; never loads a large file whole. " +
+		"`lines` defaults to 100 and is capped at 10000."
+	docCleanupLogs = "Deletes log files last modified more than `max_age_days` ago; the active log file is never deleted."
+)
+
+var (
+	downloadLogResponses = map[string]*huma.Response{"200": {Description: "the file",
+		Content: map[string]*huma.MediaType{"application/octet-stream": {Schema: &huma.Schema{Type: "string", Format: "binary"}}}}}
+	tailLogResponses = map[string]*huma.Response{"200": {Description: "plain text",
+		Content: map[string]*huma.MediaType{"text/plain": {Schema: &huma.Schema{Type: "string"}}}}}
+)
 
 // LoggingSettings is the logging section as GET|POST /api/logging/config shows it.
 type LoggingSettings struct {
@@ -119,114 +132,83 @@ func settingsOf(c config.AppConfig) LoggingSettings {
 	return LoggingSettings{Level: c.Logging.Level, File: c.Logging.File, MaxBytes: c.Logging.MaxBytes, BackupCount: c.Logging.BackupCount}
 }
 
-func (r *loggingRoutes) register(api huma.API) {
-	huma.Register(api, Protected(huma.Operation{
-		OperationID: "get-logging-config", Method: http.MethodGet, Path: "/api/logging/config",
-		Summary: "Logging settings", Tags: []string{"Logging"},
-	}), func(ctx context.Context, _ *struct{}) (*loggingConfigOutput, error) {
-		return &loggingConfigOutput{Body: settingsOf(r.Config.Get())}, nil
-	})
+func (r *loggingHandlers) getConfig(ctx context.Context, _ *struct{}) (*loggingConfigOutput, error) {
+	return &loggingConfigOutput{Body: settingsOf(r.Config.Get())}, nil
+}
 
-	huma.Register(api, Protected(huma.Operation{
-		OperationID: "update-logging-config", Method: http.MethodPost, Path: "/api/logging/config",
-		Summary: "Change logging settings (partial; applied at once and saved)", Tags: []string{"Logging"},
-	}), func(ctx context.Context, in *patchInput) (*loggingConfigOutput, error) {
-		next, err := r.Config.Update(func(c *config.AppConfig) error {
-			n, err := mergePatch(*c, map[string]any{"logging": in.Body})
-			if err != nil {
-				return &config.ValidationError{Errors: config.FieldErrors{{Field: "body", Message: err.Error()}}}
-			}
-			*c = n
-			return nil
-		})
+func (r *loggingHandlers) updateConfig(ctx context.Context, in *patchInput) (*loggingConfigOutput, error) {
+	next, err := r.Config.Update(func(c *config.AppConfig) error {
+		n, err := mergePatch(*c, map[string]any{"logging": in.Body})
 		if err != nil {
-			return nil, err
+			return &config.ValidationError{Errors: config.FieldErrors{{Field: "body", Message: err.Error()}}}
 		}
-		return &loggingConfigOutput{Body: settingsOf(next)}, nil
+		*c = n
+		return nil
 	})
+	if err != nil {
+		return nil, err
+	}
+	return &loggingConfigOutput{Body: settingsOf(next)}, nil
+}
 
-	huma.Register(api, Protected(huma.Operation{
-		OperationID: "list-log-files", Method: http.MethodGet, Path: "/api/logging/files",
-		Summary: "List log files (newest first)", Tags: []string{"Logging"},
-	}), func(ctx context.Context, _ *struct{}) (*logFilesOutput, error) {
-		files, err := r.listFiles()
-		if err != nil {
-			return nil, err
-		}
-		return &logFilesOutput{Body: files}, nil
-	})
+func (r *loggingHandlers) list(ctx context.Context, _ *struct{}) (*logFilesOutput, error) {
+	files, err := r.listFiles()
+	if err != nil {
+		return nil, err
+	}
+	return &logFilesOutput{Body: files}, nil
+}
 
-	huma.Register(api, Protected(huma.Operation{
-		OperationID: "download-log-file", Method: http.MethodGet, Path: "/api/logging/files/{filename}/download",
-		Summary: "Download a log file", Tags: []string{"Logging"},
-		Description: "403 for a name that leaves the log directory, 404 for a missing file.",
-		Responses: map[string]*huma.Response{"200": {Description: "the file",
-			Content: map[string]*huma.MediaType{"application/octet-stream": {Schema: &huma.Schema{Type: "string", Format: "binary"}}}}},
-	}), func(ctx context.Context, in *logFileInput) (*huma.StreamResponse, error) {
-		f, fi, err := r.open(in.Filename)
-		if err != nil {
-			return nil, err
-		}
-		name := in.Filename
-		return &huma.StreamResponse{Body: func(hctx huma.Context) {
-			defer f.Close()
-			hctx.SetHeader("Content-Type", "text/plain; charset=utf-8")
-			if strings.HasSuffix(name, ".gz") {
-				hctx.SetHeader("Content-Type", "application/gzip")
-			}
-			hctx.SetHeader("Content-Disposition", `attachment; filename="`+name+`"`)
-			hctx.SetHeader("Content-Length", fmt.Sprint(fi.Size()))
-			hctx.SetStatus(http.StatusOK)
-			_, _ = io.Copy(hctx.BodyWriter(), io.LimitReader(f, fi.Size()))
-		}}, nil
-	})
-
-	huma.Register(api, Protected(huma.Operation{
-		OperationID: "tail-log-file", Method: http.MethodGet, Path: "/api/logging/files/{filename}/tail",
-		Summary: "Last lines of a log file (plain text)", Tags: []string{"Logging"},
-		Description: "Reads backwards from the end in blocks; never loads a large file whole. " +
-			"`lines` defaults to 100 and is capped at 10000.",
-		Responses: map[string]*huma.Response{"200": {Description: "plain text",
-			Content: map[string]*huma.MediaType{"text/plain": {Schema: &huma.Schema{Type: "string"}}}}},
-	}), func(ctx context.Context, in *tailInput) (*tailOutput, error) {
-		f, fi, err := r.open(in.Filename)
-		if err != nil {
-			return nil, err
-		}
+func (r *loggingHandlers) download(ctx context.Context, in *logFileInput) (*huma.StreamResponse, error) {
+	f, fi, err := r.open(in.Filename)
+	if err != nil {
+		return nil, err
+	}
+	name := in.Filename
+	return &huma.StreamResponse{Body: func(hctx huma.Context) {
 		defer f.Close()
-		n := in.Lines
-		if n <= 0 {
-			n = DefaultTailLines
+		hctx.SetHeader("Content-Type", "text/plain; charset=utf-8")
+		if strings.HasSuffix(name, ".gz") {
+			hctx.SetHeader("Content-Type", "application/gzip")
 		}
-		out, _, err := TailLines(f, fi.Size(), min(n, MaxTailLines))
-		if err != nil {
-			return nil, fmt.Errorf("tail %s: %w", in.Filename, err)
-		}
-		return &tailOutput{ContentType: "text/plain; charset=utf-8", Body: out}, nil
-	})
+		hctx.SetHeader("Content-Disposition", `attachment; filename="`+name+`"`)
+		hctx.SetHeader("Content-Length", fmt.Sprint(fi.Size()))
+		hctx.SetStatus(http.StatusOK)
+		_, _ = io.Copy(hctx.BodyWriter(), io.LimitReader(f, fi.Size()))
+	}}, nil
+}
 
-	huma.Register(api, Protected(huma.Operation{
-		OperationID: "test-logging", Method: http.MethodPost, Path: "/api/logging/test",
-		Summary: "Write one test message at each level", Tags: []string{"Logging"},
-	}), func(ctx context.Context, _ *struct{}) (*logTestOutput, error) {
-		log := r.Logger
-		log.DebugContext(ctx, "test message at DEBUG level")
-		log.InfoContext(ctx, "test message at INFO level")
-		log.WarnContext(ctx, "test message at WARNING level")
-		log.ErrorContext(ctx, "test message at ERROR level")
-		log.Log(ctx, slog.LevelError+4, "test message at CRITICAL level")
-		out := &logTestOutput{}
-		out.Body.Status, out.Body.Success, out.Body.Message = "success", true, "Test messages logged at all levels"
-		return out, nil
-	})
+func (r *loggingHandlers) tail(ctx context.Context, in *tailInput) (*tailOutput, error) {
+	f, fi, err := r.open(in.Filename)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	n := in.Lines
+	if n <= 0 {
+		n = DefaultTailLines
+	}
+	out, _, err := TailLines(f, fi.Size(), min(n, MaxTailLines))
+	if err != nil {
+		return nil, fmt.Errorf("tail %s: %w", in.Filename, err)
+	}
+	return &tailOutput{ContentType: "text/plain; charset=utf-8", Body: out}, nil
+}
 
-	huma.Register(api, Protected(huma.Operation{
-		OperationID: "cleanup-logs", Method: http.MethodPost, Path: "/api/logging/cleanup",
-		Summary: "Delete old log files", Tags: []string{"Logging"},
-		Description: "Deletes log files last modified more than `max_age_days` ago; the active log file is never deleted.",
-	}), func(ctx context.Context, in *cleanupInput) (*cleanupOutput, error) {
-		return r.cleanup(in.MaxAgeDays)
-	})
+func (r *loggingHandlers) test(ctx context.Context, _ *struct{}) (*logTestOutput, error) {
+	log := r.Logger
+	log.DebugContext(ctx, "test message at DEBUG level")
+	log.InfoContext(ctx, "test message at INFO level")
+	log.WarnContext(ctx, "test message at WARNING level")
+	log.ErrorContext(ctx, "test message at ERROR level")
+	log.Log(ctx, slog.LevelError+4, "test message at CRITICAL level")
+	out := &logTestOutput{}
+	out.Body.Status, out.Body.Success, out.Body.Message = "success", true, "Test messages logged at all levels"
+	return out, nil
+}
+
+func (r *loggingHandlers) cleanup(ctx context.Context, in *cleanupInput) (*cleanupOutput, error) {
+	return r.removeOld(in.MaxAgeDays)
 }
 
 // isLogFile says whether a directory entry is a log file the routes serve.
@@ -240,10 +222,10 @@ func forbiddenName(name string) bool {
 		filepath.IsAbs(name) || filepath.VolumeName(name) != ""
 }
 
-func (r *loggingRoutes) logDir() string { return r.Config.Get().LogDir() }
+func (r *loggingHandlers) logDir() string { return r.Config.Get().LogDir() }
 
 // activeFile is the log file being written, as an absolute path ("" if none).
-func (r *loggingRoutes) activeFile() string {
+func (r *loggingHandlers) activeFile() string {
 	p := r.Config.Get().LogFile()
 	if r.Logs != nil && r.Logs.File() != "" {
 		p = r.Logs.File()
@@ -257,7 +239,7 @@ func (r *loggingRoutes) activeFile() string {
 	return p
 }
 
-func (r *loggingRoutes) root() (*os.Root, error) {
+func (r *loggingHandlers) root() (*os.Root, error) {
 	dir := r.logDir()
 	root, err := os.OpenRoot(dir)
 	if err != nil {
@@ -271,7 +253,7 @@ func (r *loggingRoutes) root() (*os.Root, error) {
 
 // open opens a log file inside the log directory: 403 for traversal,
 // 404 for anything missing or not a regular log file.
-func (r *loggingRoutes) open(name string) (*os.File, fs.FileInfo, error) {
+func (r *loggingHandlers) open(name string) (*os.File, fs.FileInfo, error) {
 	if forbiddenName(name) {
 		return nil, nil, NewError(http.StatusForbidden, CodeAuthorization, "Access denied: the file is outside the logs directory", map[string]any{"field": "filename"})
 	}
@@ -305,7 +287,7 @@ func (r *loggingRoutes) open(name string) (*os.File, fs.FileInfo, error) {
 	return f, fi, nil
 }
 
-func (r *loggingRoutes) listFiles() ([]LogFileInfo, error) {
+func (r *loggingHandlers) listFiles() ([]LogFileInfo, error) {
 	root, err := r.root()
 	if err != nil || root == nil {
 		return []LogFileInfo{}, err
@@ -338,7 +320,7 @@ func (r *loggingRoutes) listFiles() ([]LogFileInfo, error) {
 	return out, nil
 }
 
-func (r *loggingRoutes) cleanup(maxAgeDays int) (*cleanupOutput, error) {
+func (r *loggingHandlers) removeOld(maxAgeDays int) (*cleanupOutput, error) {
 	out := &cleanupOutput{}
 	out.Body.Errors = []string{}
 	files, err := r.listFiles()

@@ -1,8 +1,13 @@
-package api
+// Package metrics holds the process's Prometheus metrics in their own
+// registry: HTTP requests by route, queue sizes, download bytes and
+// outcomes, scan durations, provider requests by host and the built-in
+// browser. The services feed it through events (Publish), the outbound
+// client through RoundTripper and the HTTP surface through
+// ObserveRequest; Handler serves the text format (api guards it).
+package metrics
 
 import (
 	"context"
-	"crypto/subtle"
 	"errors"
 	"net/http"
 	"strconv"
@@ -14,7 +19,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
-	"github.com/aniworld/aniworld/internal/auth"
 	"github.com/aniworld/aniworld/internal/event"
 )
 
@@ -43,8 +47,8 @@ type Metrics struct {
 	dlSeen map[string]int64 // download id -> bytes already counted
 }
 
-// NewMetrics builds the registry with Go runtime and process collectors.
-func NewMetrics() *Metrics {
+// New builds the registry with Go runtime and process collectors.
+func New() *Metrics {
 	m := &Metrics{
 		reg: prometheus.NewRegistry(),
 		httpRequests: prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -153,7 +157,7 @@ func (m *Metrics) Publish(e event.Event) {
 	case event.ScanComplete:
 		if d, ok := payload[event.ScanData](e.Data); ok {
 			var err error
-			if strings.HasPrefix(d.Message, "scan failed") {
+			if d.Failed {
 				err = errors.New(d.Message)
 			}
 			m.ObserveScan(time.Duration(d.DurationMs)*time.Millisecond, err)
@@ -231,69 +235,18 @@ func outcomeOf(res *http.Response, err error) string {
 	return "ok"
 }
 
-// Middleware counts requests and their latency by the mux's route
-// pattern (bounded label values): an unknown path is "unmatched", a
-// request refused before routing (401, 413, 429) is "rejected".
-func (m *Metrics) Middleware() Middleware {
-	return func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			start := time.Now()
-			rec := &statusRecorder{ResponseWriter: w}
-			defer func() {
-				// The mux sets r.Pattern on the request it is given, which
-				// is this one: the inner middlewares pass r on unchanged.
-				route := r.Pattern
-				if _, p, ok := strings.Cut(route, " "); ok {
-					route = p
-				}
-				status := rec.status
-				if status == 0 {
-					status = http.StatusOK
-				}
-				if route == "" || isCatchAll(route) {
-					// No route ran: an unknown path, or a request refused
-					// before routing (401 from the gate, 413, 429).
-					route = "unmatched"
-					if status != http.StatusNotFound && status != http.StatusMethodNotAllowed {
-						route = "rejected"
-					}
-				}
-				m.httpRequests.WithLabelValues(r.Method, route, strconv.Itoa(status)).Inc()
-				m.httpDuration.WithLabelValues(r.Method, route).Observe(time.Since(start).Seconds())
-			}()
-			next.ServeHTTP(rec, r)
-		})
-	}
+// ObserveRequest records one HTTP request by method, route label (the
+// mux pattern, or "unmatched"/"rejected"; api.RequestMetrics chooses it)
+// and status.
+func (m *Metrics) ObserveRequest(method, route string, status int, d time.Duration) {
+	m.httpRequests.WithLabelValues(method, route, strconv.Itoa(status)).Inc()
+	m.httpDuration.WithLabelValues(method, route).Observe(d.Seconds())
 }
 
-// Handler serves GET /metrics in the Prometheus text format to a caller
-// with a valid session token (verifier) or the separate metrics token
-// (Bearer; metricsToken answers the configured one, "" for none).
-// Anyone else gets 401 in the error format.
-func (m *Metrics) Handler(verifier TokenVerifier, metricsToken func() string) http.Handler {
-	h := promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg, DisableCompression: false})
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		tok, ok := auth.BearerToken(r)
-		if !ok {
-			WriteError(w, r, unauthorized("Authentication required: send Authorization: Bearer <session or metrics token>"))
-			return
-		}
-		allowed := false
-		if metricsToken != nil {
-			if want := metricsToken(); want != "" && subtle.ConstantTimeCompare([]byte(tok), []byte(want)) == 1 {
-				allowed = true
-			}
-		}
-		if !allowed && verifier != nil && verifier.VerifyToken(r.Context(), tok) == nil {
-			allowed = true
-		}
-		if !allowed {
-			WriteError(w, r, unauthorized("Invalid token for /metrics"))
-			return
-		}
-		w.Header().Set("Cache-Control", "no-store")
-		h.ServeHTTP(w, r)
-	})
+// Handler serves the registry in the Prometheus text format, to anyone:
+// the caller guards it (api.MetricsHandler).
+func (m *Metrics) Handler() http.Handler {
+	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg, DisableCompression: false})
 }
 
 // queueCollector reads the queue counts at scrape time.

@@ -4,8 +4,6 @@ import (
 	"context"
 	"net/http"
 
-	"github.com/danielgtaylor/huma/v2"
-
 	"github.com/aniworld/aniworld/internal/anime"
 	"github.com/aniworld/aniworld/internal/library"
 )
@@ -44,24 +42,20 @@ type namingPreviewInput struct{ Body NamingPreviewRequest }
 
 type namingPreviewOutput struct{ Body NamingPreview }
 
-// NamingRoutes registers POST /api/config/naming/preview.
-func NamingRoutes(p NamingPreviewer) func(huma.API) {
-	return func(api huma.API) {
-		huma.Register(api, Protected(huma.Operation{
-			OperationID: "preview-naming-template", Method: http.MethodPost, Path: "/api/config/naming/preview",
-			Summary: "Render a naming template for a real episode (nothing is saved)", Tags: []string{"Config"},
-			Description: "Renders `template` as `download.naming_template` would name a download of a library episode: " +
-				"the series' first episode on disk, else its first missing one (or `season`/`episode`). " +
-				"An invalid template answers 422 with the reason, as `PUT /api/config` would.",
-		}), func(ctx context.Context, in *namingPreviewInput) (*namingPreviewOutput, error) {
-			if (in.Body.Season == nil) != (in.Body.Episode == nil) {
-				return nil, NewError(http.StatusUnprocessableEntity, CodeValidation, "season and episode go together", map[string]any{"field": "episode"})
-			}
-			out, err := p.PreviewNaming(ctx, in.Body)
-			if err != nil {
-				return nil, err
-			}
-			return &namingPreviewOutput{Body: out}, nil
-		})
+// namingHandlers are POST /api/config/naming/preview.
+type namingHandlers struct{ p NamingPreviewer }
+
+const docNamingPreview = "Renders `template` as `download.naming_template` would name a download of a library episode: " +
+	"the series' first episode on disk, else its first missing one (or `season`/`episode`). " +
+	"An invalid template answers 422 with the reason, as `PUT /api/config` would."
+
+func (h namingHandlers) preview(ctx context.Context, in *namingPreviewInput) (*namingPreviewOutput, error) {
+	if (in.Body.Season == nil) != (in.Body.Episode == nil) {
+		return nil, NewError(http.StatusUnprocessableEntity, CodeValidation, "season and episode go together", map[string]any{"field": "episode"})
 	}
+	out, err := h.p.PreviewNaming(ctx, in.Body)
+	if err != nil {
+		return nil, err
+	}
+	return &namingPreviewOutput{Body: out}, nil
 }
