@@ -23,6 +23,7 @@ import (
 	"github.com/aniworld/aniworld/internal/notify"
 	"github.com/aniworld/aniworld/internal/provider"
 	"github.com/aniworld/aniworld/internal/queue"
+	"github.com/aniworld/aniworld/internal/scheduler"
 )
 
 // automation is issue 18's set: monitored series, notifications, media
@@ -257,26 +258,23 @@ func (au *automation) calendar(ctx context.Context, since time.Time) ([]calendar
 	return out, nil
 }
 
-// watchDisk checks the anime directory's free space every five minutes.
+// watchDisk checks the anime directory's free space every five minutes
+// (scheduler.Every on the app's clock).
 func (au *automation) watchDisk(ctx context.Context) error {
-	t := time.NewTicker(5 * time.Minute)
-	defer t.Stop()
-	for {
-		c := au.a.cfg.Get()
-		if dir := au.lib.Directory(); dir != "" && c.Notifications.DiskMinFreeMB > 0 {
-			if u, err := disk.UsageWithContext(ctx, dir); err == nil {
-				free := int(u.Free >> 20)
-				var problem error
-				if free < c.Notifications.DiskMinFreeMB {
-					problem = fmt.Errorf("%d MB free in the anime directory (warning below %d MB)", free, c.Notifications.DiskMinFreeMB)
-				}
-				au.health.Observe("disk", problem)
+	return scheduler.Every(ctx, au.a.clock, 5*time.Minute, au.checkDisk)
+}
+
+// checkDisk reports a full anime directory to the health watch.
+func (au *automation) checkDisk(ctx context.Context) {
+	c := au.a.cfg.Get()
+	if dir := au.lib.Directory(); dir != "" && c.Notifications.DiskMinFreeMB > 0 {
+		if u, err := disk.UsageWithContext(ctx, dir); err == nil {
+			free := int(u.Free >> 20)
+			var problem error
+			if free < c.Notifications.DiskMinFreeMB {
+				problem = fmt.Errorf("%d MB free in the anime directory (warning below %d MB)", free, c.Notifications.DiskMinFreeMB)
 			}
-		}
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-t.C:
+			au.health.Observe("disk", problem)
 		}
 	}
 }
