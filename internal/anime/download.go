@@ -9,7 +9,7 @@ import (
 // Status is a download item's state.
 type Status string
 
-// Download item statuses (newer seed §10).
+// Download item statuses, as the API and the WebSocket events name them.
 const (
 	StatusPending     Status = "pending"
 	StatusDownloading Status = "downloading"
@@ -53,7 +53,7 @@ func ParsePriority(s string) (Priority, error) {
 	return "", fmt.Errorf("%w: priority must be LOW, NORMAL or HIGH, got %q", ErrInvalid, s)
 }
 
-// Progress is a download's live progress (newer seed §10).
+// Progress is a download's live progress (the API's progress object).
 type Progress struct {
 	Percent      float64 `json:"percent"`
 	DownloadedMB float64 `json:"downloaded_mb"`
@@ -62,7 +62,7 @@ type Progress struct {
 	ETASeconds   int     `json:"eta_seconds"`
 }
 
-// DownloadItem is one queued episode (newer seed §10).
+// DownloadItem is one queued episode (the API's download item).
 type DownloadItem struct {
 	ID          string     `json:"id"`
 	SerieID     string     `json:"serie_id"`

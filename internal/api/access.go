@@ -16,7 +16,7 @@ type Access string
 
 // Access levels.
 const (
-	// AccessPublic needs no token: CONTRACT.md's public list.
+	// AccessPublic needs no token: health, auth status, login, logout and setup.
 	AccessPublic Access = "public"
 	// AccessProtected needs a valid bearer token; the Gate checks it.
 	AccessProtected Access = "protected"

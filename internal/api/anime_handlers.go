@@ -30,7 +30,7 @@ type Searcher interface {
 	Search(ctx context.Context, query string) ([]provider.SearchResult, error)
 }
 
-// MaxQueryLen bounds a search query (newer seed: max 200 characters).
+// MaxQueryLen bounds a search query (200 characters).
 const MaxQueryLen = 200
 
 // AnimeStatusBody is GET /api/anime/status.
@@ -42,9 +42,10 @@ type AnimeStatusBody struct {
 type animeListInput struct {
 	Page      int    `query:"page" minimum:"1" default:"1" doc:"Page number (1-based)"`
 	PerPage   int    `query:"per_page" minimum:"1" maximum:"1000" default:"20" doc:"Items per page (max 1000)"`
-	SortBy    string `query:"sort_by" enum:"title,id,name,missing_episodes,updated_at," doc:"Sort field (updated_at: the older seed's; last scan or metadata change)"`
-	SortOrder string `query:"sort_order" enum:"asc,desc," doc:"asc or desc; without it ascending, except missing_episodes (most missing first)"`
-	Filter    string `query:"filter" enum:"no_episodes," doc:"no_episodes: only series with no downloaded episodes"`
+	SortBy    string `query:"sort_by" enum:"title,id,name,missing_episodes,updated_at,year,added,downloaded," doc:"Sort field (updated_at: the older seed's; last scan or metadata change; year: start year; added: joined the library; downloaded: last finished download)"`
+	SortOrder string `query:"sort_order" enum:"asc,desc," doc:"asc or desc; without it ascending, except missing_episodes, added and downloaded (most missing, newest first)"`
+	Filter    string `query:"filter" enum:"no_episodes,all,missing,complete,downloading,failed,monitored," doc:"Without it: series with missing episodes. no_episodes: of those, nothing on disk yet; all: every series; complete: nothing missing; downloading: episodes in the queue; failed: a failed download in the queue; monitored: monitoring is on"`
+	Site      string `query:"site" maxLength:"100" doc:"Only this site's series (aniworld.to, s.to)"`
 }
 
 type animeListOutput struct {
@@ -106,7 +107,7 @@ type searchHandlers struct{ search Searcher }
 
 // Descriptions of the anime operations.
 const (
-	docAnimeList   = "A bare list (newer seed). Pagination headers: X-Total-Count and an RFC 8288 Link header with next/prev."
+	docAnimeList   = "A bare list (newer seed). Pagination headers: X-Total-Count and an RFC 8288 Link header with next/prev. `filter` and `site` narrow the list; each item carries its cover_url, episode counts and queue state."
 	docAnimeSearch = "`query` (or `q`) of 1-200 characters, else 422. An unreachable provider answers 502/503 PROVIDER_ERROR, never an empty list."
 	docAnimeAdd    = "Validates the link, creates the folder (sanitised display name) and its marker, persists the series, scans it and answers its missing episodes. An existing series is 409."
 	docAnimeRescan = "Returns at once; progress arrives as scan_progress/scan_complete WebSocket events. While a scan runs, another request answers 409 and starts nothing."
@@ -122,7 +123,7 @@ func (h animeHandlers) status(ctx context.Context, _ *struct{}) (*struct{ Body A
 }
 
 func (h animeHandlers) list(ctx context.Context, in *animeListInput) (*animeListOutput, error) {
-	items, total, err := h.lib.List(ctx, library.ListQuery{Page: in.Page, PerPage: in.PerPage, SortBy: in.SortBy, SortOrder: in.SortOrder, Filter: in.Filter})
+	items, total, err := h.lib.List(ctx, library.ListQuery{Page: in.Page, PerPage: in.PerPage, SortBy: in.SortBy, SortOrder: in.SortOrder, Filter: in.Filter, Site: in.Site})
 	if err != nil {
 		return nil, err
 	}
@@ -238,6 +239,9 @@ func pageLinks(path string, in *animeListInput, total int) string {
 		}
 		if in.Filter != "" {
 			q.Set("filter", in.Filter)
+		}
+		if in.Site != "" {
+			q.Set("site", in.Site)
 		}
 		return fmt.Sprintf(`<%s?%s>; rel="%s"`, path, q.Encode(), rel)
 	}

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -60,8 +58,8 @@ type loginInput struct {
 	}
 }
 
-// LoginBody is the login answer: the newer seed's access_token and the
-// older seed's token carry the same value.
+// LoginBody is the login answer: the current API's access_token and the
+// older API's token carry the same value.
 type LoginBody struct {
 	AccessToken string `json:"access_token"`
 	Token       string `json:"token" doc:"Same as access_token (older clients)"`
@@ -76,7 +74,7 @@ type bearerInput struct {
 	Authorization string `header:"Authorization" doc:"Bearer <token>, optional"`
 }
 
-// LogoutBody answers logout with both seeds' fields.
+// LogoutBody answers logout with the fields of both API versions.
 type LogoutBody struct {
 	Status  string `json:"status" example:"ok"`
 	Success bool   `json:"success"`
@@ -85,7 +83,7 @@ type LogoutBody struct {
 
 type logoutOutput struct{ Body LogoutBody }
 
-// AuthStatusBody answers GET /api/auth/status (both seeds' fields).
+// AuthStatusBody answers GET /api/auth/status (the fields of both API versions).
 type AuthStatusBody struct {
 	Configured    bool `json:"configured"`
 	Authenticated bool `json:"authenticated"`
@@ -120,7 +118,7 @@ func (h authHandlers) setup(ctx context.Context, in *setupInput) (*setupOutput, 
 	}
 	dir := strings.TrimSpace(in.Body.AnimeDirectory)
 	if dir != "" {
-		abs, err := usableDirectory(dir)
+		abs, err := config.CheckDirectory(dir, true)
 		if err != nil {
 			return nil, NewError(http.StatusBadRequest, CodeValidation, "anime_directory: "+err.Error(),
 				map[string]any{"field": "anime_directory"})
@@ -202,31 +200,6 @@ func policyError(pe *auth.PolicyError) *Error {
 func bearerFrom(h string) (string, bool) {
 	r := http.Request{Header: http.Header{"Authorization": {h}}}
 	return auth.BearerToken(&r)
-}
-
-// usableDirectory checks that dir exists (or can be created) and is a
-// directory, and returns its absolute path.
-func usableDirectory(dir string) (string, error) {
-	if strings.ContainsRune(dir, 0) {
-		return "", errors.New("must not contain NUL")
-	}
-	abs, err := filepath.Abs(dir)
-	if err != nil {
-		return "", errors.New("not a valid path")
-	}
-	st, err := os.Stat(abs)
-	switch {
-	case err == nil && !st.IsDir():
-		return "", errors.New("exists but is not a directory")
-	case err == nil:
-		return abs, nil
-	case errors.Is(err, os.ErrNotExist):
-		if err := os.MkdirAll(abs, 0o755); err != nil {
-			return "", errors.New("does not exist and cannot be created")
-		}
-		return abs, nil
-	}
-	return "", errors.New("cannot be accessed")
 }
 
 type clientKey struct{}

@@ -12,8 +12,8 @@ import (
 	"github.com/aniworld/aniworld/internal/config"
 )
 
-// BackupItem is one entry of GET /api/config/backups, with the newer
-// seed's names (name, size, created) and the older one's (size_bytes,
+// BackupItem is one entry of GET /api/config/backups, with the current
+// names (name, size, created) and the older API's (size_bytes,
 // created_at).
 type BackupItem struct {
 	Name      string    `json:"name"`
@@ -91,7 +91,7 @@ func (r *configHandlers) restoreBackup(ctx context.Context, in *backupNameInput)
 	if err != nil {
 		return nil, backupNameError(err, false)
 	}
-	return &configOutput{Body: Mask(next), RestartRequired: strings.Join(r.Config.RestartRequired(old, next), ",")}, nil
+	return &configOutput{Body: config.Mask(next), RestartRequired: strings.Join(r.Config.RestartRequired(old, next), ",")}, nil
 }
 
 func (r *configHandlers) deleteBackup(ctx context.Context, in *backupNameInput) (*messageOutput, error) {

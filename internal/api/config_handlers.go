@@ -3,12 +3,9 @@ package api
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -16,10 +13,6 @@ import (
 
 	"github.com/aniworld/aniworld/internal/config"
 )
-
-// SecretMask replaces a set secret in every config document the API
-// answers. A PUT that sends it back keeps the stored value.
-const SecretMask = "***"
 
 // RestartHeader lists, comma-separated, the changed config fields that
 // only take effect after a restart.
@@ -77,29 +70,6 @@ const (
 var exportConfigResponses = map[string]*huma.Response{"200": {Description: "config JSON as an attachment",
 	Content: map[string]*huma.MediaType{"application/json": {Schema: &huma.Schema{Type: "object"}}}}}
 
-// Mask hides the secrets of a config document.
-func Mask(c config.AppConfig) config.AppConfig {
-	if c.NFO.TMDBAPIKey != "" {
-		c.NFO.TMDBAPIKey = SecretMask
-	}
-	if c.Server.MetricsToken != "" {
-		c.Server.MetricsToken = SecretMask
-	}
-	maskAutomation(&c)
-	return c
-}
-
-// unmask puts the stored secrets back where a client echoed the mask.
-func unmask(next *config.AppConfig, stored config.AppConfig) {
-	if next.NFO.TMDBAPIKey == SecretMask {
-		next.NFO.TMDBAPIKey = stored.NFO.TMDBAPIKey
-	}
-	if next.Server.MetricsToken == SecretMask {
-		next.Server.MetricsToken = stored.Server.MetricsToken
-	}
-	unmaskAutomation(next, stored)
-}
-
 type configOutput struct {
 	RestartRequired string `header:"X-Restart-Required" doc:"Comma-separated config fields that change only after a restart"`
 	Body            config.AppConfig
@@ -110,7 +80,7 @@ type patchInput struct {
 }
 
 func (r *configHandlers) get(ctx context.Context, _ *struct{}) (*configOutput, error) {
-	return &configOutput{Body: Mask(r.Config.Get())}, nil
+	return &configOutput{Body: config.Mask(r.Config.Get())}, nil
 }
 
 func (r *configHandlers) update(ctx context.Context, in *patchInput) (*configOutput, error) {
@@ -121,7 +91,7 @@ func (r *configHandlers) validate(ctx context.Context, in *patchInput) (*validat
 	out := &validateOutput{}
 	out.Body.Errors = []config.FieldError{}
 	cur := r.Config.Get()
-	next, err := mergePatch(cur, in.Body)
+	next, err := config.MergePatch(cur, in.Body)
 	if err != nil {
 		out.Body.Errors = append(out.Body.Errors, config.FieldError{Field: "body", Message: err.Error()})
 	} else {
@@ -145,32 +115,18 @@ type validateOutput struct {
 	}
 }
 
-// mergePatch merges a decoded JSON patch over cur, keeping masked secrets.
-func mergePatch(cur config.AppConfig, patch map[string]any) (config.AppConfig, error) {
-	raw, err := json.Marshal(patch)
-	if err != nil {
-		return cur, fmt.Errorf("encode patch: %w", err)
-	}
-	next, err := config.Merge(cur, raw)
-	if err != nil {
-		return cur, err
-	}
-	unmask(&next, cur)
-	return next, nil
-}
-
 // patch applies a partial document through the manager.
 func (r *configHandlers) patch(ctx context.Context, patch map[string]any) (*configOutput, error) {
 	old := r.Config.Get()
 	next, err := r.Config.Update(func(c *config.AppConfig) error {
-		n, err := mergePatch(*c, patch)
+		n, err := config.MergePatch(*c, patch)
 		if err != nil {
 			return &config.ValidationError{Errors: config.FieldErrors{{Field: "body", Message: err.Error()}}}
 		}
 		if n.AnimeDirectory != c.AnimeDirectory && n.AnimeDirectory != "" {
 			// A missing directory is created only when everything else is valid.
 			errs := n.Validate()
-			if err := ensureDirectory(n.AnimeDirectory, len(errs) == 0); err != nil {
+			if _, err := config.CheckDirectory(n.AnimeDirectory, len(errs) == 0); err != nil {
 				return &config.ValidationError{Errors: append(errs, config.FieldError{Field: "anime_directory", Message: err.Error()})}
 			}
 		}
@@ -185,35 +141,7 @@ func (r *configHandlers) patch(ctx context.Context, patch map[string]any) (*conf
 			r.Logger.WarnContext(ctx, "library did not switch to the new anime directory", "error", err)
 		}
 	}
-	return &configOutput{Body: Mask(next), RestartRequired: strings.Join(r.Config.RestartRequired(old, next), ",")}, nil
-}
-
-// ensureDirectory accepts an existing directory, or a missing one (which
-// it creates when create is set); anything else (a file, NUL, a place it
-// cannot be created) is an error whose text is safe to show.
-func ensureDirectory(dir string, create bool) error {
-	if strings.TrimSpace(dir) == "" {
-		return errors.New("directory path is required")
-	}
-	if strings.ContainsRune(dir, 0) {
-		return errors.New("directory path must not contain NUL")
-	}
-	fi, err := os.Stat(dir)
-	switch {
-	case err == nil && fi.IsDir():
-		return nil
-	case err == nil:
-		return errors.New("path exists and is not a directory")
-	case errors.Is(err, os.ErrNotExist):
-		if !create {
-			return nil
-		}
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return errors.New("directory does not exist and cannot be created")
-		}
-		return nil
-	}
-	return errors.New("directory is not accessible")
+	return &configOutput{Body: config.Mask(next), RestartRequired: strings.Join(r.Config.RestartRequired(old, next), ",")}, nil
 }
 
 type directoryInput struct {
@@ -284,10 +212,8 @@ func (r *configHandlers) setDirectory(ctx context.Context, in *directoryInput) (
 	if dir == "" {
 		return nil, NewError(http.StatusBadRequest, CodeBadRequest, "Directory path is required", map[string]any{"field": "directory"})
 	}
-	if abs, err := filepath.Abs(dir); err == nil {
-		dir = abs
-	}
-	if err := ensureDirectory(dir, true); err != nil {
+	dir, err := config.CheckDirectory(dir, true)
+	if err != nil {
 		return nil, NewError(http.StatusBadRequest, CodeBadRequest, "Invalid directory: "+err.Error(), map[string]any{"field": "directory"})
 	}
 	if _, err := r.Config.Update(func(c *config.AppConfig) error { c.AnimeDirectory = dir; return nil }); err != nil {
@@ -323,7 +249,7 @@ func (r *configHandlers) updateAdvanced(ctx context.Context, in *patchInput) (*a
 func (r *configHandlers) export(ctx context.Context, in *exportInput) (*exportOutput, error) {
 	c := r.Config.Get()
 	if in.Body == nil || !in.Body.IncludeSensitive {
-		c = Mask(c)
+		c = config.Mask(c)
 	}
 	b, err := json.MarshalIndent(c, "", "  ")
 	if err != nil {
@@ -358,7 +284,7 @@ func (r *configHandlers) reset(ctx context.Context, in *resetInput) (*resetOutpu
 		}
 	}
 	out := &resetOutput{}
-	out.Body.Success, out.Body.PreserveSecurity, out.Body.Config = true, preserve, Mask(next)
+	out.Body.Success, out.Body.PreserveSecurity, out.Body.Config = true, preserve, config.Mask(next)
 	out.Body.Message = "Configuration reset to defaults successfully"
 	if !preserve {
 		out.Body.Message += "; the master password was removed and every session ended: run setup again"

@@ -155,7 +155,7 @@ func TestGetConfigMasksSecrets(t *testing.T) {
 		t.Fatalf("%d %s", code, raw)
 	}
 	c := e.getConfig()
-	if c.NFO.TMDBAPIKey != SecretMask || c.Server.MetricsToken != SecretMask {
+	if c.NFO.TMDBAPIKey != config.SecretMask || c.Server.MetricsToken != config.SecretMask {
 		t.Fatalf("secrets not masked: %q %q", c.NFO.TMDBAPIKey, c.Server.MetricsToken)
 	}
 	// Without a token: 401 in the error format.
@@ -346,8 +346,8 @@ func TestExportConfig(t *testing.T) {
 		name, body string
 		wantKey    string
 	}{
-		{"default masks", ``, SecretMask},
-		{"explicit false masks", `{"include_sensitive":false}`, SecretMask},
+		{"default masks", ``, config.SecretMask},
+		{"explicit false masks", `{"include_sensitive":false}`, config.SecretMask},
 		{"include sensitive", `{"include_sensitive":true}`, "tmdb-secret-key-123"},
 	}
 	for _, tc := range tests {

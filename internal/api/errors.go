@@ -16,7 +16,7 @@ import (
 	"github.com/aniworld/aniworld/internal/logging"
 )
 
-// Error codes of the contract (newer seed §11, plus the older seed's extras).
+// Error codes of the API (the current ones, plus those older clients know).
 const (
 	CodeAuthentication = "AUTHENTICATION_ERROR"
 	CodeAuthorization  = "AUTHORIZATION_ERROR"
@@ -35,7 +35,7 @@ const (
 	CodeUnavailable    = "SERVICE_UNAVAILABLE"
 )
 
-// Error is the one error body of the API (CONTRACT.md "Errors"):
+// Error is the one error body of the API:
 // {success:false, error, message, details, request_id}.
 type Error struct {
 	Status    int            `json:"-"`

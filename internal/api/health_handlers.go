@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"time"
 
@@ -73,7 +72,7 @@ type Dependencies struct {
 	Browser    *BrowserHealth   `json:"browser,omitempty"`
 }
 
-// DetailedHealthBody is GET /health/detailed (newer seed §8).
+// DetailedHealthBody is GET /health/detailed.
 type DetailedHealthBody struct {
 	Status       string       `json:"status" enum:"healthy,degraded,unhealthy"`
 	Timestamp    string       `json:"timestamp"`
@@ -162,11 +161,7 @@ func (h healthHandlers) report(ctx context.Context) DetailedHealthBody {
 	deps.Disk = diskHealth(dataDir, animeDir)
 	worsen(deps.Disk.Status)
 
-	if _, err := exec.LookPath("ffmpeg"); err == nil {
-		deps.FFmpeg = FFmpegHealth{Status: Healthy, Available: true, Message: "ffmpeg found; HLS downloads are remuxed"}
-	} else {
-		deps.FFmpeg = FFmpegHealth{Status: Degraded, Message: "ffmpeg not on PATH; HLS downloads are kept as .ts files"}
-	}
+	deps.FFmpeg = ffmpegHealth(h.deps.Remux)
 	worsen(deps.FFmpeg.Status)
 
 	if h.deps.Browser != nil {
@@ -179,6 +174,23 @@ func (h healthHandlers) report(ctx context.Context) DetailedHealthBody {
 		Status: status, Timestamp: nowUTC(), Version: h.deps.Version, Dependencies: deps,
 		StartupTime: h.deps.StartedAt.UTC().Format("2006-01-02T15:04:05.000Z07:00"),
 	}
+}
+
+// RemuxChecker says whether finished HLS downloads can be remuxed
+// (*download.Engine: it found ffmpeg when it was built).
+type RemuxChecker interface {
+	RemuxAvailable() bool
+}
+
+// ffmpegHealth is the ffmpeg entry as the download engine sees it.
+func ffmpegHealth(r RemuxChecker) FFmpegHealth {
+	switch {
+	case r == nil:
+		return FFmpegHealth{Status: Degraded, Message: "no download engine: HLS remuxing unknown"}
+	case r.RemuxAvailable():
+		return FFmpegHealth{Status: Healthy, Available: true, Message: "ffmpeg found; HLS downloads are remuxed"}
+	}
+	return FFmpegHealth{Status: Degraded, Message: "ffmpeg not on PATH; HLS downloads are kept as .ts files"}
 }
 
 // writable checks a directory by creating and removing a probe file. A

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -11,7 +10,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"time"
 
@@ -21,12 +19,10 @@ import (
 	"github.com/aniworld/aniworld/internal/logging"
 )
 
-// Tail limits.
+// Tail limits of GET /api/logging/files/{filename}/tail.
 const (
 	DefaultTailLines = 100
 	MaxTailLines     = 10000
-	tailBlock        = 64 << 10
-	maxTailBytes     = 16 << 20 // a tail never reads more than this
 )
 
 // LoggingDeps is what the logging routes use. Config is required; Logs
@@ -138,7 +134,7 @@ func (r *loggingHandlers) getConfig(ctx context.Context, _ *struct{}) (*loggingC
 
 func (r *loggingHandlers) updateConfig(ctx context.Context, in *patchInput) (*loggingConfigOutput, error) {
 	next, err := r.Config.Update(func(c *config.AppConfig) error {
-		n, err := mergePatch(*c, map[string]any{"logging": in.Body})
+		n, err := config.MergePatch(*c, map[string]any{"logging": in.Body})
 		if err != nil {
 			return &config.ValidationError{Errors: config.FieldErrors{{Field: "body", Message: err.Error()}}}
 		}
@@ -188,7 +184,7 @@ func (r *loggingHandlers) tail(ctx context.Context, in *tailInput) (*tailOutput,
 	if n <= 0 {
 		n = DefaultTailLines
 	}
-	out, _, err := TailLines(f, fi.Size(), min(n, MaxTailLines))
+	out, _, err := logging.TailLines(f, fi.Size(), min(n, MaxTailLines))
 	if err != nil {
 		return nil, fmt.Errorf("tail %s: %w", in.Filename, err)
 	}
@@ -211,18 +207,10 @@ func (r *loggingHandlers) cleanup(ctx context.Context, in *cleanupInput) (*clean
 	return r.removeOld(in.MaxAgeDays)
 }
 
-// isLogFile says whether a directory entry is a log file the routes serve.
-func isLogFile(name string) bool {
-	return !strings.HasPrefix(name, ".") && strings.Contains(strings.ToLower(name), ".log")
+// files is the log directory as the routes serve it.
+func (r *loggingHandlers) files() logging.Files {
+	return logging.Files{Dir: r.Config.Get().LogDir(), Active: r.activeFile()}
 }
-
-// forbiddenName is a name that tries to leave the log directory.
-func forbiddenName(name string) bool {
-	return name == "" || name == "." || strings.ContainsAny(name, "/\\\x00") || strings.Contains(name, "..") ||
-		filepath.IsAbs(name) || filepath.VolumeName(name) != ""
-}
-
-func (r *loggingHandlers) logDir() string { return r.Config.Get().LogDir() }
 
 // activeFile is the log file being written, as an absolute path ("" if none).
 func (r *loggingHandlers) activeFile() string {
@@ -239,168 +227,46 @@ func (r *loggingHandlers) activeFile() string {
 	return p
 }
 
-func (r *loggingHandlers) root() (*os.Root, error) {
-	dir := r.logDir()
-	root, err := os.OpenRoot(dir)
-	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil, nil
-		}
-		return nil, fmt.Errorf("open log dir: %w", err)
-	}
-	return root, nil
-}
-
-// open opens a log file inside the log directory: 403 for traversal,
-// 404 for anything missing or not a regular log file.
+// open opens a log file: 403 for a name that leaves the log directory or
+// a link, 404 for anything missing or not a log file.
 func (r *loggingHandlers) open(name string) (*os.File, fs.FileInfo, error) {
-	if forbiddenName(name) {
+	f, fi, err := r.files().Open(name)
+	switch {
+	case errors.Is(err, logging.ErrOutsideDir):
 		return nil, nil, NewError(http.StatusForbidden, CodeAuthorization, "Access denied: the file is outside the logs directory", map[string]any{"field": "filename"})
+	case errors.Is(err, logging.ErrLink):
+		return nil, nil, NewError(http.StatusForbidden, CodeAuthorization, "Access denied: links are not served", map[string]any{"field": "filename"})
+	case errors.Is(err, logging.ErrNoLogFile):
+		return nil, nil, NewError(http.StatusNotFound, CodeNotFound, "Log file not found", map[string]any{"field": "filename"})
 	}
-	notFound := NewError(http.StatusNotFound, CodeNotFound, "Log file not found", map[string]any{"field": "filename"})
-	if !isLogFile(name) {
-		return nil, nil, notFound
-	}
-	root, err := r.root()
-	if err != nil {
-		return nil, nil, err
-	}
-	if root == nil {
-		return nil, nil, notFound
-	}
-	defer root.Close()
-	if fi, err := root.Lstat(name); err != nil || !fi.Mode().IsRegular() {
-		if err == nil && fi.Mode()&fs.ModeSymlink != 0 {
-			return nil, nil, NewError(http.StatusForbidden, CodeAuthorization, "Access denied: links are not served", map[string]any{"field": "filename"})
-		}
-		return nil, nil, notFound
-	}
-	f, err := root.Open(name)
-	if err != nil {
-		return nil, nil, notFound
-	}
-	fi, err := f.Stat()
-	if err != nil || !fi.Mode().IsRegular() {
-		f.Close()
-		return nil, nil, notFound
-	}
-	return f, fi, nil
+	return f, fi, err
 }
 
 func (r *loggingHandlers) listFiles() ([]LogFileInfo, error) {
-	root, err := r.root()
-	if err != nil || root == nil {
-		return []LogFileInfo{}, err
-	}
-	defer root.Close()
-	d, err := root.Open(".")
+	list, err := r.files().List()
 	if err != nil {
-		return nil, fmt.Errorf("list log dir: %w", err)
+		return nil, err
 	}
-	defer d.Close()
-	entries, err := d.ReadDir(-1)
-	if err != nil {
-		return nil, fmt.Errorf("list log dir: %w", err)
+	out := make([]LogFileInfo, len(list))
+	for i, f := range list {
+		out[i] = LogFileInfo{Name: f.Name, Path: f.Name, Size: f.Size, Modified: float64(f.Modified.UnixNano()) / 1e9, Active: f.Active}
 	}
-	active := r.activeFile()
-	dir, _ := filepath.Abs(r.logDir())
-	out := []LogFileInfo{}
-	for _, e := range entries {
-		if !e.Type().IsRegular() || !isLogFile(e.Name()) {
-			continue
-		}
-		fi, err := e.Info()
-		if err != nil {
-			continue
-		}
-		out = append(out, LogFileInfo{Name: e.Name(), Path: e.Name(), Size: fi.Size(),
-			Modified: float64(fi.ModTime().UnixNano()) / 1e9, Active: filepath.Join(dir, e.Name()) == active})
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Modified > out[j].Modified })
 	return out, nil
 }
 
 func (r *loggingHandlers) removeOld(maxAgeDays int) (*cleanupOutput, error) {
-	out := &cleanupOutput{}
-	out.Body.Errors = []string{}
-	files, err := r.listFiles()
+	removed, failed, err := r.files().RemoveOlder(r.Now().Add(-time.Duration(maxAgeDays) * 24 * time.Hour))
 	if err != nil {
 		return nil, err
 	}
-	root, err := r.root()
-	if err != nil || root == nil {
-		return out, err
-	}
-	defer root.Close()
-	cutoff := r.Now().Add(-time.Duration(maxAgeDays) * 24 * time.Hour)
-	for _, f := range files {
-		if f.Active || !time.Unix(0, int64(f.Modified*1e9)).Before(cutoff) {
-			continue
-		}
-		if err := root.Remove(f.Name); err != nil {
-			out.Body.Errors = append(out.Body.Errors, f.Name+": could not be deleted")
-			continue
-		}
+	out := &cleanupOutput{}
+	out.Body.Errors = []string{}
+	for _, f := range removed {
 		out.Body.FilesDeleted++
 		out.Body.SpaceFreed += f.Size
 	}
+	for _, name := range failed {
+		out.Body.Errors = append(out.Body.Errors, name+": could not be deleted")
+	}
 	return out, nil
-}
-
-// TailLines answers the last n lines of the first size bytes of r,
-// reading backwards in blocks, and how many bytes it read. It stops after
-// maxTailBytes, so a file without newlines cannot make it read everything.
-func TailLines(r io.ReaderAt, size int64, n int) ([]byte, int64, error) {
-	if n <= 0 || size <= 0 {
-		return []byte{}, 0, nil
-	}
-	var chunks [][]byte
-	var read int64
-	newlines := 0
-	end := size
-	// A final newline ends the last line; it does not start another.
-	for end > 0 && read < maxTailBytes {
-		start := max(0, end-tailBlock)
-		buf := make([]byte, end-start)
-		if _, err := r.ReadAt(buf, start); err != nil && !errors.Is(err, io.EOF) {
-			return nil, read, err
-		}
-		read += int64(len(buf))
-		chunks = append(chunks, buf)
-		scan := buf
-		if end == size && len(scan) > 0 && scan[len(scan)-1] == '\n' {
-			scan = scan[:len(scan)-1]
-		}
-		newlines += bytes.Count(scan, []byte{'\n'})
-		end = start
-		if newlines >= n {
-			break
-		}
-	}
-	var all []byte
-	for i := len(chunks) - 1; i >= 0; i-- {
-		all = append(all, chunks[i]...)
-	}
-	body := all
-	trailing := len(body) > 0 && body[len(body)-1] == '\n'
-	if trailing {
-		body = body[:len(body)-1]
-	}
-	// Keep the last n lines of what was read.
-	cut := len(body)
-	for i := 0; i < n; i++ {
-		j := bytes.LastIndexByte(body[:cut], '\n')
-		if j < 0 {
-			cut = -1
-			break
-		}
-		cut = j
-	}
-	if cut >= 0 {
-		body = body[cut+1:]
-	}
-	if trailing {
-		body = append(body, '\n')
-	}
-	return body, read, nil
 }

@@ -114,7 +114,7 @@ type (
 	}
 )
 
-// enabled answers 503 with how to configure TMDB (the seed's "TMDB API
+// enabled answers 503 with how to configure TMDB (the documented "TMDB API
 // key not configured") before any NFO route but the artwork file runs.
 func (h nfoHandlers) enabled() (NFO, error) {
 	s := h.svc()

@@ -7,6 +7,7 @@ import (
 
 	"github.com/aniworld/aniworld/internal/api/docs"
 	"github.com/aniworld/aniworld/internal/auth"
+	"github.com/aniworld/aniworld/internal/covers"
 )
 
 // This file is the route table: every HTTP operation of the product, one
@@ -35,12 +36,23 @@ type Services struct {
 	Diagnostics *DiagnosticsDeps         // /api/diagnostics/network, system
 	Doctor      *ProviderDiagnosticsDeps // /api/diagnostics/providers, hosters
 	Automation  *AutomationDeps          // notifications, media servers, calendar
+	Sonarr      SonarrSurface            // /api/v3/* (Seerr, own key) and /api/seerr* (its settings)
+	Covers      Covers                   // /covers/*: signed image URLs (OwnAuth)
 
 	// Plain handlers (not API operations); each checks what it needs.
 	WebSocket http.Handler // GET /ws/connect: token per room
 	WSStatus  http.Handler // GET /ws/status
 	Metrics   http.Handler // GET /metrics: session or metrics token
 	Web       http.Handler // the web UI: pages, /static/, /favicon.ico (public)
+}
+
+// SonarrSurface is the Sonarr v3 surface for Jellyseerr/Overseerr
+// (package sonarr). It keeps its own route table, because its operations
+// answer in Sonarr's shapes and check Sonarr's API key; declare marks each
+// operation's access here.
+type SonarrSurface interface {
+	Register(api huma.API, declare func(huma.Operation) huma.Operation)
+	RegisterAdmin(api huma.API, declare func(huma.Operation) huma.Operation)
 }
 
 // Resource tags: the groups of the OpenAPI document and docs/ROUTES.md.
@@ -58,6 +70,7 @@ const (
 	tagNotifications = "Notifications"
 	tagMediaServers  = "Media servers"
 	tagCalendar      = "Calendar"
+	tagCovers        = "Covers"
 )
 
 // routes registers the whole table.
@@ -73,8 +86,8 @@ func (s *Server) routes() {
 	}
 }
 
-// publicRoutes need no token: CONTRACT.md's public list and the API's
-// own documents.
+// publicRoutes need no token: health, auth status, login, logout, setup
+// and the API's own documents.
 func (s *Server) publicRoutes() {
 	api := s.api
 	h := healthHandlers{deps: &s.deps}
@@ -110,7 +123,7 @@ func (s *Server) libraryRoutes() {
 	if lib := sv.Library; lib != nil {
 		a := animeHandlers{lib: lib}
 		huma.Register(api, Protected(op(tagAnime, "anime-status", "GET /api/anime/status", "Library directory and series count")), a.status)
-		huma.Register(api, Protected(op(tagAnime, "anime-list", "GET /api/anime", "List library series that have missing episodes",
+		huma.Register(api, Protected(op(tagAnime, "anime-list", "GET /api/anime", "List library series (by default those with missing episodes)",
 			withDescription(docAnimeList))), a.list)
 		huma.Register(api, Protected(op(tagAnime, "anime-add", "POST /api/anime/add", "Add a series to the library",
 			withDescription(docAnimeAdd), withErrors(409, 422, 502))), a.add)
@@ -281,7 +294,7 @@ func (s *Server) operationsRoutes() {
 }
 
 // ownAuthRoutes check their own credential: the calendar feed (its token
-// in the query), the WebSocket (a token per room), /metrics (a session or
+// in the query), the Sonarr v3 surface for Seerr (its API key), the WebSocket (a token per room), /metrics (a session or
 // the metrics token) and the web UI and its files (public).
 func (s *Server) ownAuthRoutes() {
 	api, sv := s.api, s.deps.Services
@@ -290,6 +303,18 @@ func (s *Server) ownAuthRoutes() {
 		huma.Register(api, OwnAuth(op(tagCalendar, "calendar-ics", "GET /feed/calendar.ics", "iCalendar feed",
 			withErrors(401), withSecurity("feedToken"), withDescription(docCalendarICS), withResponses(calendarICSResponses))),
 			newAutomationHandlers(*d).ics)
+	}
+	if sn := sv.Sonarr; sn != nil { // package sonarr's own table: Sonarr's shapes, its API key, its rate limit
+		sn.Register(api, func(o huma.Operation) huma.Operation { return RateLimited(auth.RuleSonarr, OwnAuth(o)) })
+		sn.RegisterAdmin(api, Protected)
+	}
+	if c := sv.Covers; c != nil {
+		addCoverSignatureScheme(api)
+		h := coverHandlers{c: c}
+		huma.Register(api, OwnAuth(op(tagCovers, "cover-series", "GET "+covers.SeriesPath+"{key}", "A library series' cover",
+			withErrors(401, 404), withSecurity("coverSignature"), withDescription(docCoverSeries), withResponses(coverResponses))), h.series)
+		huma.Register(api, OwnAuth(op(tagCovers, "cover-remote", "GET "+covers.RemotePath, "A cover a site sent (search results)",
+			withErrors(401), withSecurity("coverSignature"), withDescription(docCoverRemote), withResponses(coverResponses))), h.remote)
 	}
 	s.handle("GET /ws/connect", AccessOwn, sv.WebSocket)
 	s.handle("GET /ws/status", AccessOwn, sv.WSStatus)

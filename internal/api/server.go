@@ -39,6 +39,9 @@ type Deps struct {
 	ClientAddr func(*http.Request) string
 	// Browser, when set, adds the built-in browser to /health/detailed.
 	Browser BrowserStatuser
+	// Remux says whether the download engine can remux HLS downloads
+	// (ffmpeg), for /health/detailed (*download.Engine).
+	Remux RemuxChecker
 
 	// testRoutes registers operations only tests use (the error paths).
 	testRoutes []func(huma.API)

@@ -12,7 +12,7 @@ import (
 
 // TestEveryOperationDeclaresItsAccess walks the OpenAPI document of the
 // fully wired product: the operations without a security requirement are
-// exactly CONTRACT.md's public list, and every other one answers 401
+// exactly the documented public list, and every other one answers 401
 // without a token — the gate reads the declarations, no path list.
 func TestEveryOperationDeclaresItsAccess(t *testing.T) {
 	ta := startApp(t, t.TempDir(), nil)
@@ -53,7 +53,7 @@ func TestEveryOperationDeclaresItsAccess(t *testing.T) {
 	want := []string{"GET /api/auth/status", "GET /api/health", "GET /api/health/detailed", "GET /health", "GET /health/detailed",
 		"POST /api/auth/login", "POST /api/auth/logout", "POST /api/auth/setup"}
 	if !slices.Equal(public, want) {
-		t.Fatalf("public operations %v, want CONTRACT.md's %v", public, want)
+		t.Fatalf("public operations %v, want the documented %v", public, want)
 	}
 	if n < 50 {
 		t.Fatalf("only %d operations in the document", n)

@@ -64,6 +64,9 @@ type App struct {
 	// changed tells the media servers that a series folder changed (NFO,
 	// artwork); nil until the automation is wired.
 	changed func(ctx context.Context, key string)
+	// stepHealth hears the outcome of provider steps (wire_health.go);
+	// nil until the automation is wired.
+	stepHealth func(check string, err error)
 	// nextRescan answers the scheduler's next library rescan (nil: none
 	// planned); set by wireOps.
 	nextRescan func() *time.Time

@@ -450,8 +450,9 @@ func TestAutomationNFOTellsMediaServer(t *testing.T) {
 }
 
 // TestAutomationHealthNotifications: a disk below the free-space limit
-// and a site that fails a refresh each send one problem; the site's
-// recovery sends one recovery.
+// sends one problem; a site that keeps failing refreshes sends one
+// problem (not on the first failure: debounced, three in a row); the
+// site's recovery sends one recovery.
 func TestAutomationHealthNotifications(t *testing.T) {
 	dataDir, animeDir := t.TempDir(), t.TempDir()
 	f := startAutomationFakes(t, animeDir)
@@ -471,8 +472,15 @@ func TestAutomationHealthNotifications(t *testing.T) {
 		t.Fatalf("add: %d %v", code, b)
 	}
 	f.site.SetFaults(site.FaultDDoSGuard)
-	if code, _, b := ta.do("POST", "/api/anime/demo/monitor/refresh", tok, nil); code < 500 || b["request_id"] == "" {
-		t.Fatalf("refresh against a blocked site: %d %v", code, b)
+	for i := 0; i < 3; i++ {
+		if code, _, b := ta.do("POST", "/api/anime/demo/monitor/refresh", tok, nil); code < 500 || b["request_id"] == "" {
+			t.Fatalf("refresh against a blocked site: %d %v", code, b)
+		}
+		if i == 0 {
+			if _, _, st := ta.do("GET", "/api/notifications/status", tok, nil); st["health_failing"].(map[string]any)["provider aniworld.to"] != nil {
+				t.Fatalf("one failed refresh is already a problem: %v", st)
+			}
+		}
 	}
 	if _, err := f.ntfy.WaitFor(ctx, func(r webhook.Request) bool { return r.Title == "Problem: provider aniworld.to" }); err != nil {
 		t.Fatal(err)

@@ -11,7 +11,17 @@ import (
 )
 
 // catalog adapts the provider registry to what the library consumes.
-type catalog struct{ reg *provider.Registry }
+type catalog struct {
+	reg *provider.Registry
+	// observe hears how reading a site went (health); optional.
+	observe func(ctx context.Context, site string, err error)
+}
+
+func (c catalog) observed(ctx context.Context, site string, err error) {
+	if c.observe != nil {
+		c.observe(ctx, site, err)
+	}
+}
 
 func (c catalog) Search(ctx context.Context, q string) ([]library.Candidate, error) {
 	res, err := searchAll(ctx, c.reg, q, nil)
@@ -31,6 +41,7 @@ func (c catalog) Series(ctx context.Context, site, key string) (library.Candidat
 		return library.Candidate{}, err
 	}
 	d, err := p.Series(ctx, key)
+	c.observed(ctx, site, err)
 	if err != nil {
 		return library.Candidate{}, err
 	}
@@ -43,6 +54,7 @@ func (c catalog) Episodes(ctx context.Context, site, key string) (map[int][]int,
 		return nil, err
 	}
 	seasons, err := p.Seasons(ctx, key)
+	c.observed(ctx, site, err)
 	if err != nil {
 		return nil, err
 	}

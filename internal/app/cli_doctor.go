@@ -29,7 +29,7 @@ func setupDoctor(fs *flag.FlagSet) runFunc {
 			return err
 		}
 		defer a.close()
-		sites, err := doctorSites(p.reg, *site, doctor.Probe{Key: *key, Query: *query, Season: *season, Episode: *episode})
+		sites, err := doctor.SitesOf(p.reg, *site, doctor.Probe{Key: *key, Query: *query, Season: *season, Episode: *episode})
 		if err != nil {
 			return err
 		}

@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/aniworld/aniworld/internal/anime"
+	"github.com/aniworld/aniworld/internal/download"
 	"github.com/aniworld/aniworld/internal/event"
 	"github.com/aniworld/aniworld/internal/library"
 	"github.com/aniworld/aniworld/internal/provider"
@@ -30,7 +31,7 @@ func cliDownload(ctx context.Context, env Env, a *App, p *providers, lib *librar
 	}
 	out := &cliProgress{bar: progressLine{w: env.Stdout, tty: isTerminal(env.Stdout)}}
 	a.events.add(out)
-	o := a.queueOptions(cfg, p, lib, prefs)
+	o := a.queueOptions(cfg, p, lib, download.New(download.Options{Client: p.client}), prefs)
 	o.SkipRecovery = true // a server may be running the store's other items
 	q, err := queue.New(ctx, o)
 	if err != nil {

@@ -35,7 +35,7 @@ func jsGated(g *jsgate.Gate, next http.Handler, passed *atomic.Int32) http.Handl
 	})
 }
 
-// TestReachSitesLikeABrowser is issue 13's acceptance: search, add, rescan
+// TestReachSitesLikeABrowser is the whole path through the sites' defences: search, add, rescan
 // and download through the real server while the site's first base URL
 // refuses connections and its mirror sits behind the TLS fingerprint gate
 // and the JavaScript gate that only Chromium passes, the hosters sit

@@ -43,6 +43,11 @@ func TestRouteTableIsCurrent(t *testing.T) {
 			if len(op.Security) == 0 {
 				access = "**public**"
 			}
+			for scheme := range firstScheme(op.Security) {
+				if scheme != "bearer" {
+					access = "own: `" + scheme + "`" // the operation checks this credential itself
+				}
+			}
 			group := "other"
 			if len(op.Tags) > 0 {
 				group = op.Tags[0]
@@ -85,4 +90,13 @@ declarations. Not listed (plain handlers, not API operations): ` + "`GET /ws/con
 	if err != nil || string(want) != got {
 		t.Fatalf("docs/ROUTES.md is stale (%v): run go test ./internal/app -run TestRouteTableIsCurrent -update", err)
 	}
+}
+
+// firstScheme is the first security requirement of an operation (its
+// scheme names), empty for a public one.
+func firstScheme(sec []map[string][]string) map[string][]string {
+	if len(sec) == 0 {
+		return nil
+	}
+	return sec[0]
 }

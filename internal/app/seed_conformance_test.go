@@ -9,7 +9,7 @@ import (
 	"github.com/aniworld/aniworld/internal/fake/site"
 )
 
-// TestOlderSeedParameters: what a client written against the older seed
+// TestOlderSeedParameters: what a client written against the older API
 // sends works — sort_by=updated_at, sort_order, limit on search — and
 // POST /api/config/directory without a directory is 400 as it documents.
 func TestOlderSeedParameters(t *testing.T) {

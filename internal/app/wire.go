@@ -39,13 +39,21 @@ func (a *App) wire(ctx context.Context, deps *api.Deps) error {
 	if err != nil {
 		return err
 	}
-	deps.Services.Library = monitoredLibrary{Library: autoLibrary{Library: lib, auto: auto}, au: am}
+	cov, err := a.wireCovers(cfg, prov, lib, deps)
+	if err != nil {
+		return err
+	}
+	adds := monitoredLibrary{Library: coveredLibrary{Library: autoLibrary{Library: lib, auto: auto}, cov: cov}, au: am}
+	deps.Services.Library = adds
 	deps.Services.Search = searcher{reg: prov.reg, log: a.log}
 	q, err := a.wireQueue(ctx, cfg, prov, lib, deps, auto.afterDownload, am.afterDownload)
 	if err != nil {
 		return err
 	}
 	am.setQueue(q)
+	if err := a.wireSonarr(cfg, deps, prov, lib, adds, am, q); err != nil {
+		return err
+	}
 	if err := a.wireOps(ctx, deps, OpsDeps{Auth: authSvc, Library: lib, Queue: q, Metrics: m, Providers: prov}); err != nil {
 		return err
 	}

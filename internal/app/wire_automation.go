@@ -26,7 +26,7 @@ import (
 	"github.com/aniworld/aniworld/internal/scheduler"
 )
 
-// automation is issue 18's set: monitored series, notifications, media
+// automation is the set of background helpers: monitored series, notifications, media
 // servers and the calendar, wired to the library and the queue.
 type automation struct {
 	a      *App
@@ -37,6 +37,14 @@ type automation struct {
 	feed   *calendar.Tokens
 	lib    *library.Service
 	queue  *queue.Service // set once the queue exists
+	// follows narrows monitoring to seasons (the Seerr surface sets it,
+	// wire_sonarr.go); nil follows every season.
+	follows func(ctx context.Context, key string, season int) bool
+}
+
+// followsSeason is the monitor's Follows hook.
+func (au *automation) followsSeason(ctx context.Context, key string, season int) bool {
+	return au.follows == nil || au.follows(ctx, key, season)
 }
 
 // wireAutomation builds the automation services and their routes; the
@@ -49,6 +57,7 @@ func (a *App) wireAutomation(cfg config.AppConfig, p *providers, lib *library.Se
 	au := &automation{a: a, lib: lib, feed: calendar.NewTokens(filepath.Join(cfg.DataDir, "calendar_feed_token"))}
 	au.notes = notify.New(notify.Options{Logger: a.log.With("component", "notify")})
 	au.health = notify.NewHealthWatch(au.notes.Notify, now)
+	au.watchSteps(p)
 	au.media = mediaserver.NewDispatcher(mediaserver.DispatcherOptions{Logger: a.log.With("component", "mediaserver")})
 	au.configure(cfg)
 	a.cfg.Subscribe(func(old, new config.AppConfig) {
@@ -65,12 +74,14 @@ func (a *App) wireAutomation(cfg config.AppConfig, p *providers, lib *library.Se
 		Enabled:   func() bool { return a.cfg.Get().Monitor.Enabled },
 		HostOf:    func(site string) string { return siteHost(a.cfg.Get(), site) },
 		OnEvent:   au.monitorEvent,
+		Follows:   au.followsSeason,
 		Logger:    a.log.With("component", "monitor"),
 	})
 	if err != nil {
 		return nil, err
 	}
 	au.mon = mon
+	a.cfg.AddBackupPart(monitoringBackupPart(mon, a.log))
 	a.wanted = mon.WantedLanguages
 	a.changed = func(ctx context.Context, key string) {
 		if _, dir, err := lib.SeriesDir(ctx, key); err == nil {
@@ -149,9 +160,19 @@ func (au *automation) enqueue(ctx context.Context, s anime.Series, eps []anime.E
 	if au.queue == nil {
 		return errors.New("the download queue is not running")
 	}
-	_, _, err := au.queue.Add(ctx, queue.AddRequest{SerieID: s.Key, SerieFolder: s.Folder, SerieName: s.Name,
+	added, _, err := au.queue.Add(ctx, queue.AddRequest{SerieID: s.Key, SerieFolder: s.Folder, SerieName: s.Name,
 		Episodes: eps, Priority: anime.PriorityNormal})
-	return err
+	if err != nil || len(added) == 0 {
+		return err
+	}
+	// Set and forget: what the monitor queues gets downloaded. A stopped
+	// queue (also a fresh one) is started; a paused one stays paused.
+	if started, err := au.queue.StartIfStopped(ctx, "Queue processing started: monitoring queued new episodes"); err != nil {
+		au.a.log.Warn("start the queue for monitored episodes", "error", err)
+	} else if started {
+		au.a.log.Info("queue started for monitored episodes", "series", s.Key, "episodes", len(added))
+	}
+	return nil
 }
 
 // afterDownload is the queue hook: the monitor's history and upgrade

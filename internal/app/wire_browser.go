@@ -34,7 +34,7 @@ func browserOptions(c config.AppConfig) browser.Options {
 }
 
 // browserFallback makes the browser the hoster registry's fallback
-// extractor (issue 21): it plays an embed whose extractor failed, or whose
+// extractor: it plays an embed whose extractor failed, or whose
 // host has none, and hands its stream to the download engine. When the
 // browser is switched off there is no fallback; when Chromium is missing
 // the fallback fails at once and the attempt log says what to install.

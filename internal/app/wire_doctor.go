@@ -2,14 +2,12 @@ package app
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"github.com/aniworld/aniworld/internal/api"
 	"github.com/aniworld/aniworld/internal/config"
 	"github.com/aniworld/aniworld/internal/doctor"
 	"github.com/aniworld/aniworld/internal/metrics"
-	"github.com/aniworld/aniworld/internal/provider"
 	"github.com/aniworld/aniworld/internal/provider/hoster"
 )
 
@@ -21,7 +19,7 @@ func (a *App) wireDoctor(deps *api.Deps, p *providers, m *metrics.Metrics) {
 	}
 	deps.Services.Doctor = &api.ProviderDiagnosticsDeps{
 		Run: func(ctx context.Context, site string, probe doctor.Probe) (doctor.Report, error) {
-			sites, err := doctorSites(p.reg, site, probe)
+			sites, err := doctor.SitesOf(p.reg, site, probe)
 			if err != nil {
 				return doctor.Report{}, err
 			}
@@ -29,26 +27,6 @@ func (a *App) wireDoctor(deps *api.Deps, p *providers, m *metrics.Metrics) {
 		},
 		Stats: p.stats,
 	}
-}
-
-// doctorSites lists the registered sites to check (only the named one
-// when site is set), each with its probe (see doctor.ProbeFor).
-func doctorSites(reg *provider.Registry, site string, probe doctor.Probe) ([]doctor.Site, error) {
-	var ps []provider.Provider
-	if site != "" {
-		p, err := reg.Lookup(site)
-		if err != nil {
-			return nil, fmt.Errorf("doctor: %w", err)
-		}
-		ps = []provider.Provider{p}
-	} else {
-		ps = reg.All()
-	}
-	out := make([]doctor.Site, 0, len(ps))
-	for _, p := range ps {
-		out = append(out, doctor.Site{Provider: p, Probe: doctor.ProbeFor(p.Site(), probe)})
-	}
-	return out, nil
 }
 
 // dnsDescription says how the outbound client resolves names, for the

@@ -110,7 +110,7 @@ func (a *App) wireLibrary(cfg config.AppConfig, p *providers, deps *api.Deps) (*
 		RequireWantedLanguage: cfg.Download.RequireWantedLanguage,
 		NamingTemplate:        cfg.Download.NamingTemplate,
 		Sites:                 sites,
-		Catalog:               catalog{reg: p.reg},
+		Catalog:               catalog{reg: p.reg, observe: a.observeSite},
 		Prober:                ffprobe(),
 		Fresh:                 provider.WithFreshData, // a user's rescan bypasses the page cache
 		Publisher:             a.events,

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/aniworld/aniworld/internal/provider/serienstream"
 	"path/filepath"
 	"time"
 
@@ -12,17 +11,13 @@ import (
 	"github.com/aniworld/aniworld/internal/api"
 	"github.com/aniworld/aniworld/internal/auth"
 	"github.com/aniworld/aniworld/internal/config"
+	"github.com/aniworld/aniworld/internal/diagnostics"
 	"github.com/aniworld/aniworld/internal/event"
 	"github.com/aniworld/aniworld/internal/library"
 	"github.com/aniworld/aniworld/internal/metrics"
 	"github.com/aniworld/aniworld/internal/queue"
 	"github.com/aniworld/aniworld/internal/scheduler"
 )
-
-// DefaultHosterHosts are the video hosters the network diagnosis checks
-// besides the configured site and TMDB URLs. A config can replace them
-// with other.diagnostics_hosts (a list of URLs or host names).
-var DefaultHosterHosts = []string{"https://voe.sx", "https://filemoon.sx", "https://vidoza.net"}
 
 // OpsLibrary is what operations need from the library (*library.Service).
 type OpsLibrary interface {
@@ -57,7 +52,7 @@ type OpsDeps struct {
 	// httpclient's RoundTripper, download bytes); created when nil.
 	Metrics *metrics.Metrics
 	// HosterHosts are checked by GET /api/diagnostics/network
-	// (DefaultHosterHosts when empty).
+	// (diagnostics.DefaultHosterHosts when empty).
 	HosterHosts []string
 	// Providers, when set, add the HTTP client's resolvers, solvers and
 	// the sites' mirrors to GET /api/diagnostics/network.
@@ -125,13 +120,13 @@ func (a *App) wireOps(ctx context.Context, deps *api.Deps, o OpsDeps) error {
 	}
 	hosters := o.HosterHosts
 	if len(hosters) == 0 {
-		hosters = DefaultHosterHosts
+		hosters = diagnostics.DefaultHosterHosts
 	}
 	deps.Services.Config = &api.ConfigDeps{Config: a.cfg, SetDirectory: setDir, ResetSecurity: o.Auth.Reset,
 		Logger: a.log.With("component", "config")}
 	deps.Services.Scheduler = &api.SchedulerDeps{Scheduler: sched, Config: a.cfg}
 	deps.Services.Logging = &api.LoggingDeps{Config: a.cfg, Logs: a.logs}
-	diag := diagnosticsDeps(api.DiagnosticsDeps{Targets: func() []string { return diagnosticTargets(a.cfg.Get(), hosters) }}, o.Providers)
+	diag := diagnosticsDeps(api.DiagnosticsDeps{Targets: func() []string { return diagnostics.Targets(a.cfg.Get(), hosters) }}, o.Providers)
 	deps.Services.Diagnostics = &diag
 	return nil
 }
@@ -194,21 +189,4 @@ func (a *App) dailyBackup(now time.Time) {
 	if len(removed) > 0 {
 		a.log.Info("old config backups pruned", "count", len(removed), "keep_days", c.Backup.KeepDays)
 	}
-}
-
-// diagnosticTargets are the configured outside parties plus the hosters.
-func diagnosticTargets(c config.AppConfig, hosters []string) []string {
-	out := []string{c.Download.ProviderURL, serienstream.BaseURLs(c.Download.STOURL)[0], c.NFO.TMDBAPIURL}
-	if list, ok := c.Other["diagnostics_hosts"].([]any); ok && len(list) > 0 {
-		var custom []string
-		for _, v := range list {
-			if s, ok := v.(string); ok && s != "" {
-				custom = append(custom, s)
-			}
-		}
-		if len(custom) > 0 {
-			hosters = custom
-		}
-	}
-	return append(out, hosters...)
 }

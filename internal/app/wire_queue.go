@@ -31,15 +31,16 @@ func (d engine) Cleanup(target string) error { return d.e.Cleanup(target) }
 // CLI's download: the provider-backed resolver with prefs, the download
 // engine, and the library, which names targets, records finished files
 // and checks series and titles.
-func (a *App) queueOptions(cfg config.AppConfig, p *providers, lib *library.Service, prefs func() provider.Preferences) queue.Options {
+func (a *App) queueOptions(cfg config.AppConfig, p *providers, lib *library.Service, dl *download.Engine, prefs func() provider.Preferences) queue.Options {
 	retries := cfg.Download.MaxRetries
 	if retries == 0 {
 		retries = -1 // the queue reads 0 as "default"; the config's 0 means none
 	}
 	return queue.Options{
-		Store:      a.db,
-		Resolver:   queue.ProviderResolver{Site: p.seriesSite(lib), Preferences: prefs, Wanted: a.wanted, Stats: p.stats},
-		Downloader: engine{download.New(download.Options{Client: p.client})},
+		Store: a.db,
+		Resolver: queue.ProviderResolver{Site: p.seriesSite(lib), Preferences: prefs, Wanted: a.wanted, Stats: p.stats,
+			Observe: a.observeSite},
+		Downloader: engine{dl},
 		Library:    lib, Catalog: lib,
 		Publisher: a.events, Logger: a.log.With("component", "queue"),
 		MaxConcurrent: cfg.Download.MaxConcurrentDownloads, MaxRetries: retries,
@@ -55,7 +56,9 @@ func (a *App) livePreferences() provider.Preferences {
 
 func (a *App) wireQueue(ctx context.Context, cfg config.AppConfig, p *providers, lib *library.Service, deps *api.Deps, hooks ...queue.Hook) (*queue.Service, error) {
 	deps.Services.Naming = namingPreviewer{lib: lib, cfg: a.cfg}
-	o := a.queueOptions(cfg, p, lib, a.livePreferences)
+	dl := download.New(download.Options{Client: p.client})
+	deps.Remux = dl // /health/detailed reports the engine's own ffmpeg finding
+	o := a.queueOptions(cfg, p, lib, dl, a.livePreferences)
 	o.OnComplete = hooks
 	q, err := queue.New(ctx, o)
 	if err != nil {

@@ -80,6 +80,9 @@ const (
 	RuleLogin  = "login"
 	RuleSetup  = "setup"
 	RuleOrigin = "origin"
+	// RuleSonarr limits the Sonarr v3 surface per client; its rule is
+	// built where that surface is wired.
+	RuleSonarr = "sonarr"
 )
 
 // DefaultLimitRules builds the login, setup and per-origin rules from cfg;

@@ -6,7 +6,8 @@ import (
 	"strings"
 )
 
-// MonitorConfig configures the refresh of monitored series (issue 18).
+// MonitorConfig configures the refresh of monitored series: new episodes
+// of followed series are queued, and better languages optionally too.
 type MonitorConfig struct {
 	// Enabled runs the refresh loop; per-series settings say what is followed.
 	Enabled bool `json:"enabled"`

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -116,56 +117,78 @@ func backupInfo(name string, fi fs.FileInfo) BackupInfo {
 // does) without applying it. Unknown or hostile names are ErrNotFound or
 // ErrInvalid.
 func (m *Manager) ReadBackup(name string) (AppConfig, error) {
+	cfg, _, err := m.readBackup(name)
+	return cfg, err
+}
+
+// readBackup is ReadBackup that also answers the backup's parts (checked).
+func (m *Manager) readBackup(name string) (AppConfig, map[string]json.RawMessage, error) {
+	cfg, parts, err := m.readBackupFile(name)
+	if err == nil {
+		err = m.checkParts(parts)
+	}
+	return cfg, parts, err
+}
+
+func (m *Manager) readBackupFile(name string) (AppConfig, map[string]json.RawMessage, error) {
 	if err := CheckBackupName(name); err != nil {
-		return AppConfig{}, err
+		return AppConfig{}, nil, err
 	}
 	root, err := m.backupRoot()
 	if err != nil {
-		return AppConfig{}, err
+		return AppConfig{}, nil, err
 	}
 	defer root.Close()
 	// Only regular files count: a symlink (even one pointing inside) or a
 	// directory is "not found".
 	if fi, err := root.Lstat(name); err != nil || !fi.Mode().IsRegular() {
-		return AppConfig{}, fmt.Errorf("backup %q: %w", name, anime.ErrNotFound)
+		return AppConfig{}, nil, fmt.Errorf("backup %q: %w", name, anime.ErrNotFound)
 	}
 	f, err := root.Open(name)
 	if errors.Is(err, fs.ErrNotExist) {
-		return AppConfig{}, fmt.Errorf("backup %q: %w", name, anime.ErrNotFound)
+		return AppConfig{}, nil, fmt.Errorf("backup %q: %w", name, anime.ErrNotFound)
 	}
 	if err != nil {
-		return AppConfig{}, fmt.Errorf("open backup: %w", err)
+		return AppConfig{}, nil, fmt.Errorf("open backup: %w", err)
 	}
 	defer f.Close()
 	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
-		return AppConfig{}, fmt.Errorf("backup %q: %w", name, anime.ErrNotFound)
+		return AppConfig{}, nil, fmt.Errorf("backup %q: %w", name, anime.ErrNotFound)
 	}
 	data, err := io.ReadAll(io.LimitReader(f, maxBackupSize+1))
 	if err != nil {
-		return AppConfig{}, fmt.Errorf("read backup: %w", err)
+		return AppConfig{}, nil, fmt.Errorf("read backup: %w", err)
 	}
 	if len(data) > maxBackupSize {
-		return AppConfig{}, fmt.Errorf("%w: backup %q is too large", anime.ErrInvalid, name)
+		return AppConfig{}, nil, fmt.Errorf("%w: backup %q is too large", anime.ErrInvalid, name)
+	}
+	data, parts, err := splitParts(data)
+	if err != nil {
+		return AppConfig{}, nil, err
 	}
 	cfg, err := Merge(Default(), data)
 	if err != nil {
-		return AppConfig{}, fmt.Errorf("%w: backup %q: %s", anime.ErrInvalid, name, err.Error())
+		return AppConfig{}, nil, fmt.Errorf("%w: backup %q: %s", anime.ErrInvalid, name, err.Error())
 	}
 	if errs := cfg.Validate(); len(errs) > 0 {
-		return AppConfig{}, &ValidationError{Errors: errs}
+		return AppConfig{}, nil, &ValidationError{Errors: errs}
 	}
-	return cfg, nil
+	return cfg, parts, nil
 }
 
 // RestoreBackup validates the named backup, backs up the current
 // configuration and applies the backup (flag/environment overrides stay
 // in force). It answers the restored configuration.
 func (m *Manager) RestoreBackup(name string) (AppConfig, error) {
-	cfg, err := m.ReadBackup(name)
+	cfg, parts, err := m.readBackup(name)
 	if err != nil {
 		return AppConfig{}, err
 	}
-	return m.Replace(cfg)
+	next, err := m.Replace(cfg)
+	if err != nil {
+		return AppConfig{}, err
+	}
+	return next, m.importParts(parts)
 }
 
 // Replace swaps in a whole new document through Update (validated, backed

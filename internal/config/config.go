@@ -1,4 +1,4 @@
-// Package config holds the AppConfig document (CONTRACT.md), its defaults
+// Package config holds the AppConfig document (GET/PUT /api/config), its defaults
 // and validation, loading with the precedence file < environment < flags,
 // and atomic saving.
 package config
@@ -27,6 +27,7 @@ type AppConfig struct {
 	Monitor       MonitorConfig       `json:"monitor"`
 	Notifications NotificationsConfig `json:"notifications"`
 	MediaServers  []MediaServer       `json:"media_servers"`
+	Covers        CoversConfig        `json:"covers"` // covers.go
 	Other         map[string]any      `json:"other"`
 }
 
@@ -111,7 +112,7 @@ type DownloadConfig struct {
 	Browser BrowserConfig `json:"browser"`
 }
 
-// AdvancedConfig is the older seed's "advanced" section. Only
+// AdvancedConfig is the "advanced" section older API clients send. Only
 // EnableDebugMode is stored here; the other two fields are a view of
 // Download's values, filled on output and applied back on input.
 type AdvancedConfig struct {
@@ -139,6 +140,7 @@ func Default() AppConfig {
 	return AppConfig{
 		Name:    "Aniworld",
 		DataDir: "data",
+		Covers:  CoversConfig{CacheMB: DefaultCoverCacheMB},
 		Server:  ServerConfig{Addr: "127.0.0.1:8000", MaxBodyBytes: 1 << 20},
 		Scheduler: SchedulerConfig{
 			Enabled: true, IntervalMinutes: 60,

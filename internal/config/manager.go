@@ -27,6 +27,7 @@ type Manager struct {
 	saveErr func(string, AppConfig) error
 	// lastAuto is when Update last wrote an automatic backup (coalescing).
 	lastAuto time.Time
+	parts    []BackupPart // state outside the file that backups carry (backup_parts.go)
 }
 
 // NewManager wraps the configuration loaded from path (base) and the
@@ -137,6 +138,9 @@ func (m *Manager) backupLocked(custom string, manual bool) (string, error) {
 		data = b
 	} else if err != nil {
 		return "", fmt.Errorf("read config: %w", err)
+	}
+	if data, err = m.withParts(data, manual); err != nil {
+		return "", err
 	}
 	base := BackupPrefix + m.now().UTC().Format("20060102_150405")
 	if custom != "" {

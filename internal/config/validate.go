@@ -36,6 +36,24 @@ func (c AppConfig) Validate() FieldErrors {
 	add := func(field, format string, args ...any) {
 		errs = append(errs, FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
 	}
+	c.validateBasics(add)
+	validateSecurity(c.Security, add)
+	validateDownload(c.Download, add)
+	for field, u := range map[string]string{"nfo.tmdb_api_url": c.NFO.TMDBAPIURL, "nfo.tmdb_image_url": c.NFO.TMDBImageURL} {
+		if !validHTTPURL(u) {
+			add(field, "must be an http(s) URL")
+		}
+	}
+	if c.NFO.Language == "" {
+		add("nfo.language", "must not be empty (e.g. de-DE)")
+	}
+	c.validateAutomation(add)
+	return errs
+}
+
+// validateBasics checks the top-level fields, server, scheduler, logging
+// and backup.
+func (c AppConfig) validateBasics(add func(field, format string, args ...any)) {
 	if strings.TrimSpace(c.Name) == "" {
 		add("name", "must not be empty")
 	}
@@ -45,6 +63,7 @@ func (c AppConfig) Validate() FieldErrors {
 	if strings.ContainsRune(c.AnimeDirectory, 0) {
 		add("anime_directory", "must not contain NUL")
 	}
+	validateCovers(c.Covers, add)
 	if c.Server.Addr == "" {
 		add("server.addr", "must not be empty")
 	}
@@ -75,7 +94,10 @@ func (c AppConfig) Validate() FieldErrors {
 	if c.Backup.MaxCount < 1 || c.Backup.MaxCount > 1000 {
 		add("backup.max_count", "must be between 1 and 1000")
 	}
-	s := c.Security
+}
+
+// validateSecurity checks the security section.
+func validateSecurity(s SecurityConfig, add func(field, format string, args ...any)) {
 	if s.SessionTimeoutHours < 1 || s.SessionTimeoutHours > 24*365 {
 		add("security.session_timeout_hours", "must be between 1 and 8760")
 	}
@@ -106,7 +128,10 @@ func (c AppConfig) Validate() FieldErrors {
 			}
 		}
 	}
-	d := c.Download
+}
+
+// validateDownload checks the download section.
+func validateDownload(d DownloadConfig, add func(field, format string, args ...any)) {
 	if d.MaxConcurrentDownloads < 1 || d.MaxConcurrentDownloads > 16 {
 		add("download.max_concurrent_downloads", "must be between 1 and 16")
 	}
@@ -134,8 +159,15 @@ func (c AppConfig) Validate() FieldErrors {
 	if err := library.ValidateTemplate(d.NamingTemplate); err != nil {
 		add("download.naming_template", "%s", strings.TrimPrefix(err.Error(), anime.ErrInvalid.Error()+": "))
 	}
-	for field, u := range map[string]string{"download.provider_url": d.ProviderURL, "download.sto_url": d.STOURL,
-		"nfo.tmdb_api_url": c.NFO.TMDBAPIURL, "nfo.tmdb_image_url": c.NFO.TMDBImageURL} {
+	validateDownloadURLs(d, add)
+	validateBrowser(d.Browser, add)
+	validateNetwork(d, add)
+}
+
+// validateDownloadURLs checks the download section's addresses and the
+// cache lifetime.
+func validateDownloadURLs(d DownloadConfig, add func(field, format string, args ...any)) {
+	for field, u := range map[string]string{"download.provider_url": d.ProviderURL, "download.sto_url": d.STOURL} {
 		if !validHTTPURL(u) {
 			add(field, "must be an http(s) URL")
 		}
@@ -154,13 +186,6 @@ func (c AppConfig) Validate() FieldErrors {
 	if d.CacheTTLHours < 0 || d.CacheTTLHours > 24*30 {
 		add("download.cache_ttl_hours", "must be between 0 and 720")
 	}
-	validateBrowser(d.Browser, add)
-	validateNetwork(d, add)
-	if c.NFO.Language == "" {
-		add("nfo.language", "must not be empty (e.g. de-DE)")
-	}
-	c.validateAutomation(add)
-	return errs
 }
 
 func validLevel(l string) bool {

@@ -41,6 +41,7 @@ type Stats struct {
 	by       map[string]*HosterStat
 	desc     *prometheus.Desc
 	fallback *prometheus.Desc
+	heard    []func(provider.Attempt) // OnAttempt (listen.go)
 }
 
 var _ provider.OutcomeRecorder = (*Stats)(nil)
@@ -57,6 +58,7 @@ func NewStats() *Stats {
 
 // RecordAttempt implements provider.OutcomeRecorder.
 func (s *Stats) RecordAttempt(a provider.Attempt) {
+	defer s.tell(a) // after the unlock below
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	name := a.Name()

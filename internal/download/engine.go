@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/aniworld/aniworld/internal/anime"
+	"github.com/aniworld/aniworld/internal/attempt"
 )
 
 // Doer sends HTTP requests; *http.Client satisfies it.
@@ -73,9 +74,7 @@ type Options struct {
 type Engine struct {
 	client       Doer
 	concurrency  int
-	retries      int
-	retryBase    time.Duration
-	retryMax     time.Duration
+	policy       attempt.Policy // the one retry policy of the engine's requests
 	stallTimeout time.Duration
 	interval     time.Duration
 	remuxer      Remuxer
@@ -127,9 +126,7 @@ func New(o Options) *Engine {
 	e := &Engine{
 		client:       o.Client,
 		concurrency:  o.Concurrency,
-		retries:      o.Retries,
-		retryBase:    o.RetryBase,
-		retryMax:     o.RetryMax,
+		policy:       attempt.Policy{Retries: o.Retries, Base: o.RetryBase, Max: o.RetryMax},
 		stallTimeout: o.StallTimeout,
 		interval:     o.ProgressInterval,
 		remuxer:      o.Remuxer,
@@ -148,19 +145,19 @@ func New(o Options) *Engine {
 	if e.concurrency <= 0 {
 		e.concurrency = 8
 	}
-	if e.retries == 0 {
-		e.retries = 5
-	} else if e.retries < 0 {
-		e.retries = 0
+	if e.policy.Retries == 0 {
+		e.policy.Retries = 5
+	} else if e.policy.Retries < 0 {
+		e.policy.Retries = 0
 	}
-	if e.retryBase <= 0 {
-		e.retryBase = 500 * time.Millisecond
+	if e.policy.Base <= 0 {
+		e.policy.Base = 500 * time.Millisecond
 	}
-	if e.retryMax <= 0 {
-		e.retryMax = 15 * time.Second
+	if e.policy.Max <= 0 {
+		e.policy.Max = 15 * time.Second
 	}
-	if e.retryMax < e.retryBase {
-		e.retryMax = e.retryBase
+	if e.policy.Max < e.policy.Base {
+		e.policy.Max = e.policy.Base
 	}
 	if e.stallTimeout <= 0 {
 		e.stallTimeout = 60 * time.Second

@@ -5,14 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net/http"
 	"net/url"
-	"strconv"
-	"sync"
 	"time"
 
 	"github.com/aniworld/aniworld/internal/anime"
+	"github.com/aniworld/aniworld/internal/attempt"
 )
 
 // StatusError is an unexpected HTTP status. It unwraps to the matching
@@ -53,44 +51,35 @@ func (p *permanentError) Unwrap() error { return p.err }
 
 func permanent(err error) error { return &permanentError{err} }
 
-var errStalled = errors.New("no data received within the stall timeout")
-
-// retryable reports whether err is worth another attempt.
+// retryable reports whether err is worth another attempt. A stall
+// (attempt.ErrStalled: no byte for StallTimeout, from the engine's own
+// timer or the HTTP client's) is; the caller's cancellation is not.
 func retryable(err error) bool {
 	var se *StatusError
 	var pe *permanentError
 	var we *writeError
 	switch {
+	case errors.Is(err, attempt.ErrStalled):
+		return true
 	case errors.As(err, &se):
 		return se.transient()
 	case errors.As(err, &pe), errors.As(err, &we):
 		return false
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		return errors.Is(err, errStalled)
+		return false
 	}
 	return true
 }
 
-// backoff waits before attempt+1; it returns ctx's error if cancelled.
-func (e *Engine) backoff(ctx context.Context, attempt int, err error) error {
-	d := e.retryBase << min(attempt, 20)
-	if d > e.retryMax || d <= 0 {
-		d = e.retryMax
-	}
-	// Full jitter in [d/2, d].
-	d = d/2 + time.Duration(rand.Int64N(int64(d/2)+1))
+// backoff waits before try+1 as the engine's retry policy says; it returns
+// ctx's error if cancelled.
+func (e *Engine) backoff(ctx context.Context, try int, err error) error {
+	var hint time.Duration
 	var ra *retryAfterError
-	if errors.As(err, &ra) && ra.after > d {
-		d = min(ra.after, e.retryMax)
+	if errors.As(err, &ra) {
+		hint = ra.after
 	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
+	return attempt.Sleep(ctx, e.policy.Delay(try, hint))
 }
 
 // retryAfterError carries a server's Retry-After hint.
@@ -101,9 +90,11 @@ type retryAfterError struct {
 
 func (r *retryAfterError) Unwrap() error { return r.StatusError }
 
-// retry runs fn until it succeeds, fails permanently or exhausts retries.
+// retry runs fn until it succeeds, fails permanently or exhausts the
+// policy's retries. The engine is the only one retrying its requests (get
+// marks them attempt.CallerRetries), so fn runs at most Retries+1 times.
 func (e *Engine) retry(ctx context.Context, fn func() error) error {
-	for attempt := 0; ; attempt++ {
+	for try := 0; ; try++ {
 		err := fn()
 		if err == nil {
 			return nil
@@ -111,10 +102,10 @@ func (e *Engine) retry(ctx context.Context, fn func() error) error {
 		if ctx.Err() != nil {
 			return fmt.Errorf("%w (%w)", ctx.Err(), err)
 		}
-		if !retryable(err) || attempt >= e.retries {
+		if !retryable(err) || try >= e.policy.Retries {
 			return err
 		}
-		if berr := e.backoff(ctx, attempt, err); berr != nil {
+		if berr := e.backoff(ctx, try, err); berr != nil {
 			return fmt.Errorf("%w (%w)", berr, err)
 		}
 	}
@@ -123,52 +114,24 @@ func (e *Engine) retry(ctx context.Context, fn func() error) error {
 // response is an open response whose body is guarded by the stall timer.
 type response struct {
 	*http.Response
-	body   io.Reader
-	cancel context.CancelCauseFunc
-	timer  *time.Timer
-	once   sync.Once
+	body io.ReadCloser
 }
 
 // Read reads the body, re-arming the stall timer on progress.
 func (r *response) Read(p []byte) (int, error) { return r.body.Read(p) }
 
-// close releases the response.
-func (r *response) close() {
-	r.once.Do(func() {
-		r.timer.Stop()
-		r.Body.Close()
-		r.cancel(nil)
-	})
-}
+// close releases the response and its stall timer.
+func (r *response) close() { r.body.Close() }
 
-// stallReader re-arms a timer after every successful read.
-type stallReader struct {
-	r     io.Reader
-	timer *time.Timer
-	d     time.Duration
-	ctx   context.Context
-}
-
-func (s *stallReader) Read(p []byte) (int, error) {
-	n, err := s.r.Read(p)
-	if n > 0 {
-		s.timer.Reset(s.d)
-	}
-	if err != nil && err != io.EOF && errors.Is(context.Cause(s.ctx), errStalled) {
-		err = fmt.Errorf("read body: %w", errStalled)
-	}
-	return n, err
-}
-
-// get sends a GET with the stream's headers plus extra ones. Non-2xx
-// statuses are returned as *StatusError with the response closed.
+// get sends one GET with the stream's headers plus extra ones, under the
+// stall timer (attempt.Guard) and marked so the HTTP client does not retry
+// it: the engine's retry policy repeats it. Non-2xx statuses are returned
+// as *StatusError with the response closed.
 func (j *job) get(ctx context.Context, rawURL string, extra http.Header) (*response, error) {
-	rctx, cancel := context.WithCancelCause(ctx)
-	timer := time.AfterFunc(j.e.stallTimeout, func() { cancel(errStalled) })
+	rctx, guard := attempt.Watch(attempt.CallerRetries(ctx), j.e.stallTimeout)
 	req, err := http.NewRequestWithContext(rctx, http.MethodGet, rawURL, nil)
 	if err != nil {
-		timer.Stop()
-		cancel(nil)
+		guard.Stop()
 		return nil, permanent(fmt.Errorf("%w: bad url: %v", anime.ErrInvalid, err))
 	}
 	for k, vs := range j.stream.Headers {
@@ -181,31 +144,21 @@ func (j *job) get(ctx context.Context, rawURL string, extra http.Header) (*respo
 	}
 	resp, err := j.e.client.Do(req)
 	if err != nil {
-		timer.Stop()
-		cause := context.Cause(rctx)
-		cancel(nil)
-		if errors.Is(cause, errStalled) && ctx.Err() == nil {
-			return nil, fmt.Errorf("request %s: %w", req.URL.Host, errStalled)
-		}
+		err = guard.Err(err)
+		guard.Stop()
 		return nil, fmt.Errorf("request %s: %w", req.URL.Host, err)
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 		resp.Body.Close()
-		timer.Stop()
-		cancel(nil)
+		guard.Stop()
 		se := &StatusError{Code: resp.StatusCode, Host: req.URL.Host, Path: req.URL.Path}
-		if s := resp.Header.Get("Retry-After"); s != "" {
-			if n, err := strconv.Atoi(s); err == nil && n >= 0 {
-				return nil, &retryAfterError{se, time.Duration(n) * time.Second}
-			}
+		if after := attempt.RetryAfter(resp.Header.Get("Retry-After"), time.Now()); after > 0 {
+			return nil, &retryAfterError{se, after}
 		}
 		return nil, se
 	}
-	timer.Reset(j.e.stallTimeout)
-	r := &response{Response: resp, cancel: cancel, timer: timer}
-	r.body = &stallReader{r: resp.Body, timer: timer, d: j.e.stallTimeout, ctx: rctx}
-	return r, nil
+	return &response{Response: resp, body: guard.Body(resp.Body)}, nil
 }
 
 // finalURL is the URL a response came from after redirects.

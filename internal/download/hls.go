@@ -34,25 +34,13 @@ func (j *job) fetchHLS(ctx context.Context) (*state, error) {
 	}
 	segs := media.Segments
 	n := len(segs)
-	if n == 0 {
-		return nil, fmt.Errorf("%w: hls playlist has no segments", anime.ErrProvider)
-	}
-	fmp4 := false
-	for _, s := range segs {
-		if err := checkKey(s.Key); err != nil {
-			return nil, err
-		}
-		if s.Map != nil {
-			fmp4 = true
-			if err := checkKey(s.Map.Key); err != nil {
-				return nil, err
-			}
-		}
+	fmp4, err := checkSegments(segs)
+	if err != nil {
+		return nil, err
 	}
 	if !media.EndList {
 		j.warnings = append(j.warnings, fmt.Sprintf("playlist has no EXT-X-ENDLIST (live?): downloaded the %d listed segments", n))
 	}
-	fp := fingerprint(variant, media)
 	j.media = variant.mediaInfo()
 
 	f, size, err := j.openPart()
@@ -60,25 +48,9 @@ func (j *job) fetchHLS(ctx context.Context) (*state, error) {
 		return nil, err
 	}
 	defer f.Close()
-	name := filepath.Base(j.part)
-
-	st := j.loadState()
-	if st != nil && st.Kind == anime.StreamHLS && st.Fingerprint == fp && st.Segments == n &&
-		st.Done >= 0 && st.Done <= n && st.Offset >= 0 && size >= st.Offset {
-		j.resumed = st.Done > 0
-	} else {
-		st = &state{Kind: anime.StreamHLS, Fingerprint: fp, Segments: n, FMP4: fmp4}
-	}
-	if err := resetPart(f, st.Offset, name); err != nil {
-		return nil, err
-	}
-	if st.Complete && st.Done == n {
-		j.bytes = st.Offset
-		return st, nil
-	}
-	st.Complete = false
-	if err := j.saveState(st); err != nil {
-		return nil, err
+	st, err := j.resumeHLS(f, size, &state{Kind: anime.StreamHLS, Fingerprint: fingerprint(variant, media), Segments: n, FMP4: fmp4})
+	if err != nil || st.Complete {
+		return st, err
 	}
 	keys, err := j.fetchKeys(ctx, segs[st.Done:])
 	if err != nil {
@@ -88,27 +60,8 @@ func (j *job) fetchHLS(ctx context.Context) (*state, error) {
 	// The remuxer follows the done prefix as the writer advances it.
 	total := media.TotalDuration()
 	j.live = j.startLive(ctx, j.plan(anime.StreamHLS, st.FMP4), st.Offset, total)
-	doneDur := 0.0
-	for _, s := range segs[:st.Done] {
-		doneDur += s.Duration
-	}
 	j.prog.begin(st.Offset)
-
-	werr := j.runSegments(ctx, segs, keys, st, f, func(i int) {
-		doneDur += segs[i].Duration
-		pct := float64(st.Done) / float64(n) * 100
-		if total > 0 {
-			pct = doneDur / total * 100
-		}
-		var est int64
-		if pct > 0 {
-			est = int64(float64(st.Offset) / pct * 100)
-		}
-		j.prog.update(st.Offset, est, pct)
-		if j.live != nil {
-			j.live.advance(st.Offset)
-		}
-	})
+	werr := j.runSegments(ctx, segs, keys, st, f, j.hlsProgress(segs, st, total))
 	if werr == nil && st.Done != n {
 		werr = fmt.Errorf("%w: only %d of %d segments written", anime.ErrProvider, st.Done, n)
 	}
@@ -128,6 +81,79 @@ func (j *job) fetchHLS(ctx context.Context) (*state, error) {
 		return st, nil
 	}
 	return st, j.markComplete(f, st)
+}
+
+// checkSegments refuses an empty playlist and encryption other than
+// AES-128, and reports whether the stream is fMP4 (has EXT-X-MAP).
+func checkSegments(segs []Segment) (fmp4 bool, err error) {
+	if len(segs) == 0 {
+		return false, fmt.Errorf("%w: hls playlist has no segments", anime.ErrProvider)
+	}
+	for _, s := range segs {
+		if err := checkKey(s.Key); err != nil {
+			return false, err
+		}
+		if s.Map != nil {
+			fmp4 = true
+			if err := checkKey(s.Map.Key); err != nil {
+				return false, err
+			}
+		}
+	}
+	return fmp4, nil
+}
+
+// resumeHLS picks up the recorded state when it describes the same
+// playlist (fingerprint, segment count) and .part holds its done prefix,
+// else starts from fresh; .part is cut to the recorded offset. A state
+// that is Complete needs nothing more fetched; otherwise it is saved as
+// not complete.
+func (j *job) resumeHLS(f File, size int64, fresh *state) (*state, error) {
+	n := fresh.Segments
+	st := j.loadState()
+	if st != nil && st.Kind == anime.StreamHLS && st.Fingerprint == fresh.Fingerprint && st.Segments == n &&
+		st.Done >= 0 && st.Done <= n && st.Offset >= 0 && size >= st.Offset {
+		j.resumed = st.Done > 0
+	} else {
+		st = fresh
+	}
+	if err := resetPart(f, st.Offset, filepath.Base(j.part)); err != nil {
+		return nil, err
+	}
+	if st.Complete && st.Done == n {
+		j.bytes = st.Offset
+		return st, nil
+	}
+	st.Complete = false
+	if err := j.saveState(st); err != nil {
+		return nil, err
+	}
+	return st, nil
+}
+
+// hlsProgress is the callback runSegments calls as segment i joins the
+// done prefix: progress by duration (by count when durations are
+// unknown), and the live remuxer fed up to the prefix.
+func (j *job) hlsProgress(segs []Segment, st *state, total float64) func(i int) {
+	doneDur := 0.0
+	for _, s := range segs[:st.Done] {
+		doneDur += s.Duration
+	}
+	return func(i int) {
+		doneDur += segs[i].Duration
+		pct := float64(st.Done) / float64(len(segs)) * 100
+		if total > 0 {
+			pct = doneDur / total * 100
+		}
+		var est int64
+		if pct > 0 {
+			est = int64(float64(st.Offset) / pct * 100)
+		}
+		j.prog.update(st.Offset, est, pct)
+		if j.live != nil {
+			j.live.advance(st.Offset)
+		}
+	}
 }
 
 // markComplete fsyncs the whole .part and records it as complete, so a

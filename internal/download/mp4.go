@@ -64,7 +64,7 @@ func (j *job) fetchMP4(ctx context.Context) (*state, error) {
 		if offset > before {
 			attempt = 0 // progress was made: the retry budget is per stall, not per file
 		}
-		if !retryable(err) || attempt >= j.e.retries {
+		if !retryable(err) || attempt >= j.e.policy.Retries {
 			return nil, fmt.Errorf("download %s: %w", j.stream.Hoster, err)
 		}
 		if berr := j.e.backoff(ctx, attempt, err); berr != nil {
@@ -87,16 +87,7 @@ func (j *job) fetchMP4(ctx context.Context) (*state, error) {
 // reports done when the whole file is in .part.
 func (j *job) mp4Attempt(ctx context.Context, f File, st *state, offset *int64, buf []byte, restarted *bool) (bool, error) {
 	name := filepath.Base(j.part)
-	extra := http.Header{}
-	if *offset > 0 {
-		extra.Set("Range", fmt.Sprintf("bytes=%d-", *offset))
-		if st.ETag != "" && !strings.HasPrefix(st.ETag, "W/") {
-			extra.Set("If-Range", st.ETag)
-		} else if st.LastModified != "" {
-			extra.Set("If-Range", st.LastModified)
-		}
-	}
-	resp, err := j.get(ctx, j.stream.URL, extra)
+	resp, err := j.get(ctx, j.stream.URL, resumeHeaders(st, *offset))
 	if err != nil {
 		var se *StatusError
 		if errors.As(err, &se) && se.Code == http.StatusRequestedRangeNotSatisfiable && *offset > 0 {
@@ -116,62 +107,104 @@ func (j *job) mp4Attempt(ctx context.Context, f File, st *state, offset *int64, 
 	if *offset == 0 && isPlaylistType(resp.Header.Get("Content-Type")) {
 		return false, permanent(errIsPlaylist)
 	}
+	total, again, err := j.mp4Accept(f, st, offset, resp)
+	if again || err != nil {
+		return false, err
+	}
+	if err := j.recordValidators(st, resp, total, *offset); err != nil {
+		return false, err
+	}
+	if err := j.mp4Copy(ctx, f, resp, offset, total, buf); err != nil {
+		return false, err
+	}
+	if total < 0 {
+		st.Size = *offset
+	}
+	return true, nil
+}
 
-	total := int64(-1)
+// resumeHeaders asks for the bytes from offset on, if the file is still
+// the one whose validators st recorded.
+func resumeHeaders(st *state, offset int64) http.Header {
+	extra := http.Header{}
+	if offset > 0 {
+		extra.Set("Range", fmt.Sprintf("bytes=%d-", offset))
+		if st.ETag != "" && !strings.HasPrefix(st.ETag, "W/") {
+			extra.Set("If-Range", st.ETag)
+		} else if st.LastModified != "" {
+			extra.Set("If-Range", st.LastModified)
+		}
+	}
+	return extra
+}
+
+// mp4Accept checks the response against what .part holds: a 206 must
+// continue at *offset, a 200 (Range ignored, If-Range failed) restarts the
+// file. It answers the announced total (-1 when unknown), and again when
+// .part was reset because the remote file changed size.
+func (j *job) mp4Accept(f File, st *state, offset *int64, resp *response) (total int64, again bool, err error) {
+	name := filepath.Base(j.part)
 	switch resp.StatusCode {
 	case http.StatusPartialContent:
 		start, _, t, ok := parseContentRange(resp.Header.Get("Content-Range"))
 		if !ok {
-			return false, permanent(fmt.Errorf("%w: bad Content-Range %q", anime.ErrProvider, resp.Header.Get("Content-Range")))
+			return 0, false, permanent(fmt.Errorf("%w: bad Content-Range %q", anime.ErrProvider, resp.Header.Get("Content-Range")))
 		}
 		if start != *offset {
 			if start != 0 {
-				return false, permanent(fmt.Errorf("%w: server sent range from %d, asked %d", anime.ErrProvider, start, *offset))
+				return 0, false, permanent(fmt.Errorf("%w: server sent range from %d, asked %d", anime.ErrProvider, start, *offset))
 			}
 			*offset, j.resumed = 0, false
 			if err := resetPart(f, 0, name); err != nil {
-				return false, err
+				return 0, false, err
 			}
 		}
-		total = t
-		if st.Size > 0 && total >= 0 && total != st.Size {
+		if st.Size > 0 && t >= 0 && t != st.Size {
 			// The remote file changed size: what we have is of another file.
-			*offset, j.resumed, st.Size = 0, false, total
-			return false, resetPart(f, 0, name)
+			*offset, j.resumed, st.Size = 0, false, t
+			return 0, true, resetPart(f, 0, name)
 		}
+		return t, false, nil
 	case http.StatusOK:
 		if *offset > 0 {
 			// Range ignored (or If-Range failed): the body is the whole file.
 			*offset, j.resumed = 0, false
 			if err := resetPart(f, 0, name); err != nil {
-				return false, err
+				return 0, false, err
 			}
 		}
-		total = resp.ContentLength
-	default:
-		return false, permanent(fmt.Errorf("%w: unexpected status %d", anime.ErrProvider, resp.StatusCode))
+		return resp.ContentLength, false, nil
 	}
+	return 0, false, permanent(fmt.Errorf("%w: unexpected status %d", anime.ErrProvider, resp.StatusCode))
+}
+
+// recordValidators saves the size, ETag and Last-Modified a later resume
+// checks, when they changed.
+func (j *job) recordValidators(st *state, resp *response, total, offset int64) error {
 	if total >= 0 && (st.Size != total || st.ETag != resp.Header.Get("ETag") || st.LastModified != resp.Header.Get("Last-Modified")) {
 		st.Size, st.ETag, st.LastModified = total, resp.Header.Get("ETag"), resp.Header.Get("Last-Modified")
-		if err := j.saveState(st); err != nil {
-			return false, err
-		}
-	} else if total < 0 && *offset == 0 {
-		st.Size = 0
-		if err := j.saveState(st); err != nil {
-			return false, err
-		}
+		return j.saveState(st)
 	}
+	if total < 0 && offset == 0 {
+		st.Size = 0
+		return j.saveState(st)
+	}
+	return nil
+}
 
+// mp4Copy appends the body to .part from *offset, never past total, and
+// fails on a body shorter than total.
+func (j *job) mp4Copy(ctx context.Context, f File, resp *response, offset *int64, total int64, buf []byte) error {
+	name := filepath.Base(j.part)
 	kicked := *offset
 	for {
 		n, rerr := resp.Read(buf)
 		if n > 0 {
 			if total >= 0 && *offset+int64(n) > total {
-				return false, permanent(fmt.Errorf("%w: body longer than announced %d bytes", anime.ErrProvider, total))
+				return permanent(fmt.Errorf("%w: body longer than announced %d bytes", anime.ErrProvider, total))
 			}
 			if _, err := f.Write(buf[:n]); err != nil {
-				return false, wrapWrite(name, err)
+				return wrapWrite(name, err)
 			}
 			*offset += int64(n)
 			if *offset-kicked >= writebackChunk {
@@ -180,23 +213,20 @@ func (j *job) mp4Attempt(ctx context.Context, f File, st *state, offset *int64, 
 			}
 			j.prog.update(*offset, max(total, 0), -1)
 			if err := ctx.Err(); err != nil {
-				return false, err
+				return err
 			}
 		}
 		if rerr == io.EOF {
 			break
 		}
 		if rerr != nil {
-			return false, fmt.Errorf("read body: %w", rerr)
+			return fmt.Errorf("read body: %w", rerr)
 		}
 	}
 	if total >= 0 && *offset < total {
-		return false, fmt.Errorf("read body: %w after %d of %d bytes", io.ErrUnexpectedEOF, *offset, total)
+		return fmt.Errorf("read body: %w after %d of %d bytes", io.ErrUnexpectedEOF, *offset, total)
 	}
-	if total < 0 {
-		st.Size = *offset
-	}
-	return true, nil
+	return nil
 }
 
 // errIsPlaylist says an "MP4" URL answered with an m3u8 playlist; Download

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"time"
 
 	"golang.org/x/sync/errgroup"
 
@@ -93,107 +94,146 @@ func (j *job) runSegments(ctx context.Context, segs []Segment, keys map[string][
 // writeSlots is the writer: it assigns offsets in order, writes buffered
 // slots and advances the done prefix as slots complete.
 func (j *job) writeSlots(gctx context.Context, cancel context.CancelFunc, slots <-chan *slot, st *state, f File, free chan *bytes.Buffer, written func(int)) error {
-	name := filepath.Base(j.part)
-	cursor := st.Offset
-	type pending struct {
-		s   *slot
-		end int64
-	}
-	var inflight []pending
-	lastCheckpoint := j.e.now()
-	advance := func(block bool) error {
-		for len(inflight) > 0 {
-			p := inflight[0]
-			if block {
-				select {
-				case <-p.s.done:
-				case <-gctx.Done():
-					return context.Cause(gctx)
-				}
-			} else {
-				select {
-				case <-p.s.done:
-				default:
-					return nil
-				}
-			}
-			if p.s.werr != nil {
-				return p.s.werr
-			}
-			inflight = inflight[1:]
-			st.Done, st.Offset = p.s.idx+1, p.end
-			written(p.s.idx)
-			if now := j.e.now(); now.Sub(lastCheckpoint) >= checkpointEvery {
-				lastCheckpoint = now
-				if err := f.Sync(); err != nil {
-					return wrapWrite(name, err)
-				}
-				if err := j.saveState(st); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
-	}
+	w := &slotWriter{j: j, ctx: gctx, st: st, f: f, free: free, written: written,
+		name: filepath.Base(j.part), cursor: st.Offset, lastCheckpoint: j.e.now()}
 	var werr error
 	for s := range slots {
 		if werr != nil {
 			continue // drain so the dispatcher can finish
 		}
-		// Wait for this slot, meanwhile retiring streamed slots that finish.
-		for werr == nil {
-			var headDone <-chan struct{}
-			if len(inflight) > 0 {
-				headDone = inflight[0].s.done
-			}
-			select {
-			case <-s.ready:
-			case <-headDone:
-				werr = advance(false)
-				continue
-			case <-gctx.Done():
-				werr = context.Cause(gctx)
-			}
-			break
-		}
-		if werr != nil {
-			cancel()
-			continue
-		}
-		if s.err != nil {
-			werr = s.err
-			cancel()
-			continue
-		}
-		if s.stream {
-			s.off <- cursor
-		} else {
-			if _, err := f.WriteAt(s.buf.Bytes(), cursor); err != nil {
-				werr = wrapWrite(name, err)
-				cancel()
-				continue
-			}
-			startWriteback(f, cursor, s.length)
-			select {
-			case free <- s.buf:
-			default:
-			}
-			s.buf = nil
-			close(s.done)
-		}
-		cursor += s.length
-		inflight = append(inflight, pending{s, cursor})
-		if err := advance(false); err != nil {
-			werr = err
+		if werr = w.take(s); werr != nil {
 			cancel()
 		}
 	}
 	if werr == nil {
-		if werr = advance(true); werr != nil {
+		if werr = w.advance(true); werr != nil {
 			cancel()
 		}
 	}
 	return werr
+}
+
+// slotWriter is writeSlots' state: the next free offset and the slots
+// placed but not yet retired into the done prefix, oldest first.
+type slotWriter struct {
+	j              *job
+	ctx            context.Context
+	st             *state
+	f              File
+	free           chan *bytes.Buffer
+	written        func(int)
+	name           string
+	cursor         int64
+	inflight       []placedSlot
+	lastCheckpoint time.Time
+}
+
+// placedSlot is a slot with the end offset of its bytes.
+type placedSlot struct {
+	s   *slot
+	end int64
+}
+
+// take waits until s knows its length, places it at the cursor (a
+// streaming slot writes itself there, a buffered one is written now) and
+// retires the slots that finished.
+func (w *slotWriter) take(s *slot) error {
+	if err := w.waitReady(s); err != nil {
+		return err
+	}
+	if s.err != nil {
+		return s.err
+	}
+	if s.stream {
+		s.off <- w.cursor
+	} else if err := w.writeBuffered(s); err != nil {
+		return err
+	}
+	w.cursor += s.length
+	w.inflight = append(w.inflight, placedSlot{s, w.cursor})
+	return w.advance(false)
+}
+
+// waitReady waits for s, meanwhile retiring streamed slots that finish.
+func (w *slotWriter) waitReady(s *slot) error {
+	for {
+		var headDone <-chan struct{}
+		if len(w.inflight) > 0 {
+			headDone = w.inflight[0].s.done
+		}
+		select {
+		case <-s.ready:
+			return nil
+		case <-headDone:
+			if err := w.advance(false); err != nil {
+				return err
+			}
+		case <-w.ctx.Done():
+			return context.Cause(w.ctx)
+		}
+	}
+}
+
+// writeBuffered writes a buffered slot at the cursor and recycles its
+// buffer.
+func (w *slotWriter) writeBuffered(s *slot) error {
+	if _, err := w.f.WriteAt(s.buf.Bytes(), w.cursor); err != nil {
+		return wrapWrite(w.name, err)
+	}
+	startWriteback(w.f, w.cursor, s.length)
+	select {
+	case w.free <- s.buf:
+	default:
+	}
+	s.buf = nil
+	close(s.done)
+	return nil
+}
+
+// advance retires finished slots at the head of inflight into the done
+// prefix (waiting for each when block), checkpointing every
+// checkpointEvery.
+func (w *slotWriter) advance(block bool) error {
+	for len(w.inflight) > 0 {
+		p := w.inflight[0]
+		if block {
+			select {
+			case <-p.s.done:
+			case <-w.ctx.Done():
+				return context.Cause(w.ctx)
+			}
+		} else {
+			select {
+			case <-p.s.done:
+			default:
+				return nil
+			}
+		}
+		if p.s.werr != nil {
+			return p.s.werr
+		}
+		w.inflight = w.inflight[1:]
+		w.st.Done, w.st.Offset = p.s.idx+1, p.end
+		w.written(p.s.idx)
+		if err := w.checkpoint(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkpoint fsyncs .part and saves the state when checkpointEvery has
+// passed since the last one.
+func (w *slotWriter) checkpoint() error {
+	now := w.j.e.now()
+	if now.Sub(w.lastCheckpoint) < checkpointEvery {
+		return nil
+	}
+	w.lastCheckpoint = now
+	if err := w.f.Sync(); err != nil {
+		return wrapWrite(w.name, err)
+	}
+	return w.j.saveState(w.st)
 }
 
 // runSlot fetches one slot. It always closes s.ready (with s.err set on

@@ -89,134 +89,32 @@ func ParsePlaylist(data []byte, base *url.URL) (*Playlist, error) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	sc.Buffer(make([]byte, 0, 64*1024), 1<<20)
-	first := true
-	var (
-		master     MasterPlaylist
-		media      MediaPlaylist
-		isMaster   bool
-		isMedia    bool
-		pendingInf *Variant
-		segDur     = -1.0
-		segRange   *ByteRange
-		curKey     *Key
-		curMap     *Map
-		mapFresh   bool
-		lastRange  = map[string]int64{} // URI -> end offset of its previous byte range
-		lines      int
-	)
+	p := &playlistParser{base: base, segDur: -1, lastRange: map[string]int64{}}
+	first, lines := true, 0
 	for sc.Scan() {
 		lines++
 		if lines > maxPlaylistLines {
 			return nil, fmt.Errorf("%w: playlist has too many lines", anime.ErrProvider)
 		}
 		line := strings.TrimSpace(sc.Text())
+		if line == "" {
+			continue
+		}
 		if first {
-			if line == "" {
-				continue
-			}
 			if line != "#EXTM3U" {
 				return nil, fmt.Errorf("%w: not an m3u8 playlist", anime.ErrProvider)
 			}
 			first = false
 			continue
 		}
-		if line == "" {
-			continue
+		var err error
+		if strings.HasPrefix(line, "#") {
+			err = p.tag(line)
+		} else {
+			err = p.uri(line)
 		}
-		if !strings.HasPrefix(line, "#") {
-			uri, err := resolveURI(base, line)
-			if err != nil {
-				return nil, err
-			}
-			switch {
-			case pendingInf != nil:
-				pendingInf.URI = uri
-				master.Variants = append(master.Variants, *pendingInf)
-				pendingInf = nil
-			case segDur >= 0:
-				seg := Segment{
-					URI:      uri,
-					Duration: segDur,
-					Sequence: media.MediaSequence + int64(len(media.Segments)),
-					Key:      curKey,
-					Map:      curMap,
-				}
-				if segRange != nil {
-					r := *segRange
-					if r.Offset < 0 {
-						r.Offset = lastRange[uri]
-					}
-					lastRange[uri] = r.Offset + r.Length
-					seg.Range = &r
-				}
-				if curMap != nil && mapFresh {
-					curMap.Sequence = seg.Sequence
-					mapFresh = false
-				}
-				media.Segments = append(media.Segments, seg)
-				segDur, segRange = -1, nil
-			default:
-				return nil, fmt.Errorf("%w: uri line without EXTINF or EXT-X-STREAM-INF", anime.ErrProvider)
-			}
-			continue
-		}
-		tag, value, _ := strings.Cut(line, ":")
-		switch tag {
-		case "#EXT-X-STREAM-INF":
-			isMaster = true
-			v, err := parseVariant(value)
-			if err != nil {
-				return nil, err
-			}
-			pendingInf = &v
-		case "#EXTINF":
-			isMedia = true
-			d, err := parseDuration(strings.SplitN(value, ",", 2)[0])
-			if err != nil {
-				return nil, err
-			}
-			segDur = d
-		case "#EXT-X-TARGETDURATION":
-			isMedia = true
-			d, err := parseDuration(value)
-			if err != nil {
-				return nil, err
-			}
-			media.TargetDuration = d
-		case "#EXT-X-MEDIA-SEQUENCE":
-			isMedia = true
-			n, err := strconv.ParseInt(strings.TrimSpace(value), 10, 64)
-			if err != nil || n < 0 || n > math.MaxInt64/2 {
-				return nil, fmt.Errorf("%w: bad EXT-X-MEDIA-SEQUENCE %q", anime.ErrProvider, value)
-			}
-			if len(media.Segments) == 0 {
-				media.MediaSequence = n
-			}
-		case "#EXT-X-BYTERANGE":
-			isMedia = true
-			r, err := parseByteRange(value)
-			if err != nil {
-				return nil, err
-			}
-			segRange = &r
-		case "#EXT-X-KEY":
-			isMedia = true
-			k, err := parseKey(value, base)
-			if err != nil {
-				return nil, err
-			}
-			curKey = k
-		case "#EXT-X-MAP":
-			isMedia = true
-			m, err := parseMap(value, base)
-			if err != nil {
-				return nil, err
-			}
-			m.Key = curKey
-			curMap, mapFresh = m, true
-		case "#EXT-X-ENDLIST":
-			isMedia = true
-			media.EndList = true
+		if err != nil {
+			return nil, err
 		}
 	}
 	if err := sc.Err(); err != nil {
@@ -225,16 +123,134 @@ func ParsePlaylist(data []byte, base *url.URL) (*Playlist, error) {
 	if first {
 		return nil, fmt.Errorf("%w: empty playlist", anime.ErrProvider)
 	}
+	return p.playlist()
+}
+
+// playlistParser is ParsePlaylist's state between lines.
+type playlistParser struct {
+	base       *url.URL
+	master     MasterPlaylist
+	media      MediaPlaylist
+	isMaster   bool
+	isMedia    bool
+	pendingInf *Variant   // an EXT-X-STREAM-INF waiting for its URI
+	segDur     float64    // the pending EXTINF duration, -1 when none
+	segRange   *ByteRange // the pending EXT-X-BYTERANGE
+	curKey     *Key
+	curMap     *Map
+	mapFresh   bool             // curMap has no segment yet
+	lastRange  map[string]int64 // URI -> end offset of its previous byte range
+}
+
+// uri takes a URI line: a variant's (after EXT-X-STREAM-INF) or a
+// segment's (after EXTINF).
+func (p *playlistParser) uri(line string) error {
+	uri, err := resolveURI(p.base, line)
+	if err != nil {
+		return err
+	}
 	switch {
-	case isMaster && isMedia:
+	case p.pendingInf != nil:
+		p.pendingInf.URI = uri
+		p.master.Variants = append(p.master.Variants, *p.pendingInf)
+		p.pendingInf = nil
+	case p.segDur >= 0:
+		p.segment(uri)
+	default:
+		return fmt.Errorf("%w: uri line without EXTINF or EXT-X-STREAM-INF", anime.ErrProvider)
+	}
+	return nil
+}
+
+// segment appends the segment at uri with the pending duration, byte
+// range, key and map.
+func (p *playlistParser) segment(uri string) {
+	seg := Segment{
+		URI:      uri,
+		Duration: p.segDur,
+		Sequence: p.media.MediaSequence + int64(len(p.media.Segments)),
+		Key:      p.curKey,
+		Map:      p.curMap,
+	}
+	if p.segRange != nil {
+		r := *p.segRange
+		if r.Offset < 0 {
+			r.Offset = p.lastRange[uri]
+		}
+		p.lastRange[uri] = r.Offset + r.Length
+		seg.Range = &r
+	}
+	if p.curMap != nil && p.mapFresh {
+		p.curMap.Sequence = seg.Sequence
+		p.mapFresh = false
+	}
+	p.media.Segments = append(p.media.Segments, seg)
+	p.segDur, p.segRange = -1, nil
+}
+
+// tag takes a tag line; unknown tags are ignored.
+func (p *playlistParser) tag(line string) error {
+	tag, value, _ := strings.Cut(line, ":")
+	if tag == "#EXT-X-STREAM-INF" {
+		p.isMaster = true
+		v, err := parseVariant(value)
+		p.pendingInf = &v
+		return err
+	}
+	switch tag {
+	case "#EXTINF", "#EXT-X-TARGETDURATION", "#EXT-X-MEDIA-SEQUENCE", "#EXT-X-BYTERANGE", "#EXT-X-KEY", "#EXT-X-MAP", "#EXT-X-ENDLIST":
+		p.isMedia = true
+		return p.mediaTag(tag, value)
+	}
+	return nil
+}
+
+// mediaTag takes a tag of a media playlist.
+func (p *playlistParser) mediaTag(tag, value string) error {
+	var err error
+	switch tag {
+	case "#EXTINF":
+		p.segDur, err = parseDuration(strings.SplitN(value, ",", 2)[0])
+	case "#EXT-X-TARGETDURATION":
+		p.media.TargetDuration, err = parseDuration(value)
+	case "#EXT-X-MEDIA-SEQUENCE":
+		n, perr := strconv.ParseInt(strings.TrimSpace(value), 10, 64)
+		if perr != nil || n < 0 || n > math.MaxInt64/2 {
+			return fmt.Errorf("%w: bad EXT-X-MEDIA-SEQUENCE %q", anime.ErrProvider, value)
+		}
+		if len(p.media.Segments) == 0 {
+			p.media.MediaSequence = n
+		}
+	case "#EXT-X-BYTERANGE":
+		var r ByteRange
+		r, err = parseByteRange(value)
+		p.segRange = &r
+	case "#EXT-X-KEY":
+		p.curKey, err = parseKey(value, p.base)
+	case "#EXT-X-MAP":
+		var m *Map
+		if m, err = parseMap(value, p.base); err == nil {
+			m.Key = p.curKey
+			p.curMap, p.mapFresh = m, true
+		}
+	case "#EXT-X-ENDLIST":
+		p.media.EndList = true
+	}
+	return err
+}
+
+// playlist is the parsed result: a master or a media playlist.
+func (p *playlistParser) playlist() (*Playlist, error) {
+	switch {
+	case p.isMaster && p.isMedia:
 		return nil, fmt.Errorf("%w: playlist mixes master and media tags", anime.ErrProvider)
-	case isMaster:
-		if len(master.Variants) == 0 {
+	case p.isMaster:
+		if len(p.master.Variants) == 0 {
 			return nil, fmt.Errorf("%w: master playlist without variants", anime.ErrProvider)
 		}
-		return &Playlist{Master: &master}, nil
+		return &Playlist{Master: &p.master}, nil
 	default:
-		return &Playlist{Media: &media}, nil
+		return &Playlist{Media: &p.media}, nil
 	}
 }
 

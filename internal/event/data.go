@@ -2,7 +2,7 @@ package event
 
 // DownloadData is the payload of every download_* event. Fields that do not
 // apply to a given type are omitted. Key is the series key; Folder is
-// display metadata (seeds' WebSocket examples).
+// display metadata.
 type DownloadData struct {
 	DownloadID   string  `json:"download_id"`
 	Key          string  `json:"key"`

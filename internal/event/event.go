@@ -8,10 +8,10 @@ import (
 	"time"
 )
 
-// Type is the wire name of an event, as the seeds' WebSocket protocol names it.
+// Type is the wire name of an event in the WebSocket protocol.
 type Type string
 
-// Every event type of the seeds' WebSocket protocol.
+// Every event type of the WebSocket protocol.
 const (
 	Connected        Type = "connected"
 	Ping             Type = "ping"

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"strings"
 	"time"
@@ -107,11 +108,7 @@ type SolveEvent struct {
 func (c *Client) Solves() map[string]SolveEvent {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	out := make(map[string]SolveEvent, len(c.solves))
-	for h, e := range c.solves {
-		out[h] = e
-	}
-	return out
+	return maps.Clone(c.solves)
 }
 
 // SolverNames lists the configured solvers in the order they are tried.

@@ -21,6 +21,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/aniworld/aniworld/internal/anime"
+	"github.com/aniworld/aniworld/internal/attempt"
 )
 
 // DefaultUserAgent is desktop Chrome 133 on Windows: the browser whose TLS
@@ -242,7 +243,7 @@ func New(o Options) *Client {
 		failed:  map[string]solveFailure{},
 	}
 	if c.sleep == nil {
-		c.sleep = sleepCtx
+		c.sleep = attempt.Sleep
 	}
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)
@@ -337,24 +338,22 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 	}
 	ctx := req.Context()
 	c.decorate(req)
-	replayable := req.Body == nil || req.Body == http.NoBody || req.GetBody != nil
-	retryable := (isIdempotent(req.Method) && replayable) || req.GetBody != nil
+	policy := c.policy()
+	policy.Retries = c.retries(req)
 	var lastErr error
-	for attempt := 0; ; attempt++ {
-		if attempt > 0 {
-			if req.GetBody != nil {
-				body, err := req.GetBody()
-				if err != nil {
-					return nil, fmt.Errorf("replay request body: %w", err)
-				}
-				req.Body = body
+	for try := 0; ; try++ {
+		if try > 0 && req.GetBody != nil {
+			body, err := req.GetBody()
+			if err != nil {
+				return nil, fmt.Errorf("replay request body: %w", err)
 			}
+			req.Body = body
 		}
 		if err := c.wait(ctx, req.URL.Hostname()); err != nil {
 			return nil, err
 		}
 		resp, err := c.send(req)
-		delay := time.Duration(0)
+		hint := time.Duration(0)
 		switch {
 		case err != nil:
 			if ctx.Err() != nil {
@@ -365,12 +364,12 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 			if cerr := c.checkChallenge(resp); cerr != nil {
 				return c.onChallenge(req, cerr)
 			}
-			delay = retryAfter(resp.Header.Get("Retry-After"), time.Now())
+			hint = attempt.RetryAfter(resp.Header.Get("Retry-After"), time.Now())
 			lastErr = fmt.Errorf("%s %s: status %d", req.Method, Redact(req.URL), resp.StatusCode)
 			if resp.StatusCode == http.StatusTooManyRequests {
 				lastErr = fmt.Errorf("%w: %w", anime.ErrRateLimited, lastErr)
 			}
-			if !retryable || attempt >= c.opts.Retries {
+			if try >= policy.Retries {
 				return resp, nil // the caller sees the real status
 			}
 			drain(resp)
@@ -380,14 +379,11 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 			}
 			return resp, nil
 		}
-		if !retryable || attempt >= c.opts.Retries {
+		if try >= policy.Retries {
 			return nil, lastErr
 		}
-		if delay == 0 {
-			delay = c.backoff(attempt)
-		}
-		delay = min(delay, c.opts.BackoffMax)
-		c.log.Debug("http retry", "url", Redact(req.URL), "attempt", attempt+1, "delay", delay, "err", lastErr)
+		delay := policy.Delay(try, hint)
+		c.log.Debug("http retry", "url", Redact(req.URL), "attempt", try+1, "delay", delay, "err", lastErr)
 		if err := c.sleep(ctx, delay); err != nil {
 			return nil, err
 		}

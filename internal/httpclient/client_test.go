@@ -10,10 +10,12 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/aniworld/aniworld/internal/anime"
+	"github.com/aniworld/aniworld/internal/attempt"
 )
 
 // sleepRecorder records requested delays instead of sleeping.
@@ -113,38 +115,6 @@ func equalDurations(a, b []time.Duration) bool {
 		}
 	}
 	return true
-}
-
-func TestBackoffGrowsExponentially(t *testing.T) {
-	c := New(Options{BackoffBase: 100 * time.Millisecond, BackoffMax: time.Second})
-	for attempt, want := range []time.Duration{100 * time.Millisecond, 200 * time.Millisecond, 400 * time.Millisecond, 800 * time.Millisecond, time.Second} {
-		got := c.backoff(attempt)
-		if got < want*8/10 || got > want*12/10 {
-			t.Errorf("attempt %d: backoff %v, want %v ±20%%", attempt, got, want)
-		}
-	}
-}
-
-func TestRetryAfterParsing(t *testing.T) {
-	now := time.Date(2026, 11, 22, 6, 0, 0, 0, time.UTC)
-	tests := []struct {
-		name string
-		in   string
-		want time.Duration
-	}{
-		{"seconds", "12", 12 * time.Second},
-		{"http date", now.Add(90 * time.Second).Format(http.TimeFormat), 90 * time.Second},
-		{"past date", now.Add(-time.Hour).Format(http.TimeFormat), 0},
-		{"garbage", "soon", 0},
-		{"empty", "", 0},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if got := retryAfter(tt.in, now); got != tt.want {
-				t.Errorf("retryAfter(%q) = %v, want %v", tt.in, got, tt.want)
-			}
-		})
-	}
 }
 
 func TestNetworkErrorRetried(t *testing.T) {
@@ -349,5 +319,28 @@ func TestStallTimeout(t *testing.T) {
 	resp.Body.Close()
 	if err != nil || string(body) != "abcdefghij" {
 		t.Errorf("flowing body cut off: %q %v", body, err)
+	}
+}
+
+// TestDialErrorIsNotAStall: a refused connection is reported as the dial
+// error it is, never as "no progress" (the stall wording used to wrap every
+// failed attempt), on both transports.
+func TestDialErrorIsNotAStall(t *testing.T) {
+	srv := httptest.NewServer(http.NotFoundHandler())
+	addr := strings.TrimPrefix(srv.URL, "http://")
+	srv.Close() // connection refused from now on
+	for _, tr := range []string{TransportStandard, TransportChrome} {
+		for _, scheme := range []string{"http", "https"} {
+			t.Run(tr+" "+scheme, func(t *testing.T) {
+				c := New(Options{Transport: tr, Timeout: time.Minute, Retries: -1, RateLimit: RateLimit{PerSecond: -1}})
+				_, err := get(t, c, scheme+"://"+addr+"/")
+				if err == nil {
+					t.Fatal("want an error from a closed port")
+				}
+				if !errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, attempt.ErrStalled) || strings.Contains(err.Error(), "no progress") {
+					t.Errorf("err = %v, want the refused dial, not a stall", err)
+				}
+			})
+		}
 	}
 }

@@ -19,7 +19,8 @@ type Doer interface {
 	Do(*http.Request) (*http.Response, error)
 }
 
-// knownMirrors are the fallbacks of provider.md §10.1, by canonical host.
+// knownMirrors are the sites' fallback addresses (the .cc/.cx mirror,
+// then the origin IP), by canonical host.
 var knownMirrors = map[string][]string{
 	"aniworld.to":     {"https://aniworld.cc", "https://186.2.175.111"},
 	"serienstream.to": {"https://serienstream.cx", "https://186.2.175.5"},
@@ -65,8 +66,8 @@ type Mirrors struct {
 
 // NewMirrors builds a site from its base URLs; the first is canonical.
 // Duplicates are dropped. A non-loopback IP-literal base is contacted with
-// the canonical host in Host and without certificate checks, as §10.1
-// prescribes for the sites' origin IPs.
+// the canonical host in Host and without certificate checks: the sites'
+// origin IPs serve the site's own certificate.
 func NewMirrors(bases ...string) (*Mirrors, error) {
 	m := &Mirrors{now: time.Now}
 	seen := map[string]bool{}

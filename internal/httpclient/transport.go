@@ -98,7 +98,8 @@ func newStdTransport(o Options, d *dialer, tlsOpts transportTLSOpts, insecure bo
 		tr.Proxy = http.ProxyURL(pu)
 	}
 	tr.DialContext = d.DialContext
-	tr.ResponseHeaderTimeout = o.Timeout
+	// No ResponseHeaderTimeout: the Client's stall timer (attempt.Guard)
+	// bounds the wait for headers, as it does with the chrome transport.
 	tr.TLSHandshakeTimeout = min(o.Timeout, 15*time.Second)
 	if tlsOpts.roots != nil || insecure {
 		// Only origin-IP mirrors get InsecureSkipVerify; see Options.InsecureHosts.

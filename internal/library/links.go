@@ -6,12 +6,13 @@ import (
 	"strings"
 
 	"github.com/aniworld/aniworld/internal/anime"
+	"github.com/aniworld/aniworld/internal/provider"
 )
 
-// Site names as they appear in Series.Site and markers.
+// Site names as they appear in Series.Site and markers: the provider's.
 const (
-	SiteAniworld = "aniworld.to"
-	SiteSTo      = "s.to"
+	SiteAniworld = provider.SiteAniWorld
+	SiteSTo      = provider.SiteSerienstream
 )
 
 // Site is one provider address the library accepts links for. A site name
@@ -62,8 +63,11 @@ type SeriesLink struct {
 }
 
 // ParseLink validates a series link against sites: http(s), the site's host,
-// its stream path, then a slug; a season or episode suffix
-// ("/staffel-1/episode-2") is dropped. Anything else is anime.ErrInvalid.
+// its base path and stream path, then a slug; what follows the slug (a
+// season or episode, "/staffel-1/episode-2", a trailing slash) is dropped,
+// and so are a query string and a fragment. The path grammar is the
+// provider's (provider.CutSeriesPath); this adds the configured addresses.
+// Anything else is anime.ErrInvalid.
 func ParseLink(sites []Site, link string) (SeriesLink, error) {
 	l, _, err := parseLink(sites, link)
 	return l, err
@@ -84,25 +88,27 @@ func parseLink(sites []Site, link string) (SeriesLink, Site, error) {
 		return SeriesLink{}, Site{}, fmt.Errorf("%w: link must be an http(s) URL of a series page", anime.ErrInvalid)
 	}
 	host := strings.TrimPrefix(strings.ToLower(u.Host), "www.")
+	badSlug := false
 	for _, s := range sites {
 		b, err := url.Parse(s.BaseURL)
 		if err != nil || strings.TrimPrefix(strings.ToLower(b.Host), "www.") != host {
 			continue
 		}
-		prefix := strings.TrimSuffix(b.Path, "/") + "/" + strings.Trim(s.StreamPath, "/") + "/"
-		rest, ok := strings.CutPrefix(u.Path, prefix)
+		basePath := strings.TrimSuffix(b.Path, "/")
+		streamPath := "/" + strings.Trim(s.StreamPath, "/") + "/"
+		slug, _, ok := provider.CutSeriesPath(u.Path, basePath+streamPath)
 		if !ok {
+			badSlug = badSlug || strings.HasPrefix(u.Path, basePath+streamPath)
 			continue
-		}
-		slug, _, _ := strings.Cut(rest, "/")
-		if !ValidKey(slug) {
-			return SeriesLink{}, Site{}, fmt.Errorf("%w: link has no valid series slug", anime.ErrInvalid)
 		}
 		canonical := SeriesURL(sites, s.Name, slug)
 		if canonical == "" {
-			canonical = strings.TrimSuffix(s.BaseURL, "/") + prefix[len(strings.TrimSuffix(b.Path, "/")):] + slug
+			canonical = strings.TrimSuffix(s.BaseURL, "/") + streamPath + slug
 		}
 		return SeriesLink{Site: s.Name, Key: slug, URL: canonical}, s, nil
+	}
+	if badSlug {
+		return SeriesLink{}, Site{}, fmt.Errorf("%w: link has no valid series slug", anime.ErrInvalid)
 	}
 	names := make([]string, 0, len(sites))
 	for _, s := range sites {

@@ -42,16 +42,27 @@ func (s *Service) EachMissing(ctx context.Context, fn func(sr anime.Series, eps 
 const MaxPerPage = 1000
 
 // ListQuery pages and orders List. Zero values mean page 1, 20 per page,
-// ordered by name, no filter.
+// ordered by name, series with missing episodes only.
 type ListQuery struct {
 	Page    int
 	PerPage int
-	SortBy  string // "", "title", "name", "id", "missing_episodes", "updated_at"
+	// SortBy is "", "title", "name", "id", "missing_episodes", "updated_at",
+	// "year", "added" or "downloaded".
+	SortBy string
 	// SortOrder is "", "asc" or "desc"; "" is each field's natural order
-	// (ascending; descending, most missing first, for missing_episodes).
+	// (ascending; descending for missing_episodes, added and downloaded:
+	// most missing, newest first).
 	SortOrder string
-	Filter    string // "" or "no_episodes"
+	// Filter is "" (series with missing episodes, the contract's list),
+	// "no_episodes" (of those, nothing on disk yet), or one of ListFilters.
+	Filter string
+	Site   string // only this site's series ("" every site)
 }
+
+// ListFilters are the Filter values beyond the contract's: every series,
+// with missing episodes, complete, in the queue, with a failed download,
+// monitored.
+var ListFilters = []string{"all", "missing", "complete", "downloading", "failed", "monitored"}
 
 // ListItem is one entry of GET /api/anime.
 type ListItem struct {
@@ -62,6 +73,19 @@ type ListItem struct {
 	MissingEpisodes anime.MissingEpisodes `json:"missing_episodes"`
 	Link            string                `json:"link"`
 	Year            int                   `json:"year,omitempty"`
+	// CoverURL is the signed address of the series' cover (filled by the
+	// composition root from internal/covers).
+	CoverURL string `json:"cover_url,omitempty"`
+	// The grid's figures: episodes on disk and missing, when the series
+	// was added and last got a download, its queue items and monitoring.
+	EpisodeCount int       `json:"episode_count"`
+	MissingCount int       `json:"missing_count"`
+	AddedAt      time.Time `json:"added_at,omitzero"`
+	DownloadedAt time.Time `json:"downloaded_at,omitzero"`
+	Queued       int       `json:"queued"`
+	Downloading  int       `json:"downloading"`
+	Failed       int       `json:"failed"`
+	Monitored    bool      `json:"monitored"`
 }
 
 // Detail is GET /api/anime/{anime_id}.
@@ -77,6 +101,7 @@ type Detail struct {
 	Year            int                   `json:"year,omitempty"`
 	MissingEpisodes anime.MissingEpisodes `json:"missing_episodes"`
 	TMDBID          int                   `json:"tmdb_id,omitempty"`
+	CoverURL        string                `json:"cover_url,omitempty"` // as ListItem.CoverURL
 }
 
 // AddResult is POST /api/anime/add's answer.
@@ -98,9 +123,39 @@ type UnmatchedFolder struct {
 	SeenAt     time.Time   `json:"seen_at"`
 }
 
-// List pages through the series that have missing episodes and answers the
-// page and the total count (for X-Total-Count and Link headers).
+// List pages through the library (by default the series that have missing
+// episodes) and answers the page and the total count (for X-Total-Count
+// and Link headers).
 func (s *Service) List(ctx context.Context, q ListQuery) ([]ListItem, int, error) {
+	sq, err := q.storeQuery()
+	if err != nil {
+		return nil, 0, err
+	}
+	recs, total, err := s.store.ListSeries(ctx, sq)
+	if err != nil {
+		return nil, 0, err
+	}
+	keys := make([]string, len(recs))
+	for i, r := range recs {
+		keys[i] = r.Series.Key
+	}
+	badges, err := s.store.SeriesBadgesOf(ctx, keys)
+	if err != nil {
+		return nil, 0, err
+	}
+	items := make([]ListItem, 0, len(recs))
+	for _, r := range recs {
+		b := badges[r.Series.Key]
+		items = append(items, ListItem{Key: r.Series.Key, Name: r.Series.Name, Site: r.Series.Site, Folder: r.Series.Folder,
+			MissingEpisodes: r.Missing, Link: r.Series.Link, Year: r.Series.Year,
+			EpisodeCount: r.EpisodeCount, MissingCount: r.MissingCount, AddedAt: r.Series.AddedAt, DownloadedAt: r.DownloadedAt,
+			Queued: b.Queued, Downloading: b.Downloading, Failed: b.Failed, Monitored: b.Monitored})
+	}
+	return items, total, nil
+}
+
+// storeQuery checks q and turns it into the store's query.
+func (q ListQuery) storeQuery() (store.SeriesQuery, error) {
 	if q.Page == 0 {
 		q.Page = 1
 	}
@@ -108,9 +163,9 @@ func (s *Service) List(ctx context.Context, q ListQuery) ([]ListItem, int, error
 		q.PerPage = 20
 	}
 	if q.Page < 1 || q.PerPage < 1 || q.PerPage > MaxPerPage {
-		return nil, 0, fmt.Errorf("%w: page must be ≥ 1 and per_page 1..%d", anime.ErrInvalid, MaxPerPage)
+		return store.SeriesQuery{}, fmt.Errorf("%w: page must be ≥ 1 and per_page 1..%d", anime.ErrInvalid, MaxPerPage)
 	}
-	sq := store.SeriesQuery{Offset: (q.Page - 1) * q.PerPage, Limit: q.PerPage, WithMissing: true}
+	sq := store.SeriesQuery{Offset: (q.Page - 1) * q.PerPage, Limit: q.PerPage, Site: q.Site}
 	switch q.SortBy {
 	case "", "title", "name":
 		sq.Sort = store.SortName
@@ -120,8 +175,14 @@ func (s *Service) List(ctx context.Context, q ListQuery) ([]ListItem, int, error
 		sq.Sort, sq.Desc = store.SortMissing, true // most missing first unless sort_order says otherwise
 	case "updated_at":
 		sq.Sort = store.SortUpdated
+	case "year":
+		sq.Sort = store.SortYear
+	case "added":
+		sq.Sort, sq.Desc = store.SortAdded, true
+	case "downloaded":
+		sq.Sort, sq.Desc = store.SortDownloaded, true
 	default:
-		return nil, 0, fmt.Errorf("%w: sort_by must be title, id, name, missing_episodes or updated_at", anime.ErrInvalid)
+		return sq, fmt.Errorf("%w: sort_by must be title, id, name, missing_episodes, updated_at, year, added or downloaded", anime.ErrInvalid)
 	}
 	switch strings.ToLower(q.SortOrder) {
 	case "":
@@ -130,25 +191,26 @@ func (s *Service) List(ctx context.Context, q ListQuery) ([]ListItem, int, error
 	case "desc":
 		sq.Desc = true
 	default:
-		return nil, 0, fmt.Errorf("%w: sort_order must be asc or desc", anime.ErrInvalid)
+		return sq, fmt.Errorf("%w: sort_order must be asc or desc", anime.ErrInvalid)
 	}
 	switch q.Filter {
-	case "":
+	case "", "missing":
+		sq.WithMissing = true
 	case "no_episodes":
-		sq.NoEpisodes = true
+		sq.WithMissing, sq.NoEpisodes = true, true
+	case "all":
+	case "complete":
+		sq.Complete = true
+	case "downloading":
+		sq.Downloading = true
+	case "failed":
+		sq.Failed = true
+	case "monitored":
+		sq.Monitored = true
 	default:
-		return nil, 0, fmt.Errorf("%w: filter must be no_episodes", anime.ErrInvalid)
+		return sq, fmt.Errorf("%w: filter must be no_episodes, %s", anime.ErrInvalid, strings.Join(ListFilters, ", "))
 	}
-	recs, total, err := s.store.ListSeries(ctx, sq)
-	if err != nil {
-		return nil, 0, err
-	}
-	items := make([]ListItem, 0, len(recs))
-	for _, r := range recs {
-		items = append(items, ListItem{Key: r.Series.Key, Name: r.Series.Name, Site: r.Series.Site, Folder: r.Series.Folder,
-			MissingEpisodes: r.Missing, Link: r.Series.Link, Year: r.Series.Year})
-	}
-	return items, total, nil
+	return sq, nil
 }
 
 // Get answers one series by key or, deprecated, by folder name; the flag
@@ -187,7 +249,7 @@ func (s *Service) Get(ctx context.Context, idOrFolder string) (Detail, bool, err
 	return d, deprecated, nil
 }
 
-// Add puts a provider series into the library (the seed's Enhanced Flow):
+// Add puts a provider series into the library in one step:
 // validate the link, derive a sanitised folder name, persist, create the
 // folder and its marker, scan it, and answer its missing episodes. A series
 // already in the library is anime.ErrConflict.

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aniworld/aniworld/internal/anime"
 	"github.com/aniworld/aniworld/internal/store"
@@ -116,8 +117,17 @@ func TestList(t *testing.T) {
 		{"per_page 1000 ok", ListQuery{PerPage: 1000, SortBy: "name"}, []string{"show-5", "show-4", "show-3", "show-2", "show-1"}, 5, false},
 		{"per_page too big", ListQuery{PerPage: 1001}, nil, 0, true},
 		{"negative page", ListQuery{Page: -1}, nil, 0, true},
-		{"bad sort", ListQuery{SortBy: "year"}, nil, 0, true},
-		{"bad filter", ListQuery{Filter: "all"}, nil, 0, true},
+		{"every series", ListQuery{Filter: "all", PerPage: 2}, []string{"show-5", "show-4"}, 6, false},
+		{"complete only", ListQuery{Filter: "complete"}, []string{"show-0"}, 1, false},
+		{"missing only is the default", ListQuery{Filter: "missing", SortBy: "id", PerPage: 1}, []string{"show-1"}, 5, false},
+		{"by year", ListQuery{Filter: "all", SortBy: "year", PerPage: 2}, []string{"show-0", "show-1"}, 6, false},
+		{"by year, newest first", ListQuery{Filter: "all", SortBy: "year", SortOrder: "desc", PerPage: 2}, []string{"show-5", "show-4"}, 6, false},
+		{"site filter", ListQuery{Filter: "all", Site: "aniworld.to", PerPage: 1}, []string{"show-5"}, 6, false},
+		{"another site", ListQuery{Filter: "all", Site: "s.to"}, nil, 0, false},
+		{"none in the queue", ListQuery{Filter: "downloading"}, nil, 0, false},
+		{"none monitored", ListQuery{Filter: "monitored"}, nil, 0, false},
+		{"bad sort", ListQuery{SortBy: "rating"}, nil, 0, true},
+		{"bad filter", ListQuery{Filter: "everything"}, nil, 0, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -134,8 +144,13 @@ func TestList(t *testing.T) {
 		})
 	}
 	items, _, _ := env.svc.List(ctx, ListQuery{SortBy: "id", PerPage: 1})
+	if items[0].AddedAt.IsZero() || !items[0].DownloadedAt.IsZero() {
+		t.Fatalf("added %v, downloaded %v", items[0].AddedAt, items[0].DownloadedAt)
+	}
+	items[0].AddedAt = time.Time{} // the clock's; omitted when zero
 	b, _ := json.Marshal(items[0])
-	if string(b) != `{"key":"show-1","name":"Show E","site":"aniworld.to","folder":"Show E","missing_episodes":{"1":[5]},"link":"https://aniworld.to/anime/stream/show-1","year":2001}` {
+	if string(b) != `{"key":"show-1","name":"Show E","site":"aniworld.to","folder":"Show E","missing_episodes":{"1":[5]},"link":"https://aniworld.to/anime/stream/show-1","year":2001,`+
+		`"episode_count":4,"missing_count":1,"queued":0,"downloading":0,"failed":0,"monitored":false}` {
 		t.Fatalf("json %s", b)
 	}
 }

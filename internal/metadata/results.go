@@ -2,7 +2,7 @@ package metadata
 
 import "time"
 
-// MediaFiles is the artwork status of a series folder (seed §6 media_files).
+// MediaFiles is the artwork status of a series folder (the API's media_files object).
 type MediaFiles struct {
 	HasPoster  bool    `json:"has_poster"`
 	HasLogo    bool    `json:"has_logo"`
@@ -23,12 +23,12 @@ type CheckResult struct {
 	NFOPath     *string    `json:"nfo_path"`
 	MediaFiles  MediaFiles `json:"media_files"`
 	// TMDBID is the id found in the existing tvshow.nfo (0 when none); not
-	// part of the seed's JSON.
+	// part of the API's JSON.
 	TMDBID int `json:"-"`
 }
 
 // CreateOptions is the body of POST /api/nfo/{serie_id}/create. Start from
-// DefaultCreateOptions: the seed's defaults are true for every download.
+// DefaultCreateOptions: by default every artwork is downloaded.
 type CreateOptions struct {
 	SerieName         string `json:"serie_name,omitempty"`
 	Year              int    `json:"year,omitempty"`
@@ -38,7 +38,7 @@ type CreateOptions struct {
 	OverwriteExisting bool   `json:"overwrite_existing"`
 }
 
-// DefaultCreateOptions is the seed's default request: download every
+// DefaultCreateOptions is the API's default request: download every
 // artwork, do not overwrite.
 func DefaultCreateOptions() CreateOptions {
 	return CreateOptions{DownloadPoster: true, DownloadLogo: true, DownloadFanart: true}
@@ -51,7 +51,7 @@ type NFOResult struct {
 	NFOPath     string     `json:"nfo_path"`
 	MediaFiles  MediaFiles `json:"media_files"`
 	Message     string     `json:"message"`
-	// TMDBID is the show written; not part of the seed's JSON.
+	// TMDBID is the show written; not part of the API's JSON.
 	TMDBID int `json:"-"`
 }
 
@@ -79,7 +79,8 @@ type BatchOptions struct {
 	MaxConcurrent int      `json:"max_concurrent"`
 }
 
-// DefaultBatchOptions is the seed's default request (ids aside).
+// DefaultBatchOptions is the API's default batch request (ids aside):
+// download artwork, skip series that have an NFO, three at a time.
 func DefaultBatchOptions() BatchOptions {
 	return BatchOptions{DownloadMedia: true, SkipExisting: true, MaxConcurrent: 3}
 }
@@ -91,7 +92,7 @@ type BatchItem struct {
 	Success     bool    `json:"success"`
 	Message     string  `json:"message"`
 	NFOPath     *string `json:"nfo_path"`
-	// Skipped marks "NFO already exists"; not part of the seed's JSON.
+	// Skipped marks "NFO already exists"; not part of the API's JSON.
 	Skipped bool `json:"-"`
 }
 

@@ -198,7 +198,7 @@ func (r *refreshRun) observe(seasons []provider.Season, byRef map[[2]int]*store.
 func (s *Service) recordRefresh(ctx context.Context, key string, st Settings, now time.Time, errText string) {
 	var next time.Time
 	if st.Monitored() {
-		next = now.Add(s.interval())
+		next = nextSlot(key, now, s.interval())
 	}
 	if err := s.o.Store.SetMonitorRefresh(ctx, key, now, next, errText); err != nil {
 		s.log.Warn("record refresh", "key", key, "error", err)
@@ -225,6 +225,9 @@ func (s *Service) wanted(ctx context.Context, series anime.Series, st Settings, 
 	var out []QueuedEpisode
 	var refs []anime.EpisodeRef
 	for ref, e := range eps {
+		if s.o.Follows != nil && !s.o.Follows(ctx, series.Key, e.Season) {
+			continue
+		}
 		ep := Episode{Ref: anime.EpisodeRef{Season: e.Season, Episode: e.Episode, Title: e.Title}, FirstSeen: e.FirstSeen,
 			Baseline: e.Baseline || e.FirstSeen.Before(since), Available: map[anime.Language]time.Time{}}
 		for name, t := range e.Languages {

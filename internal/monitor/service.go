@@ -78,6 +78,10 @@ type Options struct {
 	// HostOf maps a series' site name to the host that serves it (for the
 	// per-host gap); the site name itself when nil.
 	HostOf func(site string) string
+	// Follows, when set, narrows a monitored series to some seasons: an
+	// episode of a season it answers false for is never queued (a Seerr
+	// request names the seasons it wants).
+	Follows func(ctx context.Context, key string, season int) bool
 	// OnEvent receives what the monitor noticed (notifications, health).
 	OnEvent func(ctx context.Context, e Event)
 	// Now is the clock; time.Now when nil.
@@ -159,6 +163,21 @@ func spread(key string, window time.Duration) time.Duration {
 	h := fnv.New64a()
 	h.Write([]byte(key))
 	return time.Duration(h.Sum64() % uint64(window))
+}
+
+// nextSlot is a series' next refresh after one at now: each series has a
+// fixed phase in the interval (spread by key), so the refreshes of many
+// series spread over the whole interval however they were switched on
+// (a bulk edit switches on hundreds at once). Once a series is on its
+// phase, refreshes are exactly one interval apart; the step onto it (after
+// the first refresh, or an interval change) is between half and one and a
+// half intervals.
+func nextSlot(key string, now time.Time, interval time.Duration) time.Time {
+	t := now.Truncate(interval).Add(spread(key, interval))
+	for !t.After(now.Add(interval / 2)) {
+		t = t.Add(interval)
+	}
+	return t
 }
 
 // RefreshState is a series' refresh state.

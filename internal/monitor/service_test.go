@@ -261,7 +261,7 @@ func TestRunDueSpreadsAndGaps(t *testing.T) {
 		t.Fatalf("refreshed again at once: %d", n)
 	}
 	e.cat.err = errors.New("site down")
-	e.clk.Add(time.Hour + time.Minute)
+	e.clk.Add(3*time.Hour/2 + time.Minute) // the step onto each series' phase is at most 1.5 intervals
 	e.events = nil
 	if n, _ := e.svc.RunDue(ctx); n != 3 {
 		t.Fatalf("second round %d", n)

@@ -3,6 +3,7 @@ package notify
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http/httptest"
 	"strings"
 	"sync"
@@ -210,5 +211,82 @@ func TestHealthWatch(t *testing.T) {
 	}
 	if f := h.Failing(); len(f) != 1 || f["provider aniworld.to"] != "403" {
 		t.Fatalf("failing %v", f)
+	}
+}
+
+// TestHealthWatchDebounce: with rules, a check becomes a problem only
+// after enough failures in a row or a long enough failing streak (on an
+// injected clock); a success in between starts over silently; a recovery
+// follows only a problem that was sent; repeats send nothing.
+func TestHealthWatchDebounce(t *testing.T) {
+	type step struct {
+		advance time.Duration
+		check   string
+		err     bool
+		want    string // title of the message this step sends, "" for none
+	}
+	tests := []struct {
+		name  string
+		steps []step
+	}{
+		{"three failures in a row", []step{
+			{0, "provider aniworld.to", true, ""}, {time.Minute, "provider aniworld.to", true, ""},
+			{time.Minute, "provider aniworld.to", true, "Problem: provider aniworld.to"},
+			{time.Minute, "provider aniworld.to", true, ""},
+			{time.Minute, "provider aniworld.to", false, "Recovered: provider aniworld.to"},
+			{time.Minute, "provider aniworld.to", false, ""},
+		}},
+		{"a success in between starts over", []step{
+			{0, "provider s.to", true, ""}, {time.Minute, "provider s.to", true, ""},
+			{time.Minute, "provider s.to", false, ""},
+			{time.Minute, "provider s.to", true, ""}, {time.Minute, "provider s.to", true, ""},
+		}},
+		{"failing long enough", []step{
+			{0, "provider aniworld.to", true, ""},
+			{14 * time.Minute, "provider aniworld.to", true, ""},
+			{time.Minute, "provider aniworld.to", true, "Problem: provider aniworld.to"},
+		}},
+		{"longest prefix wins", []step{
+			{0, "hoster VOE", true, ""}, {time.Minute, "hoster VOE", true, "Problem: hoster VOE"},
+			{0, "hoster Doodstream", true, ""}, {0, "hoster Doodstream", true, ""},
+			{0, "hoster Doodstream", true, ""}, {0, "hoster Doodstream", true, ""},
+			{0, "hoster Doodstream", true, "Problem: hoster Doodstream"},
+		}},
+		{"no rule: the first failure", []step{
+			{0, "disk", false, ""}, {0, "disk", true, "Problem: disk"}, {5 * time.Minute, "disk", true, ""},
+			{5 * time.Minute, "disk", false, "Recovered: disk"},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			clk := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+			var got []Message
+			h := NewHealthWatch(func(m Message) { got = append(got, m) }, func() time.Time { return clk })
+			h.SetRule("provider ", HealthRule{Failures: 3, For: 15 * time.Minute})
+			h.SetRule("hoster ", HealthRule{Failures: 5})
+			h.SetRule("hoster VOE", HealthRule{Failures: 2})
+			for i, s := range tt.steps {
+				clk = clk.Add(s.advance)
+				before := len(got)
+				var err error
+				if s.err {
+					err = fmt.Errorf("failure %d", i)
+				}
+				h.Observe(s.check, err)
+				switch {
+				case s.want == "" && len(got) != before:
+					t.Fatalf("step %d sent %+v", i, got[before:])
+				case s.want != "" && (len(got) != before+1 || got[before].Title != s.want):
+					t.Fatalf("step %d: messages %+v, want %q", i, got[before:], s.want)
+				case s.want != "" && (got[before].Check != s.check || !got[before].Time.Equal(clk) || got[before].Event != Health):
+					t.Fatalf("step %d: message %+v", i, got[before])
+				}
+				if s.want != "" && strings.HasPrefix(s.want, "Problem") {
+					if f := h.Failing(); f[s.check] != err.Error() {
+						t.Fatalf("step %d: failing %v", i, f)
+					}
+				}
+			}
+		})
 	}
 }

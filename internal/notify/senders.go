@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/nicholas-fedor/shoutrrr"
@@ -94,8 +95,12 @@ func (s *shoutrrrSender) Send(ctx context.Context, m Message) error {
 		return err
 	}
 	params := types.Params{"title": m.Title}
+	text := m.Message
+	if !carriesTitle(s.url) && m.Title != "" {
+		text = m.Title + "\n" + m.Message
+	}
 	done := make(chan []error, 1)
-	go func() { done <- r.Send(m.Message, &params) }() // shoutrrr has no context; it is bounded by its Timeout
+	go func() { done <- r.Send(text, &params) }() // shoutrrr has no context; it is bounded by its Timeout
 	select {
 	case <-ctx.Done():
 		return ctx.Err()
@@ -112,4 +117,25 @@ func (s *shoutrrrSender) Send(ctx context.Context, m Message) error {
 // scrub removes a URL (and its secrets) from a message.
 func scrub(msg, u string) string {
 	return string(bytes.ReplaceAll([]byte(msg), []byte(u), []byte("<url>")))
+}
+
+// titleless are the shoutrrr services that send the message without the
+// title (the title param is ignored or absent).
+var titleless = map[string]bool{"matrix": true, "rocketchat": true, "zulip": true, "googlechat": true, "hangouts": true,
+	"signal": true, "wecom": true, "pagerduty": true, "notifiarr": true, "logger": true}
+
+// carriesTitle reports whether a service URL's notification shows the
+// title; for the others the title becomes the message's first line. A
+// generic webhook carries it only with a template (template=json sends
+// {"title", "message"}); plain text is the message alone.
+func carriesTitle(raw string) bool {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return true
+	}
+	scheme := strings.ToLower(u.Scheme)
+	if strings.HasPrefix(scheme, "generic") {
+		return u.Query().Get("template") != ""
+	}
+	return !titleless[scheme]
 }

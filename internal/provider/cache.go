@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"time"
 
@@ -64,6 +65,20 @@ func Cached[T any](ctx context.Context, pc PageCache, key string, load func() (T
 		}
 	}
 	return v, nil
+}
+
+// The cache keys of one series' pages below a site's prefix. They all
+// start with "<key>|", which is what Forget drops.
+
+// SeriesCacheKey is the key of a series page.
+func SeriesCacheKey(key string) string { return key + "|series" }
+
+// SeasonCacheKey is the key of a season page (0: the movies page).
+func SeasonCacheKey(key string, season int) string { return fmt.Sprintf("%s|season|%d", key, season) }
+
+// EpisodeCacheKey is the key of an episode (or movie) page.
+func EpisodeCacheKey(key string, season, episode int) string {
+	return fmt.Sprintf("%s|episode|%d|%d", key, season, episode)
 }
 
 // cacheDeleter is the optional part of a Cache that Forget uses.

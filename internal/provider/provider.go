@@ -8,9 +8,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
-	"regexp"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/aniworld/aniworld/internal/anime"
@@ -191,91 +189,8 @@ func (r *Registry) ForURL(rawURL string) (Provider, URLRef, error) {
 	return p, ref, nil
 }
 
-// URLRef is what a site URL names: a series, and optionally a season and
-// episode (Season 0 = movies). Season/Episode are -1 when absent.
-type URLRef struct {
-	Site    string
-	Key     string
-	Season  int
-	Episode int
-}
-
 // siteAliases are other names users give a registered site.
 var siteAliases = map[string]string{"serienstream.to": SiteSerienstream, "serienstream.cx": SiteSerienstream}
-
-// Site names of the providers ParseURL knows.
-const (
-	SiteAniWorld = "aniworld.to"
-	// SiteSerienstream is serienstream.to, registered under its historic
-	// name so series stored as "s.to" keep their site.
-	SiteSerienstream = "s.to"
-)
-
-var (
-	// urlPathRe is aniworld's engine: /anime/stream/<slug>… and legacy
-	// s.to's /serie/stream/<slug>….
-	urlPathRe = regexp.MustCompile(`^/(anime|serie)/stream/([a-zA-Z0-9][a-zA-Z0-9-]*)(?:/staffel-(\d+)(?:/episode-(\d+))?|/(filme)(?:/film-(\d+))?)?/?$`)
-	// serienstreamPathRe is serienstream.to since 2026-01-29:
-	// /serie/<slug>[/staffel-N[/episode-M]].
-	serienstreamPathRe = regexp.MustCompile(`^/serie/([a-zA-Z0-9][a-zA-Z0-9-]*)(?:/staffel-(\d+)(?:/episode-(\d+))?)?/?$`)
-)
-
-// ParseURL parses a series, season, movie or episode URL of aniworld.to
-// (/anime/stream/<slug>…), serienstream.to (/serie/<slug>…, on any mirror)
-// or legacy s.to (/serie/stream/<slug>…, site "s.to" as well). The site is
-// decided by the path, so mirrors and local fakes work.
-func ParseURL(rawURL string) (URLRef, error) {
-	u, err := url.Parse(strings.TrimSpace(rawURL))
-	if err != nil || u.Path == "" {
-		return URLRef{}, fmt.Errorf("%w: not a series url: %q", anime.ErrInvalid, rawURL)
-	}
-	var ref URLRef
-	var season, episode string
-	if m := urlPathRe.FindStringSubmatch(u.Path); m != nil {
-		ref = URLRef{Site: SiteAniWorld, Key: m[2], Season: -1, Episode: -1}
-		if m[1] == "serie" {
-			ref.Site = SiteSerienstream
-		}
-		season, episode = m[3], m[4]
-		if m[5] != "" {
-			season, episode = "0", m[6]
-		}
-	} else if m := serienstreamPathRe.FindStringSubmatch(u.Path); m != nil {
-		ref = URLRef{Site: SiteSerienstream, Key: m[1], Season: -1, Episode: -1}
-		season, episode = m[2], m[3]
-	} else {
-		return URLRef{}, fmt.Errorf("%w: not a series url (want /anime/stream/<slug>, /serie/<slug> or /serie/stream/<slug>): %q", anime.ErrInvalid, rawURL)
-	}
-	num := func(s string) int {
-		n, e := strconv.Atoi(s)
-		if e != nil && err == nil {
-			err = fmt.Errorf("%w: number %q out of range in %q", anime.ErrInvalid, s, rawURL)
-		}
-		return n
-	}
-	if season != "" {
-		ref.Season = num(season)
-		if episode != "" {
-			ref.Episode = num(episode)
-		}
-	}
-	if err != nil {
-		return URLRef{}, err
-	}
-	return ref, nil
-}
-
-// IsLegacySToURL reports whether rawURL is in the retired s.to form (host
-// s.to, or the /serie/stream/ path of the old engine): such links are
-// understood but never requested, and stored ones are rewritten.
-func IsLegacySToURL(rawURL string) bool {
-	u, err := url.Parse(strings.TrimSpace(rawURL))
-	if err != nil {
-		return false
-	}
-	host := strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")
-	return host == "s.to" || strings.HasPrefix(u.Path, "/serie/stream/")
-}
 
 // ValidKey is anime.ValidKey, the one slug check.
 func ValidKey(key string) bool { return anime.ValidKey(key) }
@@ -285,6 +200,29 @@ func ValidKey(key string) bool { return anime.ValidKey(key) }
 func CheckKey(key string) error {
 	if !ValidKey(key) {
 		return fmt.Errorf("%w: series key %q is not a slug", anime.ErrInvalid, key)
+	}
+	return nil
+}
+
+// CheckSeason refuses a series key that is not a slug and a negative
+// season (0 is the movies entry) with anime.ErrInvalid.
+func CheckSeason(key string, season int) error {
+	if err := CheckKey(key); err != nil {
+		return err
+	}
+	if season < 0 {
+		return fmt.Errorf("%w: season %d", anime.ErrInvalid, season)
+	}
+	return nil
+}
+
+// CheckEpisode is CheckSeason that also refuses an episode below 1.
+func CheckEpisode(key string, season, episode int) error {
+	if err := CheckKey(key); err != nil {
+		return err
+	}
+	if season < 0 || episode < 1 {
+		return fmt.Errorf("%w: episode %d of season %d", anime.ErrInvalid, episode, season)
 	}
 	return nil
 }

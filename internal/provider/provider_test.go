@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"github.com/aniworld/aniworld/internal/anime"
-	"github.com/aniworld/aniworld/internal/config"
 )
 
 func TestParseURL(t *testing.T) {
@@ -239,21 +238,6 @@ func TestRegistry(t *testing.T) {
 	}
 	if !strings.Contains(fmt.Sprint(NewRegistry().Default()), "nil") {
 		t.Errorf("empty registry default must be nil")
-	}
-}
-
-// TestConfigDefaultHosterOrder: a fresh config carries the 2026 order; a
-// config that names its own order keeps it (only the default changed).
-func TestConfigDefaultHosterOrder(t *testing.T) {
-	if got := config.Default().Download.HosterOrder; !reflect.DeepEqual(got, DefaultHosterOrder()) {
-		t.Fatalf("config default %v, provider default %v", got, DefaultHosterOrder())
-	}
-	c, err := config.Merge(config.Default(), []byte(`{"download":{"hoster_order":["VOE","Filemoon","Vidoza"]}}`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := c.Download.HosterOrder; !reflect.DeepEqual(got, []string{"VOE", "Filemoon", "Vidoza"}) {
-		t.Fatalf("user order replaced: %v", got)
 	}
 }
 

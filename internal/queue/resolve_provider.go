@@ -28,6 +28,9 @@ type ProviderResolver struct {
 	Wanted func(ctx context.Context, key string, ep anime.EpisodeRef) []anime.Language
 	// Stats, when set, counts each hoster's outcomes.
 	Stats provider.OutcomeRecorder
+	// Observe, when set, hears how resolving on the series' site went
+	// (the site's health).
+	Observe func(ctx context.Context, site string, err error)
 	// Now stamps the attempts; time.Now when nil.
 	Now func() time.Time
 }
@@ -53,6 +56,9 @@ func (r ProviderResolver) Resolve(ctx context.Context, req ResolveRequest) (anim
 		res = res.Recording(r.Stats)
 	}
 	out, err := res.Resolve(ctx, req.SerieID, req.Episode.Season, req.Episode.Episode)
+	if r.Observe != nil {
+		r.Observe(ctx, p.Site(), err)
+	}
 	now := time.Now
 	if r.Now != nil {
 		now = r.Now

@@ -3,6 +3,7 @@ package queue
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -45,6 +46,8 @@ type linkSite struct {
 	fresh  bool // the last Episode call's context asked for fresh data
 }
 
+func (s *linkSite) Site() string { return "site.test" }
+
 func (s *linkSite) Episode(ctx context.Context, key string, season, episode int) (provider.EpisodeLinks, error) {
 	s.fresh = provider.WantsFreshData(ctx)
 	return provider.EpisodeLinks{Key: key, Season: season, Episode: episode, Links: s.links,
@@ -76,6 +79,8 @@ func TestProviderResolver(t *testing.T) {
 		},
 		Now: func() time.Time { return at },
 	}
+	var observed []string
+	r.Observe = func(_ context.Context, site string, err error) { observed = append(observed, fmt.Sprint(site, " ", err == nil)) }
 	req := ResolveRequest{SerieID: "demo", Episode: anime.EpisodeRef{Season: 1, Episode: 1}, Avoid: []string{"VOE"}}
 	s, atts, err := r.Resolve(context.Background(), req)
 	if err != nil || s.Hoster != "Doodstream" || s.Lang != anime.LangGermanDub {
@@ -100,6 +105,9 @@ func TestProviderResolver(t *testing.T) {
 	var re *provider.ResolveError
 	if !errors.As(err, &re) || len(atts) != 3 || slices.ContainsFunc(atts, func(a Attempt) bool { return a.OK || a.Error == "" }) {
 		t.Fatalf("all broken: %v %+v", err, atts)
+	}
+	if !slices.Equal(observed, []string{"site.test true", "site.test false"}) {
+		t.Fatalf("the site's health heard %v", observed)
 	}
 
 	// A monitored series wants German Sub: its language, read fresh.

@@ -8,7 +8,7 @@ import (
 	"github.com/aniworld/aniworld/internal/store"
 )
 
-// QueueStatus is the body of GET /api/queue/status (newer seed §4).
+// QueueStatus is the body of GET /api/queue/status.
 type QueueStatus struct {
 	Status     Lists      `json:"status"`
 	Statistics Statistics `json:"statistics"`

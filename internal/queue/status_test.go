@@ -164,7 +164,7 @@ func TestStatusJSONShape(t *testing.T) {
 			}
 			if tt.pending > 0 {
 				item := pending[0].(map[string]any)
-				// The seed's Download Item fields, flattened at the top level.
+				// The API's download item fields, flattened at the top level.
 				check(t, item, "id", "serie_id", "serie_folder", "serie_name", "episode", "status", "priority",
 					"added_at", "started_at", "completed_at", "progress", "error", "retry_count", "source_url")
 				if item["status"] != "pending" || item["priority"] != "NORMAL" || item["progress"] != nil {

@@ -25,6 +25,8 @@ type SeriesRecord struct {
 	EpisodeCount int // distinct (season, episode) pairs on disk
 	Fingerprint  string
 	ScanError    string
+	// DownloadedAt is when the last episode download finished (zero: never).
+	DownloadedAt time.Time
 }
 
 // EpisodeFile is one episode on disk. A multi-episode file is stored once
@@ -57,27 +59,6 @@ type ScannedSeries struct {
 	ScanError    string
 }
 
-// SeriesSort orders ListSeries.
-type SeriesSort string
-
-// Sort orders.
-const (
-	SortName    SeriesSort = "name"    // name, case-insensitive
-	SortKey     SeriesSort = "key"     // key
-	SortMissing SeriesSort = "missing" // by missing episode count
-	SortUpdated SeriesSort = "updated" // last change (scan, metadata), oldest first
-)
-
-// SeriesQuery filters and pages ListSeries.
-type SeriesQuery struct {
-	Offset, Limit int
-	Sort          SeriesSort
-	// Desc sorts by the field descending (ties stay in name, key order).
-	Desc        bool
-	WithMissing bool // only series with at least one missing episode
-	NoEpisodes  bool // only series without any episode on disk
-}
-
 // UnmatchedRecord is a library folder the scanner could not identify.
 type UnmatchedRecord struct {
 	Folder     string
@@ -87,14 +68,14 @@ type UnmatchedRecord struct {
 }
 
 const seriesColumns = `id, key, name, site, folder, link, year, description, tmdb_id,
-	missing_json, missing_count, episode_count, fingerprint, scan_error, added_at, updated_at`
+	missing_json, missing_count, episode_count, fingerprint, scan_error, added_at, updated_at, downloaded_at`
 
 func scanSeries(row interface{ Scan(...any) error }) (SeriesRecord, error) {
 	var r SeriesRecord
-	var missing, added, updated string
+	var missing, added, updated, downloaded string
 	s := &r.Series
 	if err := row.Scan(&r.ID, &s.Key, &s.Name, &s.Site, &s.Folder, &s.Link, &s.Year, &s.Description, &s.TMDBID,
-		&missing, &r.MissingCount, &r.EpisodeCount, &r.Fingerprint, &r.ScanError, &added, &updated); err != nil {
+		&missing, &r.MissingCount, &r.EpisodeCount, &r.Fingerprint, &r.ScanError, &added, &updated, &downloaded); err != nil {
 		return SeriesRecord{}, err
 	}
 	r.Missing = anime.MissingEpisodes{}
@@ -103,6 +84,7 @@ func scanSeries(row interface{ Scan(...any) error }) (SeriesRecord, error) {
 	}
 	s.AddedAt, _ = time.Parse(time.RFC3339Nano, added)
 	s.UpdatedAt, _ = time.Parse(time.RFC3339Nano, updated)
+	r.DownloadedAt, _ = time.Parse(time.RFC3339Nano, downloaded)
 	return r, nil
 }
 
@@ -166,61 +148,6 @@ func (db *DB) CountSeries(ctx context.Context) (int, error) {
 		return 0, fmt.Errorf("count series: %w", err)
 	}
 	return n, nil
-}
-
-// ListSeries pages through the library and answers the page and the total
-// number of series matching q.
-func (db *DB) ListSeries(ctx context.Context, q SeriesQuery) ([]SeriesRecord, int, error) {
-	var where []string
-	if q.WithMissing {
-		where = append(where, "missing_count > 0")
-	}
-	if q.NoEpisodes {
-		where = append(where, "episode_count = 0")
-	}
-	cond := ""
-	if len(where) > 0 {
-		cond = " WHERE " + strings.Join(where, " AND ")
-	}
-	dir := " ASC"
-	if q.Desc {
-		dir = " DESC"
-	}
-	order := "name COLLATE NOCASE" + dir + ", key" + dir
-	switch q.Sort {
-	case SortKey:
-		order = "key" + dir
-	case SortMissing:
-		order = "missing_count" + dir + ", name COLLATE NOCASE, key"
-	case SortUpdated:
-		order = "updated_at" + dir + ", key"
-	}
-	var total int
-	if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM series`+cond).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("count series: %w", err)
-	}
-	limit := q.Limit
-	if limit <= 0 {
-		limit = -1
-	}
-	rows, err := db.QueryContext(ctx, `SELECT `+seriesColumns+` FROM series`+cond+` ORDER BY `+order+` LIMIT ? OFFSET ?`,
-		limit, max(q.Offset, 0))
-	if err != nil {
-		return nil, 0, fmt.Errorf("list series: %w", err)
-	}
-	defer rows.Close()
-	var out []SeriesRecord
-	for rows.Next() {
-		r, err := scanSeries(rows)
-		if err != nil {
-			return nil, 0, fmt.Errorf("list series: %w", err)
-		}
-		out = append(out, r)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, 0, fmt.Errorf("list series: %w", err)
-	}
-	return out, total, nil
 }
 
 // SeriesStates loads, per key, what the scanner needs to decide whether a
@@ -387,7 +314,8 @@ func (db *DB) AddEpisodeFile(ctx context.Context, key string, f EpisodeFile, rem
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE series SET missing_json = ?, missing_count = ?, fingerprint = '',
-			episode_count = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?`,
+			episode_count = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now'),
+			downloaded_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?`,
 			mj, mc, distinctEpisodes(files), id)
 		return err
 	})

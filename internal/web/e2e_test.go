@@ -92,6 +92,12 @@ func TestBrowserFlow(t *testing.T) {
 		b.click("#search-btn")
 		b.waitJS("search results", `!!document.querySelector('#search-results li[data-key="demo"] button')`)
 		b.click(`#search-results li[data-key="demo"] button`)
+		// The poster grid (the default view) shows the site's cover.
+		b.waitJS("poster listed", `(() => { const i = document.querySelector('#lib-grid li[data-key="demo"] .cover img');
+			return !!i && i.complete && i.naturalWidth > 0; })()`)
+		b.screenshots("library-grid")
+		// The table view, remembered from now on.
+		b.click("#view-table")
 		b.waitJS("series listed", `!!document.querySelector('#lib-rows tr[data-key="demo"]')`)
 		row := b.text("row", `document.querySelector('#lib-rows tr[data-key="demo"]').innerText`)
 		// Demo: a movie, season 1 with 3 episodes, season 2 with 2.

@@ -72,6 +72,7 @@ func libraryPage(tb testing.TB) (*browser, *stack, func() float64) {
 	b.navigate(st.URL + "/static/favicon.svg") // this origin, for localStorage
 	b.run("store token", evalVoid(fmt.Sprintf(`localStorage.setItem("aniworld.token", JSON.stringify({token: %s, expires_at: %s}))`,
 		jsString(login["access_token"].(string)), jsString(fmt.Sprint(login["expires_at"])))))
+	b.run("table view", evalVoid(`localStorage.setItem("aniworld.library.view", "table")`)) // the grid: grid_perf_test.go
 	measure := func() float64 {
 		b.navigate(st.URL + "/")
 		b.waitJS("first page", `document.body.dataset.rendered === "1"`)

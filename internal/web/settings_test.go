@@ -34,9 +34,10 @@ func TestSettingsPage(t *testing.T) {
 	status := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, map[string]any{"configured": true, "authenticated": true})
 	})
+	seerr, _, _ := seerrSurface(t, dir)
 	srv := apiServer(api.Deps{
 		Config:   m,
-		Services: api.Services{Config: &api.ConfigDeps{Config: m}, Web: ui},
+		Services: api.Services{Config: &api.ConfigDeps{Config: m}, Sonarr: seerr, Web: ui},
 	}, status)
 	defer srv.Close()
 	onDisk := func() config.AppConfig {

@@ -37,7 +37,12 @@ func TestSiteBadges(t *testing.T) {
 		}
 	}
 	b.click(`#search-results li[data-key="the-office-demo"] button`)
-	b.waitJS("series listed", `!!document.querySelector('#lib-rows tr[data-key="the-office-demo"] .badge.site')`)
+	b.waitJS("series listed", `!!document.querySelector('#lib-grid li[data-key="the-office-demo"] .badge.site')`)
+	if got := b.text("card badge", `document.querySelector('#lib-grid li[data-key="the-office-demo"] .badge.site').textContent`); got != "s.to" {
+		t.Errorf("library card badge %q", got)
+	}
+	b.click("#view-table")
+	b.waitJS("table row", `!!document.querySelector('#lib-rows tr[data-key="the-office-demo"] .badge.site')`)
 	if got := b.text("row badge", `document.querySelector('#lib-rows tr[data-key="the-office-demo"] .badge.site').textContent`); got != "s.to" {
 		t.Errorf("library row badge %q", got)
 	}

@@ -118,6 +118,7 @@ type stackOptions struct {
 	tmdbShow string
 	direct   bool   // never put the front proxy before the app
 	stoURL   string // serienstream's address (default: the fake aniworld site)
+	noTMDB   bool   // no TMDB key: metadata is not configured
 }
 
 // startStack builds the app with app.Build and serves it on a loopback
@@ -154,7 +155,9 @@ func startStack(t testing.TB, o stackOptions) *stack {
 		}
 		env["ANIWORLD_TMDB_API_URL"] = tm.URL + "/3"
 		env["ANIWORLD_TMDB_IMAGE_URL"] = tm.URL + "/t/p"
-		env["ANIWORLD_TMDB_API_KEY"] = "test-key"
+		if !o.noTMDB {
+			env["ANIWORLD_TMDB_API_KEY"] = "test-key"
+		}
 	}
 	if o.config != "" {
 		cfg := o.config

@@ -3,7 +3,7 @@
 // the product's own HTTP API and WebSocket. Everything is embedded in the
 // binary; nothing is loaded from another origin.
 //
-// Pages are public (CONTRACT.md): they only render a shell. The scripts
+// Pages are public: they only render a shell. The scripts
 // keep the bearer token in localStorage, ask GET /api/auth/status and send
 // the user to /setup or /login when needed.
 package web

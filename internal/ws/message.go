@@ -92,7 +92,7 @@ func SupportedMessageTypes() []event.Type {
 	}
 }
 
-// timestampLayout is UTC RFC 3339 with milliseconds, as the seeds show it.
+// timestampLayout is UTC RFC 3339 with milliseconds, as clients expect it.
 const timestampLayout = "2006-01-02T15:04:05.000Z"
 
 // envelope is the wire form of every server message.
@@ -164,7 +164,7 @@ func progressKey(kind byte, id string) msgKey {
 	return msgKey{kind, id}
 }
 
-// clientMessage is what a client may send. Both the seeds' form
+// clientMessage is what a client may send. Both the documented form
 // {"action":"join","data":{"room":…}} and the flat {"action":"join","room":…}
 // are accepted; "type" is accepted as a synonym of "action".
 type clientMessage struct {

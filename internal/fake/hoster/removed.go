@@ -6,7 +6,7 @@ import (
 )
 
 // VidmolyReferer is the Referer the fake Vidmoly demands on its embed
-// pages and playlists, as vidmoly.net does (provider.md §10.4).
+// pages and playlists, as vidmoly.net does.
 const VidmolyReferer = "https://vidmoly.biz"
 
 // loadxCookie is the player cookie the fake LoadX sets on its embed page

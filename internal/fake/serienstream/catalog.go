@@ -49,7 +49,7 @@ func LinksFor(langs []anime.Language, hosters ...string) []Link {
 	return out
 }
 
-// Demo is the §10.3 blueprint: "the-office-demo", two seasons (season 1
+// Demo is the site's example series: "the-office-demo", two seasons (season 1
 // German and English, one episode English only; season 2 without titles)
 // on VOE and Vidoza, and "tatort-demo" with one season. Every episode page
 // also carries the "Provider" button of an official streaming service.

@@ -1,5 +1,4 @@
-// Package serienstream is a fake serienstream.to (the 2026 redesign, spec
-// provider.md §10.3) for tests: /api/search/suggest, /suche, series,
+// Package serienstream is a fake serienstream.to (the 2026 redesign) for tests: /api/search/suggest, /suche, series,
 // season and episode pages in the new markup with navigation, scripts and
 // footer as noise, and /r?t=<token> link-outs with the real site's quirks:
 //

@@ -33,7 +33,7 @@ func get(t *testing.T, c *http.Client, u, referer string) (*http.Response, strin
 	return res, string(b)
 }
 
-// TestQuirks checks the fake's §10.3 behaviour the provider relies on.
+// TestQuirks checks the site's quirks the fake copies and the provider relies on.
 func TestQuirks(t *testing.T) {
 	s := New(Options{GateAfter: 2, EmbedURL: func(h, id string) string { return "http://127.0.0.1:9/" + h + "/" + id }})
 	srv := httptest.NewServer(s)

@@ -1,6 +1,6 @@
 package serienstream
 
-// templates is the site's markup as §10.3 describes it, with the noise a
+// templates is the site's markup since the 2026 redesign, with the noise a
 // real page carries (navigation, scripts with Cloudflare's JavaScript
 // Detections, cookie banner, footer).
 const templates = `

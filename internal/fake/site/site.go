@@ -15,6 +15,7 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"hash/fnv"
 	"html/template"
 	"image"
 	"image/color"
@@ -328,11 +329,17 @@ func shorten(s string) string {
 	return string([]rune(s)[:60]) + "…"
 }
 
-func serveImage(w http.ResponseWriter, _ string) {
+// serveImage answers a tiny JPEG whose colour follows the path, so
+// different covers look different in screenshots.
+func serveImage(w http.ResponseWriter, path string) {
+	h := fnv.New32a()
+	h.Write([]byte(path))
+	v := h.Sum32()
+	c := color.RGBA{R: 60 + uint8(v%160), G: 40 + uint8(v>>8%120), B: 90 + uint8(v>>16%140), A: 255}
 	img := image.NewRGBA(image.Rect(0, 0, 2, 3))
 	for x := range 2 {
 		for y := range 3 {
-			img.Set(x, y, color.RGBA{R: 200, G: 40, B: 90, A: 255})
+			img.Set(x, y, c)
 		}
 	}
 	var buf bytes.Buffer

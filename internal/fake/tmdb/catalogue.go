@@ -72,7 +72,7 @@ type Episode struct {
 	VoteAverage float64
 }
 
-// DefaultShow is the show spec/metadata.md §5 describes (TMDB id 85937).
+// DefaultShow is a real show's TMDB record (id 85937) used as the fake's example.
 func DefaultShow() Show {
 	return Show{
 		ID:             85937,

@@ -259,6 +259,8 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		}})
 	case len(parts) == 2 && parts[0] == "search" && parts[1] == "tv":
 		s.serveSearch(w, r)
+	case len(parts) == 2 && parts[0] == "find":
+		s.serveFind(w, r, parts[1])
 	case len(parts) >= 2 && parts[0] == "tv":
 		id, err := strconv.Atoi(parts[1])
 		sh, ok := s.show(id)
@@ -327,6 +329,37 @@ func (s *Server) serveSearch(w http.ResponseWriter, r *http.Request) {
 		res = append(res, sh.searchJSON())
 	}
 	writeJSON(w, jsonObj{"page": 1, "total_pages": 1, "total_results": len(res), "results": res})
+}
+
+// serveFind answers /3/find/{external_id}?external_source=... as TMDB
+// does: 200 with every result list (empty ones included) for a known or
+// unknown id; only tvdb_id and imdb_id are matched against the catalogue.
+// A missing or unknown external_source is TMDB's 400 "Invalid parameters".
+func (s *Server) serveFind(w http.ResponseWriter, r *http.Request, id string) {
+	src := r.URL.Query().Get("external_source")
+	switch src {
+	case "tvdb_id", "imdb_id", "facebook_id", "instagram_id", "tiktok_id", "twitter_id", "wikidata_id", "youtube_id":
+	default:
+		writeError(w, http.StatusBadRequest, 22, "Invalid parameters: Your request parameters are incorrect.")
+		return
+	}
+	s.mu.Lock()
+	var hits []Show
+	for _, sh := range s.shows {
+		if (src == "tvdb_id" && sh.TVDBID != 0 && strconv.Itoa(sh.TVDBID) == id) || (src == "imdb_id" && sh.IMDbID != "" && sh.IMDbID == id) {
+			hits = append(hits, sh)
+		}
+	}
+	s.mu.Unlock()
+	slices.SortFunc(hits, func(a, b Show) int { return a.ID - b.ID })
+	tv := []jsonObj{}
+	for _, sh := range hits {
+		res := sh.searchJSON()
+		res["media_type"] = "tv"
+		tv = append(tv, res)
+	}
+	writeJSON(w, jsonObj{"movie_results": []jsonObj{}, "person_results": []jsonObj{}, "tv_results": tv,
+		"tv_episode_results": []jsonObj{}, "tv_season_results": []jsonObj{}})
 }
 
 // fakeImage is a small real image (a browser can show it), colored by

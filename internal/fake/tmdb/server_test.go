@@ -48,6 +48,9 @@ func TestServer(t *testing.T) {
 		{"unknown show", "/3/tv/1?api_key=k", nil, 404, 34, "status_message"},
 		{"unknown season", "/3/tv/85937/season/5?api_key=k", nil, 404, 34, "status_message"},
 		{"unknown route", "/3/movie/1?api_key=k", nil, 404, 34, "status_message"},
+		{"find by tvdb id", "/3/find/348545?api_key=k&external_source=tvdb_id", nil, 200, 0, "tv_results"},
+		{"find an unknown id", "/3/find/1?api_key=k&external_source=tvdb_id", nil, 200, 0, "movie_results"},
+		{"find without source", "/3/find/348545?api_key=k", nil, 400, 22, "status_message"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			status, _, body := get(t, srv, tc.path, tc.hdr)
@@ -64,6 +67,12 @@ func TestServer(t *testing.T) {
 	}
 	if _, _, body := get(t, srv, "/3/search/tv?api_key=k&query=show&first_air_date_year=2000", nil); body["total_results"] != 0.0 {
 		t.Errorf("year filter: %v", body)
+	}
+	if _, _, body := get(t, srv, "/3/find/348545?api_key=k&external_source=tvdb_id", nil); len(body["tv_results"].([]any)) != 1 {
+		t.Errorf("find: %v", body)
+	}
+	if _, _, body := get(t, srv, "/3/find/tt9335498?api_key=k&external_source=imdb_id", nil); len(body["tv_results"].([]any)) != 1 {
+		t.Errorf("find by imdb id: %v", body)
 	}
 	if n := fake.Count("/3/tv/"); n != 6 {
 		t.Errorf("Count(/3/tv/) = %d, want 6", n)

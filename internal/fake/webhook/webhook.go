@@ -1,8 +1,11 @@
 // Package webhook is a fake notification receiver for tests: it answers
 // like an ntfy server (POST /<topic>, the message as the body, Title and
-// Priority headers, a JSON answer with the message id) and like a plain
-// JSON webhook (any POST with a JSON body), records every request, and can
-// be switched down (503, or connections closed) to test retries.
+// Priority headers, a JSON answer with the message id), like a plain JSON
+// webhook (any POST with a JSON body), and, by path, like the push and
+// chat services shoutrrr speaks to (services.go: Gotify, Discord and Slack
+// webhooks, Telegram's Bot API, Pushover), records every request with the
+// title as each service carries it, and can be switched down (503, or
+// connections closed) to test retries.
 //
 //	rx := webhook.New()
 //	srv := httptest.NewServer(rx)
@@ -141,12 +144,17 @@ func (r *Receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 			q.Message = string(body)
 		}
 	}
+	answer := readService(req, body, &q)
 	r.mu.Lock()
 	r.got = append(r.got, q)
 	close(r.changed)
 	r.changed = make(chan struct{})
 	n := len(r.got)
 	r.mu.Unlock()
+	if answer != nil {
+		answer(w, n)
+		return
+	}
 	w.Header().Set("Content-Type", "application/json")
 	json.NewEncoder(w).Encode(map[string]any{"id": fmt.Sprintf("msg%d", n), "time": time.Now().Unix(),
 		"event": "message", "topic": q.Topic, "title": q.Title, "message": q.Message})

@@ -107,7 +107,8 @@ func KodiStatus(tmdbStatus string) string {
 }
 
 // FromShow maps TMDB show details to a tvshow.nfo (mapping of Kodi's TMDB
-// TV scraper, spec/metadata.md §4).
+// TV scraper: ids, titles, plot, dates, ratings, genres, studios, cast and
+// artwork as Kodi writes them).
 func FromShow(s *tmdb.Show, o MapOptions) *TVShow {
 	if o.MaxImages <= 0 {
 		o.MaxImages = 5

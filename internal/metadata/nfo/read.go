@@ -11,8 +11,7 @@ import (
 	"github.com/aniworld/aniworld/internal/anime"
 )
 
-// Info is what Jellyfin and Kodi take from a tvshow.nfo (spec/metadata.md
-// §1): alternative element names resolved, ids collected from every form,
+// Info is what Jellyfin and Kodi take from a tvshow.nfo: alternative element names resolved, ids collected from every form,
 // ratings rescaled to 10, artwork sorted into Jellyfin's image types.
 type Info struct {
 	Title         string
@@ -149,6 +148,8 @@ func ReadTVShow(r io.Reader) (*Info, error) {
 	return raw.info(), nil
 }
 
+// info maps the decoded elements (with their Kodi, Emby and Jellyfin
+// variants) onto Info.
 func (raw *rawShow) info() *Info {
 	in := &Info{
 		Title:         firstNonEmpty(raw.Title, raw.Name, raw.LocalTitle),
@@ -176,6 +177,25 @@ func (raw *rawShow) info() *Info {
 	}
 	in.collectIDs(raw)
 	in.collectRatings(raw)
+	in.collectImages(raw)
+	for _, ns := range raw.NamedSeason {
+		if n, err := strconv.Atoi(strings.TrimSpace(ns.Number)); err == nil && trim(ns.Name) != "" {
+			in.NamedSeasons[n] = trim(ns.Name)
+		}
+	}
+	for _, a := range raw.Actor {
+		if trim(a.Name) == "" {
+			continue
+		}
+		in.Actors = append(in.Actors, Actor{Name: trim(a.Name), Role: trim(a.Role), Order: leadingInt(a.Order), Thumb: trim(a.Thumb)})
+	}
+	in.collectEpisodeGuide(raw)
+	return in
+}
+
+// collectImages reads the thumbs (season posters by season, the first
+// image of each type) and the fanart (backdrops).
+func (in *Info) collectImages(raw *rawShow) {
 	for _, t := range raw.Thumb {
 		u := trim(t.URL)
 		if u == "" {
@@ -205,31 +225,27 @@ func (raw *rawShow) info() *Info {
 			}
 		}
 	}
-	for _, ns := range raw.NamedSeason {
-		if n, err := strconv.Atoi(strings.TrimSpace(ns.Number)); err == nil && trim(ns.Name) != "" {
-			in.NamedSeasons[n] = trim(ns.Name)
+}
+
+// collectEpisodeGuide reads a JSON episode guide ({"tmdb": "1429", ...})
+// with lower-cased keys; other forms are ignored.
+func (in *Info) collectEpisodeGuide(raw *rawShow) {
+	g := trim(raw.EpisodeGuide)
+	if !strings.HasPrefix(g, "{") {
+		return
+	}
+	var m map[string]any
+	if json.Unmarshal([]byte(g), &m) != nil {
+		return
+	}
+	for k, v := range m {
+		switch v := v.(type) {
+		case string:
+			in.EpisodeGuide[strings.ToLower(k)] = v
+		case float64:
+			in.EpisodeGuide[strings.ToLower(k)] = strconv.FormatFloat(v, 'f', -1, 64)
 		}
 	}
-	for _, a := range raw.Actor {
-		if trim(a.Name) == "" {
-			continue
-		}
-		in.Actors = append(in.Actors, Actor{Name: trim(a.Name), Role: trim(a.Role), Order: leadingInt(a.Order), Thumb: trim(a.Thumb)})
-	}
-	if g := trim(raw.EpisodeGuide); strings.HasPrefix(g, "{") {
-		var m map[string]any
-		if json.Unmarshal([]byte(g), &m) == nil {
-			for k, v := range m {
-				switch v := v.(type) {
-				case string:
-					in.EpisodeGuide[strings.ToLower(k)] = v
-				case float64:
-					in.EpisodeGuide[strings.ToLower(k)] = strconv.FormatFloat(v, 'f', -1, 64)
-				}
-			}
-		}
-	}
-	return in
 }
 
 func (in *Info) collectIDs(raw *rawShow) {

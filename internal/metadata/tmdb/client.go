@@ -181,6 +181,22 @@ func (c *Client) SearchTV(ctx context.Context, query string, year int) ([]Search
 	return out.Results, nil
 }
 
+// FindTVDB answers the shows TMDB links to a TVDB series id
+// (/find/{id}?external_source=tvdb_id); none is an empty list, not an
+// error.
+func (c *Client) FindTVDB(ctx context.Context, tvdbID int) ([]SearchResult, error) {
+	if tvdbID <= 0 {
+		return nil, fmt.Errorf("%w: tvdb id must be positive, got %d", anime.ErrInvalid, tvdbID)
+	}
+	var out struct {
+		TVResults []SearchResult `json:"tv_results"`
+	}
+	if err := c.get(ctx, "/find/"+strconv.Itoa(tvdbID), url.Values{"external_source": {"tvdb_id"}}, &out); err != nil {
+		return nil, err
+	}
+	return out.TVResults, nil
+}
+
 // TV fetches a show with external_ids, credits, images and content_ratings
 // appended, images in the configured language, English and no language.
 func (c *Client) TV(ctx context.Context, id int) (*Show, error) {

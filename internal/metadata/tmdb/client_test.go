@@ -325,3 +325,24 @@ func TestOpenImage(t *testing.T) {
 		}
 	}
 }
+
+// TestFindTVDB: /find with external_source=tvdb_id answers the linked
+// shows; an unknown id is an empty list, not an error.
+func TestFindTVDB(t *testing.T) {
+	c, fake, _ := setup(t, Options{Language: "de-DE"})
+	ctx := t.Context()
+	res, err := c.FindTVDB(ctx, 348545)
+	if err != nil || len(res) != 1 || res[0].ID != 85937 || res[0].Name != "Show" || res[0].Year() != 2019 {
+		t.Fatalf("FindTVDB = %+v, %v", res, err)
+	}
+	q := url.Values(fake.Requests()[0].Query)
+	if fake.Requests()[0].Path != "/3/find/348545" || q.Get("external_source") != "tvdb_id" || q.Get("language") != "de-DE" {
+		t.Errorf("find request = %+v", fake.Requests()[0])
+	}
+	if res, err := c.FindTVDB(ctx, 1); err != nil || len(res) != 0 {
+		t.Errorf("unknown tvdb id = %+v, %v; want none", res, err)
+	}
+	if _, err := c.FindTVDB(ctx, 0); !errors.Is(err, anime.ErrInvalid) {
+		t.Errorf("tvdb id 0: %v", err)
+	}
+}

@@ -219,5 +219,3 @@ func (c *Client) Forget(ctx context.Context, key string) error {
 	return nil
 }
 
-// checkKey refuses anything but a slug; see provider.CheckKey.
-func (c *Client) checkKey(key string) error { return provider.CheckKey(key) }

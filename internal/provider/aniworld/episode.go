@@ -16,14 +16,11 @@ import (
 // Episode fetches and parses an episode page (cached); season 0 addresses
 // movies (filme/film-N).
 func (c *Client) Episode(ctx context.Context, key string, season, episode int) (provider.EpisodeLinks, error) {
-	if err := c.checkKey(key); err != nil {
+	if err := provider.CheckEpisode(key, season, episode); err != nil {
 		return provider.EpisodeLinks{}, err
 	}
-	if season < 0 || episode < 1 {
-		return provider.EpisodeLinks{}, fmt.Errorf("%w: episode %d of season %d", anime.ErrInvalid, episode, season)
-	}
 	page := fmt.Sprintf("%s %s", key, anime.EpisodeRef{Season: season, Episode: episode})
-	return cached(ctx, c, fmt.Sprintf("%s|episode|%d|%d", key, season, episode), func() (provider.EpisodeLinks, error) {
+	return cached(ctx, c, provider.EpisodeCacheKey(key, season, episode), func() (provider.EpisodeLinks, error) {
 		body, err := c.fetch(ctx, "episode page", page, c.episodeURL(key, season, episode), nil)
 		if err != nil {
 			return provider.EpisodeLinks{}, err

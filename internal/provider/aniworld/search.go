@@ -140,12 +140,8 @@ func (c *Client) slugFromLink(link string) (string, bool) {
 	if err != nil {
 		return "", false
 	}
-	rest, ok := strings.CutPrefix(u.Path, c.cfg.PathPrefix)
-	if !ok {
-		return "", false
-	}
-	rest = strings.TrimSuffix(rest, "/")
-	return rest, provider.ValidKey(rest)
+	key, rest, ok := provider.CutSeriesPath(u.Path, c.cfg.PathPrefix)
+	return key, ok && (rest == "" || rest == "/")
 }
 
 // searchHit is one /ajax/search item.

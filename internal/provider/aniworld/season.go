@@ -39,14 +39,11 @@ func (c *Client) Seasons(ctx context.Context, key string) ([]provider.Season, er
 
 // Season fetches and parses one season page (cached); 0 is the movies page.
 func (c *Client) Season(ctx context.Context, key string, season int) (provider.Season, error) {
-	if err := c.checkKey(key); err != nil {
+	if err := provider.CheckSeason(key, season); err != nil {
 		return provider.Season{}, err
 	}
-	if season < 0 {
-		return provider.Season{}, fmt.Errorf("%w: season %d", anime.ErrInvalid, season)
-	}
 	page := key + "/" + seasonPath(season)
-	return cached(ctx, c, fmt.Sprintf("%s|season|%d", key, season), func() (provider.Season, error) {
+	return cached(ctx, c, provider.SeasonCacheKey(key, season), func() (provider.Season, error) {
 		body, err := c.fetch(ctx, "season page", page, c.SeriesURL(key)+"/"+seasonPath(season), nil)
 		if err != nil {
 			return provider.Season{}, err

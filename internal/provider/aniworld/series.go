@@ -28,10 +28,10 @@ var (
 
 // Series fetches and parses a series page (cached).
 func (c *Client) Series(ctx context.Context, key string) (provider.SeriesDetails, error) {
-	if err := c.checkKey(key); err != nil {
+	if err := provider.CheckKey(key); err != nil {
 		return provider.SeriesDetails{}, err
 	}
-	return cached(ctx, c, key+"|series", func() (provider.SeriesDetails, error) {
+	return cached(ctx, c, provider.SeriesCacheKey(key), func() (provider.SeriesDetails, error) {
 		body, err := c.fetch(ctx, "series page", key, c.SeriesURL(key), nil)
 		if err != nil {
 			return provider.SeriesDetails{}, err
@@ -44,7 +44,9 @@ func (c *Client) Series(ctx context.Context, key string) (provider.SeriesDetails
 	})
 }
 
-// parseSeriesPage reads the §3 elements of a series page.
+// parseSeriesPage reads a series page: title and alternative titles,
+// years, description, genres, cover, IMDb id, FSK and the season
+// navigation.
 func (c *Client) parseSeriesPage(body []byte, key string) (provider.SeriesDetails, error) {
 	const step = "series page"
 	doc, err := goquery.NewDocumentFromReader(bytes.NewReader(body))
@@ -55,9 +57,25 @@ func (c *Client) parseSeriesPage(body []byte, key string) (provider.SeriesDetail
 		return provider.SeriesDetails{}, fmt.Errorf("%s: %s %q: %w: %s", c.cfg.Label, step, key, anime.ErrNotFound, alertText(doc))
 	}
 	d := provider.SeriesDetails{Key: key, Site: c.cfg.Site, Link: c.SeriesURL(key)}
+	if msg := readTitles(doc, &d); msg != "" {
+		return d, c.parseErr(step, key, "%s", msg)
+	}
+	readYearsAndDescription(doc, &d)
+	c.readDetails(doc, &d)
+	nav := doc.Find("div#stream")
+	if nav.Length() == 0 {
+		return d, c.parseErr(step, key, "no div#stream season navigation found")
+	}
+	d.Seasons = seasonNumbers(nav)
+	return d, nil
+}
+
+// readTitles reads the title and the alternative titles from
+// div.series-title h1; it answers what is missing, or "".
+func readTitles(doc *goquery.Document, d *provider.SeriesDetails) string {
 	h1 := doc.Find("div.series-title h1").First()
 	if h1.Length() == 0 {
-		return d, c.parseErr(step, key, "no div.series-title h1 found")
+		return "no div.series-title h1 found"
 	}
 	title := h1.Find("span").First()
 	if title.Length() == 0 {
@@ -65,7 +83,7 @@ func (c *Client) parseSeriesPage(body []byte, key string) (provider.SeriesDetail
 	}
 	d.Title = cleanText(title.Text())
 	if d.Title == "" {
-		return d, c.parseErr(step, key, "empty title in div.series-title h1")
+		return "empty title in div.series-title h1"
 	}
 	if alt, ok := h1.Attr("data-alternativetitles"); ok {
 		for _, a := range strings.Split(alt, ",") {
@@ -74,6 +92,12 @@ func (c *Client) parseSeriesPage(body []byte, key string) (provider.SeriesDetail
 			}
 		}
 	}
+	return ""
+}
+
+// readYearsAndDescription reads the start and end years ("Heute":
+// ongoing) and the description (the full one when the page carries it).
+func readYearsAndDescription(doc *goquery.Document, d *provider.SeriesDetails) {
 	head := doc.Find("div.series-title")
 	d.StartYear, _ = strconv.Atoi(cleanText(head.Find("span[itemprop=startDate]").First().Text()))
 	end := cleanText(head.Find("span[itemprop=endDate]").First().Text())
@@ -90,6 +114,11 @@ func (c *Client) parseSeriesPage(body []byte, key string) (provider.SeriesDetail
 		clone.Find("span.showMore").Remove()
 		d.Description = cleanText(clone.Text())
 	}
+}
+
+// readDetails reads the genres (without the language tags), the cover,
+// the IMDb id and the FSK rating.
+func (c *Client) readDetails(doc *goquery.Document, d *provider.SeriesDetails) {
 	seen := map[string]bool{}
 	doc.Find("div.genres li a.genreButton").Each(func(_ int, s *goquery.Selection) {
 		g := cleanText(s.Text())
@@ -115,10 +144,11 @@ func (c *Client) parseSeriesPage(body []byte, key string) (provider.SeriesDetail
 	if v, ok := doc.Find("div.fsk").First().Attr("data-fsk"); ok {
 		d.FSK, _ = strconv.Atoi(strings.TrimSpace(v))
 	}
-	nav := doc.Find("div#stream")
-	if nav.Length() == 0 {
-		return d, c.parseErr(step, key, "no div#stream season navigation found")
-	}
+}
+
+// seasonNumbers reads the season navigation's links (staffel-N, filme as
+// season 0), ascending.
+func seasonNumbers(nav *goquery.Selection) []int {
 	seasons := map[int]bool{}
 	nav.Find("a[href]").Each(func(_ int, s *goquery.Selection) {
 		href, _ := s.Attr("href")
@@ -130,12 +160,12 @@ func (c *Client) parseSeriesPage(body []byte, key string) (provider.SeriesDetail
 			seasons[0] = true
 		}
 	})
-	d.Seasons = make([]int, 0, len(seasons))
+	out := make([]int, 0, len(seasons))
 	for n := range seasons {
-		d.Seasons = append(d.Seasons, n)
+		out = append(out, n)
 	}
-	sort.Ints(d.Seasons)
-	return d, nil
+	sort.Ints(out)
+	return out
 }
 
 // notFound reports the site's "series not found or deactivated" alert.

@@ -104,7 +104,7 @@ func (x *Doodstream) Resolve(ctx context.Context, c Doer, embedURL string) (anim
 	if err != nil {
 		return anime.Stream{}, fail("doodstream", "bad media url: %v", err)
 	}
-	// The spec names "Referer: https://dood.li/"; the embed's own origin
+	// Doodstream wants its own site as Referer (https://dood.li/); the embed's own origin
 	// stands in for it because the domain rotates.
 	dh := uaHeaders(ua)
 	dh.Set("Referer", origin(p.final)+"/")

@@ -62,7 +62,7 @@ func (x *Filemoon) Resolve(ctx context.Context, c Doer, embedURL string) (anime.
 	if stop(ctx, byseErr) {
 		return anime.Stream{}, byseErr
 	}
-	// The spec names "Referer: https://filemoon.to"; the embed's origin
+	// Filemoon wants its own site as Referer (https://filemoon.to); the embed's origin
 	// stands in for it because the domain rotates.
 	h := uaHeaders(ua)
 	h.Set("Referer", origin(u)+"/")

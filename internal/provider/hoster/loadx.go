@@ -11,7 +11,7 @@ import (
 )
 
 // loadxCookie is the player cookie LoadX sets on the embed page and
-// demands on the getVideo POST and on the media (provider.md §10.4).
+// demands on the getVideo POST and on the media.
 const loadxCookie = "fireplayer_player"
 
 // LoadX extracts the stream of a LoadX player.

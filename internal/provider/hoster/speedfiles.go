@@ -58,7 +58,8 @@ func (x *SpeedFiles) Resolve(ctx context.Context, c Doer, embedURL string) (anim
 // decodeSpeedFiles undoes SpeedFiles' obfuscation, in the order AW-old's
 // extractor applies it: base64 → swap case → reverse → base64 → reverse →
 // hex pairs to chars → each char −3 → swap case → reverse → base64.
-// (The spec's summary omits the first reverse; AW-old's code has it.)
+// (Short descriptions of the scheme often omit the first reverse; the
+// older aniworld downloader's code has it.)
 func decodeSpeedFiles(s string) (string, error) {
 	b, err := decodeB64(s)
 	if err != nil {

@@ -7,7 +7,7 @@ import (
 )
 
 // removedMarkers are what hosters write on the 200 page of a removed or
-// unavailable video (provider.md §10.1, after MediaForge). They are
+// unavailable video (the list MediaForge uses). They are
 // matched case-insensitively against the page's text outside scripts.
 var removedMarkers = []string{
 	"video not found",
@@ -61,7 +61,7 @@ func is404Title(t string) bool {
 }
 
 // baitMarkers are the sample-video sources VOE plants among real ones
-// (provider.md §10.4, after voe-dl's bait filter).
+// (as voe-dl's bait filter lists them).
 var baitMarkers = []string{
 	"test-videos.co.uk",
 	"sample-videos.com",

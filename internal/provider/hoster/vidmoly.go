@@ -11,7 +11,7 @@ import (
 
 var vidmolyFile = regexp.MustCompile(`file\s*:\s*["']((?:https?:)?//[^"']+)["']`)
 
-// Vidmoly defaults (provider.md §10.4): only vidmoly.net serves
+// Vidmoly defaults: only vidmoly.net serves
 // /embed-<id>.html, and page and playlist want a vidmoly.biz Referer.
 const (
 	VidmolyEmbedHost = "vidmoly.net"

@@ -81,7 +81,7 @@ func (x *VOE) Resolve(ctx context.Context, c Doer, embedURL string) (anime.Strea
 			if err != nil {
 				return anime.Stream{}, fail("voe", "bad media url: %v", err)
 			}
-			// The spec names a fixed "https://voe.sx/" Referer; VOE rotates
+			// VOE wants its own site as Referer (https://voe.sx/), but it rotates
 			// domains, so the page's own origin stands in for it.
 			h := uaHeaders(ua)
 			h.Set("Referer", origin(p.final)+"/")

@@ -36,7 +36,7 @@ const label = "serienstream"
 // httpclient.KnownMirrors.
 const canonicalBase = "https://serienstream.to"
 
-// DefaultBaseURLs are the site's addresses in fallback order (§10.1): the
+// DefaultBaseURLs are the site's addresses in fallback order: the
 // main domain, then the mirrors httpclient knows for it (serienstream.cx,
 // the origin IP contacted with Host: serienstream.to).
 func DefaultBaseURLs() []string {
@@ -285,5 +285,3 @@ func (c *Client) Forget(ctx context.Context, key string) error {
 	return nil
 }
 
-// checkKey refuses anything but a slug; see provider.CheckKey.
-var checkKey = provider.CheckKey

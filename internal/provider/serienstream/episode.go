@@ -22,14 +22,10 @@ const officialProvider = "provider"
 
 // Episode fetches and parses an episode page (cached).
 func (c *Client) Episode(ctx context.Context, key string, season, episode int) (provider.EpisodeLinks, error) {
-	if err := checkKey(key); err != nil {
+	if err := provider.CheckEpisode(key, season, episode); err != nil {
 		return provider.EpisodeLinks{}, err
 	}
-	if season < 0 || episode < 1 {
-		return provider.EpisodeLinks{}, fmt.Errorf("%w: episode S%dE%d", anime.ErrInvalid, season, episode)
-	}
-	ck := fmt.Sprintf("%s|episode|%d|%d", key, season, episode)
-	return provider.Cached(ctx, c.pageCache(), ck, func() (provider.EpisodeLinks, error) {
+	return provider.Cached(ctx, c.pageCache(), provider.EpisodeCacheKey(key, season, episode), func() (provider.EpisodeLinks, error) {
 		ref := fmt.Sprintf("%s S%02dE%02d", key, season, episode)
 		pageURL := c.episodeURL(key, season, episode)
 		body, err := c.fetch(ctx, "episode page", ref, pageURL, nil)

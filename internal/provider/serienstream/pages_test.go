@@ -20,7 +20,7 @@ func testClient(t testing.TB) *Client {
 	return c
 }
 
-// The same series page written four ways: the §10.3 markup, minified with
+// The same series page written four ways: the site's markup, minified with
 // other attribute order and extra classes, wrapped in more layout with
 // comments and noise, and with single quotes and upper-case tags.
 var seriesPages = map[string]string{

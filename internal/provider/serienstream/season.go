@@ -26,13 +26,10 @@ func (c *Client) Seasons(ctx context.Context, key string) ([]provider.Season, er
 
 // Season fetches and parses one season page (cached).
 func (c *Client) Season(ctx context.Context, key string, season int) (provider.Season, error) {
-	if err := checkKey(key); err != nil {
+	if err := provider.CheckSeason(key, season); err != nil {
 		return provider.Season{}, err
 	}
-	if season < 0 {
-		return provider.Season{}, fmt.Errorf("%w: season %d", anime.ErrInvalid, season)
-	}
-	return provider.Cached(ctx, c.pageCache(), fmt.Sprintf("%s|season|%d", key, season), func() (provider.Season, error) {
+	return provider.Cached(ctx, c.pageCache(), provider.SeasonCacheKey(key, season), func() (provider.Season, error) {
 		ref := fmt.Sprintf("%s/staffel-%d", key, season)
 		body, err := c.fetch(ctx, "season page", ref, c.seasonURL(key, season), nil)
 		if err != nil {
@@ -115,7 +112,8 @@ func (c *Client) rowLink(tr *goquery.Selection) string {
 }
 
 // languageOf maps the site's language labels and flag names to languages:
-// serienstream offers German and English audio only (§10.3).
+// serienstream offers German and English audio only (no subtitled
+// tracks).
 func languageOf(label string) anime.Language {
 	switch strings.ToLower(strings.TrimSpace(label)) {
 	case "deutsch", "german", "de", "ger", "german dub", "deutsch (dub)":

@@ -24,10 +24,10 @@ var (
 
 // Series fetches and parses a series page (cached).
 func (c *Client) Series(ctx context.Context, key string) (provider.SeriesDetails, error) {
-	if err := checkKey(key); err != nil {
+	if err := provider.CheckKey(key); err != nil {
 		return provider.SeriesDetails{}, err
 	}
-	return provider.Cached(ctx, c.pageCache(), key+"|series", func() (provider.SeriesDetails, error) {
+	return provider.Cached(ctx, c.pageCache(), provider.SeriesCacheKey(key), func() (provider.SeriesDetails, error) {
 		body, err := c.fetch(ctx, "series page", key, c.SeriesURL(key), nil)
 		if err != nil {
 			return provider.SeriesDetails{}, err
@@ -36,7 +36,7 @@ func (c *Client) Series(ctx context.Context, key string) (provider.SeriesDetails
 	})
 }
 
-// parseSeriesPage reads a §10.3 series page: the title h1, the
+// parseSeriesPage reads a series page of the 2026 redesign: the title h1, the
 // description, the li.series-group lists (genres, cast, directors,
 // producers, countries), the /jahr/YYYY link, "FSK NN", the IMDb link, the
 // channel poster and the season navigation.
@@ -170,15 +170,4 @@ func seasonNumbers(doc *goquery.Document, key string) []int {
 	})
 	sort.Ints(out)
 	return out
-}
-
-// slugOfSeason answers the slug of a /serie/<slug>/<season> link.
-func slugOfSeason(href string) string {
-	i := strings.Index(href, "/serie/")
-	if i < 0 {
-		return ""
-	}
-	rest := href[i+len("/serie/"):]
-	slug, _, _ := strings.Cut(rest, "/")
-	return slug
 }

@@ -5,12 +5,14 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+
+	"github.com/aniworld/aniworld/internal/provider"
 )
 
-var (
-	tagRe        = regexp.MustCompile(`<[^>]*>`)
-	seriesPathRe = regexp.MustCompile(`^/serie/([a-zA-Z0-9][a-zA-Z0-9-]*)/?$`)
-)
+var tagRe = regexp.MustCompile(`<[^>]*>`)
+
+// seriesPrefix is the path before a series slug on serienstream.to.
+const seriesPrefix = "/serie/"
 
 // cleanText strips tags, unescapes entities (twice: the site double-escapes
 // some titles) and collapses white space.
@@ -28,9 +30,20 @@ func slugOf(link string) string {
 	if err != nil {
 		return ""
 	}
-	m := seriesPathRe.FindStringSubmatch(u.Path)
-	if m == nil || m[1] == "stream" {
+	key, rest, ok := provider.CutSeriesPath(u.Path, seriesPrefix)
+	if !ok || key == "stream" || (rest != "" && rest != "/") {
 		return ""
 	}
-	return m[1]
+	return key
+}
+
+// slugOfSeason answers the slug of a /serie/<slug>/<season> link (site
+// relative or absolute); "" for anything else.
+func slugOfSeason(href string) string {
+	u, err := url.Parse(strings.TrimSpace(href))
+	if err != nil {
+		return ""
+	}
+	key, _, _ := provider.CutSeriesPath(u.Path, seriesPrefix)
+	return key
 }

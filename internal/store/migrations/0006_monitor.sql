@@ -1,4 +1,4 @@
--- Monitoring per series (issue 18): what to follow and in which language,
+-- Monitoring per series: what to follow and in which language,
 -- the episodes the site has shown (with the first time each language was
 -- seen, for the Dub -> Sub fallback), and a short history of what was found
 -- and downloaded (the calendar feed). Times are RFC 3339 UTC text.

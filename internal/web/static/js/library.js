@@ -1,27 +1,47 @@
-// library.js: the library page. Lists series with missing episodes
-// (GET /api/anime with page/per_page/sort_by/filter; X-Total-Count and
-// Link headers), searches the provider and adds series, queues missing
-// episodes, shows NFO status, and runs a rescan with live progress over
-// the WebSocket (room scan_progress).
+// library.js: the library page. Series as a poster grid (library_grid.js)
+// or a table (library_table.js), the view remembered per browser; sort,
+// filters and page live in the URL so a view can be bookmarked, and the
+// server sorts, filters and pages (GET /api/anime with X-Total-Count and
+// Link), so 10,000 series cost one page of cards. Rescan with live
+// progress over the WebSocket (scan_progress); queue changes refresh the
+// state icons.
 import { api, request, getToken } from "./api.js";
-import { $, el, guard, busy, toast, describe, epLabel, siteBadge } from "./ui.js";
+import { $, guard, toast, describe } from "./ui.js";
 import { connect } from "./live.js";
+import { t, useLang } from "./i18n.js";
+import dict from "./lang_library.js";
+import { renderGrid, keyboard } from "./library_grid.js";
+import { renderTable, loadNFO } from "./library_table.js";
+import { wireSearch } from "./library_search.js";
 import "./monitor_bulk.js";
 
 performance.mark("library-start");
 
-const state = { page: 1, per_page: 50, sort_by: "name", filter: "" };
+const VIEW_KEY = "aniworld.library.view";
+const SORTS = ["name", "year", "added", "missing_episodes", "downloaded"];
+const FILTERS = ["all", "missing", "complete", "downloading", "failed", "monitored", "no_episodes"];
+const SITES = ["", "aniworld.to", "s.to"];
+const PER_PAGE = [20, 50, 100, 250];
+
+const state = { page: 1, per_page: 50, sort_by: "name", filter: "all", site: "", view: "grid" };
 let generation = 0; // bumps on every list load; stale NFO checks stop
 let firstRender = true;
+let metadata = null; // a promise: is TMDB configured (NFO checks make sense)?
 
+const pick = (v, allowed, dflt) => (allowed.includes(v) ? v : dflt);
+
+/** readQuery takes sort, filters and page from the URL, the view from localStorage. */
 function readQuery() {
   const q = new URLSearchParams(location.search);
   state.page = Math.max(1, parseInt(q.get("page") || "1", 10) || 1);
-  state.per_page = parseInt(q.get("per_page") || "50", 10) || 50;
-  state.sort_by = q.get("sort_by") || "name";
-  state.filter = q.get("filter") || "";
+  state.per_page = pick(parseInt(q.get("per_page") || "50", 10), PER_PAGE, 50);
+  state.sort_by = pick(q.get("sort_by") || "name", SORTS, "name");
+  state.filter = pick(q.get("filter") || "all", FILTERS, "all");
+  state.site = pick(q.get("site") || "", SITES, "");
+  state.view = localStorage.getItem(VIEW_KEY) === "table" ? "table" : "grid";
   $("sort").value = state.sort_by;
   $("filter").value = state.filter;
+  $("site").value = state.site;
   $("per-page").value = String(state.per_page);
 }
 
@@ -30,7 +50,8 @@ function writeQuery() {
   if (state.page > 1) q.set("page", state.page);
   if (state.per_page !== 50) q.set("per_page", state.per_page);
   if (state.sort_by !== "name") q.set("sort_by", state.sort_by);
-  if (state.filter) q.set("filter", state.filter);
+  if (state.filter !== "all") q.set("filter", state.filter);
+  if (state.site) q.set("site", state.site);
   const s = q.toString();
   history.replaceState(null, "", s ? "/?" + s : "/");
 }
@@ -46,142 +67,38 @@ function parseLink(h) {
   return out;
 }
 
-function missingList(missing) {
-  const eps = [];
-  for (const [season, list] of Object.entries(missing || {})) {
-    for (const e of list) eps.push({ season: Number(season), episode: Number(e) });
-  }
-  eps.sort((a, b) => a.season - b.season || a.episode - b.episode);
-  return eps;
-}
-
-function seasonChips(missing) {
-  const seasons = Object.keys(missing || {}).sort((a, b) => Number(a) - Number(b));
-  if (seasons.length === 0) return el("span", { class: "muted" }, "none");
-  return el("div", { class: "seasons" }, seasons.map((s) =>
-    el("span", { class: "chip", title: `Episodes ${missing[s].join(", ")}` },
-      `${Number(s) === 0 ? "Movies" : "S" + s}: ${missing[s].length}`)));
-}
-
-async function queueEpisodes(series, episodes, btn) {
-  if (episodes.length === 0) {
-    toast("Select at least one episode.", "error");
-    return;
-  }
-  await busy(btn, () => api.post("/api/queue/add", {
-    serie_id: series.key,
-    serie_folder: series.folder,
-    serie_name: series.name,
-    episodes: episodes.map((e) => ({ season: e.season, episode: e.episode, title: "" })),
-    priority: $("priority").value,
-  }));
-}
-
-function pickForm(series) {
-  const details = el("details", { class: "pick" }, el("summary", {}, "Pick episodes"));
-  details.addEventListener("toggle", () => {
-    if (!details.open || details.dataset.built) return;
-    details.dataset.built = "1";
-    const bySeason = {};
-    for (const e of missingList(series.missing_episodes)) (bySeason[e.season] ||= []).push(e);
-    const form = el("form", {});
-    for (const [season, eps] of Object.entries(bySeason)) {
-      form.append(el("fieldset", {},
-        el("legend", {}, Number(season) === 0 ? "Movies" : `Season ${season}`),
-        eps.map((e) => el("label", {},
-          el("input", { type: "checkbox", name: "ep", value: `${e.season}-${e.episode}` }),
-          " ", epLabel(e.season, e.episode)))));
-    }
-    const submit = el("button", { type: "submit", class: "btn small" }, "Queue selected");
-    form.append(submit);
-    form.addEventListener("submit", (ev) => {
-      ev.preventDefault();
-      const eps = [...form.querySelectorAll("input[name=ep]:checked")].map((i) => {
-        const [s, e] = i.value.split("-").map(Number);
-        return { season: s, episode: e };
-      });
-      queueEpisodes(series, eps, submit);
-    });
-    details.append(form);
-  });
-  return details;
-}
-
-function nfoCell(series) {
-  const td = el("td", { class: "nfo", dataset: { key: series.key } }, el("span", { class: "muted" }, "…"));
-  return td;
-}
-
-function renderNFO(td, series, check) {
-  td.replaceChildren();
-  if (check.has_nfo) {
-    td.append(el("span", { class: "badge ok" }, "NFO ✓"));
-    return;
-  }
-  const btn = el("button", { type: "button", class: "btn small" }, "Create NFO");
-  btn.addEventListener("click", async () => {
-    const res = await busy(btn, () => api.post(`/api/nfo/${encodeURIComponent(series.key)}/create`, {
-      serie_name: series.name,
-    }));
-    if (res) renderNFO(td, series, { has_nfo: true });
-  });
-  td.append(el("span", { class: "badge bad" }, "missing"), " ", btn);
-}
-
-/** loadNFO fills the NFO cells of the current page, 4 requests at a time. */
-async function loadNFO(rows, gen) {
-  let i = 0;
-  let unavailable = false;
-  const worker = async () => {
-    while (i < rows.length && gen === generation && !unavailable) {
-      const { td, series } = rows[i++];
-      try {
-        const check = await api.get(`/api/nfo/${encodeURIComponent(series.key)}/check`);
-        if (gen === generation) renderNFO(td, series, check);
-      } catch (err) {
-        if (err.status === 503) {
-          unavailable = true;
-          for (const r of rows) {
-            r.td.replaceChildren(el("a", { href: "/settings#cfg-nfo", title: describe(err) }, "Set a TMDB key"));
-          }
-        } else if (gen === generation) {
-          td.replaceChildren(el("span", { class: "muted", title: describe(err) }, "unknown"));
-        }
-      }
-    }
-  };
-  await Promise.all([worker(), worker(), worker(), worker()]);
-}
-
-function renderRows(list) {
-  const frag = document.createDocumentFragment();
-  const nfoRows = [];
-  for (const s of list) {
-    const eps = missingList(s.missing_episodes);
-    const name = s.name || s.key;
-    const all = el("button", { type: "button", class: "btn small primary" }, `Queue all ${eps.length}`);
-    all.addEventListener("click", () => queueEpisodes(s, eps, all));
-    if (eps.length === 0) all.disabled = true;
-    const td = nfoCell(s);
-    nfoRows.push({ td, series: s });
-    frag.append(el("tr", { dataset: { key: s.key } },
-      el("td", {},
-        el("input", { type: "checkbox", class: "bulk-pick", value: s.key, "aria-label": "Select " + name }), " ",
-        el("a", { href: "/series/" + encodeURIComponent(s.key), class: "series-link" }, name),
-        " ", siteBadge(s.site),
-        el("div", { class: "muted" }, s.folder || "")),
-      el("td", {}, seasonChips(s.missing_episodes), el("div", { class: "muted" }, `${eps.length} missing`)),
-      td,
-      el("td", {}, all, pickForm(s))));
-  }
-  $("lib-rows").replaceChildren(frag);
-  return nfoRows;
-}
-
 function listRequest() {
-  const q = new URLSearchParams({ page: state.page, per_page: state.per_page, sort_by: state.sort_by });
-  if (state.filter) q.set("filter", state.filter);
+  const q = new URLSearchParams({ page: state.page, per_page: state.per_page, sort_by: state.sort_by, filter: state.filter });
+  if (state.site) q.set("site", state.site);
   return request("GET", "/api/anime?" + q);
+}
+
+/** showView switches between the grid and the table. */
+function showView() {
+  const grid = state.view === "grid";
+  $("lib-grid").hidden = !grid;
+  $("lib-table").hidden = grid;
+  $("priority-field").hidden = grid; // the table's queue actions use it
+  $("view-grid").setAttribute("aria-pressed", String(grid));
+  $("view-table").setAttribute("aria-pressed", String(!grid));
+  document.body.dataset.view = state.view;
+}
+
+let lastList = [];
+
+/** render draws the list in the current view (only that one is in the DOM). */
+function render(list, gen) {
+  lastList = list;
+  showView();
+  if (state.view === "grid") {
+    renderGrid($("lib-grid"), list);
+    $("lib-rows").replaceChildren();
+    return;
+  }
+  $("lib-grid").replaceChildren();
+  const rows = renderTable($("lib-rows"), list);
+  metadata ||= metadataConfigured();
+  metadata.then((on) => loadNFO(rows, on, () => gen === generation));
 }
 
 /** load shows the current page; pending is an already started listRequest. */
@@ -199,13 +116,16 @@ async function load(pending) {
   const list = Array.isArray(res.data) ? res.data : [];
   const total = parseInt(res.headers.get("X-Total-Count") || "", 10);
   const links = parseLink(res.headers.get("Link"));
-  const nfoRows = renderRows(list);
+  render(list, gen);
   const pages = Number.isFinite(total) ? Math.max(1, Math.ceil(total / state.per_page)) : 0;
-  $("lib-total").textContent = Number.isFinite(total) ? `(${total} series)` : "";
-  $("page-info").textContent = pages ? `Page ${state.page} of ${pages}` : `Page ${state.page}`;
+  $("lib-total").textContent = Number.isFinite(total) ? t("lib.total", { n: total }) : "";
+  $("page-info").textContent = pages ? t("lib.page_of", { page: state.page, pages }) : t("lib.page", { page: state.page });
   $("prev").disabled = !(links.prev || state.page > 1);
   $("next").disabled = !(links.next || (pages && state.page < pages));
+  const filtered = state.filter !== "all" || state.site !== "";
   $("lib-empty").hidden = list.length > 0;
+  $("lib-empty-text").textContent = t(filtered ? "lib.empty_filtered" : "lib.empty");
+  $("lib-clear").hidden = !filtered;
   if (firstRender) {
     firstRender = false;
     performance.mark("library-rendered");
@@ -213,39 +133,6 @@ async function load(pending) {
     document.body.dataset.rendered = "1";
   }
   document.body.dataset.listGen = String(gen);
-  loadNFO(nfoRows, gen);
-}
-
-async function search(ev) {
-  ev.preventDefault();
-  const query = $("search-q").value.trim();
-  if (!query) return;
-  const out = $("search-results");
-  const results = await busy($("search-btn"), () =>
-    api.get("/api/anime/search?query=" + encodeURIComponent(query)));
-  if (!results) return;
-  out.replaceChildren();
-  if (results.length === 0) {
-    out.append(el("li", { class: "empty" }, `Nothing found for “${query}”.`));
-    return;
-  }
-  for (const r of results) {
-    const add = el("button", { type: "button", class: "btn small primary" }, "Add");
-    add.setAttribute("aria-label", `Add ${r.name}`);
-    add.addEventListener("click", async () => {
-      const body = { link: r.link || r.key, name: r.name };
-      const mode = $("add-monitor") ? $("add-monitor").value : "none";
-      if (mode !== "none") body.monitor = { mode };
-      const res = await busy(add, () => api.post("/api/anime/add", body));
-      if (res) {
-        add.textContent = "Added";
-        add.disabled = true;
-        load();
-      }
-    });
-    out.append(el("li", { dataset: { key: r.key, site: r.site || "" } },
-      el("span", {}, el("strong", {}, r.name), " ", siteBadge(r.site), " ", el("span", { class: "muted" }, r.key)), add));
-  }
 }
 
 function scanProgress(d) {
@@ -253,50 +140,94 @@ function scanProgress(d) {
   const pct = Number(d.percent) || (d.total ? (100 * d.current) / d.total : 0);
   $("scan-bar").value = pct;
   $("scan-text").textContent = d.total
-    ? `Scanning ${d.current}/${d.total}${d.folder ? " · " + d.folder : ""}`
-    : d.message || "Scanning…";
+    ? t("lib.scanning", { current: d.current, total: d.total }) + (d.folder ? " · " + d.folder : "")
+    : d.message || t("lib.scanning_any");
 }
 
 function scanComplete(d) {
   $("scan").hidden = false;
   $("scan-bar").value = 100;
-  const parts = [`Scan complete: ${d.series_count ?? 0} series, ${d.missing_count ?? 0} missing episodes`];
-  if (d.errors) parts.push(`${d.errors} errors`);
+  const parts = [t("lib.scan_done", { series: d.series_count ?? 0, missing: d.missing_count ?? 0 })];
+  if (d.errors) parts.push(t("lib.scan_errors", { n: d.errors }));
   $("scan-text").textContent = parts.join(", ") + ".";
   document.body.dataset.scan = "complete";
   load();
 }
 
-async function main() {
-  readQuery();
-  // With a stored token, ask for the first page while the auth check runs
-  // (one round trip less); guard() still decides what the user sees.
-  const first = getToken() ? listRequest() : null;
-  if (first) first.catch(() => {});
-  await guard();
+/** soon reloads the list once after a burst of queue events. */
+let reloadTimer = 0;
+function soon() {
+  clearTimeout(reloadTimer);
+  reloadTimer = setTimeout(() => load(), 1500);
+}
+
+/** metadataConfigured asks the config whether a TMDB key is set (NFO checks answer 503 without one). */
+async function metadataConfigured() {
+  try {
+    const cfg = await api.get("/api/config");
+    return !!(cfg && cfg.nfo && cfg.nfo.tmdb_api_key);
+  } catch {
+    return false;
+  }
+}
+
+function wireControls() {
   const change = () => {
     state.sort_by = $("sort").value;
     state.filter = $("filter").value;
+    state.site = $("site").value;
     state.per_page = parseInt($("per-page").value, 10);
     state.page = 1;
     load();
   };
-  $("sort").addEventListener("change", change);
-  $("filter").addEventListener("change", change);
-  $("per-page").addEventListener("change", change);
+  for (const id of ["sort", "filter", "site", "per-page"]) $(id).addEventListener("change", change);
+  $("lib-controls").addEventListener("submit", (ev) => ev.preventDefault());
+  const setView = (v) => {
+    if (state.view === v) return;
+    state.view = v;
+    localStorage.setItem(VIEW_KEY, v);
+    render(lastList, generation);
+  };
+  $("view-grid").addEventListener("click", () => setView("grid"));
+  $("view-table").addEventListener("click", () => setView("table"));
   $("prev").addEventListener("click", () => { state.page = Math.max(1, state.page - 1); load(); });
   $("next").addEventListener("click", () => { state.page++; load(); });
-  $("search-form").addEventListener("submit", search);
   $("rescan").addEventListener("click", async () => {
     document.body.dataset.scan = "running";
-    const res = await busy($("rescan"), () => api.post("/api/anime/rescan", {}));
-    if (res && document.body.dataset.scan === "running") {
-      $("scan").hidden = false;
-      $("scan-text").textContent = "Scan started…";
+    try {
+      await api.post("/api/anime/rescan", {});
+      if (document.body.dataset.scan === "running") {
+        $("scan").hidden = false;
+        $("scan-text").textContent = t("lib.scan_started");
+      }
+    } catch (err) {
+      if (err.status !== 401) toast(describe(err), "error");
     }
   });
+  keyboard($("lib-grid"));
+  wireSearch(() => load());
+}
+
+async function main() {
+  readQuery();
+  showView();
+  // With a stored token, ask for the first page while the auth check runs
+  // (one round trip less); guard() still decides what the user sees.
+  const first = getToken() ? listRequest() : null;
+  if (first) first.catch(() => {});
+  await useLang(dict);
+  await guard();
+  wireControls();
   await load(first);
-  connect(["scan_progress"], { scan_progress: scanProgress, scan_complete: scanComplete });
+  connect(["scan_progress", "downloads"], {
+    scan_progress: scanProgress,
+    scan_complete: scanComplete,
+    download_added: soon,
+    download_started: soon,
+    download_complete: soon,
+    download_failed: soon,
+    download_removed: soon,
+  });
 }
 
 main().catch((err) => toast(describe(err), "error"));

@@ -1,10 +1,52 @@
-package api
+package config
 
 import (
+	"encoding/json"
+	"fmt"
 	"strings"
-
-	"github.com/aniworld/aniworld/internal/config"
 )
+
+// SecretMask replaces a set secret in every config document the API
+// answers. A patch that sends it back keeps the stored value.
+const SecretMask = "***"
+
+// Mask hides the secrets of a config document.
+func Mask(c AppConfig) AppConfig {
+	if c.NFO.TMDBAPIKey != "" {
+		c.NFO.TMDBAPIKey = SecretMask
+	}
+	if c.Server.MetricsToken != "" {
+		c.Server.MetricsToken = SecretMask
+	}
+	maskAutomation(&c)
+	return c
+}
+
+// unmask puts the stored secrets back where a client echoed the mask.
+func unmask(next *AppConfig, stored AppConfig) {
+	if next.NFO.TMDBAPIKey == SecretMask {
+		next.NFO.TMDBAPIKey = stored.NFO.TMDBAPIKey
+	}
+	if next.Server.MetricsToken == SecretMask {
+		next.Server.MetricsToken = stored.Server.MetricsToken
+	}
+	unmaskAutomation(next, stored)
+}
+
+// MergePatch merges a decoded JSON patch over cur (see Merge), keeping
+// the stored secret wherever the patch echoes SecretMask.
+func MergePatch(cur AppConfig, patch map[string]any) (AppConfig, error) {
+	raw, err := json.Marshal(patch)
+	if err != nil {
+		return cur, fmt.Errorf("encode patch: %w", err)
+	}
+	next, err := Merge(cur, raw)
+	if err != nil {
+		return cur, err
+	}
+	unmask(&next, cur)
+	return next, nil
+}
 
 // MaskURL hides a notification URL but its scheme ("discord://***"): the
 // secrets of service URLs sit in every other part (user, host, path, query).
@@ -21,14 +63,14 @@ func MaskURL(u string) string {
 
 // maskAutomation hides notification URLs and media-server credentials.
 // Slices are copied so the stored document is never changed.
-func maskAutomation(c *config.AppConfig) {
-	targets := make([]config.NotificationTarget, len(c.Notifications.Targets))
+func maskAutomation(c *AppConfig) {
+	targets := make([]NotificationTarget, len(c.Notifications.Targets))
 	for i, t := range c.Notifications.Targets {
 		t.URL = MaskURL(t.URL)
 		targets[i] = t
 	}
 	c.Notifications.Targets = targets
-	servers := make([]config.MediaServer, len(c.MediaServers))
+	servers := make([]MediaServer, len(c.MediaServers))
 	for i, s := range c.MediaServers {
 		if s.Token != "" {
 			s.Token = SecretMask
@@ -43,7 +85,7 @@ func maskAutomation(c *config.AppConfig) {
 
 // unmaskAutomation puts stored secrets back where a client echoed the
 // mask, matching targets and servers by name.
-func unmaskAutomation(next *config.AppConfig, stored config.AppConfig) {
+func unmaskAutomation(next *AppConfig, stored AppConfig) {
 	for i, t := range next.Notifications.Targets {
 		for _, o := range stored.Notifications.Targets {
 			if strings.EqualFold(o.Name, t.Name) && t.URL == MaskURL(o.URL) {
