@@ -40,7 +40,8 @@ type coverOutput struct {
 }
 
 // Cache lifetimes: a real cover an hour (then a cheap 304), the
-// placeholder five minutes (a cover may arrive soon).
+// placeholder five minutes (a cover may arrive soon), not at all while
+// the cover is still being fetched.
 const (
 	coverCacheControl       = "private, max-age=3600"
 	placeholderCacheControl = "private, max-age=300"
@@ -99,7 +100,10 @@ func badSignature() error {
 // when the client's copy is current.
 func coverReply(img covers.Image, err error, ifNoneMatch string) (*coverOutput, error) {
 	cc := coverCacheControl
-	if errors.Is(err, covers.ErrNoCover) {
+	switch {
+	case errors.Is(err, covers.ErrPending): // the cover may be there on the next load
+		img, cc, err = covers.Placeholder, "no-store", nil
+	case errors.Is(err, covers.ErrNoCover):
 		img, cc, err = covers.Placeholder, placeholderCacheControl, nil
 	}
 	if err != nil {

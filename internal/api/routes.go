@@ -26,6 +26,7 @@ type Services struct {
 	Auth        AuthService              // /api/auth/*
 	Library     Library                  // /api/anime*
 	Search      Searcher                 // /api/anime/search
+	Series      SeriesPage               // /api/anime/{id}/episodes, rescan, download; DELETE /api/anime/{id}
 	Monitor     Monitor                  // /api/anime/{id}/monitor*, /api/monitor/bulk
 	NFO         func() NFO               // /api/nfo/* (answers the current service)
 	Queue       Queue                    // /api/queue*
@@ -131,6 +132,17 @@ func (s *Server) libraryRoutes() {
 			withDescription(docAnimeRescan), withErrors(409))), a.rescan)
 		huma.Register(api, Protected(op(tagAnime, "anime-detail", "GET /api/anime/{anime_id}", "One series' details",
 			withDescription(docAnimeDetail), withErrors(404))), a.detail)
+	}
+	if svc := sv.Series; svc != nil {
+		a := seriesHandlers{svc: svc}
+		huma.Register(api, Protected(op(tagAnime, "anime-episodes", "GET /api/anime/{anime_id}/episodes", "A series with every episode and its state here",
+			withDescription(docAnimeEpisodes), withErrors(404))), a.episodes)
+		huma.Register(api, Protected(op(tagAnime, "anime-series-rescan", "POST /api/anime/{anime_id}/rescan", "Rescan one series with fresh site data",
+			withDescription(docAnimeSeriesRescan), withErrors(404, 502))), a.rescan)
+		huma.Register(api, Protected(op(tagAnime, "anime-download", "POST /api/anime/{anime_id}/download", "Queue episodes of a series, optionally in one language",
+			withStatus(http.StatusCreated), withDescription(docAnimeDownload), withErrors(404, 422))), a.download)
+		huma.Register(api, Protected(op(tagAnime, "anime-remove", "DELETE /api/anime/{anime_id}", "Remove a series from the library",
+			withDescription(docAnimeRemove), withErrors(404))), a.remove)
 	}
 	if search := sv.Search; search != nil {
 		a := searchHandlers{search: search}

@@ -134,3 +134,65 @@ func TestAutomationProviderStepHealth(t *testing.T) {
 		t.Fatalf("%d hoster problem messages: %q", n, problems())
 	}
 }
+
+// TestAutomationDiskHealthRecovers: the anime directory below the free
+// space limit is a problem; lowering the limit rechecks at once and sends
+// the recovery; raising it again is a new problem; turning the check off
+// forgets it without a message.
+func TestAutomationDiskHealthRecovers(t *testing.T) {
+	dataDir, animeDir := t.TempDir(), t.TempDir()
+	f := startAutomationFakes(t, animeDir)
+	nt := strings.Split(strings.SplitN(f.config, "ntfy://", 2)[1], "/")[0]
+	cfg := fmt.Sprintf(`{"notifications":{"disk_min_free_mb":1073741824,"targets":[{"name":"phone","url":"ntfy://%s/health?scheme=http","enabled":true,"events":["health"]}]}}`, nt)
+	os.WriteFile(filepath.Join(dataDir, "config.json"), []byte(cfg), 0o600)
+	ta := startApp(t, dataDir, map[string]string{"ANIWORLD_PROVIDER_URL": f.siteURL, "ANIWORLD_ANIME_DIR": animeDir})
+	tok := ta.setupAndLogin(testPassword)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	count := func(title string) int {
+		n := 0
+		for _, r := range f.ntfy.Requests() {
+			if r.Title == title {
+				n++
+			}
+		}
+		return n
+	}
+	waitCount := func(title string, want int) {
+		t.Helper()
+		for count(title) < want {
+			select {
+			case <-ctx.Done():
+				t.Fatalf("%s: %d messages, want %d", title, count(title), want)
+			case <-time.After(20 * time.Millisecond):
+			}
+		}
+		if count(title) != want {
+			t.Fatalf("%s: %d messages, want %d", title, count(title), want)
+		}
+	}
+	setLimit := func(mb int) {
+		t.Helper()
+		if code, _, b := ta.do("PUT", "/api/config", tok, map[string]any{"notifications": map[string]any{"disk_min_free_mb": mb}}); code != 200 {
+			t.Fatalf("set limit: %d %v", code, b)
+		}
+	}
+	waitCount("Problem: disk", 1)
+	setLimit(1)
+	waitCount("Recovered: disk", 1)
+	setLimit(1073741824)
+	waitCount("Problem: disk", 2)
+	setLimit(0)
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		_, _, st := ta.do("GET", "/api/notifications/status", tok, nil)
+		if st["health_failing"].(map[string]any)["disk"] == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the disk problem outlived turning the check off: %v", st)
+		}
+	}
+	if count("Recovered: disk") != 1 {
+		t.Fatalf("turning the check off sent a recovery: %d", count("Recovered: disk"))
+	}
+}

@@ -43,14 +43,16 @@ func (a *App) wire(ctx context.Context, deps *api.Deps) error {
 	if err != nil {
 		return err
 	}
+	series := a.wireSeries(prov, lib, auto, deps)
 	adds := monitoredLibrary{Library: coveredLibrary{Library: autoLibrary{Library: lib, auto: auto}, cov: cov}, au: am}
 	deps.Services.Library = adds
-	deps.Services.Search = searcher{reg: prov.reg, log: a.log}
+	deps.Services.Search = librarySearch{searcher: searcher{reg: prov.reg, log: a.log}, lib: lib, db: a.db}
 	q, err := a.wireQueue(ctx, cfg, prov, lib, deps, auto.afterDownload, am.afterDownload)
 	if err != nil {
 		return err
 	}
 	am.setQueue(q)
+	series.SetQueue(q)
 	if err := a.wireSonarr(cfg, deps, prov, lib, adds, am, q); err != nil {
 		return err
 	}

@@ -9,8 +9,6 @@ import (
 	"slices"
 	"time"
 
-	"github.com/shirou/gopsutil/v4/disk"
-
 	"github.com/aniworld/aniworld/internal/anime"
 	"github.com/aniworld/aniworld/internal/api"
 	"github.com/aniworld/aniworld/internal/calendar"
@@ -23,7 +21,6 @@ import (
 	"github.com/aniworld/aniworld/internal/notify"
 	"github.com/aniworld/aniworld/internal/provider"
 	"github.com/aniworld/aniworld/internal/queue"
-	"github.com/aniworld/aniworld/internal/scheduler"
 )
 
 // automation is the set of background helpers: monitored series, notifications, media
@@ -37,6 +34,8 @@ type automation struct {
 	feed   *calendar.Tokens
 	lib    *library.Service
 	queue  *queue.Service // set once the queue exists
+	// diskCheck asks watchDisk to check now (a changed limit or directory).
+	diskCheck chan struct{}
 	// follows narrows monitoring to seasons (the Seerr surface sets it,
 	// wire_sonarr.go); nil follows every season.
 	follows func(ctx context.Context, key string, season int) bool
@@ -60,10 +59,14 @@ func (a *App) wireAutomation(cfg config.AppConfig, p *providers, lib *library.Se
 	au.watchSteps(p)
 	au.media = mediaserver.NewDispatcher(mediaserver.DispatcherOptions{Logger: a.log.With("component", "mediaserver")})
 	au.configure(cfg)
+	au.diskCheck = make(chan struct{}, 1)
 	a.cfg.Subscribe(func(old, new config.AppConfig) {
 		if !slices.EqualFunc(old.Notifications.Targets, new.Notifications.Targets, targetEqual) ||
 			!slices.EqualFunc(old.MediaServers, new.MediaServers, serverEqual) {
 			au.configure(new)
+		}
+		if old.Notifications.DiskMinFreeMB != new.Notifications.DiskMinFreeMB || old.AnimeDirectory != new.AnimeDirectory {
+			au.recheckDisk()
 		}
 	})
 	mon, err := monitor.New(monitor.Options{
@@ -277,27 +280,6 @@ func (au *automation) calendar(ctx context.Context, since time.Time) ([]calendar
 		}
 	}
 	return out, nil
-}
-
-// watchDisk checks the anime directory's free space every five minutes
-// (scheduler.Every on the app's clock).
-func (au *automation) watchDisk(ctx context.Context) error {
-	return scheduler.Every(ctx, au.a.clock, 5*time.Minute, au.checkDisk)
-}
-
-// checkDisk reports a full anime directory to the health watch.
-func (au *automation) checkDisk(ctx context.Context) {
-	c := au.a.cfg.Get()
-	if dir := au.lib.Directory(); dir != "" && c.Notifications.DiskMinFreeMB > 0 {
-		if u, err := disk.UsageWithContext(ctx, dir); err == nil {
-			free := int(u.Free >> 20)
-			var problem error
-			if free < c.Notifications.DiskMinFreeMB {
-				problem = fmt.Errorf("%d MB free in the anime directory (warning below %d MB)", free, c.Notifications.DiskMinFreeMB)
-			}
-			au.health.Observe("disk", problem)
-		}
-	}
 }
 
 // siteHost is the host that serves a site (for the per-host refresh gap).

@@ -2,10 +2,12 @@ package app
 
 import (
 	"context"
+	"errors"
 	"net/url"
 	"path/filepath"
 	"strings"
 
+	"github.com/aniworld/aniworld/internal/anime"
 	"github.com/aniworld/aniworld/internal/api"
 	"github.com/aniworld/aniworld/internal/config"
 	"github.com/aniworld/aniworld/internal/covers"
@@ -36,7 +38,7 @@ func (a *App) wireCovers(cfg config.AppConfig, p *providers, lib *library.Servic
 		Dir:        filepath.Join(cfg.DataDir, "covers"),
 		SecretFile: filepath.Join(cfg.DataDir, "covers.key"),
 		MaxBytes:   cfg.Covers.CacheBytes(),
-		Library:    lib,
+		Library:    coverLibrary{lib},
 		Sites:      siteCovers{reg: p.reg},
 		Client:     p.client,
 		Allowed:    allowed,
@@ -47,6 +49,22 @@ func (a *App) wireCovers(cfg config.AppConfig, p *providers, lib *library.Servic
 	}
 	deps.Services.Covers = svc
 	return svc, nil
+}
+
+// coverLibrary finds a series for the covers; without an anime directory
+// there is no folder (and so no poster.jpg), but the site's cover still is.
+type coverLibrary struct{ lib *library.Service }
+
+func (l coverLibrary) SeriesDir(ctx context.Context, key string) (anime.Series, string, error) {
+	s, dir, err := l.lib.SeriesDir(ctx, key)
+	if errors.Is(err, anime.ErrUnavailable) {
+		d, _, gerr := l.lib.Get(ctx, key)
+		if gerr != nil {
+			return anime.Series{}, "", gerr
+		}
+		return anime.Series{Key: d.Key, Name: d.Name, Site: d.Site, Folder: d.Folder}, "", nil
+	}
+	return s, dir, err
 }
 
 // siteCovers reads a series' cover URL from its site's series page (the

@@ -33,7 +33,11 @@ import (
 // fetch failed recently, or the answer was not an image).
 var ErrNoCover = errors.New("no cover")
 
-// Library finds a library series and its folder.
+// ErrPending: the cover is being fetched but took longer than
+// Options.Wait; ask again later (it is ErrNoCover too).
+var ErrPending = fmt.Errorf("%w yet: still fetching", ErrNoCover)
+
+// Library finds a library series and its folder ("" when it has none).
 type Library interface {
 	SeriesDir(ctx context.Context, key string) (anime.Series, string, error)
 }
@@ -54,6 +58,7 @@ const (
 	DefaultMaxImageBytes = 5 << 20   // one fetched image
 	maxPosterBytes       = 40 << 20  // one local poster (internal/metadata's cap)
 	defaultRetryAfter    = time.Hour // after a failed fetch
+	defaultWait          = 2 * time.Second
 	fetchTimeout         = 30 * time.Second
 	maxParallelFetches   = 4
 	maxFailures          = 10_000
@@ -76,6 +81,10 @@ type Options struct {
 	// hosts and mirrors, the TMDB image host). Nil allows none.
 	Allowed    func(host string) bool
 	RetryAfter time.Duration // after a failed fetch; 0: one hour
+	// Wait is how long a request waits for a cover being fetched before
+	// it answers ErrPending (the fetch goes on); 0: two seconds. A slow
+	// site then never holds the browser's connections.
+	Wait time.Duration
 	Now        func() time.Time
 	Logger     *slog.Logger
 }
@@ -113,6 +122,9 @@ func New(o Options) (*Service, error) {
 	if o.RetryAfter <= 0 {
 		o.RetryAfter = defaultRetryAfter
 	}
+	if o.Wait <= 0 {
+		o.Wait = defaultWait
+	}
 	if o.Now == nil {
 		o.Now = time.Now
 	}
@@ -149,10 +161,12 @@ func (s *Service) Series(ctx context.Context, key string) (Image, error) {
 	if err != nil {
 		return Image{}, err
 	}
-	if img, err := s.localPoster(filepath.Join(dir, PosterFile), key); err == nil {
-		return img, nil
-	} else if !errors.Is(err, fs.ErrNotExist) {
-		s.o.Logger.Debug("cover: local poster unusable", "key", key, "error", err)
+	if dir != "" { // "": no folder to look in (no anime directory)
+		if img, err := s.localPoster(filepath.Join(dir, PosterFile), key); err == nil {
+			return img, nil
+		} else if !errors.Is(err, fs.ErrNotExist) {
+			s.o.Logger.Debug("cover: local poster unusable", "key", key, "error", err)
+		}
 	}
 	return s.cached(cacheName('s', key), func(ctx context.Context) ([]byte, error) {
 		raw, err := s.o.Sites.CoverURL(ctx, series.Site, series.Key)
@@ -211,7 +225,8 @@ func newImage(b []byte) (Image, error) {
 
 // cached answers the cache entry name, else runs load once (concurrent
 // callers share it, at most maxParallelFetches at a time) and stores its
-// result. A failed load is not retried for RetryAfter.
+// result; a caller waits at most Options.Wait (then ErrPending). A failed
+// load is not retried for RetryAfter.
 func (s *Service) cached(name string, load func(context.Context) ([]byte, error)) (Image, error) {
 	if b, ok := s.cache.get(name); ok {
 		return newImage(b)
@@ -219,7 +234,7 @@ func (s *Service) cached(name string, load func(context.Context) ([]byte, error)
 	if s.recentlyFailed(name) {
 		return Image{}, ErrNoCover
 	}
-	v, err, _ := s.group.Do(name, func() (any, error) {
+	ch := s.group.DoChan(name, func() (any, error) {
 		if b, ok := s.cache.get(name); ok {
 			return b, nil
 		}
@@ -243,11 +258,18 @@ func (s *Service) cached(name string, load func(context.Context) ([]byte, error)
 		}
 		return b, nil
 	})
-	if err != nil {
-		s.o.Logger.Debug("cover unavailable", "error", err)
-		return Image{}, fmt.Errorf("%w: %v", ErrNoCover, err)
+	timer := time.NewTimer(s.o.Wait)
+	defer timer.Stop()
+	select {
+	case r := <-ch:
+		if r.Err != nil {
+			s.o.Logger.Debug("cover unavailable", "error", r.Err)
+			return Image{}, fmt.Errorf("%w: %v", ErrNoCover, r.Err)
+		}
+		return newImage(r.Val.([]byte))
+	case <-timer.C:
+		return Image{}, ErrPending
 	}
-	return newImage(v.([]byte))
 }
 
 func (s *Service) recentlyFailed(name string) bool {

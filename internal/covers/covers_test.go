@@ -7,6 +7,8 @@ import (
 	"image"
 	"image/color"
 	_ "image/jpeg"
+	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -210,5 +212,59 @@ func TestSignedURLs(t *testing.T) {
 	again := newTestService(t, data, fakeLib{}, &fakeSites{}, site, &clock{})
 	if !again.ValidSeries(key, sig) {
 		t.Fatal("signature invalid after a restart")
+	}
+}
+
+// slowLib is a library whose series have no folder (no anime directory).
+type slowLib struct{}
+
+func (slowLib) SeriesDir(_ context.Context, key string) (anime.Series, string, error) {
+	return anime.Series{Key: key, Site: "aniworld.to"}, "", nil
+}
+
+func TestSlowFetchAnswersPendingAndGoesOn(t *testing.T) {
+	cover := jpegOf(t, 20, 30, color.RGBA{9, 9, 9, 255})
+	release := make(chan struct{})
+	site := newImageSite(t, cover)
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		<-release
+		w.Write(cover)
+	}))
+	t.Cleanup(slow.Close)
+	t.Cleanup(func() {
+		select {
+		case <-release:
+		default:
+			close(release)
+		}
+	})
+	u, _ := url.Parse(slow.URL)
+	svc, err := New(Options{Dir: t.TempDir(), SecretFile: filepath.Join(t.TempDir(), "k"), Library: slowLib{},
+		Sites: &fakeSites{urls: map[string]string{"demo": slow.URL + "/c.jpg", "fast": site.URL + "/cover.jpg"}}, Client: http.DefaultClient,
+		Allowed: func(h string) bool { return h == u.Host || strings.HasPrefix(site.URL, "http://"+h) }, Wait: 50 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Series(context.Background(), "demo"); !errors.Is(err, ErrPending) || !errors.Is(err, ErrNoCover) {
+		t.Fatalf("slow fetch: %v, want ErrPending", err)
+	}
+	close(release)
+	deadline := time.Now().Add(10 * time.Second) // only guards a hang
+	for {
+		img, err := svc.Series(context.Background(), "demo")
+		if err == nil {
+			if !bytes.Equal(img.Data, cover) {
+				t.Fatal("wrong bytes")
+			}
+			break
+		}
+		if !errors.Is(err, ErrPending) || time.Now().After(deadline) {
+			t.Fatalf("after release: %v", err)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	// A series without a folder still gets its site cover.
+	if img, err := svc.Series(context.Background(), "fast"); err != nil || !bytes.Equal(img.Data, cover) {
+		t.Fatalf("no folder: %v", err)
 	}
 }

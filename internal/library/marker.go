@@ -28,6 +28,10 @@ type Marker struct {
 	Name string `json:"name"`
 	Link string `json:"link,omitempty"`
 	Year int    `json:"year,omitempty"`
+	// Removed: the series was removed from the library keeping its files;
+	// scans report the folder as unmatched instead of adding it back, and
+	// adding the series again clears the flag.
+	Removed bool `json:"removed,omitempty"`
 }
 
 // ReadMarker reads dir's marker. It answers anime.ErrNotFound when there is

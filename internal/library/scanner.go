@@ -421,6 +421,10 @@ func (sc *scanner) scanFolder(ctx context.Context, folder string) folderResult {
 		r.err = err
 		return r
 	}
+	if m.Removed {
+		r.unmatched = &store.UnmatchedRecord{Folder: folder, Reason: removedReason}
+		return r
+	}
 	r.series = sc.svc.seriesFromMarker(m, folder)
 	sc.svc.migrateLink(dir, &r.series)
 	if walkErr != nil {

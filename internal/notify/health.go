@@ -108,3 +108,11 @@ func (h *HealthWatch) Failing() map[string]string {
 	}
 	return out
 }
+
+// Forget drops a check's state without a message (the check was turned
+// off: neither a problem nor a recovery can be told any more).
+func (h *HealthWatch) Forget(check string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	delete(h.checks, check)
+}

@@ -290,3 +290,20 @@ func TestHealthWatchDebounce(t *testing.T) {
 		})
 	}
 }
+
+// TestHealthWatchForget: a check turned off is dropped without a message;
+// observed again later, it starts from scratch.
+func TestHealthWatchForget(t *testing.T) {
+	var got []Message
+	h := NewHealthWatch(func(m Message) { got = append(got, m) }, nil)
+	h.Observe("disk", errors.New("12 MB free"))
+	h.Forget("disk")
+	if len(h.Failing()) != 0 || len(got) != 1 {
+		t.Fatalf("after Forget: failing %v, messages %+v", h.Failing(), got)
+	}
+	h.Observe("disk", nil)
+	h.Observe("disk", errors.New("10 MB free"))
+	if len(got) != 2 || got[1].Title != "Problem: disk" {
+		t.Fatalf("messages %+v", got)
+	}
+}

@@ -45,6 +45,9 @@ type SearchResult struct {
 	Description     string                `json:"description,omitempty"`
 	Cover           string                `json:"cover,omitempty"`
 	Year            int                   `json:"year,omitempty"`
+	// InLibrary: a series with this key and site is in the library
+	// (Folder is then its folder). Filled by the API's search.
+	InLibrary bool `json:"in_library"`
 }
 
 // SeriesDetails is what a series page tells about a show.

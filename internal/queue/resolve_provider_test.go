@@ -80,7 +80,9 @@ func TestProviderResolver(t *testing.T) {
 		Now: func() time.Time { return at },
 	}
 	var observed []string
-	r.Observe = func(_ context.Context, site string, err error) { observed = append(observed, fmt.Sprint(site, " ", err == nil)) }
+	r.Observe = func(_ context.Context, site string, err error) {
+		observed = append(observed, fmt.Sprint(site, " ", err == nil))
+	}
 	req := ResolveRequest{SerieID: "demo", Episode: anime.EpisodeRef{Season: 1, Episode: 1}, Avoid: []string{"VOE"}}
 	s, atts, err := r.Resolve(context.Background(), req)
 	if err != nil || s.Hoster != "Doodstream" || s.Lang != anime.LangGermanDub {

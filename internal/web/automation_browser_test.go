@@ -36,15 +36,8 @@ func TestAutomationPages(t *testing.T) {
 	tj, _ := json.Marshal(map[string]any{"token": tok, "expires_at": login["expires_at"]})
 	b.run("token", evalVoid(`localStorage.setItem("aniworld.token", `+jsString(string(tj))+`)`))
 
-	// Add the series from the library's search with "monitor future episodes".
-	b.navigate(st.URL + "/")
-	b.waitJS("library", `document.body.dataset.rendered === "1"`)
-	b.run("monitor future on add", setValue("#add-monitor", "future"))
-	b.typeInto("#search-q", "Demo")
-	b.click("#search-btn")
-	b.waitJS("results", `document.querySelector("#search-results button") !== null`)
-	b.click("#search-results button")
-	b.waitJS("added", `[...document.querySelectorAll("#search-results button")].some(x => x.textContent === "Added")`)
+	// Add the series from the search page with "monitor future episodes".
+	b.addFromSearch(st.URL, "Demo", "demo", "future")
 	if m := monitor(); m["mode"] != "future" {
 		t.Fatalf("monitoring set at add time: %v", m)
 	}
@@ -84,4 +77,17 @@ func TestAutomationPages(t *testing.T) {
 	}
 	b.screenshots("automation")
 	b.checkLabels("automation")
+
+	// In German: the page, the monitoring fields and the delivery counts.
+	b.waitJS("switch to German", `(localStorage.setItem("aniworld.lang", "de"), true)`)
+	b.navigate(st.URL + "/automation")
+	b.waitJS("German automation page", `document.querySelector("h1").textContent === "Automatisierung" &&
+		document.getElementById("feed-rotate").textContent === "Neue Feed-Adresse" &&
+		[...document.querySelectorAll("#nt-rows button")].some(x => x.textContent === "Test senden") &&
+		[...document.querySelectorAll("#nt-events label")].some(x => x.textContent.includes("Folge gefunden"))`)
+	b.navigate(st.URL + "/series/demo")
+	b.waitJS("German monitoring card", `document.getElementById("mon-save").textContent === "Verfolgung speichern" &&
+		[...document.querySelectorAll("#mon-mode option")].some(o => o.textContent === "Neue Folgen")`)
+	b.checkLabels("automation-de")
+	b.waitJS("back to English", `(localStorage.removeItem("aniworld.lang"), true)`)
 }

@@ -88,10 +88,13 @@ func TestBrowserFlow(t *testing.T) {
 		if !b.visible("#lib-empty") {
 			t.Errorf("an empty library does not say so")
 		}
-		b.typeInto("#search-q", "demo")
-		b.click("#search-btn")
-		b.waitJS("search results", `!!document.querySelector('#search-results li[data-key="demo"] button')`)
-		b.click(`#search-results li[data-key="demo"] button`)
+		if !b.visible("#add-series") {
+			t.Errorf("no way from the library to the search page")
+		}
+		b.click("#add-series")
+		b.waitJS("search page", `location.pathname === "/search"`)
+		b.addFromSearch(base, "demo", "demo", "")
+		b.navigate(base + "/")
 		// The poster grid (the default view) shows the site's cover.
 		b.waitJS("poster listed", `(() => { const i = document.querySelector('#lib-grid li[data-key="demo"] .cover img');
 			return !!i && i.complete && i.naturalWidth > 0; })()`)

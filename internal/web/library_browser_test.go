@@ -39,6 +39,26 @@ func libraryStack(t *testing.T) (*browser, *stack, string) {
 	return b, st, tok
 }
 
+// addFromSearch adds a series from the "Add series" page (/search) as a
+// person does: search, open "Add" on the result, pick the monitoring
+// (monitor "" keeps the default), confirm, and wait for the result to
+// link to the series.
+func (b *browser) addFromSearch(base, query, key, monitor string) {
+	b.t.Helper()
+	b.navigate(base + "/search")
+	b.waitJS("search page", `!document.getElementById("main").hidden`)
+	b.typeInto("#search-q", query)
+	b.click("#search-btn")
+	sel := `#search-results li[data-key="` + key + `"]`
+	b.waitJS("result "+key, `!!document.querySelector(`+jsString(sel+" .search-act button")+`)`)
+	b.click(sel + " .search-act button")
+	if monitor != "" {
+		b.run("monitor "+monitor, setValue(sel+" .add-panel select", monitor))
+	}
+	b.click(sel + " .add-panel button[type=submit]")
+	b.waitJS("added "+key, `!!document.querySelector(`+jsString(sel+" .search-act a")+`)`)
+}
+
 // gridKeys is the keys of the grid's cards, in order.
 const gridKeys = `[...document.querySelectorAll("#lib-grid li.poster-card")].map(li => li.dataset.key).join(",")`
 

@@ -26,6 +26,8 @@ func TestSiteBadges(t *testing.T) {
 	b.click("#login-submit")
 	b.waitJS("library", `location.pathname === "/" && document.body.dataset.rendered === "1"`)
 
+	b.navigate(st.URL + "/search")
+	b.waitJS("search page", `!document.getElementById("main").hidden`)
 	b.typeInto("#search-q", "demo")
 	b.click("#search-btn")
 	b.waitJS("results of both sites", `!!document.querySelector('#search-results li[data-key="demo"]') &&
@@ -36,7 +38,8 @@ func TestSiteBadges(t *testing.T) {
 			t.Errorf("search result %s: badge %q, want %q", key, got, site)
 		}
 	}
-	b.click(`#search-results li[data-key="the-office-demo"] button`)
+	b.addFromSearch(st.URL, "demo", "the-office-demo", "")
+	b.navigate(st.URL + "/")
 	b.waitJS("series listed", `!!document.querySelector('#lib-grid li[data-key="the-office-demo"] .badge.site')`)
 	if got := b.text("card badge", `document.querySelector('#lib-grid li[data-key="the-office-demo"] .badge.site').textContent`); got != "s.to" {
 		t.Errorf("library card badge %q", got)

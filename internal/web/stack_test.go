@@ -116,9 +116,10 @@ type stackOptions struct {
 	prepare  func(t testing.TB, dataDir string)
 	noFakes  bool
 	tmdbShow string
-	direct   bool   // never put the front proxy before the app
-	stoURL   string // serienstream's address (default: the fake aniworld site)
-	noTMDB   bool   // no TMDB key: metadata is not configured
+	direct   bool          // never put the front proxy before the app
+	stoURL   string        // serienstream's address (default: the fake aniworld site)
+	noTMDB   bool          // no TMDB key: metadata is not configured
+	catalog  *site.Catalog // the fake aniworld site's content (default: site.Demo())
 }
 
 // startStack builds the app with app.Build and serves it on a loopback
@@ -140,7 +141,11 @@ func startStack(t testing.TB, o stackOptions) *stack {
 			}
 			return farm.EmbedURL(hoster, id)
 		}
-		st.Site = httptest.NewServer(site.New(site.Options{Catalog: site.Demo(), EmbedURL: embed}))
+		cat := site.Demo()
+		if o.catalog != nil {
+			cat = *o.catalog
+		}
+		st.Site = httptest.NewServer(site.New(site.Options{Catalog: cat, EmbedURL: embed}))
 		t.Cleanup(st.Site.Close)
 		show := tmdb.DefaultShow()
 		if o.tmdbShow != "" {

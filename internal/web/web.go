@@ -44,6 +44,7 @@ type page struct {
 
 var pages = map[string]page{
 	"/":           {name: "library", title: "Library", nav: "library"},
+	"/search":     {name: "search", title: "Add series", nav: "search"},
 	"/queue":      {name: "queue", title: "Download queue", nav: "queue"},
 	"/settings":   {name: "settings", title: "Settings", nav: "settings"},
 	"/system":     {name: "system", title: "System", nav: "system"},

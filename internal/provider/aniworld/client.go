@@ -218,4 +218,3 @@ func (c *Client) Forget(ctx context.Context, key string) error {
 	}
 	return nil
 }
-

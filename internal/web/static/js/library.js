@@ -12,7 +12,6 @@ import { t, useLang } from "./i18n.js";
 import dict from "./lang_library.js";
 import { renderGrid, keyboard } from "./library_grid.js";
 import { renderTable, loadNFO } from "./library_table.js";
-import { wireSearch } from "./library_search.js";
 import "./monitor_bulk.js";
 
 performance.mark("library-start");
@@ -205,7 +204,6 @@ function wireControls() {
     }
   });
   keyboard($("lib-grid"));
-  wireSearch(() => load());
 }
 
 async function main() {

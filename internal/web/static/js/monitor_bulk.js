@@ -4,6 +4,7 @@
 import { api } from "./api.js";
 import { $, busy } from "./ui.js";
 import { fields, read, write } from "./monitor_form.js";
+import { t } from "./i18n.js";
 
 const form = $("bulk-form");
 if (form) {
@@ -13,14 +14,14 @@ if (form) {
     ev.preventDefault();
     const keys = [...document.querySelectorAll(".bulk-pick:checked")].map((c) => c.value);
     if (keys.length === 0) {
-      $("bulk-hint").textContent = "Select series in the list first.";
+      $("bulk-hint").textContent = t("bulk.pickFirst");
       return;
     }
     $("bulk-hint").textContent = "";
     await busy($("bulk-apply"), async () => {
       const r = await api.post("/api/monitor/bulk", { keys, ...read("bulk") });
       const failed = Object.keys(r.failed || {});
-      return `Monitoring set for ${r.changed.length} series` + (failed.length ? `; not found: ${failed.join(", ")}` : "");
+      return t("bulk.done", { count: r.changed.length }) + (failed.length ? t("bulk.notFound", { keys: failed.join(", ") }) : "");
     });
   });
   $("bulk-all").addEventListener("change", (ev) => {

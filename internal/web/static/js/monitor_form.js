@@ -2,6 +2,10 @@
 // the library's bulk edit (mode, languages, fallback, movies, specials,
 // upgrade), read into and written from the API's shape.
 import { el } from "./ui.js";
+import { t, useLang } from "./i18n.js";
+import dict from "./lang_monitor.js";
+
+useLang(dict);
 
 export const LANGUAGES = ["German Dub", "German Sub", "English Sub", "English Dub"];
 
@@ -10,21 +14,21 @@ export function fields(prefix) {
   const id = (n) => `${prefix}-${n}`;
   return el("div", { class: "monitor-fields" },
     el("div", { class: "row" },
-      el("label", {}, "Monitor ",
+      el("label", {}, t("mon.monitor") + " ",
         el("select", { id: id("mode"), name: "mode" },
-          el("option", { value: "none" }, "Nothing"),
-          el("option", { value: "future" }, "Future episodes"),
-          el("option", { value: "all" }, "All missing episodes"))),
-      el("label", {}, el("input", { type: "checkbox", id: id("movies"), name: "movies" }), " Movies"),
-      el("label", {}, el("input", { type: "checkbox", id: id("specials"), name: "specials" }), " Specials"),
-      el("label", {}, el("input", { type: "checkbox", id: id("upgrade"), name: "upgrade" }), " Replace with a better language")),
-    el("fieldset", { class: "pick" }, el("legend", {}, "Wanted languages, in order (none checked: the global order)"),
+          el("option", { value: "none" }, t("mon.mode.none")),
+          el("option", { value: "future" }, t("mon.mode.future")),
+          el("option", { value: "all" }, t("mon.mode.all")))),
+      el("label", {}, el("input", { type: "checkbox", id: id("movies"), name: "movies" }), " " + t("mon.movies")),
+      el("label", {}, el("input", { type: "checkbox", id: id("specials"), name: "specials" }), " " + t("mon.specials")),
+      el("label", {}, el("input", { type: "checkbox", id: id("upgrade"), name: "upgrade" }), " " + t("mon.upgrade"))),
+    el("fieldset", { class: "pick" }, el("legend", {}, t("mon.languages")),
       LANGUAGES.map((l, i) => el("label", {},
         el("input", { type: "number", id: id("lang" + i), name: "lang-rank", min: "0", max: "4", value: "0",
-          "aria-label": `Rank of ${l} (0: not wanted)`, class: "rank", dataset: { lang: l } }), " ", l))),
-    el("label", {}, "Fall back to the next language after ",
+          "aria-label": t("mon.rank", { lang: t("lang." + l) }), class: "rank", dataset: { lang: l } }), " ", t("lang." + l)))),
+    el("label", {}, t("mon.fallback.before") + " ",
       el("input", { type: "number", id: id("fallback"), name: "fallback_days", min: "0", max: "365", value: "0", class: "rank" }),
-      " days (0: take the best available at once)"));
+      " " + t("mon.fallback.after")));
 }
 
 /** read answers the settings the inputs hold. */
