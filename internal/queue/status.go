@@ -1,6 +1,7 @@
 package queue
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 
@@ -147,8 +148,9 @@ func (s *Service) readLists(ctx context.Context, agg map[anime.Status]store.Queu
 		}
 		for _, r := range rows {
 			// The log explains failures; elsewhere it is Get's business
-			// (a completed item keeps the warnings read from it).
-			if l.status != anime.StatusFailed && l.status != anime.StatusCompleted {
+			// (a completed item keeps the warnings read from it; a log
+			// without any is not decoded).
+			if l.status != anime.StatusFailed && (l.status != anime.StatusCompleted || !bytes.Contains(r.Attempts, []byte(`"warnings"`))) {
 				r.Attempts = nil
 			}
 			it := s.toItem(r)
