@@ -5,7 +5,6 @@ import (
 	"errors"
 	"path/filepath"
 	"slices"
-	"strconv"
 
 	"github.com/aniworld/aniworld/internal/anime"
 	"github.com/aniworld/aniworld/internal/store"
@@ -54,21 +53,13 @@ func (s *Service) PickPreviewEpisode(ctx context.Context, key string) (PreviewEp
 		p.Language, p.File = f.Language, filepath.Join(dir, filepath.FromSlash(f.Path))
 		return p, true, nil
 	}
-	rec, err := s.store.SeriesByKey(ctx, key)
-	if err == nil {
-		seasons := make([]int, 0, len(rec.Missing))
-		for k := range rec.Missing {
-			if n, err := strconv.Atoi(k); err == nil && len(rec.Missing[k]) > 0 {
-				seasons = append(seasons, n)
-			}
-		}
-		if len(seasons) > 0 {
-			slices.Sort(seasons)
-			season := seasons[0]
-			if season == 0 && len(seasons) > 1 {
-				season = seasons[1] // a regular episode shows more of a template
-			}
-			p.Episode = anime.EpisodeRef{Season: season, Episode: slices.Min(rec.Missing[strconv.Itoa(season)])}
+	if rec, err := s.store.SeriesByKey(ctx, key); err == nil {
+		missing := rec.Missing.Refs() // by season, then episode
+		// A regular episode shows more of a template than a special.
+		if i := slices.IndexFunc(missing, func(e anime.EpisodeRef) bool { return e.Season > 0 }); i >= 0 {
+			p.Episode = missing[i]
+		} else if len(missing) > 0 {
+			p.Episode = missing[0]
 		}
 	}
 	return p, true, nil

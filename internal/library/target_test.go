@@ -3,6 +3,7 @@ package library
 import (
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -88,5 +89,48 @@ func TestQueueCatalog(t *testing.T) {
 	titles, err := env.svc.EpisodeTitles(ctx, "naruto")
 	if err != nil || titles[[2]int{1, 1}] != "Heimkehr" || titles[[2]int{1, 2}] != "The Road" || len(titles) != 2 {
 		t.Fatalf("titles %v %v", titles, err)
+	}
+}
+
+// TestPickPreviewEpisode: the preview shows the series' first episode on
+// disk, else its first missing regular episode, else its first special,
+// else S01E01; an empty library has none.
+func TestPickPreviewEpisode(t *testing.T) {
+	ctx := context.Background()
+	env := newEnv(t, nil)
+	if _, ok, err := env.svc.PickPreviewEpisode(ctx, ""); ok || err != nil {
+		t.Fatalf("empty library: %v %v", ok, err)
+	}
+	env.cat.add("regular", "Regular", 2001, map[int][]int{0: {1}, 1: {1, 2, 3}, 2: {1}})
+	env.cat.add("specials", "Specials", 2002, map[int][]int{0: {4, 2}})
+	env.cat.add("complete", "Complete", 2003, map[int][]int{})
+	env.cat.add("on-disk", "On Disk", 2004, map[int][]int{1: {1, 2}})
+	for _, n := range []string{"Regular", "Specials", "Complete", "On Disk"} {
+		env.marker(t, n, map[string]string{"Regular": "regular", "Specials": "specials", "Complete": "complete", "On Disk": "on-disk"}[n], n, 2000)
+	}
+	env.touch(t, "Regular/Season 01/Regular - S01E01 - (German Dub).mp4")
+	env.touch(t, "On Disk/Season 01/On Disk - S01E02 - (German Sub).mp4")
+	env.scan(t)
+	tests := []struct {
+		key  string
+		want anime.EpisodeRef
+		lang anime.Language
+	}{
+		{"regular", anime.EpisodeRef{Season: 1, Episode: 1}, anime.LangGermanDub}, // on disk wins
+		{"specials", anime.EpisodeRef{Season: 0, Episode: 2}, 0},
+		{"complete", anime.EpisodeRef{Season: 1, Episode: 1}, 0},
+		{"on-disk", anime.EpisodeRef{Season: 1, Episode: 2}, anime.LangGermanSub},
+	}
+	for _, tt := range tests {
+		p, ok, err := env.svc.PickPreviewEpisode(ctx, tt.key)
+		if err != nil || !ok || p.Episode != tt.want || p.Language != tt.lang || p.Series.Key != tt.key {
+			t.Errorf("%s: %+v %v %v; want %v", tt.key, p, ok, err, tt.want)
+		}
+	}
+	// Nothing on disk: the first missing regular episode, not the special.
+	os.Remove(filepath.Join(env.dir, "Regular", "Season 01", "Regular - S01E01 - (German Dub).mp4"))
+	env.scan(t)
+	if p, _, _ := env.svc.PickPreviewEpisode(ctx, "regular"); p.Episode != (anime.EpisodeRef{Season: 1, Episode: 1}) || p.File != "" {
+		t.Errorf("regular without files: %+v", p)
 	}
 }
