@@ -30,6 +30,8 @@ type Services struct {
 	Monitor     Monitor                  // /api/anime/{id}/monitor*, /api/monitor/bulk
 	NFO         func() NFO               // /api/nfo/* (answers the current service)
 	Queue       Queue                    // /api/queue*
+	History     History                  // /api/history*
+	Wanted      Wanted                   // /api/wanted*
 	Config      *ConfigDeps              // /api/config*
 	Naming      NamingPreviewer          // /api/config/naming/preview
 	Scheduler   *SchedulerDeps           // /api/scheduler/*
@@ -64,6 +66,8 @@ const (
 	tagMonitor       = "Monitoring"
 	tagNFO           = "NFO"
 	tagQueue         = "Queue"
+	tagHistory       = "History"
+	tagWanted        = "Wanted"
 	tagConfig        = "Config"
 	tagScheduler     = "Scheduler"
 	tagLogging       = "Logging"
@@ -79,6 +83,7 @@ func (s *Server) routes() {
 	s.publicRoutes()
 	s.libraryRoutes()
 	s.queueRoutes()
+	s.downloadsRoutes()
 	s.settingsRoutes()
 	s.operationsRoutes()
 	s.ownAuthRoutes()
@@ -215,6 +220,28 @@ func (s *Server) queueRoutes() {
 		withDescription("Empty item_ids retries every failed item.")), h.retry)
 }
 
+// downloadsRoutes (protected): the download history and the missing
+// episodes across the library.
+func (s *Server) downloadsRoutes() {
+	api, sv := s.api, s.deps.Services
+	if hist := sv.History; hist != nil {
+		h := historyHandlers{hist}
+		huma.Register(api, Protected(op(tagHistory, "history-list", "GET /api/history", "Finished downloads, newest first",
+			withDescription(docHistoryList))), h.list)
+		huma.Register(api, Protected(op(tagHistory, "history-get", "GET /api/history/{id}", "One finished download, with its attempt log",
+			withErrors(404))), h.get)
+		huma.Register(api, Protected(op(tagHistory, "history-clear", "DELETE /api/history", "Forget every finished download",
+			withDescription(docHistoryClear))), h.clear)
+	}
+	if w := sv.Wanted; w != nil {
+		h := wantedHandlers{w}
+		huma.Register(api, Protected(op(tagWanted, "wanted-list", "GET /api/wanted", "Missing episodes across the library",
+			withDescription(docWantedList))), h.list)
+		huma.Register(api, Protected(op(tagWanted, "wanted-download", "POST /api/wanted/download", "Queue missing episodes",
+			withErrors(422), withDescription(docWantedDownload))), h.download)
+	}
+}
+
 // settingsRoutes (protected): the configuration, its backups and
 // sections, the naming preview, the scheduler and the logging settings.
 func (s *Server) settingsRoutes() {
@@ -272,7 +299,7 @@ func (s *Server) settingsRoutes() {
 }
 
 // operationsRoutes (protected): diagnostics, notifications, media
-// servers and the calendar.
+// servers, the calendar and the Seerr settings.
 func (s *Server) operationsRoutes() {
 	api, sv := s.api, s.deps.Services
 	if d := sv.Diagnostics; d != nil {
@@ -303,11 +330,15 @@ func (s *Server) operationsRoutes() {
 		huma.Register(api, Protected(op(tagCalendar, "calendar-feed-rotate", "POST /api/calendar/feed/rotate", "Replace the feed token",
 			withDescription("The old feed address stops working at once."))), h.rotateFeed)
 	}
+	if sn := sv.Sonarr; sn != nil { // the Seerr settings (/api/seerr*): package sonarr's admin table
+		sn.RegisterAdmin(api, Protected)
+	}
 }
 
 // ownAuthRoutes check their own credential: the calendar feed (its token
-// in the query), the Sonarr v3 surface for Seerr (its API key), the WebSocket (a token per room), /metrics (a session or
-// the metrics token) and the web UI and its files (public).
+// in the query), the Sonarr v3 surface for Seerr (its API key), the covers
+// (a signature in the URL), the WebSocket (a token per room), /metrics (a
+// session or the metrics token) and the web UI and its files (public).
 func (s *Server) ownAuthRoutes() {
 	api, sv := s.api, s.deps.Services
 	if d := sv.Automation; d != nil {
@@ -318,7 +349,6 @@ func (s *Server) ownAuthRoutes() {
 	}
 	if sn := sv.Sonarr; sn != nil { // package sonarr's own table: Sonarr's shapes, its API key, its rate limit
 		sn.Register(api, func(o huma.Operation) huma.Operation { return RateLimited(auth.RuleSonarr, OwnAuth(o)) })
-		sn.RegisterAdmin(api, Protected)
 	}
 	if c := sv.Covers; c != nil {
 		addCoverSignatureScheme(api)

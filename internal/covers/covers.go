@@ -84,9 +84,9 @@ type Options struct {
 	// Wait is how long a request waits for a cover being fetched before
 	// it answers ErrPending (the fetch goes on); 0: two seconds. A slow
 	// site then never holds the browser's connections.
-	Wait time.Duration
-	Now        func() time.Time
-	Logger     *slog.Logger
+	Wait   time.Duration
+	Now    func() time.Time
+	Logger *slog.Logger
 }
 
 // Service finds, caches and signs covers.

@@ -100,3 +100,42 @@ func TestQueueTargetOldRows(t *testing.T) {
 		t.Fatalf("old row: %+v %v", it, err)
 	}
 }
+
+// TestMigrationArrivingLate: a database that recorded higher migrations
+// before 0008 existed (numbers are reserved per feature and land in any
+// order) gets 0008 applied when it opens.
+func TestMigrationArrivingLate(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	db, err := Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	raw, err := sql.Open("sqlite", filepath.Join(dir, FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The database as a build without 0008 but with every later one left it.
+	for _, q := range []string{`ALTER TABLE queue_items DROP COLUMN target_rel`, `DELETE FROM schema_migrations WHERE version = 8`} {
+		if _, err := raw.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	raw.Close()
+	db, err = Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var n int
+	if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = 8`).Scan(&n); err != nil || n != 1 {
+		t.Fatalf("0008 recorded %d times, %v", n, err)
+	}
+	if _, err := db.QueueInsert(ctx, []QueueItem{{ID: "a", SerieID: "s", Season: 1, Episode: 1, Priority: anime.PriorityNormal, AddedAt: time.Now()}}); err != nil {
+		t.Fatal(err)
+	}
+	if it, err := db.QueueGet(ctx, "a"); err != nil || it.TargetRel != "" {
+		t.Fatalf("after the late migration: %+v %v", it, err)
+	}
+}

@@ -151,12 +151,16 @@ func TestLibraryGrid(t *testing.T) {
 	}
 	b.checkClean("views")
 
-	// Queue state shows on the card.
+	// Queue state shows on the card; the refresh keeps the bulk selection.
+	b.click(`.bulk-pick[value="demo"]`)
 	if code, _, body := st.apiCall(t, "POST", "/api/queue/add", tok, map[string]any{"serie_id": "no-movies", "serie_name": "Kein Film",
 		"episodes": []map[string]any{{"season": 1, "episode": 1, "title": ""}}}); code >= 300 {
 		t.Fatalf("queue: %d %s", code, body)
 	}
 	b.waitJS("queue icon", `!!document.querySelector('#lib-grid li[data-key="no-movies"] .state.queued, #lib-grid li[data-key="no-movies"] .state.downloading, #lib-grid li[data-key="no-movies"] .state.failed')`)
+	if !eval[bool](b, "selection kept", `document.querySelector('.bulk-pick[value="demo"]').checked`) {
+		t.Errorf("the refresh dropped the bulk selection")
+	}
 	b.checkClean("queue state")
 
 	// Theme and language switches.

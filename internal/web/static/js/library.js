@@ -85,19 +85,33 @@ function showView() {
 
 let lastList = [];
 
-/** render draws the list in the current view (only that one is in the DOM). */
+/**
+ * render draws the list in the current view (only that one is in the
+ * DOM). A refresh keeps the bulk selection and the keyboard focus.
+ */
 function render(list, gen) {
   lastList = list;
+  const picked = new Set([...document.querySelectorAll(".bulk-pick:checked")].map((c) => c.value));
+  const active = document.activeElement && document.activeElement.closest("[data-key]");
+  const focusKey = active && document.getElementById("lib-h").closest("section").contains(active) ? active.dataset.key : "";
   showView();
+  let rows = null;
   if (state.view === "grid") {
     renderGrid($("lib-grid"), list);
     $("lib-rows").replaceChildren();
-    return;
+  } else {
+    $("lib-grid").replaceChildren();
+    rows = renderTable($("lib-rows"), list);
   }
-  $("lib-grid").replaceChildren();
-  const rows = renderTable($("lib-rows"), list);
-  metadata ||= metadataConfigured();
-  metadata.then((on) => loadNFO(rows, on, () => gen === generation));
+  for (const c of document.querySelectorAll(".bulk-pick")) c.checked = picked.has(c.value);
+  if (focusKey) {
+    const again = document.querySelector(`[data-key="${CSS.escape(focusKey)}"] a`);
+    if (again) again.focus();
+  }
+  if (rows) {
+    metadata ||= metadataConfigured();
+    metadata.then((on) => loadNFO(rows, on, () => gen === generation));
+  }
 }
 
 /** load shows the current page; pending is an already started listRequest. */

@@ -124,8 +124,8 @@ export function renderTable(tbody, list) {
         el("a", { href: "/series/" + encodeURIComponent(s.key), class: "series-link" }, name),
         " ", siteBadge(s.site), " ", stateIcons(s),
         el("div", { class: "muted" }, s.folder || "")),
-      el("td", { class: "eps-cell" }, progressBar(s), el("div", { class: "muted" }, `${s.episode_count || 0}/${(s.episode_count || 0) + (s.missing_count || 0)}`)),
       el("td", {}, seasonChips(s.missing_episodes), el("div", { class: "muted" }, t("lib.n_missing", { n: eps.length }))),
+      el("td", { class: "eps-cell" }, progressBar(s), el("div", { class: "muted" }, `${s.episode_count || 0}/${(s.episode_count || 0) + (s.missing_count || 0)}`)),
       td,
       el("td", {}, all, pickForm(s))));
   }
