@@ -264,6 +264,9 @@ func TestBrowserFlow(t *testing.T) {
 		}
 		b.navigate(base + "/queue")
 		b.waitJS("protected page sends to login", `location.pathname === "/login" && location.search.includes("next=%2Fqueue")`)
+		// The redirect is a navigation: wait for the login page's own form
+		// before typing, not just the new address.
+		b.waitJS("login form", `document.readyState === "complete" && !!document.getElementById("password") && !document.getElementById("main").hidden`)
 	})
 
 	step("lockout is explained", []string{"logout"}, func(t *testing.T) {
