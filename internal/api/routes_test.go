@@ -37,6 +37,7 @@ func TestRouteTableDeclaresEveryRoute(t *testing.T) {
 		NFO: func() NFO { return nil }, Queue: stubQueue{}, Config: &ConfigDeps{}, Naming: stubNamer{},
 		Scheduler: &SchedulerDeps{}, Logging: &LoggingDeps{}, Diagnostics: &DiagnosticsDeps{},
 		Doctor: &ProviderDiagnosticsDeps{}, Automation: &AutomationDeps{}, Series: stubSeries{}, Covers: stubCovers{},
+		History: stubHistory{}, Wanted: stubWanted{},
 		WebSocket: plain, WSStatus: plain, Metrics: plain, Web: plain,
 	}})
 	ops := 0
@@ -78,4 +79,6 @@ type (
 	stubNamer    struct{ NamingPreviewer }
 	stubSeries   struct{ SeriesPage }
 	stubCovers   struct{ Covers }
+	stubHistory  struct{ History }
+	stubWanted   struct{ Wanted }
 )
