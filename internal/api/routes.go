@@ -272,7 +272,7 @@ func (s *Server) settingsRoutes() {
 }
 
 // operationsRoutes (protected): diagnostics, notifications, media
-// servers and the calendar.
+// servers, the calendar and the Seerr settings.
 func (s *Server) operationsRoutes() {
 	api, sv := s.api, s.deps.Services
 	if d := sv.Diagnostics; d != nil {
@@ -303,11 +303,15 @@ func (s *Server) operationsRoutes() {
 		huma.Register(api, Protected(op(tagCalendar, "calendar-feed-rotate", "POST /api/calendar/feed/rotate", "Replace the feed token",
 			withDescription("The old feed address stops working at once."))), h.rotateFeed)
 	}
+	if sn := sv.Sonarr; sn != nil { // the Seerr settings (/api/seerr*): package sonarr's admin table
+		sn.RegisterAdmin(api, Protected)
+	}
 }
 
 // ownAuthRoutes check their own credential: the calendar feed (its token
-// in the query), the Sonarr v3 surface for Seerr (its API key), the WebSocket (a token per room), /metrics (a session or
-// the metrics token) and the web UI and its files (public).
+// in the query), the Sonarr v3 surface for Seerr (its API key), the covers
+// (a signature in the URL), the WebSocket (a token per room), /metrics (a
+// session or the metrics token) and the web UI and its files (public).
 func (s *Server) ownAuthRoutes() {
 	api, sv := s.api, s.deps.Services
 	if d := sv.Automation; d != nil {
@@ -318,7 +322,6 @@ func (s *Server) ownAuthRoutes() {
 	}
 	if sn := sv.Sonarr; sn != nil { // package sonarr's own table: Sonarr's shapes, its API key, its rate limit
 		sn.Register(api, func(o huma.Operation) huma.Operation { return RateLimited(auth.RuleSonarr, OwnAuth(o)) })
-		sn.RegisterAdmin(api, Protected)
 	}
 	if c := sv.Covers; c != nil {
 		addCoverSignatureScheme(api)

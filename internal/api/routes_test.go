@@ -36,7 +36,7 @@ func TestRouteTableDeclaresEveryRoute(t *testing.T) {
 		Auth: stubAuth{}, Library: stubLibrary{}, Search: stubSearcher{}, Monitor: stubMonitor{},
 		NFO: func() NFO { return nil }, Queue: stubQueue{}, Config: &ConfigDeps{}, Naming: stubNamer{},
 		Scheduler: &SchedulerDeps{}, Logging: &LoggingDeps{}, Diagnostics: &DiagnosticsDeps{},
-		Doctor: &ProviderDiagnosticsDeps{}, Automation: &AutomationDeps{},
+		Doctor: &ProviderDiagnosticsDeps{}, Automation: &AutomationDeps{}, Series: stubSeries{}, Covers: stubCovers{},
 		WebSocket: plain, WSStatus: plain, Metrics: plain, Web: plain,
 	}})
 	ops := 0
@@ -76,4 +76,6 @@ type (
 	stubMonitor  struct{ Monitor }
 	stubQueue    struct{ Queue }
 	stubNamer    struct{ NamingPreviewer }
+	stubSeries   struct{ SeriesPage }
+	stubCovers   struct{ Covers }
 )

@@ -15,6 +15,7 @@ import (
 
 	"github.com/aniworld/aniworld/internal/auth"
 	"github.com/aniworld/aniworld/internal/config"
+	"github.com/aniworld/aniworld/internal/diagnostics"
 	"github.com/aniworld/aniworld/internal/logging"
 	"github.com/aniworld/aniworld/internal/store"
 )
@@ -38,10 +39,10 @@ type Deps struct {
 	// socket peer's IP).
 	ClientAddr func(*http.Request) string
 	// Browser, when set, adds the built-in browser to /health/detailed.
-	Browser BrowserStatuser
+	Browser diagnostics.BrowserStatuser
 	// Remux says whether the download engine can remux HLS downloads
 	// (ffmpeg), for /health/detailed (*download.Engine).
-	Remux RemuxChecker
+	Remux diagnostics.RemuxChecker
 
 	// testRoutes registers operations only tests use (the error paths).
 	testRoutes []func(huma.API)

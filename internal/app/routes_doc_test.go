@@ -65,11 +65,11 @@ func TestRouteTableIsCurrent(t *testing.T) {
 	var b strings.Builder
 	b.WriteString(`# Route table
 
-Every HTTP operation of the product, generated from the operations' own declarations
-(` + "`api.Public`, `api.Protected`, `api.RateLimited`" + `) by ` + "`TestRouteTableIsCurrent`" + `
+Every HTTP operation of the product, generated from the operations' own declarations (their rows
+in ` + "`internal/api/routes.go`: `api.Public`, `api.Protected`, `api.OwnAuth`, `api.RateLimited`" + `) by ` + "`TestRouteTableIsCurrent`" + `
 (internal/app/routes_doc_test.go), which fails when this file is stale. The gate
 (internal/api/gate.go) and the rate limiter (internal/auth/ratelimit.go) read the same
-declarations. Not listed (plain handlers, not API operations): ` + "`GET /ws/connect`, `GET /ws/status`" + `
+declarations. Not listed (plain handlers, not API operations, though rows of the same table): ` + "`GET /ws/connect`, `GET /ws/status`" + `
 (WebSocket, token per room), ` + "`GET /metrics`" + ` (session or metrics token), the web UI pages and
 ` + "`/static/`" + ` (public), ` + "`/api/docs`, `/api/redoc`, `/api/openapi.{json,yaml}`" + ` (public).
 

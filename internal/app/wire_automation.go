@@ -36,14 +36,17 @@ type automation struct {
 	queue  *queue.Service // set once the queue exists
 	// diskCheck asks watchDisk to check now (a changed limit or directory).
 	diskCheck chan struct{}
-	// follows narrows monitoring to seasons (the Seerr surface sets it,
+	// seasons narrows monitoring to seasons (the Seerr surface sets it,
 	// wire_sonarr.go); nil follows every season.
-	follows func(ctx context.Context, key string, season int) bool
+	seasons func(ctx context.Context, key string) func(season int) bool
 }
 
-// followsSeason is the monitor's Follows hook.
-func (au *automation) followsSeason(ctx context.Context, key string, season int) bool {
-	return au.follows == nil || au.follows(ctx, key, season)
+// followedSeasons is the monitor's Seasons hook.
+func (au *automation) followedSeasons(ctx context.Context, key string) func(season int) bool {
+	if au.seasons == nil {
+		return nil
+	}
+	return au.seasons(ctx, key)
 }
 
 // wireAutomation builds the automation services and their routes; the
@@ -77,7 +80,7 @@ func (a *App) wireAutomation(cfg config.AppConfig, p *providers, lib *library.Se
 		Enabled:   func() bool { return a.cfg.Get().Monitor.Enabled },
 		HostOf:    func(site string) string { return siteHost(a.cfg.Get(), site) },
 		OnEvent:   au.monitorEvent,
-		Follows:   au.followsSeason,
+		Seasons:   au.followedSeasons,
 		Logger:    a.log.With("component", "monitor"),
 	})
 	if err != nil {
@@ -218,8 +221,7 @@ func (au *automation) Publish(e event.Event) {
 
 // monitorEvent turns what the monitor noticed into notifications and
 // health observations.
-func (au *automation) monitorEvent(_ context.Context, e monitor.Event) {
-	check := "provider " + e.Series.Site
+func (au *automation) monitorEvent(ctx context.Context, e monitor.Event) {
 	switch e.Kind {
 	case monitor.EventFound, monitor.EventLanguage:
 		season, ep := e.Episode.Season, e.Episode.Episode
@@ -231,9 +233,13 @@ func (au *automation) monitorEvent(_ context.Context, e monitor.Event) {
 		au.notes.Notify(notify.Message{Event: notify.EpisodeFound, Title: title, Message: msg, SeriesKey: e.Series.Key,
 			SeriesName: e.Series.Name, Season: &season, Episode: &ep, Language: langName(e.Language)})
 	case monitor.EventRefreshFailed:
-		au.health.Observe(check, errors.New(e.Error))
+		err := e.Err
+		if err == nil {
+			err = errors.New(e.Error)
+		}
+		au.a.observeSite(ctx, e.Series.Site, err)
 	case monitor.EventRefreshOK:
-		au.health.Observe(check, nil)
+		au.a.observeSite(ctx, e.Series.Site, nil)
 	}
 }
 

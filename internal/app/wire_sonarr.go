@@ -34,10 +34,10 @@ type adder interface {
 	Add(ctx context.Context, link, name string) (library.AddResult, error)
 }
 
-// wireSonarr builds the Sonarr v3 surface for Jellyseerr/Overseerr
-// (issue 20): its key, its routes (own table, own key, own rate limit
-// and error shapes), the settings routes, its search worker, and the
-// season filter it puts on the monitor.
+// wireSonarr builds the Sonarr v3 surface for Jellyseerr/Overseerr: its
+// key, its routes (own table, own key, own rate limit and error shapes),
+// the settings routes, its search worker, and the season filter it puts
+// on the monitor.
 func (a *App) wireSonarr(cfg config.AppConfig, deps *api.Deps, p *providers, lib *library.Service, add adder, am *automation, q *queue.Service) error {
 	tmdbHTTP := httpclient.New(httpclient.Options{RateLimit: httpclient.RateLimit{PerSecond: 30, Burst: 40}, Logger: a.log.With("component", "tmdb")})
 	svc, err := sonarr.New(sonarr.Options{
@@ -68,7 +68,7 @@ func (a *App) wireSonarr(cfg config.AppConfig, deps *api.Deps, p *providers, lib
 	if err != nil {
 		return err
 	}
-	am.follows = svc.SeasonFollowed
+	am.seasons = svc.FollowedSeasons
 	a.background = append(a.background, svc.Run)
 	trusted, _ := auth.ParseTrustedProxies(cfg.Security.TrustedProxies) // checked by wireAuth
 	limiter := auth.NewLimiter(sonarrRateLimit, time.Minute, auth.DefaultMaxKeys)

@@ -61,7 +61,7 @@ func (s *Service) Refresh(ctx context.Context, key string) (RefreshResult, error
 	if err != nil {
 		if ctx.Err() == nil {
 			s.recordRefresh(ctx, key, settings, r.now, err.Error())
-			s.o.OnEvent(ctx, Event{Kind: EventRefreshFailed, Series: r.series, Error: err.Error()})
+			s.o.OnEvent(ctx, Event{Kind: EventRefreshFailed, Series: r.series, Error: err.Error(), Err: err})
 		}
 		return RefreshResult{}, err
 	}
@@ -224,8 +224,12 @@ func (s *Service) wanted(ctx context.Context, series anime.Series, st Settings, 
 	global := s.o.Languages()
 	var out []QueuedEpisode
 	var refs []anime.EpisodeRef
+	var follows func(season int) bool
+	if s.o.Seasons != nil {
+		follows = s.o.Seasons(ctx, series.Key)
+	}
 	for ref, e := range eps {
-		if s.o.Follows != nil && !s.o.Follows(ctx, series.Key, e.Season) {
+		if follows != nil && !follows(e.Season) {
 			continue
 		}
 		ep := Episode{Ref: anime.EpisodeRef{Season: e.Season, Episode: e.Episode, Title: e.Title}, FirstSeen: e.FirstSeen,

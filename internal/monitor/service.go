@@ -43,6 +43,10 @@ type Event struct {
 	Episode  anime.EpisodeRef
 	Language anime.Language
 	Error    string
+	// Err is the refresh's error itself (EventRefreshFailed), for callers
+	// that tell kinds of failure apart (a series gone from the site is no
+	// outage of the site).
+	Err error
 }
 
 // Defaults for Options left zero.
@@ -78,10 +82,11 @@ type Options struct {
 	// HostOf maps a series' site name to the host that serves it (for the
 	// per-host gap); the site name itself when nil.
 	HostOf func(site string) string
-	// Follows, when set, narrows a monitored series to some seasons: an
-	// episode of a season it answers false for is never queued (a Seerr
-	// request names the seasons it wants).
-	Follows func(ctx context.Context, key string, season int) bool
+	// Seasons, when set, narrows a monitored series to some seasons: it
+	// answers, once per refresh, which seasons of the series are followed
+	// (nil: all); an episode of another season is never queued. A Seerr
+	// request names the seasons it wants.
+	Seasons func(ctx context.Context, key string) (follows func(season int) bool)
 	// OnEvent receives what the monitor noticed (notifications, health).
 	OnEvent func(ctx context.Context, e Event)
 	// Now is the clock; time.Now when nil.

@@ -174,7 +174,7 @@ func applyInput(row *store.SonarrSeries, in SeriesInput) {
 }
 
 // applyMonitoring hands the mapping to the monitor: all episodes of the
-// followed seasons (SeasonFollowed filters by season) in the profile's
+// followed seasons (FollowedSeasons filters by season) in the profile's
 // languages; the series' other monitor settings (fallback days, upgrade)
 // are kept.
 func (s *Service) applyMonitoring(ctx context.Context, m store.SonarrSeries) error {

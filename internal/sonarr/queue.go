@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/aniworld/aniworld/internal/anime"
-	"github.com/aniworld/aniworld/internal/queue"
 )
 
 // queueRecordID is a stable positive integer for a queue item's UUID.
@@ -39,16 +38,24 @@ func (s *Service) Queue(ctx context.Context, page, pageSize int, includeEpisode,
 	for _, r := range rows {
 		ids[r.Key] = r.ID
 	}
+	waiting, err := s.waiting(ctx)
+	if err != nil {
+		return QueuePage{}, err
+	}
 	now := s.o.Now().UTC()
 	all := []QueueRecord{}
-	items := append(append([]queue.Item{}, st.Status.ActiveDownloads...), st.Status.PendingQueue...)
+	items := []anime.DownloadItem{}
+	for _, it := range st.Status.ActiveDownloads { // with their live progress
+		items = append(items, it.DownloadItem)
+	}
+	items = append(items, waiting...)
 	series := map[int64]*Series{}
 	for _, it := range items {
 		sid, ok := ids[it.SerieID]
 		if !ok {
 			continue
 		}
-		rec := queueRecord(it.DownloadItem, sid, now, st.Status.IsPaused)
+		rec := queueRecord(it, sid, now, st.Status.IsPaused)
 		if includeEpisode {
 			rec.Episode = &Episode{ID: rec.EpisodeID, SeriesID: int(sid), SeasonNumber: it.Episode.Season,
 				EpisodeNumber: it.Episode.Episode, Title: it.Episode.Title, Monitored: true}
@@ -70,6 +77,27 @@ func (s *Service) Queue(ctx context.Context, page, pageSize int, includeEpisode,
 	}
 	return out, nil
 }
+
+// waiting lists every pending and paused item in run order; the queue's
+// own status lists are capped, and Seerr asks for the whole queue.
+func (s *Service) waiting(ctx context.Context) ([]anime.DownloadItem, error) {
+	var out []anime.DownloadItem
+	for _, st := range []anime.Status{anime.StatusPending, anime.StatusPaused} {
+		rows, err := s.o.Store.QueueList(ctx, st, maxQueueRecords)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			out = append(out, anime.DownloadItem{ID: r.ID, SerieID: r.SerieID, SerieName: r.SerieName,
+				Episode: anime.EpisodeRef{Season: r.Season, Episode: r.Episode, Title: r.EpisodeTitle},
+				Status:  r.Status, AddedAt: r.AddedAt, Error: r.Error, Language: r.Language})
+		}
+	}
+	return out, nil
+}
+
+// maxQueueRecords bounds one /queue answer's reading of the store.
+const maxQueueRecords = 10000
 
 // queueRecord maps one download to Sonarr's QueueResource.
 func queueRecord(it anime.DownloadItem, seriesID int64, now time.Time, paused bool) QueueRecord {

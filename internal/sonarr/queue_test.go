@@ -1,10 +1,12 @@
 package sonarr
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
 	"github.com/aniworld/aniworld/internal/anime"
+	"github.com/aniworld/aniworld/internal/store"
 )
 
 func TestEpisodeIDRoundTrip(t *testing.T) {
@@ -83,5 +85,45 @@ func TestProfilesAreStable(t *testing.T) {
 	}
 	if Mask("abcdef1234") != "••••••1234" || Mask("ab") != "••" {
 		t.Errorf("Mask: %q %q", Mask("abcdef1234"), Mask("ab"))
+	}
+}
+
+// TestQueueListsEveryWaitingItem: /queue reads every pending item of the
+// series Seerr manages (the queue's own lists stop at 50), pages them, and
+// leaves other series' items out.
+func TestQueueListsEveryWaitingItem(t *testing.T) {
+	s := newTestService(t, &sitesLib{}, nil)
+	ctx := t.Context()
+	for _, k := range []string{"mine", "other"} {
+		if _, err := s.o.Store.InsertSeries(ctx, anime.Series{Key: k, Name: k, Site: "aniworld.to", Folder: k}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m, err := s.o.Store.SaveSonarrSeries(ctx, store.SonarrSeries{Key: "mine", TVDBID: 5, Monitored: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows []store.QueueItem
+	for i := 1; i <= 60; i++ {
+		for _, k := range []string{"mine", "other"} {
+			rows = append(rows, store.QueueItem{ID: fmt.Sprintf("%s-%d", k, i), SerieID: k, SerieName: k, Season: 1, Episode: i,
+				Priority: anime.PriorityNormal, AddedAt: time.Now()})
+		}
+	}
+	if _, err := s.o.Store.QueueInsert(ctx, rows); err != nil {
+		t.Fatal(err)
+	}
+	all, err := s.Queue(ctx, 1, 0, true, false)
+	if err != nil || all.TotalRecords != 60 || len(all.Records) != 60 {
+		t.Fatalf("queue: %d records of %d, %v", len(all.Records), all.TotalRecords, err)
+	}
+	for _, r := range all.Records {
+		if r.SeriesID != int(m.ID) || r.Episode == nil || r.Status != "queued" {
+			t.Fatalf("record %+v", r)
+		}
+	}
+	page, err := s.Queue(ctx, 3, 25, false, false)
+	if err != nil || page.TotalRecords != 60 || len(page.Records) != 10 || page.Records[0].Episode != nil {
+		t.Fatalf("page 3 of 25: %d records of %d, %v", len(page.Records), page.TotalRecords, err)
 	}
 }

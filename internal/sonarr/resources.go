@@ -1,6 +1,6 @@
 package sonarr
 
-// The JSON shapes of Sonarr's v3 resources (Sonarr.Api.V3), reduced to the
+// The JSON shapes of Sonarr's v3 resources, reduced to the
 // fields Jellyseerr/Overseerr read or send, plus the ones any v3 client
 // expects to find. Field names are Sonarr's.
 

@@ -210,13 +210,23 @@ func (s *Service) Episodes(ctx context.Context, seriesID int64) ([]Episode, erro
 	if err != nil {
 		return nil, err
 	}
+	titles := map[[2]int]string{} // what the monitor's refreshes read on the site
+	if seen, err := s.o.Store.MonitorEpisodes(ctx, m.Key); err == nil {
+		for _, e := range seen {
+			titles[[2]int{e.Season, e.Episode}] = e.Title
+		}
+	}
 	out := []Episode{}
 	for _, n := range sortedSeasons(counts) {
 		c := counts[n]
 		mon := seasonMonitored(m, n)
 		for _, e := range sortedSeasons(c.total) {
+			title := titles[[2]int{n, e}]
+			if title == "" {
+				title = fmt.Sprintf("Episode %d", e)
+			}
 			ep := Episode{ID: episodeID(m.ID, n, e), SeriesID: int(m.ID), SeasonNumber: n, EpisodeNumber: e,
-				Title: fmt.Sprintf("Episode %d", e), HasFile: c.onDisk[e], Monitored: mon}
+				Title: title, HasFile: c.onDisk[e], Monitored: mon}
 			if ep.HasFile {
 				ep.EpisodeFileID = ep.ID
 			}

@@ -38,7 +38,7 @@ type Library interface {
 	Remove(ctx context.Context, key string) error
 }
 
-// Monitor is the monitoring of issue 18.
+// Monitor is the per-series monitoring (package monitor).
 type Monitor interface {
 	Get(ctx context.Context, key string) (monitor.Settings, monitor.RefreshState, error)
 	Set(ctx context.Context, key string, s monitor.Settings) (monitor.Settings, monitor.RefreshState, error)
@@ -117,16 +117,16 @@ func New(o Options) (*Service, error) {
 	return &Service{o: o, log: o.Logger, pending: map[string]bool{}, wake: make(chan struct{}, 1)}, nil
 }
 
-// SeasonFollowed reports whether the monitor should queue episodes of a
-// season: true for series Seerr does not manage; for the others the
-// season's monitored flag, or monitorNewItems for seasons Seerr never
-// named.
-func (s *Service) SeasonFollowed(ctx context.Context, key string, season int) bool {
+// FollowedSeasons answers which seasons of a series the monitor should
+// queue episodes of: nil (all) for a series Seerr does not manage; for the
+// others each season's monitored flag, or monitorNewItems for seasons
+// Seerr never named.
+func (s *Service) FollowedSeasons(ctx context.Context, key string) func(season int) bool {
 	m, err := s.o.Store.SonarrSeriesByKey(ctx, key)
 	if err != nil {
-		return true
+		return nil
 	}
-	return seasonMonitored(m, season)
+	return func(season int) bool { return seasonMonitored(m, season) }
 }
 
 func seasonMonitored(m store.SonarrSeries, season int) bool {

@@ -154,6 +154,7 @@ func TestSeerrSection(t *testing.T) {
 	b.run("query", setValue(row+` input[type=search]`, "Kein"))
 	b.click(row + ` button.btn.small:not(.danger):not(.primary)`)
 	b.waitJS("result", `document.querySelector("`+row+` button.primary") !== null`)
+	b.noHorizontalScroll("seerr section with a search result")
 	b.click(row + ` button.primary`)
 	b.waitJS("assigned", `document.querySelectorAll("`+row+`").length === 0 && !document.getElementById("seerr-unmatched-empty").hidden`)
 	list, err := svc.List(t.Context(), 777)

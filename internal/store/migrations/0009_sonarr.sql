@@ -1,4 +1,4 @@
--- The Sonarr v3 surface for Jellyseerr/Overseerr (issue 20). Each library
+-- The Sonarr v3 surface for Jellyseerr/Overseerr. Each library
 -- series Seerr knows gets a stable integer id (never reused: AUTOINCREMENT)
 -- and the Sonarr fields we keep for it; tags are Seerr's labels; requests
 -- that could not be matched to a site series wait for a person to pick one.

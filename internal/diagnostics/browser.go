@@ -1,4 +1,4 @@
-package api
+package diagnostics
 
 import (
 	browserstate "github.com/aniworld/aniworld/internal/browser"
