@@ -39,6 +39,7 @@ func TestSeriesEpisodesView(t *testing.T) {
 	// The search result is completed from the series page (year, cover)
 	// and names the folder adding it would create.
 	if r := search(); r["in_library"] != false || r["year"] != 2020.0 || r["folder"] != "Demo & Friends" ||
+		!strings.HasPrefix(fmt.Sprint(r["cover_url"]), "/covers/remote?") ||
 		!strings.HasSuffix(fmt.Sprint(r["cover"]), "/public/img/cover/demo-stream-cover-AbCdEf_220x330.jpg") {
 		t.Errorf("search result before adding: %v", r)
 	}
@@ -78,6 +79,9 @@ func TestSeriesEpisodesView(t *testing.T) {
 	}
 	if g := v["genres"].([]any); len(g) != 3 || g[0] != "Action" {
 		t.Errorf("genres %v, want Action, Abenteuer, Komödie (no language tags)", g)
+	}
+	if !strings.HasPrefix(fmt.Sprint(v["cover_url"]), "/covers/series/demo?") || !strings.HasSuffix(fmt.Sprint(v["site_cover"]), "_220x330.jpg") {
+		t.Errorf("cover_url %v site_cover %v", v["cover_url"], v["site_cover"])
 	}
 	if v["metadata_configured"] != false || v["has_fanart"] != false {
 		t.Errorf("metadata_configured %v has_fanart %v without TMDB", v["metadata_configured"], v["has_fanart"])

@@ -43,10 +43,10 @@ func (a *App) wire(ctx context.Context, deps *api.Deps) error {
 	if err != nil {
 		return err
 	}
-	series := a.wireSeries(prov, lib, auto, deps)
+	series := a.wireSeries(prov, lib, auto, cov, deps)
 	adds := monitoredLibrary{Library: coveredLibrary{Library: autoLibrary{Library: lib, auto: auto}, cov: cov}, au: am}
 	deps.Services.Library = adds
-	deps.Services.Search = librarySearch{searcher: searcher{reg: prov.reg, log: a.log}, lib: lib, db: a.db}
+	deps.Services.Search = librarySearch{searcher: searcher{reg: prov.reg, log: a.log}, lib: lib, db: a.db, cov: cov}
 	q, err := a.wireQueue(ctx, cfg, prov, lib, deps, auto.afterDownload, am.afterDownload)
 	if err != nil {
 		return err

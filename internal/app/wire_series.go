@@ -6,6 +6,7 @@ import (
 
 	"github.com/aniworld/aniworld/internal/anime"
 	"github.com/aniworld/aniworld/internal/api"
+	"github.com/aniworld/aniworld/internal/covers"
 	"github.com/aniworld/aniworld/internal/library"
 	"github.com/aniworld/aniworld/internal/provider"
 	"github.com/aniworld/aniworld/internal/seriesview"
@@ -36,11 +37,11 @@ func (c siteCatalog) Seasons(ctx context.Context, site, key string) ([]provider.
 // before wireQueue: the stream resolver asks the language chosen on the
 // series page before the monitor's wishes. The queue is supplied later
 // with SetQueue.
-func (a *App) wireSeries(p *providers, lib *library.Service, nfo *nfoAuto, deps *api.Deps) *seriesview.Service {
+func (a *App) wireSeries(p *providers, lib *library.Service, nfo *nfoAuto, cov *covers.Service, deps *api.Deps) *seriesview.Service {
 	sv := seriesview.New(seriesview.Options{
 		Store: a.db, Catalog: siteCatalog{reg: p.reg}, Root: lib.Directory,
 		Metadata: func() bool { m := nfo.h.cur.Load(); return m != nil && m.Enabled() },
-		Rescan:   lib.RescanSeries, Remove: lib.Remove,
+		Rescan:   lib.RescanSeries, Remove: lib.Remove, Cover: cov.SeriesURL,
 	})
 	monitorWanted := a.wanted
 	a.wanted = func(ctx context.Context, key string, ep anime.EpisodeRef) []anime.Language {
@@ -65,6 +66,7 @@ type librarySearch struct {
 	searcher
 	lib *library.Service
 	db  *store.DB
+	cov *covers.Service
 }
 
 // searchDetailsLimit bounds how many results per search are completed
@@ -82,6 +84,9 @@ func (s librarySearch) Search(ctx context.Context, q string) ([]provider.SearchR
 	s.complete(ctx, res)
 	for i := range res {
 		r := &res[i]
+		if s.cov != nil {
+			r.CoverURL = s.cov.RemoteURL(r.Cover)
+		}
 		if rec, err := s.db.SeriesByKey(ctx, r.Key); err == nil && rec.Series.Site == r.Site {
 			r.InLibrary, r.Folder = true, rec.Series.Folder
 			continue

@@ -48,6 +48,9 @@ type SearchResult struct {
 	// InLibrary: a series with this key and site is in the library
 	// (Folder is then its folder). Filled by the API's search.
 	InLibrary bool `json:"in_library"`
+	// CoverURL is the product's signed address of Cover (a cached copy an
+	// <img> can load under the UI's CSP); filled by the API's search.
+	CoverURL string `json:"cover_url,omitempty"`
 }
 
 // SeriesDetails is what a series page tells about a show.

@@ -61,6 +61,8 @@ type Options struct {
 	Queue    Queue
 	Root     func() string
 	Metadata func() bool
+	// Cover answers the signed cover address of a series (covers.Service.SeriesURL).
+	Cover func(key string) string
 	// Rescan re-reads one series from disk and its site (the library's
 	// targeted scan); ctx is marked provider.WithFreshData.
 	Rescan func(ctx context.Context, key string) error
@@ -97,8 +99,11 @@ type View struct {
 	Ongoing     bool     `json:"ongoing"`
 	IMDbID      string   `json:"imdb_id,omitempty"`
 	TMDBID      int      `json:"tmdb_id,omitempty"`
-	// CoverURL is the site's cover image (absolute, remote).
+	// CoverURL is the product's signed address of the series' cover (the
+	// folder's poster.jpg, else the site's cover, cached), for an <img>.
 	CoverURL string `json:"cover_url,omitempty"`
+	// SiteCover is the cover image on the site (absolute, remote).
+	SiteCover string `json:"site_cover,omitempty"`
 	// HasPoster and HasFanart say whether poster.jpg / fanart.jpg (written
 	// by the metadata service) are in the series folder; they are served
 	// by GET /api/nfo/{serie_id}/media/{kind}, also without TMDB.
@@ -185,6 +190,9 @@ func (s *Service) View(ctx context.Context, key string) (View, error) {
 	if s.o.Metadata != nil {
 		v.MetadataConfigured = s.o.Metadata()
 	}
+	if s.o.Cover != nil {
+		v.CoverURL = s.o.Cover(sr.Key)
+	}
 	if s.o.Root != nil && s.o.Root() != "" {
 		v.Path = filepath.Join(s.o.Root(), sr.Folder)
 		v.HasPoster = isFile(filepath.Join(v.Path, "poster.jpg"))
@@ -230,7 +238,7 @@ func applyDetails(v *View, d provider.SeriesDetails) {
 	if d.StartYear > 0 {
 		v.StartYear = d.StartYear
 	}
-	v.EndYear, v.Ongoing, v.IMDbID, v.CoverURL = d.EndYear, d.Ongoing, d.IMDbID, d.Cover
+	v.EndYear, v.Ongoing, v.IMDbID, v.SiteCover = d.EndYear, d.Ongoing, d.IMDbID, d.Cover
 }
 
 func (c *Counts) add(state string) {

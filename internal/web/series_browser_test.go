@@ -78,10 +78,13 @@ func TestSearchAndSeriesPage(t *testing.T) {
 		if got := b.text("office", `document.querySelector('#results-sto li[data-key="the-office-demo"]').innerText`); !strings.Contains(got, "2005") || !strings.Contains(got, "s.to") {
 			t.Errorf("serienstream card %q lacks year or site", got)
 		}
+		b.waitJS("covers", `[...document.querySelectorAll("#search-results img.search-cover")].length === 3 &&
+			[...document.querySelectorAll("#search-results img.search-cover")].every(i => i.complete && i.naturalWidth > 0)`)
 		if !strings.Contains(b.text("url", "location.search"), "q=demo") {
 			t.Errorf("the query is not in the URL")
 		}
 		b.screenshots("search")
+		b.darkScreenshot("search")
 		b.noHorizontalScroll("search")
 		b.checkLabels("search")
 	})
@@ -104,7 +107,7 @@ func TestSearchAndSeriesPage(t *testing.T) {
 
 	step("series page", []string{"add"}, func(t *testing.T) {
 		b.click(demo + ` a[href="/series/demo"]`)
-		b.waitJS("series", `location.pathname === "/series/demo" && document.body.dataset.rendered === "1"`)
+		b.waitJS("series", `location.pathname === "/series/demo" && document.body.dataset.episodes === "all"`)
 		row := b.text("S01E01", `document.querySelector('#panel-1 tr[data-ep="1-1"]').innerText`)
 		for _, want := range []string{"S01E01", "Der Anfang", "The Beginning", "DE", "JP·EN", "JP·DE", "Missing"} {
 			if !strings.Contains(row, want) {
@@ -123,6 +126,7 @@ func TestSearchAndSeriesPage(t *testing.T) {
 		if b.visible("#metadata") {
 			t.Errorf("the NFO card shows although TMDB is not configured")
 		}
+		b.waitJS("cover", `(() => { const i = document.querySelector("#poster img"); return !!i && i.complete && i.naturalWidth > 0 && i.src.includes("/covers/series/demo?"); })()`)
 		b.waitJS("fanart backdrop", `(() => { const i = document.querySelector("#backdrop img"); return !!i && i.complete && i.naturalWidth > 0; })()`)
 		if got := b.text("counts", `document.getElementById("s-counts").textContent`); !strings.Contains(got, "6 episodes") || !strings.Contains(got, "6 missing") {
 			t.Errorf("counts %q", got)
@@ -156,6 +160,17 @@ func TestSearchAndSeriesPage(t *testing.T) {
 			t.Fatalf("start queue: %d %s", code, body)
 		}
 		b.waitJS("live", `document.body.dataset.live === "online"`)
+		// The language menu by keyboard: Enter opens it on its first item,
+		// ArrowDown moves, Escape closes it and returns to the button.
+		b.run("open menu by keyboard", focusSel(`#panel-1 tr[data-ep="1-1"] button.dl`), pressEnter())
+		b.waitJS("menu focused", `document.activeElement.closest(".lang-menu") !== null`)
+		b.run("down", chromedp.KeyEvent(kb.ArrowDown))
+		if got := b.text("focused item", `document.activeElement.textContent`); got != "German dub" {
+			t.Errorf("ArrowDown focused %q, want German dub", got)
+		}
+		b.run("escape", chromedp.KeyEvent(kb.Escape))
+		b.waitJS("menu closed, focus back", `!document.querySelector('#panel-1 tr[data-ep="1-1"] .lang-menu') &&
+			document.activeElement.matches('#panel-1 tr[data-ep="1-1"] button.dl')`)
 		b.click(`#panel-1 tr[data-ep="1-1"] button.dl`)
 		b.waitJS("language menu", `!!document.querySelector('#panel-1 tr[data-ep="1-1"] .lang-menu')`)
 		b.click(`#panel-1 tr[data-ep="1-1"] .lang-menu button:nth-child(2)`) // German dub

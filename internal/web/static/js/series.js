@@ -6,7 +6,7 @@
 // series (fresh site data), copy the folder path, remove from the library
 // (files kept unless asked), and — only when metadata is configured —
 // NFO and artwork. The monitoring card is monitor_series.js.
-import { api, request } from "./api.js";
+import { api, request, getToken } from "./api.js";
 import { $, el, guard, busy, toast, describe, siteBadge } from "./ui.js";
 import { connect } from "./live.js";
 import { t, useLang } from "./i18n.js";
@@ -76,6 +76,13 @@ async function showPoster() {
   img.addEventListener("load", () => URL.revokeObjectURL(url), { once: true });
   box.replaceChildren(img);
   box.setAttribute("aria-label", t("series.posterOf", { title }));
+}
+
+// showCover shows the signed, cached cover (an <img> may load it).
+function showCover(url) {
+  const title = (view && view.title) || key;
+  $("poster").replaceChildren(el("img", { src: url, alt: t("series.posterOf", { title }) }));
+  $("poster").setAttribute("aria-label", t("series.posterOf", { title }));
 }
 
 async function showFanart() {
@@ -216,9 +223,12 @@ function wireActions() {
 
 async function main() {
   await useLang(dict);
+  // With a stored token the view is asked for while the guard checks it.
+  const early = getToken() ? api.get(`/api/anime/${enc}/episodes`, { noRedirect: true }) : null;
+  if (early) early.catch(() => {});
   await guard();
   try {
-    view = await api.get(`/api/anime/${enc}/episodes`);
+    view = await (early ? early.catch(() => api.get(`/api/anime/${enc}/episodes`)) : api.get(`/api/anime/${enc}/episodes`));
   } catch (err) {
     $("s-title").textContent = err.status === 404 ? t("series.notFound") : t("series.loadFailed");
     $("s-desc").textContent = describe(err);
@@ -230,8 +240,10 @@ async function main() {
   renderCounts(view);
   wireActions();
   document.body.dataset.rendered = "1";
-  document.body.dataset.renderMs = String(Math.round(performance.now()));
+  performance.mark("series-rendered");
+  performance.measure("series-first-render", { start: 0, end: "series-rendered" });
   if (view.has_poster) showPoster();
+  else if (view.cover_url) showCover(view.cover_url);
   if (view.has_fanart) showFanart();
   if (view.metadata_configured) {
     $("metadata").hidden = false;

@@ -146,6 +146,7 @@ function buildRow(season, e) {
 
 function selectTab(n, focus) {
   active = n;
+  fill(n);
   for (const tab of tabs) {
     const on = Number(tab.dataset.season) === n;
     tab.setAttribute("aria-selected", on ? "true" : "false");
@@ -176,14 +177,9 @@ function panel(s) {
   const name = seasonName(s.season);
   const all = el("input", { type: "checkbox", class: "sel-all", "aria-label": t("series.selectSeason", { season: name }) });
   all.addEventListener("change", () => {
+    fill(s.season);
     for (const c of $("panel-" + s.season).querySelectorAll("input[name=ep]")) c.checked = all.checked;
   });
-  const body = el("tbody", {});
-  for (const e of s.episodes) {
-    const tr = buildRow(s.season, e);
-    rows.set(`${s.season}-${e.episode}`, { tr, sig: rowSig(e) });
-    body.append(tr);
-  }
   return el("div", { role: "tabpanel", id: "panel-" + s.season, "aria-labelledby": "tab-" + s.season, tabindex: "0", hidden: true, dataset: { season: s.season } },
     el("div", { class: "table-wrap" }, el("table", { class: "eps" },
       el("thead", {}, el("tr", {},
@@ -193,13 +189,57 @@ function panel(s) {
         el("th", { scope: "col" }, t("series.col.languages")),
         el("th", { scope: "col" }, t("series.col.state")),
         el("th", { scope: "col" }, el("span", { class: "sr-only" }, t("series.col.action"))))),
-      body)));
+      el("tbody", {}))));
+}
+
+// Panels are filled lazily: the open one at once, the others in small
+// tasks after the first paint (or at once when their tab is opened), so a
+// 1,000-episode series shows its first season without waiting for every
+// row. unfilled maps a season to its newest data until its rows exist.
+const unfilled = new Map();
+let filler = 0;
+
+function fill(season) {
+  const s = unfilled.get(season);
+  if (!s) return;
+  unfilled.delete(season);
+  const body = $("panel-" + season).querySelector("tbody");
+  const frag = document.createDocumentFragment();
+  for (const e of s.episodes) {
+    const tr = buildRow(s.season, e);
+    rows.set(`${s.season}-${e.episode}`, { tr, sig: rowSig(e) });
+    frag.append(tr);
+  }
+  body.append(frag);
+}
+
+// fillRest fills the remaining panels, a few hundred rows per task, and
+// marks the body (data-episodes="all") when every row is in the DOM.
+function fillRest() {
+  clearTimeout(filler);
+  const step = () => {
+    let budget = 250;
+    for (const [season, s] of unfilled) {
+      if (budget <= 0) break;
+      budget -= s.episodes.length;
+      fill(season);
+    }
+    if (unfilled.size > 0) {
+      filler = setTimeout(step, 0);
+      return;
+    }
+    document.body.dataset.episodes = "all";
+    performance.mark("series-all-rows");
+  };
+  filler = setTimeout(step, 0);
 }
 
 /** renderEpisodes builds the tabs and panels for a view (first render). */
 export function renderEpisodes(view, c) {
   ctx = c;
   rows.clear();
+  unfilled.clear();
+  delete document.body.dataset.episodes;
   const seasons = view.seasons || [];
   $("missing-none").hidden = seasons.length > 0;
   tabs = seasons.map((s) => {
@@ -211,8 +251,16 @@ export function renderEpisodes(view, c) {
   });
   $("season-tabs").replaceChildren(...tabs);
   $("missing").replaceChildren(...seasons.map(panel));
+  for (const s of seasons) unfilled.set(s.season, s);
   const first = seasons.find((s) => s.season > 0) || seasons[0];
   if (first) selectTab(active !== null && seasons.some((s) => s.season === active) ? active : first.season, false);
+  const total = seasons.reduce((n, s) => n + s.episodes.length, 0);
+  if (total <= 250) {
+    for (const s of seasons) fill(s.season); // a short series: every row at once
+    document.body.dataset.episodes = "all";
+    return;
+  }
+  fillRest();
 }
 
 /** updateEpisodes applies a newer view, replacing only changed rows. */
@@ -226,6 +274,10 @@ export function updateEpisodes(view) {
   for (const s of seasons) {
     const tab = $("tab-" + s.season);
     tab.replaceChildren(...tabLabel(s).filter(Boolean));
+    if (unfilled.has(s.season)) {
+      unfilled.set(s.season, s);
+      continue;
+    }
     const body = $("panel-" + s.season).querySelector("tbody");
     for (const e of s.episodes) {
       const id = `${s.season}-${e.episode}`;
