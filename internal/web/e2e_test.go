@@ -263,7 +263,10 @@ func TestBrowserFlow(t *testing.T) {
 			t.Errorf("token kept after logout: %q", tok)
 		}
 		b.navigate(base + "/queue")
-		b.waitJS("protected page sends to login", `location.pathname === "/login" && location.search.includes("next=%2Fqueue")`)
+		// The location changes before the login page's document is parsed:
+		// wait for its form too, or the next step may type into nothing.
+		b.waitJS("protected page sends to login", `location.pathname === "/login" && location.search.includes("next=%2Fqueue") &&
+			document.readyState === "complete" && !!document.getElementById("password") && !document.getElementById("main").hidden`)
 	})
 
 	step("lockout is explained", []string{"logout"}, func(t *testing.T) {
