@@ -85,11 +85,26 @@ func runCDN(args []string) error {
 	}
 	defer stop()
 	total := segSize * int64(*segments)
-	m3u8 := base + "/hls/index.m3u8"
 	fmt.Printf("machine: %d CPUs (%s), %s\n", runtime.NumCPU(), cpuModel(), runtime.Version())
 	fmt.Printf("stream: %d x %d bytes = %.1f MB 720p H.264 MPEG-TS; %v to first byte, %.0f MB/s per connection\n\n",
 		*segments, segSize, float64(total)/1e6, *latency, *rate/1e6)
 
+	tools := skipTools(cdnTools(exe, ffmpeg, ytdlp, base, *segments), *skip)
+	times, ratios, err := timeCDNRounds(tools, *runs, scratch)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("\n| tool | median s | median ratio to the GETs (per round) | MB/s |\n|---|---:|---:|---:|\n")
+	for _, t := range tools {
+		m := median(times[t.name])
+		fmt.Printf("| %s | %.2f | %.2fx | %.1f |\n", t.name, m, median(ratios[t.name]), float64(total)/m/1e6)
+	}
+	return nil
+}
+
+// cdnTools are the tools compared, the reference (parallel GETs) first.
+func cdnTools(exe, ffmpeg, ytdlp, base string, segments int) []tool {
+	m3u8 := base + "/hls/index.m3u8"
 	engine := func(mode string) func(context.Context, string) error {
 		return func(ctx context.Context, out string) error {
 			cmd := exec.CommandContext(ctx, exe, "cdn-fetch", "-url", m3u8, "-out", out, "-mode", mode)
@@ -99,7 +114,7 @@ func runCDN(args []string) error {
 	}
 	tools := []tool{
 		{"8 parallel GETs to /dev/null (reference)", func(ctx context.Context, _ string) error {
-			return parallelGets(ctx, base, *segments, 8)
+			return parallelGets(ctx, base, segments, 8)
 		}},
 		{"engine -> .mp4, remux while downloading", engine("live")},
 		{"engine -> .mp4, remux after the fetch", engine("post")},
@@ -109,31 +124,34 @@ func runCDN(args []string) error {
 				"-i", m3u8, "-c", "copy", "-movflags", "+faststart", "-f", "mp4", out))
 		}},
 	}
-	if ytdlp != "" {
-		yt := func(extra ...string) func(context.Context, string) error {
-			return func(ctx context.Context, out string) error {
-				args := append([]string{"--quiet", "--no-warnings", "--no-progress", "--hls-prefer-native",
-					"--no-cache-dir", "--ffmpeg-location", ffmpeg, "-o", out}, extra...)
-				return quiet(exec.CommandContext(ctx, ytdlp, append(args, m3u8)...))
-			}
-		}
-		tools = append(tools,
-			tool{"yt-dlp (default) -> .mp4", yt()},
-			tool{"yt-dlp -N 8 -> .mp4", yt("-N", "8")})
-	} else {
+	if ytdlp == "" {
 		fmt.Println("yt-dlp not found: skipped (apt-get install -y yt-dlp)")
+		return tools
 	}
-	tools = skipTools(tools, *skip)
-	times := map[string][]float64{}
-	ratios := map[string][]float64{}
+	yt := func(extra ...string) func(context.Context, string) error {
+		return func(ctx context.Context, out string) error {
+			args := append([]string{"--quiet", "--no-warnings", "--no-progress", "--hls-prefer-native",
+				"--no-cache-dir", "--ffmpeg-location", ffmpeg, "-o", out}, extra...)
+			return quiet(exec.CommandContext(ctx, ytdlp, append(args, m3u8)...))
+		}
+	}
+	return append(tools,
+		tool{"yt-dlp (default) -> .mp4", yt()},
+		tool{"yt-dlp -N 8 -> .mp4", yt("-N", "8")})
+}
+
+// timeCDNRounds runs every tool once per round, interleaved, and answers
+// each tool's seconds and its ratio to the first tool in the same round.
+func timeCDNRounds(tools []tool, runs int, scratch string) (times, ratios map[string][]float64, err error) {
+	times, ratios = map[string][]float64{}, map[string][]float64{}
 	ctx := context.Background()
-	for r := range *runs {
+	for r := range runs {
 		var ref float64
 		for _, t := range tools {
 			out := filepath.Join(scratch, "out.mp4")
 			start := time.Now()
 			if err := t.run(ctx, out); err != nil {
-				return fmt.Errorf("%s: %w", t.name, err)
+				return nil, nil, fmt.Errorf("%s: %w", t.name, err)
 			}
 			sec := time.Since(start).Seconds()
 			if t.name == tools[0].name {
@@ -147,12 +165,7 @@ func runCDN(args []string) error {
 			fmt.Printf("round %d  %-45s %6.2f s  %5.2fx\n", r+1, t.name, sec, sec/ref)
 		}
 	}
-	fmt.Printf("\n| tool | median s | median ratio to the GETs (per round) | MB/s |\n|---|---:|---:|---:|\n")
-	for _, t := range tools {
-		m := median(times[t.name])
-		fmt.Printf("| %s | %.2f | %.2fx | %.1f |\n", t.name, m, median(ratios[t.name]), float64(total)/m/1e6)
-	}
-	return nil
+	return times, ratios, nil
 }
 
 // startCDNServer starts "cdn-serve" and answers its base URL and segment

@@ -159,12 +159,29 @@ func runBench(args []string) error {
 	defer stop()
 	base, segSize, nullPad := s.base, s.segSize, s.nullPad
 	total := segSize * int64(*segments)
-	m3u8 := base + "/hls/index.m3u8"
 	fmt.Printf("machine: %d CPUs (%s), %s, GOMAXPROCS %d\n", runtime.NumCPU(), cpuModel(), runtime.Version(), runtime.GOMAXPROCS(0))
 	fmt.Printf("stream: %d segments x %d bytes = %.3f GiB (%.0f%% H.264 payload), %v latency per request\n\n",
 		*segments, segSize, float64(total)/(1<<30), 100-float64(nullPad*188)/float64(segSize)*100, *latency)
 
 	ctx := context.Background()
+	tools := skipTools(hlsTools(exe, ffmpeg, ytdlp, base, *segments, total), *skip)
+	times, sizes, err := timeTools(ctx, tools, *runs, scratch, total)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("\n| tool | median s | MB/s | engine speed ratio | output bytes |\n|---|---:|---:|---:|---:|\n")
+	ours := median(times[tools[0].name])
+	for _, t := range tools {
+		m := median(times[t.name])
+		fmt.Printf("| %s | %.2f | %.1f | %.2fx | %d |\n", t.name, m, float64(total)/m/1e6, m/ours, sizes[t.name])
+	}
+	return peakRSS(ctx, exe, base, scratch)
+}
+
+// hlsTools are the downloaders compared: the engine first (the reference
+// of the ratio column), ffmpeg, yt-dlp when installed, and two floors.
+func hlsTools(exe, ffmpeg, ytdlp, base string, segments int, total int64) []tool {
+	m3u8 := base + "/hls/index.m3u8"
 	tools := []tool{
 		{"engine (8 segments in parallel)", func(ctx context.Context, out string) error {
 			_, err := fetchSub(ctx, exe, m3u8, out, "hls")
@@ -196,21 +213,24 @@ func runBench(args []string) error {
 	} else {
 		fmt.Println("yt-dlp not found: skipped (apt-get install -y yt-dlp)")
 	}
-	tools = append(tools, tool{"8 parallel GETs to /dev/null", func(ctx context.Context, _ string) error {
-		return parallelGets(ctx, base, *segments, 8)
+	return append(tools, tool{"8 parallel GETs to /dev/null", func(ctx context.Context, _ string) error {
+		return parallelGets(ctx, base, segments, 8)
 	}}, tool{"write the bytes from memory + fsync (disk floor)", func(_ context.Context, out string) error {
 		return writeFloor(out, total)
 	}})
+}
 
-	tools = skipTools(tools, *skip)
+// timeTools runs every tool runs times, in turn, and answers the seconds
+// of each run and the size of each tool's output.
+func timeTools(ctx context.Context, tools []tool, runs int, scratch string, total int64) (map[string][]float64, map[string]int64, error) {
 	times := map[string][]float64{}
 	sizes := map[string]int64{}
-	for r := range *runs {
+	for r := range runs {
 		for _, t := range tools {
 			out := filepath.Join(scratch, "out.ts")
 			start := time.Now()
 			if err := t.run(ctx, out); err != nil {
-				return fmt.Errorf("%s: %w", t.name, err)
+				return nil, nil, fmt.Errorf("%s: %w", t.name, err)
 			}
 			sec := time.Since(start).Seconds()
 			times[t.name] = append(times[t.name], sec)
@@ -221,23 +241,20 @@ func runBench(args []string) error {
 			fmt.Printf("run %d  %-40s %7.2f s  %7.1f MB/s\n", r+1, t.name, sec, float64(total)/sec/1e6)
 		}
 	}
+	return times, sizes, nil
+}
 
-	fmt.Printf("\n| tool | median s | MB/s | engine speed ratio | output bytes |\n|---|---:|---:|---:|---:|\n")
-	ours := median(times[tools[0].name])
-	for _, t := range tools {
-		m := median(times[t.name])
-		fmt.Printf("| %s | %.2f | %.1f | %.2fx | %d |\n", t.name, m, float64(total)/m/1e6, m/ours, sizes[t.name])
-	}
-
+// peakRSS prints the engine process's peak RSS for the big MP4 and the
+// HLS stream.
+func peakRSS(ctx context.Context, exe, base, scratch string) error {
 	fmt.Println("\npeak RSS of the engine process (VmHWM):")
-	mp4Out := filepath.Join(scratch, "big.mp4")
-	res, err := fetchSub(ctx, exe, base+"/big.mp4", mp4Out, "mp4")
+	res, err := fetchSub(ctx, exe, base+"/big.mp4", filepath.Join(scratch, "big.mp4"), "mp4")
 	if err != nil {
 		return fmt.Errorf("mp4 rss run: %w", err)
 	}
 	os.Remove(res.Path)
 	fmt.Printf("  MP4 %.2f GiB: %.1f MB peak RSS, %.1f MB/s\n", float64(res.Bytes)/(1<<30), float64(res.HWMKB)/1024, float64(res.Bytes)/res.Seconds/1e6)
-	res, err = fetchSub(ctx, exe, m3u8, filepath.Join(scratch, "rss.ts"), "hls")
+	res, err = fetchSub(ctx, exe, base+"/hls/index.m3u8", filepath.Join(scratch, "rss.ts"), "hls")
 	if err != nil {
 		return fmt.Errorf("hls rss run: %w", err)
 	}

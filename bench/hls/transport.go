@@ -67,28 +67,10 @@ func runTransport(args []string) error {
 	for round := range *runs {
 		for _, sink := range []string{"disk", "discard"} {
 			for _, tr := range []string{httpclient.TransportStandard, httpclient.TransportChrome} {
-				c := httpclient.New(httpclient.Options{Transport: tr, RootCAs: pool, RateLimit: httpclient.RateLimit{PerSecond: -1}})
-				o := download.Options{Client: protoRecorder{c, protos, tr}, DisableRemux: true}
-				dfs := &discardFS{}
-				if sink == "discard" {
-					o.FS = dfs
-				}
-				out := filepath.Join(scratch, "out.ts")
-				start, cpu0 := time.Now(), cpuSeconds()
-				res, err := download.New(o).Download(context.Background(), anime.Stream{URL: srv.URL + "/hls/index.m3u8", Kind: anime.StreamHLS}, out, download.Request{})
+				sec, cpu, err := transportRun(tr, sink, pool, srv.URL+"/hls/index.m3u8", filepath.Join(scratch, "out.ts"), size, protos)
 				if err != nil {
-					return fmt.Errorf("%s/%s: %w", tr, sink, err)
+					return err
 				}
-				sec, cpu := time.Since(start).Seconds(), cpuSeconds()-cpu0
-				got := res.Size
-				if sink == "discard" {
-					got = dfs.written.Load()
-				}
-				if got != size {
-					return fmt.Errorf("%s/%s: %d bytes, want %d", tr, sink, got, size)
-				}
-				os.Remove(res.Path)
-				c.CloseIdleConnections()
 				times[key{tr, sink}] = append(times[key{tr, sink}], sec)
 				cpus[key{tr, sink}] = append(cpus[key{tr, sink}], cpu)
 				fmt.Printf("round %d  %-8s %-8s %6.2f s  %7.1f MB/s  CPU %5.2f s\n", round+1, sink, tr, sec, float64(size)/sec/1e6, cpu)
@@ -105,6 +87,34 @@ func runTransport(args []string) error {
 		}
 	}
 	return nil
+}
+
+// transportRun downloads the stream once through the product's client with
+// transport tr into sink ("disk" or "discard") and answers the seconds and
+// the process CPU seconds it took.
+func transportRun(tr, sink string, pool *x509.CertPool, m3u8, out string, size int64, protos map[string]string) (sec, cpu float64, err error) {
+	c := httpclient.New(httpclient.Options{Transport: tr, RootCAs: pool, RateLimit: httpclient.RateLimit{PerSecond: -1}})
+	defer c.CloseIdleConnections()
+	o := download.Options{Client: protoRecorder{c, protos, tr}, DisableRemux: true}
+	dfs := &discardFS{}
+	if sink == "discard" {
+		o.FS = dfs
+	}
+	start, cpu0 := time.Now(), cpuSeconds()
+	res, err := download.New(o).Download(context.Background(), anime.Stream{URL: m3u8, Kind: anime.StreamHLS}, out, download.Request{})
+	if err != nil {
+		return 0, 0, fmt.Errorf("%s/%s: %w", tr, sink, err)
+	}
+	sec, cpu = time.Since(start).Seconds(), cpuSeconds()-cpu0
+	got := res.Size
+	if sink == "discard" {
+		got = dfs.written.Load()
+	}
+	if got != size {
+		return 0, 0, fmt.Errorf("%s/%s: %d bytes, want %d", tr, sink, got, size)
+	}
+	os.Remove(res.Path)
+	return sec, cpu, nil
 }
 
 // protoRecorder notes which protocol each transport negotiated.

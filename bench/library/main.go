@@ -117,58 +117,78 @@ func run(nSeries, perSeries, runs int, dir string, reuse bool, prof *profiler) e
 		fmt.Fprintf(os.Stderr, "generated %d series, %d files in %s\n", nSeries, files, time.Since(t0).Round(time.Millisecond))
 	}
 
-	var findT, coldT, warmT, listP50, listP99 []time.Duration
-	var findCPU, coldCPU, warmCPU []time.Duration
-	var last library.ScanSummary
+	var m measurements
 	for r := 0; r < runs; r++ {
-		c0 := cpu(syscall.RUSAGE_CHILDREN)
-		ft, n, err := timeFind(lib)
-		if err != nil {
+		if err := m.run(ctx, dir, lib, nSeries, prof); err != nil {
 			return err
 		}
-		findT = append(findT, ft)
-		findCPU = append(findCPU, cpu(syscall.RUSAGE_CHILDREN)-c0)
-		dbDir, err := os.MkdirTemp(dir, "db-")
-		if err != nil {
-			return err
-		}
-		db, err := store.Open(ctx, dbDir)
-		if err != nil {
-			return err
-		}
-		svc, err := library.New(library.Options{AnimeDir: lib, Catalog: memCatalog{}, Store: db,
-			Logger: slog.New(slog.DiscardHandler)})
-		if err != nil {
-			return err
-		}
-		runtime.GC()
-		start, c1 := time.Now(), cpu(syscall.RUSAGE_SELF)
-		var sum library.ScanSummary
-		err = prof.around("first", func() (err error) { sum, err = svc.Scan(ctx, nil); return err })
-		if err != nil {
-			return err
-		}
-		coldT, coldCPU = append(coldT, time.Since(start)), append(coldCPU, cpu(syscall.RUSAGE_SELF)-c1)
-		runtime.GC()
-		start, c1 = time.Now(), cpu(syscall.RUSAGE_SELF)
-		err = prof.around("rescan", func() (err error) { last, err = svc.Scan(ctx, nil); return err })
-		if err != nil {
-			return err
-		}
-		warmT, warmCPU = append(warmT, time.Since(start)), append(warmCPU, cpu(syscall.RUSAGE_SELF)-c1)
-		if sum.Series != nSeries || last.Unchanged != nSeries {
-			return fmt.Errorf("scan found %d series (%d unchanged on rescan); want %d", sum.Series, last.Unchanged, nSeries)
-		}
-		p50, p99, err := listLatency(ctx, svc, nSeries)
-		if err != nil {
-			return err
-		}
-		listP50, listP99 = append(listP50, p50), append(listP99, p99)
-		svc.Close()
-		db.Close()
 		fmt.Fprintf(os.Stderr, "run %d: find %s (%d files), cold scan %s, rescan %s, list p99 %s\n",
-			r+1, ft.Round(time.Millisecond), n, coldT[r].Round(time.Millisecond), warmT[r].Round(time.Millisecond), p99)
+			r+1, m.findT[r].Round(time.Millisecond), m.found, m.coldT[r].Round(time.Millisecond), m.warmT[r].Round(time.Millisecond), m.listP99[r])
 	}
+	m.print(lib, nSeries, perSeries, files, runs)
+	return nil
+}
+
+// measurements are the figures of every run.
+type measurements struct {
+	findT, coldT, warmT, listP50, listP99 []time.Duration
+	findCPU, coldCPU, warmCPU             []time.Duration
+	found                                 int                 // files find counted in the last run
+	last                                  library.ScanSummary // the last rescan
+}
+
+// run times find, a first scan into a fresh database, a rescan with
+// nothing changed and List's latency, once.
+func (m *measurements) run(ctx context.Context, dir, lib string, nSeries int, prof *profiler) error {
+	c0 := cpu(syscall.RUSAGE_CHILDREN)
+	ft, n, err := timeFind(lib)
+	if err != nil {
+		return err
+	}
+	m.found = n
+	m.findT = append(m.findT, ft)
+	m.findCPU = append(m.findCPU, cpu(syscall.RUSAGE_CHILDREN)-c0)
+	dbDir, err := os.MkdirTemp(dir, "db-")
+	if err != nil {
+		return err
+	}
+	db, err := store.Open(ctx, dbDir)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	svc, err := library.New(library.Options{AnimeDir: lib, Catalog: memCatalog{}, Store: db,
+		Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		return err
+	}
+	defer svc.Close()
+	runtime.GC()
+	start, c1 := time.Now(), cpu(syscall.RUSAGE_SELF)
+	var sum library.ScanSummary
+	if err := prof.around("first", func() (err error) { sum, err = svc.Scan(ctx, nil); return err }); err != nil {
+		return err
+	}
+	m.coldT, m.coldCPU = append(m.coldT, time.Since(start)), append(m.coldCPU, cpu(syscall.RUSAGE_SELF)-c1)
+	runtime.GC()
+	start, c1 = time.Now(), cpu(syscall.RUSAGE_SELF)
+	if err := prof.around("rescan", func() (err error) { m.last, err = svc.Scan(ctx, nil); return err }); err != nil {
+		return err
+	}
+	m.warmT, m.warmCPU = append(m.warmT, time.Since(start)), append(m.warmCPU, cpu(syscall.RUSAGE_SELF)-c1)
+	if sum.Series != nSeries || m.last.Unchanged != nSeries {
+		return fmt.Errorf("scan found %d series (%d unchanged on rescan); want %d", sum.Series, m.last.Unchanged, nSeries)
+	}
+	p50, p99, err := listLatency(ctx, svc, nSeries)
+	if err != nil {
+		return err
+	}
+	m.listP50, m.listP99 = append(m.listP50, p50), append(m.listP99, p99)
+	return nil
+}
+
+// print writes the Markdown report of RESULTS.md.
+func (m *measurements) print(lib string, nSeries, perSeries, files, runs int) {
 	var ru syscall.Rusage
 	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 	peakMB := float64(ru.Maxrss) / 1024
@@ -181,24 +201,23 @@ func run(nSeries, perSeries, runs int, dir string, reuse bool, prof *profiler) e
 	fmt.Printf("Tree: %d series folders, %d files (%d episode files + one marker each), empty files, warm page cache.\n\n",
 		nSeries, files, nSeries*perSeries)
 	fmt.Printf("| metric (median of %d runs) | value | target |\n|---|---|---|\n", runs)
-	fmt.Printf("| `find <dir> -type f \\| wc -l`, wall | %s | |\n", med(findT))
-	fmt.Printf("| full scan, empty database, wall | %s (%.2f× find) | ≤ 2× find |\n", med(coldT), ratio(med(coldT), med(findT)))
-	fmt.Printf("| full rescan, nothing changed, wall | %s (%.2f× find) | ≤ 2× find |\n", med(warmT), ratio(med(warmT), med(findT)))
-	fmt.Printf("| full scan / find of the same run (median of the per-run ratios) | %.2f× | ≤ 2× |\n", medRatio(coldT, findT))
-	fmt.Printf("| full rescan / find of the same run (median of the per-run ratios) | %.2f× | ≤ 2× |\n", medRatio(warmT, findT))
-	fmt.Printf("| find, CPU (user+sys) | %s | |\n", med(findCPU))
-	fmt.Printf("| full scan, CPU | %s (%.2f× find) | |\n", med(coldCPU), ratio(med(coldCPU), med(findCPU)))
-	fmt.Printf("| full rescan, CPU | %s (%.2f× find) | |\n", med(warmCPU), ratio(med(warmCPU), med(findCPU)))
-	fmt.Printf("| List(per_page=1000) p50 | %s | |\n", med(listP50))
-	fmt.Printf("| List(per_page=1000) p99 | %s | < 50 ms |\n", med(listP99))
+	fmt.Printf("| `find <dir> -type f \\| wc -l`, wall | %s | |\n", med(m.findT))
+	fmt.Printf("| full scan, empty database, wall | %s (%.2f× find) | ≤ 2× find |\n", med(m.coldT), ratio(med(m.coldT), med(m.findT)))
+	fmt.Printf("| full rescan, nothing changed, wall | %s (%.2f× find) | ≤ 2× find |\n", med(m.warmT), ratio(med(m.warmT), med(m.findT)))
+	fmt.Printf("| full scan / find of the same run (median of the per-run ratios) | %.2f× | ≤ 2× |\n", medRatio(m.coldT, m.findT))
+	fmt.Printf("| full rescan / find of the same run (median of the per-run ratios) | %.2f× | ≤ 2× |\n", medRatio(m.warmT, m.findT))
+	fmt.Printf("| find, CPU (user+sys) | %s | |\n", med(m.findCPU))
+	fmt.Printf("| full scan, CPU | %s (%.2f× find) | |\n", med(m.coldCPU), ratio(med(m.coldCPU), med(m.findCPU)))
+	fmt.Printf("| full rescan, CPU | %s (%.2f× find) | |\n", med(m.warmCPU), ratio(med(m.warmCPU), med(m.findCPU)))
+	fmt.Printf("| List(per_page=1000) p50 | %s | |\n", med(m.listP50))
+	fmt.Printf("| List(per_page=1000) p99 | %s | < 50 ms |\n", med(m.listP99))
 	fmt.Printf("| peak RSS of the process | %.1f MB | < 150 MB |\n", peakMB)
 	fmt.Printf("\nRuns (find / cold / rescan / list p99): ")
-	for i := range findT {
-		fmt.Printf("[%s / %s / %s / %s] ", findT[i].Round(time.Millisecond), coldT[i].Round(time.Millisecond),
-			warmT[i].Round(time.Millisecond), listP99[i].Round(10*time.Microsecond))
+	for i := range m.findT {
+		fmt.Printf("[%s / %s / %s / %s] ", m.findT[i].Round(time.Millisecond), m.coldT[i].Round(time.Millisecond),
+			m.warmT[i].Round(time.Millisecond), m.listP99[i].Round(10*time.Microsecond))
 	}
-	fmt.Printf("\n\nLast rescan: %d series, %d episodes, %d missing.\n", last.Series, last.Episodes, last.Missing)
-	return nil
+	fmt.Printf("\n\nLast rescan: %d series, %d episodes, %d missing.\n", m.last.Series, m.last.Episodes, m.last.Missing)
 }
 
 // generate writes nSeries folders with a marker and perSeries episode

@@ -47,57 +47,79 @@ func runClients(cfg config) error {
 		}
 	}()
 
-	type result struct {
-		received, reordered int
-		lat                 []int64 // microseconds
-	}
-	results := make([]result, len(conns))
+	results := make([]clientResult, len(conns))
 	var wg sync.WaitGroup
 	for i, c := range conns {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			r := &results[i]
-			r.lat = make([]int64, 0, cfg.downloads*cfg.hz*int(cfg.duration.Seconds()+1))
-			last := map[string]int{}
-			for {
-				_, b, err := c.Read(ctx)
-				if err != nil {
-					return
-				}
-				now := time.Now()
-				var m struct {
-					Type string `json:"type"`
-					Data struct {
-						DownloadID string `json:"download_id"`
-						Seq        int    `json:"seq"`
-						SentUnixNs int64  `json:"sent_unix_ns"`
-						Bench      string `json:"bench"`
-					} `json:"data"`
-				}
-				if json.Unmarshal(b, &m) != nil {
-					continue
-				}
-				switch m.Type {
-				case "download_progress":
-					r.received++
-					r.lat = append(r.lat, now.Sub(time.Unix(0, m.Data.SentUnixNs)).Microseconds())
-					if m.Data.Seq <= last[m.Data.DownloadID] {
-						r.reordered++
-					}
-					last[m.Data.DownloadID] = m.Data.Seq
-				case "system_info":
-					if m.Data.Bench == "done" {
-						return
-					}
-				}
-			}
+			results[i] = readProgress(ctx, c, cfg.downloads*cfg.hz*int(cfg.duration.Seconds()+1))
 		}()
 	}
 	fmt.Println("READY")
 	wg.Wait()
 
-	rep := clientReport{Connected: len(conns)}
+	rep := summarize(results)
+	rep.CPUSeconds = (cpuTime() - cpu0).Seconds()
+	rep.WallSeconds = time.Since(wall0).Seconds()
+	b, err := json.Marshal(rep)
+	if err != nil {
+		return fmt.Errorf("encode report: %w", err)
+	}
+	fmt.Println(string(b))
+	_, _ = io.Copy(io.Discard, os.Stdin) // the server closes stdin when done
+	return nil
+}
+
+// clientResult is what one client saw.
+type clientResult struct {
+	received, reordered int
+	lat                 []int64 // microseconds
+}
+
+// readProgress reads one client's messages until the server's "done"
+// system_info (or the connection ends), recording the latency of every
+// progress message and the ones that came out of order.
+func readProgress(ctx context.Context, c *websocket.Conn, expected int) clientResult {
+	r := clientResult{lat: make([]int64, 0, expected)}
+	last := map[string]int{}
+	for {
+		_, b, err := c.Read(ctx)
+		if err != nil {
+			return r
+		}
+		now := time.Now()
+		var m struct {
+			Type string `json:"type"`
+			Data struct {
+				DownloadID string `json:"download_id"`
+				Seq        int    `json:"seq"`
+				SentUnixNs int64  `json:"sent_unix_ns"`
+				Bench      string `json:"bench"`
+			} `json:"data"`
+		}
+		if json.Unmarshal(b, &m) != nil {
+			continue
+		}
+		switch m.Type {
+		case "download_progress":
+			r.received++
+			r.lat = append(r.lat, now.Sub(time.Unix(0, m.Data.SentUnixNs)).Microseconds())
+			if m.Data.Seq <= last[m.Data.DownloadID] {
+				r.reordered++
+			}
+			last[m.Data.DownloadID] = m.Data.Seq
+		case "system_info":
+			if m.Data.Bench == "done" {
+				return r
+			}
+		}
+	}
+}
+
+// summarize adds up the clients' counts and latency percentiles.
+func summarize(results []clientResult) clientReport {
+	rep := clientReport{Connected: len(results)}
 	var all []int64
 	for _, r := range results {
 		rep.Received += r.received
@@ -116,15 +138,7 @@ func runClients(cfg config) error {
 	if len(all) > 0 {
 		rep.MaxMs = float64(all[len(all)-1]) / 1000
 	}
-	rep.CPUSeconds = (cpuTime() - cpu0).Seconds()
-	rep.WallSeconds = time.Since(wall0).Seconds()
-	b, err := json.Marshal(rep)
-	if err != nil {
-		return fmt.Errorf("encode report: %w", err)
-	}
-	fmt.Println(string(b))
-	_, _ = io.Copy(io.Discard, os.Stdin) // the server closes stdin when done
-	return nil
+	return rep
 }
 
 // dial connects one client and consumes its connected message.

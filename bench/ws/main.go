@@ -15,6 +15,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -128,30 +129,9 @@ func runServer(cfg config) error {
 	srvDone := make(chan error, 1)
 	go func() { srvDone <- srv.Serve(ln) }()
 
-	self, err := os.Executable()
+	child, lines, stdin, err := startClients(ln.Addr().String(), cfg)
 	if err != nil {
-		return fmt.Errorf("find executable: %w", err)
-	}
-	child := exec.Command(self, "-role=clients", "-url=ws://"+ln.Addr().String()+"/ws/connect?token="+benchToken,
-		fmt.Sprint("-clients=", cfg.clients), fmt.Sprint("-downloads=", cfg.downloads))
-	child.Stderr = os.Stderr
-	out, err := child.StdoutPipe()
-	if err != nil {
-		return fmt.Errorf("child stdout: %w", err)
-	}
-	stdin, err := child.StdinPipe()
-	if err != nil {
-		return fmt.Errorf("child stdin: %w", err)
-	}
-	if err := child.Start(); err != nil {
-		return fmt.Errorf("start clients: %w", err)
-	}
-	lines := bufio.NewScanner(out)
-	lines.Buffer(make([]byte, 1<<20), 1<<20)
-	if !lines.Scan() || lines.Text() != "READY" {
-		_ = child.Process.Kill()
-		_ = child.Wait()
-		return fmt.Errorf("clients process did not get ready: %q", lines.Text())
+		return err
 	}
 	fmt.Fprintf(os.Stderr, "connected: hub counts %d clients (%d reading + 1 stalled)\n", hub.Count(), cfg.clients)
 
@@ -165,14 +145,83 @@ func runServer(cfg config) error {
 			return fmt.Errorf("start profile: %w", err)
 		}
 	}
-	// Publish: each download at cfg.hz, the send time in the payload.
 	cpu0, wall0 := cpuTime(), time.Now()
+	load0 := loadAvg()
+	total, lateness, publishCost := publishLoad(hub, cfg)
+	cpu1, wall1 := cpuTime(), time.Now()
+	if cfg.cpuProfile != "" {
+		pprof.StopCPUProfile()
+	}
+	countAfter := hub.Count()
+	load1 := loadAvg()
+	hub.Publish(event.New(event.SystemInfo, map[string]any{"bench": "done"}))
+
+	var rep clientReport
+	if lines.Scan() {
+		if err := json.Unmarshal(lines.Bytes(), &rep); err != nil {
+			return fmt.Errorf("parse clients report %q: %w", lines.Text(), err)
+		}
+	}
+	_ = stdin.Close() // tells the clients process to exit
+	if err := child.Wait(); err != nil {
+		return fmt.Errorf("clients process: %w", err)
+	}
+	cancel()
+	if err := <-runDone; err != nil {
+		fmt.Fprintln(os.Stderr, "hub run:", err)
+	}
+	sctx, scancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer scancel()
+	_ = srv.Shutdown(sctx)
+	if err := <-srvDone; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve: %w", err)
+	}
+
+	printReport(cfg, report{rep: rep, total: total, wall: wall1.Sub(wall0), cpu: cpu1 - cpu0, lateness: lateness,
+		publishCost: publishCost, load0: load0, load1: load1, countAfter: countAfter})
+	return nil
+}
+
+// startClients starts this program as the clients process against the
+// hub at addr and waits until every client is connected.
+func startClients(addr string, cfg config) (*exec.Cmd, *bufio.Scanner, io.WriteCloser, error) {
+	self, err := os.Executable()
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("find executable: %w", err)
+	}
+	child := exec.Command(self, "-role=clients", "-url=ws://"+addr+"/ws/connect?token="+benchToken,
+		fmt.Sprint("-clients=", cfg.clients), fmt.Sprint("-downloads=", cfg.downloads))
+	child.Stderr = os.Stderr
+	out, err := child.StdoutPipe()
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("child stdout: %w", err)
+	}
+	stdin, err := child.StdinPipe()
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("child stdin: %w", err)
+	}
+	if err := child.Start(); err != nil {
+		return nil, nil, nil, fmt.Errorf("start clients: %w", err)
+	}
+	lines := bufio.NewScanner(out)
+	lines.Buffer(make([]byte, 1<<20), 1<<20)
+	if !lines.Scan() || lines.Text() != "READY" {
+		_ = child.Process.Kill()
+		_ = child.Wait()
+		return nil, nil, nil, fmt.Errorf("clients process did not get ready: %q", lines.Text())
+	}
+	return child, lines, stdin, nil
+}
+
+// publishLoad publishes each download's progress at cfg.hz for
+// cfg.duration, the send time in the payload. It answers how many
+// messages went out, the publishers' wake-up delays and the time spent
+// inside Publish.
+func publishLoad(hub *ws.Hub, cfg config) (total int, lateness, publishCost []time.Duration) {
 	var published sync.WaitGroup
 	var mu sync.Mutex
-	total := 0
-	var lateness, publishCost []time.Duration // publisher wake-up delay; time inside Publish
-	load0 := loadAvg()
 	pctx, pcancel := context.WithTimeout(context.Background(), cfg.duration)
+	defer pcancel()
 	for d := range cfg.downloads {
 		published.Add(1)
 		go func() {
@@ -206,38 +255,22 @@ func runServer(cfg config) error {
 		}()
 	}
 	published.Wait()
-	pcancel()
-	cpu1, wall1 := cpuTime(), time.Now()
-	if cfg.cpuProfile != "" {
-		pprof.StopCPUProfile()
-	}
-	countAfter := hub.Count()
-	load1 := loadAvg()
-	hub.Publish(event.New(event.SystemInfo, map[string]any{"bench": "done"}))
+	return total, lateness, publishCost
+}
 
-	var rep clientReport
-	if lines.Scan() {
-		if err := json.Unmarshal(lines.Bytes(), &rep); err != nil {
-			return fmt.Errorf("parse clients report %q: %w", lines.Text(), err)
-		}
-	}
-	_ = stdin.Close() // tells the clients process to exit
-	if err := child.Wait(); err != nil {
-		return fmt.Errorf("clients process: %w", err)
-	}
-	cancel()
-	if err := <-runDone; err != nil {
-		fmt.Fprintln(os.Stderr, "hub run:", err)
-	}
-	sctx, scancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer scancel()
-	_ = srv.Shutdown(sctx)
-	if err := <-srvDone; err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return fmt.Errorf("serve: %w", err)
-	}
+// report is what runServer measured.
+type report struct {
+	rep                   clientReport
+	total                 int
+	wall, cpu             time.Duration
+	lateness, publishCost []time.Duration
+	load0, load1          string
+	countAfter            int
+}
 
-	wall := wall1.Sub(wall0)
-	cpu := cpu1 - cpu0
+// printReport prints the figures and the verdict on the p99 target.
+func printReport(cfg config, r report) {
+	rep, wall, cpu, total := r.rep, r.wall, r.cpu, r.total
 	expected := total * cfg.clients
 	fmt.Printf("machine:            %d CPUs, %s, %s/%s\n", runtime.NumCPU(), cpuModel(), runtime.GOOS, runtime.GOARCH)
 	fmt.Printf("load:               %d clients + 1 stalled, %d downloads x %d Hz, %s\n", cfg.clients, cfg.downloads, cfg.hz, wall.Round(time.Millisecond))
@@ -248,15 +281,14 @@ func runServer(cfg config) error {
 		cpu.Seconds(), wall.Seconds(), 100*cpu.Seconds()/wall.Seconds(), 100*cpu.Seconds()/wall.Seconds()/float64(runtime.NumCPU()))
 	fmt.Printf("clients CPU:        %.2f s (separate process, not counted above)\n", rep.CPUSeconds)
 	fmt.Printf("latency:            median %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms (%d samples)\n", rep.MedianMs, rep.P99Ms, rep.P999Ms, rep.MaxMs, rep.Samples)
-	fmt.Printf("Publish call:       median %s, p99 %s, max %s (fan-out to every client's queue)\n", pctDur(publishCost, 0.5), pctDur(publishCost, 0.99), pctDur(publishCost, 1))
-	fmt.Printf("machine noise:      publisher wake-up delay median %s, p99 %s, max %s; loadavg %s -> %s\n", pctDur(lateness, 0.5), pctDur(lateness, 0.99), pctDur(lateness, 1), load0, load1)
-	fmt.Printf("hub clients at end: %d (stalled client %s)\n", countAfter, stalledState(countAfter, cfg.clients))
+	fmt.Printf("Publish call:       median %s, p99 %s, max %s (fan-out to every client's queue)\n", pctDur(r.publishCost, 0.5), pctDur(r.publishCost, 0.99), pctDur(r.publishCost, 1))
+	fmt.Printf("machine noise:      publisher wake-up delay median %s, p99 %s, max %s; loadavg %s -> %s\n", pctDur(r.lateness, 0.5), pctDur(r.lateness, 0.99), pctDur(r.lateness, 1), r.load0, r.load1)
+	fmt.Printf("hub clients at end: %d (stalled client %s)\n", r.countAfter, stalledState(r.countAfter, cfg.clients))
 	verdict := "PASS"
 	if rep.P99Ms >= 100 {
 		verdict = "FAIL"
 	}
 	fmt.Printf("target p99 < 100 ms: %s\n", verdict)
-	return nil
 }
 
 func stalledState(count, clients int) string {

@@ -81,4 +81,7 @@ type DownloadItem struct {
 	SourceURL   *string    `json:"source_url"`
 	FilePath    string     `json:"file_path,omitempty"`
 	Language    Language   `json:"language,omitempty"`
+	// Hoster is the hoster of the current (or last) try, once a stream
+	// was chosen.
+	Hoster string `json:"hoster,omitempty"`
 }

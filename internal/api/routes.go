@@ -30,6 +30,8 @@ type Services struct {
 	Monitor     Monitor                  // /api/anime/{id}/monitor*, /api/monitor/bulk
 	NFO         func() NFO               // /api/nfo/* (answers the current service)
 	Queue       Queue                    // /api/queue*
+	History     History                  // /api/history*
+	Wanted      Wanted                   // /api/wanted*
 	Config      *ConfigDeps              // /api/config*
 	Naming      NamingPreviewer          // /api/config/naming/preview
 	Scheduler   *SchedulerDeps           // /api/scheduler/*
@@ -64,6 +66,8 @@ const (
 	tagMonitor       = "Monitoring"
 	tagNFO           = "NFO"
 	tagQueue         = "Queue"
+	tagHistory       = "History"
+	tagWanted        = "Wanted"
 	tagConfig        = "Config"
 	tagScheduler     = "Scheduler"
 	tagLogging       = "Logging"
@@ -79,6 +83,7 @@ func (s *Server) routes() {
 	s.publicRoutes()
 	s.libraryRoutes()
 	s.queueRoutes()
+	s.downloadsRoutes()
 	s.settingsRoutes()
 	s.operationsRoutes()
 	s.ownAuthRoutes()
@@ -213,6 +218,28 @@ func (s *Server) queueRoutes() {
 		withDescription("Sets the order of the pending items named, within their priority.")), h.reorder)
 	huma.Register(api, row("queue-retry", "POST /api/queue/retry", "Retry failed items",
 		withDescription("Empty item_ids retries every failed item.")), h.retry)
+}
+
+// downloadsRoutes (protected): the download history and the missing
+// episodes across the library.
+func (s *Server) downloadsRoutes() {
+	api, sv := s.api, s.deps.Services
+	if hist := sv.History; hist != nil {
+		h := historyHandlers{hist}
+		huma.Register(api, Protected(op(tagHistory, "history-list", "GET /api/history", "Finished downloads, newest first",
+			withDescription(docHistoryList))), h.list)
+		huma.Register(api, Protected(op(tagHistory, "history-get", "GET /api/history/{id}", "One finished download, with its attempt log",
+			withErrors(404))), h.get)
+		huma.Register(api, Protected(op(tagHistory, "history-clear", "DELETE /api/history", "Forget every finished download",
+			withDescription(docHistoryClear))), h.clear)
+	}
+	if w := sv.Wanted; w != nil {
+		h := wantedHandlers{w}
+		huma.Register(api, Protected(op(tagWanted, "wanted-list", "GET /api/wanted", "Missing episodes across the library",
+			withDescription(docWantedList))), h.list)
+		huma.Register(api, Protected(op(tagWanted, "wanted-download", "POST /api/wanted/download", "Queue missing episodes",
+			withErrors(422), withDescription(docWantedDownload))), h.download)
+	}
 }
 
 // settingsRoutes (protected): the configuration, its backups and

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/aniworld/aniworld/internal/history"
 	"github.com/aniworld/aniworld/internal/httpclient"
 	"log/slog"
 	"net"
@@ -52,7 +53,8 @@ type App struct {
 	sched   runner
 	backlog runner
 	auth    *auth.Service
-	clock   scheduler.Clock // of the periodic jobs
+	history *history.Service // its retention runs hourly (jobs.go)
+	clock   scheduler.Clock  // of the periodic jobs
 	// background are further long-running jobs added by wiring code.
 	background []func(ctx context.Context) error
 	closers    []func() error

@@ -47,6 +47,9 @@ func (a *App) jobs() []job {
 			}
 		})})
 	}
+	if a.history != nil {
+		js = append(js, job{"download history retention", hourly(clock, a.pruneHistory)})
+	}
 	for i, run := range a.background {
 		js = append(js, job{fmt.Sprintf("background job %d", i+1), run})
 	}

@@ -56,6 +56,9 @@ func (a *App) wire(ctx context.Context, deps *api.Deps) error {
 	if err := a.wireSonarr(cfg, deps, prov, lib, adds, am, q); err != nil {
 		return err
 	}
+	if err := a.wireHistory(deps, q); err != nil {
+		return err
+	}
 	if err := a.wireOps(ctx, deps, OpsDeps{Auth: authSvc, Library: lib, Queue: q, Metrics: m, Providers: prov}); err != nil {
 		return err
 	}

@@ -65,18 +65,14 @@ func Sleep(ctx context.Context, d time.Duration) error {
 	}
 }
 
-type ctxKey int
-
-const callerRetriesKey ctxKey = 1
+// callerRetriesKey marks a context whose requests the caller retries.
+type callerRetriesKey struct{}
 
 // CallerRetries marks a request context: the caller repeats failed
 // attempts itself, so the HTTP client sends the request once.
 func CallerRetries(ctx context.Context) context.Context {
-	return context.WithValue(ctx, callerRetriesKey, true)
+	return context.WithValue(ctx, callerRetriesKey{}, true)
 }
 
 // RetriedByCaller reports whether ctx was marked by CallerRetries.
-func RetriedByCaller(ctx context.Context) bool {
-	v, _ := ctx.Value(callerRetriesKey).(bool)
-	return v
-}
+func RetriedByCaller(ctx context.Context) bool { return ctx.Value(callerRetriesKey{}) != nil }

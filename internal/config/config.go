@@ -27,7 +27,8 @@ type AppConfig struct {
 	Monitor       MonitorConfig       `json:"monitor"`
 	Notifications NotificationsConfig `json:"notifications"`
 	MediaServers  []MediaServer       `json:"media_servers"`
-	Covers        CoversConfig        `json:"covers"` // covers.go
+	Covers        CoversConfig        `json:"covers"`  // covers.go
+	History       HistoryConfig       `json:"history"` // history.go
 	Other         map[string]any      `json:"other"`
 }
 
@@ -174,6 +175,7 @@ func Default() AppConfig {
 		Monitor:       defaultMonitor(),
 		Notifications: defaultNotifications(),
 		MediaServers:  []MediaServer{},
+		History:       defaultHistory(),
 		Other:         map[string]any{},
 	}
 }

@@ -48,6 +48,7 @@ func (c AppConfig) Validate() FieldErrors {
 		add("nfo.language", "must not be empty (e.g. de-DE)")
 	}
 	c.validateAutomation(add)
+	c.validateHistory(add)
 	return errs
 }
 

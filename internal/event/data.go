@@ -19,6 +19,9 @@ type DownloadData struct {
 	FilePath     string  `json:"file_path,omitempty"`
 	Error        string  `json:"error,omitempty"`
 	Status       string  `json:"status,omitempty"`
+	// Hoster and Language are the stream's, once one was chosen.
+	Hoster   string `json:"hoster,omitempty"`
+	Language string `json:"language,omitempty"`
 	// Warnings are the download engine's notes on a finished download
 	// (download_complete), e.g. "ffmpeg not available: kept mpegts as .ts".
 	Warnings []string `json:"warnings,omitempty"`

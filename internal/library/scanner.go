@@ -132,9 +132,52 @@ func (sc *scanner) run(ctx context.Context, progress func(event.ScanData)) (Scan
 	sum.Folders = len(folders)
 	emit := sc.svc.progressEmitter(sum.ScanID, len(folders), progress)
 
+	results, waitWorkers := sc.scanFolders(ctx, folders)
+	batches, waitCommitted := sc.startCommitter(ctx)
+	seen := map[string]string{} // key -> folder
+	var unmatched []store.UnmatchedRecord
+	current := 0
+	for r := range results {
+		current++
+		if ctx.Err() != nil {
+			continue // drain; this result is not applied
+		}
+		sc.apply(ctx, r, seen, &unmatched, &sum)
+		if len(sc.pending) >= batchMaxSeries || len(sc.pending) > 0 && time.Since(sc.pendingSince) >= batchMaxDelay {
+			batches <- sc.pending
+			sc.pending = nil
+		}
+		emit(current, r.folder, r.series.Key)
+	}
+	waitWorkers()
+	// Keep the work done so far, also when the scan was cancelled.
+	if len(sc.pending) > 0 {
+		batches <- sc.pending
+		sc.pending = nil
+	}
+	close(batches)
+	committed := waitCommitted()
+	sum.Added += committed.Added
+	sum.Updated += committed.Updated
+	sum.Errors = append(sum.Errors, committed.Errors...)
+	sum.Unmatched = len(unmatched)
+	if ctx.Err() != nil {
+		sum.Cancelled = true
+		sum.Duration = time.Since(start)
+		return sum, fmt.Errorf("scan cancelled after %d of %d folders: %w", current, len(folders), ctx.Err())
+	}
+	err = sc.finish(ctx, seen, unmatched, &sum)
+	sum.Duration = time.Since(start)
+	return sum, err
+}
+
+// scanFolders scans folders with the service's number of workers. The
+// results channel closes when every worker is done (early on
+// cancellation); wait returns once every goroutine started here has ended.
+func (sc *scanner) scanFolders(ctx context.Context, folders []string) (results <-chan folderResult, wait func()) {
 	jobs := make(chan string)
 	// Buffered, so workers run on while the writer applies a result.
-	results := make(chan folderResult, 2*sc.svc.workers)
+	out := make(chan folderResult, 2*sc.svc.workers)
 	var wg sync.WaitGroup
 	wg.Go(func() {
 		defer close(jobs)
@@ -155,64 +198,30 @@ func (sc *scanner) run(ctx context.Context, progress func(event.ScanData)) (Scan
 				}
 				r := sc.scanFolder(ctx, f)
 				select {
-				case results <- r:
+				case out <- r:
 				case <-ctx.Done():
 				}
 			}
 		})
 	}
-	wg.Go(func() { workers.Wait(); close(results) })
+	wg.Go(func() { workers.Wait(); close(out) })
+	return out, wg.Wait
+}
 
-	// Batches are committed by their own goroutine, in order, while the
-	// next one is being collected; finished work is committed even if the
-	// scan is being cancelled right now (a batch is short).
-	batches := make(chan []pendingSave, 1)
+// startCommitter commits the batches sent to it by its own goroutine, in
+// order, while the next one is being collected; finished work is committed
+// even if the scan is being cancelled right now (a batch is short). Close
+// batches, then wait answers what the commits added, updated and failed.
+func (sc *scanner) startCommitter(ctx context.Context) (batches chan<- []pendingSave, wait func() ScanSummary) {
+	in := make(chan []pendingSave, 1)
 	var committed ScanSummary // Added, Updated, Errors of the committer
 	var committer sync.WaitGroup
 	committer.Go(func() {
-		for b := range batches {
+		for b := range in {
 			sc.commit(context.WithoutCancel(ctx), b, &committed)
 		}
 	})
-
-	seen := map[string]string{} // key -> folder
-	var unmatched []store.UnmatchedRecord
-	current := 0
-	for r := range results {
-		current++
-		if ctx.Err() != nil {
-			continue // drain; this result is not applied
-		}
-		sc.apply(ctx, r, seen, &unmatched, &sum)
-		if len(sc.pending) >= batchMaxSeries || len(sc.pending) > 0 && time.Since(sc.pendingSince) >= batchMaxDelay {
-			batches <- sc.pending
-			sc.pending = nil
-		}
-		emit(current, r.folder, r.series.Key)
-	}
-	wg.Wait()
-	// Keep the work done so far, also when the scan was cancelled.
-	if len(sc.pending) > 0 {
-		batches <- sc.pending
-		sc.pending = nil
-	}
-	close(batches)
-	committer.Wait()
-	sum.Added += committed.Added
-	sum.Updated += committed.Updated
-	sum.Errors = append(sum.Errors, committed.Errors...)
-	sum.Unmatched = len(unmatched)
-	if ctx.Err() != nil {
-		sum.Cancelled = true
-		sum.Duration = time.Since(start)
-		return sum, fmt.Errorf("scan cancelled after %d of %d folders: %w", current, len(folders), ctx.Err())
-	}
-	if err := sc.finish(ctx, seen, unmatched, &sum); err != nil {
-		sum.Duration = time.Since(start)
-		return sum, err
-	}
-	sum.Duration = time.Since(start)
-	return sum, nil
+	return in, func() ScanSummary { committer.Wait(); return committed }
 }
 
 // lastDirSetting names the setting holding the directory of the last

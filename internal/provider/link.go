@@ -53,6 +53,21 @@ func traceFrom(ctx context.Context) *LinkTrace {
 	return &LinkTrace{}
 }
 
+// MaxSiteHops bounds the redirect chain a site's hoster link may take on
+// the site before it lands on a hoster.
+const MaxSiteHops = 5
+
+// RedirectTarget is where a redirect answered for cur sends the client:
+// its Location resolved against cur. ok is false when Location is missing,
+// does not parse or is not http(s).
+func RedirectTarget(cur *url.URL, location string) (next *url.URL, ok bool) {
+	next, err := cur.Parse(strings.TrimSpace(location))
+	if location == "" || err != nil || (next.Scheme != "http" && next.Scheme != "https") {
+		return nil, false
+	}
+	return next, true
+}
+
 // Redirector follows a site's hoster link (/redirect/<id>, /r?t=…) to the
 // hoster's embed URL without following the hoster's own redirects.
 type Redirector func(ctx context.Context, link HosterLink) (embedURL string, err error)

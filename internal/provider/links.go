@@ -132,15 +132,3 @@ func pathNumber(segment, word string) (int, error) {
 	}
 	return n, nil
 }
-
-// IsLegacySToURL reports whether rawURL is in the retired s.to form (host
-// s.to, or the /serie/stream/ path of the old engine): such links are
-// understood but never requested, and stored ones are rewritten.
-func IsLegacySToURL(rawURL string) bool {
-	u, err := url.Parse(strings.TrimSpace(rawURL))
-	if err != nil {
-		return false
-	}
-	host := strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")
-	return host == "s.to" || strings.HasPrefix(u.Path, "/serie/stream/")
-}

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"errors"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -151,5 +152,29 @@ func TestCacheKeysGroupedBySeries(t *testing.T) {
 	}
 	if SeasonCacheKey("demo", 1) == SeasonCacheKey("demo-1", 0) || EpisodeCacheKey("demo", 1, 12) == EpisodeCacheKey("demo", 11, 2) {
 		t.Error("different pages share a cache key")
+	}
+}
+
+func TestRedirectTarget(t *testing.T) {
+	cur, _ := url.Parse("https://aniworld.to/redirect/123")
+	tests := []struct {
+		location, want string
+	}{
+		{"https://voe.sx/e/abc", "https://voe.sx/e/abc"},
+		{"  /redirect/456 ", "https://aniworld.to/redirect/456"},
+		{"//vidoza.net/embed-x.html", "https://vidoza.net/embed-x.html"},
+		{"", ""},
+		{"javascript:alert(1)", ""},
+		{"ftp://x/y", ""},
+		{"%zz", ""},
+	}
+	for _, tt := range tests {
+		got := ""
+		if next, ok := RedirectTarget(cur, tt.location); ok {
+			got = next.String()
+		}
+		if got != tt.want {
+			t.Errorf("RedirectTarget(%q) = %q, want %q (\"\": refused)", tt.location, got, tt.want)
+		}
 	}
 }

@@ -58,22 +58,6 @@ func TestParseURL(t *testing.T) {
 	}
 }
 
-func TestIsLegacySToURL(t *testing.T) {
-	for in, want := range map[string]bool{
-		"https://s.to/serie/stream/the-office":            true,
-		"https://www.s.to/serie/the-office":               true,
-		"https://serienstream.to/serie/stream/the-office": true,
-		"https://serienstream.to/serie/the-office":        false,
-		"http://127.0.0.1:9/serie/the-office/staffel-1":   false,
-		"https://aniworld.to/anime/stream/demo":           false,
-		"%zz":                                             false,
-	} {
-		if got := IsLegacySToURL(in); got != want {
-			t.Errorf("IsLegacySToURL(%q) = %v, want %v", in, got, want)
-		}
-	}
-}
-
 func TestFolderName(t *testing.T) {
 	tests := []struct {
 		name string

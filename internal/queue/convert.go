@@ -68,7 +68,7 @@ func (s *Service) toItem(r store.QueueItem) Item {
 		Status:   r.Status,
 		Priority: r.Priority, Position: int(r.Position), AddedAt: r.AddedAt,
 		StartedAt: r.StartedAt, CompletedAt: r.CompletedAt, Error: r.Error, RetryCount: r.RetryCount,
-		SourceURL: r.SourceURL, FilePath: r.FilePath, Language: r.Language,
+		SourceURL: r.SourceURL, FilePath: r.FilePath, Language: r.Language, Hoster: r.Hoster,
 		Progress: staticProgress(r),
 	}, Attempts: decodeAttempts(r.Attempts)}
 	return it
@@ -78,8 +78,16 @@ func downloadData(it Item) event.DownloadData {
 	return event.DownloadData{
 		DownloadID: it.ID, Key: it.SerieID, Folder: it.SerieFolder, SerieName: it.SerieName,
 		Episode: it.Episode.String(), Season: it.Episode.Season, EpisodeNo: it.Episode.Episode,
-		Status: string(it.Status),
+		Status: string(it.Status), Hoster: it.Hoster, Language: languageName(it.Language),
 	}
+}
+
+// languageName is a known language's name, "" otherwise.
+func languageName(l anime.Language) string {
+	if !l.Valid() {
+		return ""
+	}
+	return l.String()
 }
 
 // rowData is downloadData for a stored row, without decoding its log.
@@ -88,6 +96,7 @@ func rowData(r store.QueueItem) event.DownloadData {
 	return event.DownloadData{
 		DownloadID: r.ID, Key: r.SerieID, Folder: r.SerieFolder, SerieName: r.SerieName,
 		Episode: ep.String(), Season: r.Season, EpisodeNo: r.Episode, Status: string(r.Status),
+		Hoster: r.Hoster, Language: languageName(r.Language),
 	}
 }
 

@@ -214,6 +214,8 @@ func (s *Service) try(ctx context.Context, j *job) outcome {
 		o.err = err
 		return o
 	}
+	// Progress events name the stream from here on.
+	j.row.Hoster, j.row.Language = stream.Hoster, stream.Lang
 	j.pmu.Lock()
 	j.target, j.startAt, j.startByte, j.bytes, j.tryStart = target, s.now(), startBytes, startBytes, true
 	j.pmu.Unlock()

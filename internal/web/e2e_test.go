@@ -263,10 +263,10 @@ func TestBrowserFlow(t *testing.T) {
 			t.Errorf("token kept after logout: %q", tok)
 		}
 		b.navigate(base + "/queue")
-		// The location changes before the login page's document is parsed:
-		// wait for its form too, or the next step may type into nothing.
-		b.waitJS("protected page sends to login", `location.pathname === "/login" && location.search.includes("next=%2Fqueue") &&
-			document.readyState === "complete" && !!document.getElementById("password") && !document.getElementById("main").hidden`)
+		b.waitJS("protected page sends to login", `location.pathname === "/login" && location.search.includes("next=%2Fqueue")`)
+		// The redirect is a navigation: wait for the login page's own form
+		// before typing, not just the new address.
+		b.waitJS("login form", `document.readyState === "complete" && !!document.getElementById("password") && !document.getElementById("main").hidden`)
 	})
 
 	step("lockout is explained", []string{"logout"}, func(t *testing.T) {

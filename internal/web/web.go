@@ -46,6 +46,8 @@ var pages = map[string]page{
 	"/":           {name: "library", title: "Library", nav: "library"},
 	"/search":     {name: "search", title: "Add series", nav: "search"},
 	"/queue":      {name: "queue", title: "Download queue", nav: "queue"},
+	"/wanted":     {name: "wanted", title: "Wanted", nav: "wanted"},
+	"/history":    {name: "history", title: "History", nav: "history"},
 	"/settings":   {name: "settings", title: "Settings", nav: "settings"},
 	"/system":     {name: "system", title: "System", nav: "system"},
 	"/automation": {name: "automation", title: "Automation", nav: "automation"},

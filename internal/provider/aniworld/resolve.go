@@ -7,16 +7,12 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"strings"
 
 	"github.com/aniworld/aniworld/internal/anime"
 	"github.com/aniworld/aniworld/internal/challenge"
 	"github.com/aniworld/aniworld/internal/httpclient"
 	"github.com/aniworld/aniworld/internal/provider"
 )
-
-// maxHops bounds redirect chains on the site.
-const maxHops = 5
 
 // ResolveLink turns a hoster link into a stream: it reads the Location of
 // the site's /redirect/<id> (without following it) and hands the landing
@@ -28,7 +24,7 @@ func (c *Client) ResolveLink(ctx context.Context, link provider.HosterLink) (ani
 }
 
 // EmbedURL follows the site's /redirect/<id> by reading Location headers
-// (up to 5 hops on the site) and answers the hoster's embed URL. A URL not
+// (up to provider.MaxSiteHops on the site) and answers the hoster's embed URL. A URL not
 // on the site is returned unchanged.
 func (c *Client) EmbedURL(ctx context.Context, redirectURL string) (string, error) {
 	const step = "redirect"
@@ -37,7 +33,7 @@ func (c *Client) EmbedURL(ctx context.Context, redirectURL string) (string, erro
 		return "", fmt.Errorf("%w: hoster link %q", anime.ErrInvalid, redirectURL)
 	}
 	page := cur.Path
-	for hop := 0; hop < maxHops; hop++ {
+	for hop := 0; hop < provider.MaxSiteHops; hop++ {
 		if !c.mirrors.Owns(cur.Host) {
 			return cur.String(), nil
 		}
@@ -60,10 +56,9 @@ func (c *Client) EmbedURL(ctx context.Context, redirectURL string) (string, erro
 		}
 		switch {
 		case resp.StatusCode >= 300 && resp.StatusCode < 400:
-			loc := resp.Header.Get("Location")
-			next, err := cur.Parse(strings.TrimSpace(loc))
-			if loc == "" || err != nil || (next.Scheme != "http" && next.Scheme != "https") {
-				return "", fmt.Errorf("%s: %s %q: %w: status %d with bad Location %q", c.cfg.Label, step, page, anime.ErrProvider, resp.StatusCode, loc)
+			next, ok := provider.RedirectTarget(cur, resp.Header.Get("Location"))
+			if !ok {
+				return "", fmt.Errorf("%s: %s %q: %w: status %d with bad Location %q", c.cfg.Label, step, page, anime.ErrProvider, resp.StatusCode, resp.Header.Get("Location"))
 			}
 			cur = next
 			continue
@@ -79,5 +74,5 @@ func (c *Client) EmbedURL(ctx context.Context, redirectURL string) (string, erro
 			return "", fmt.Errorf("%s: %s %q: %w: status %d", c.cfg.Label, step, page, anime.ErrProvider, resp.StatusCode)
 		}
 	}
-	return "", fmt.Errorf("%s: %s %q: %w: more than %d redirects on the site", c.cfg.Label, step, page, anime.ErrProvider, maxHops)
+	return "", fmt.Errorf("%s: %s %q: %w: more than %d redirects on the site", c.cfg.Label, step, page, anime.ErrProvider, provider.MaxSiteHops)
 }

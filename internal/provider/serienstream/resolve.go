@@ -6,16 +6,12 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strings"
 
 	"github.com/aniworld/aniworld/internal/anime"
 	"github.com/aniworld/aniworld/internal/challenge"
 	"github.com/aniworld/aniworld/internal/httpclient"
 	"github.com/aniworld/aniworld/internal/provider"
 )
-
-// maxHops bounds redirect chains on the site.
-const maxHops = 5
 
 // ResolveLink turns a hoster link into a stream: it reads the hoster's
 // embed URL from the Location of the site's /r?t=<token> (sent with the
@@ -28,7 +24,7 @@ func (c *Client) ResolveLink(ctx context.Context, link provider.HosterLink) (ani
 }
 
 // EmbedURL follows a link-out (/r?t=<token>) by reading Location headers
-// (up to 5 hops on the site) and answers the hoster's embed URL. A URL not
+// (up to provider.MaxSiteHops on the site) and answers the hoster's embed URL. A URL not
 // on the site is returned unchanged. Without the session or Referer the
 // site answers its player page instead of a redirect: that is an
 // anime.ErrProvider naming the cause; a gate nobody could pass is
@@ -47,7 +43,7 @@ func (c *Client) EmbedURL(ctx context.Context, link provider.HosterLink) (string
 		referer = c.base.String() + "/"
 	}
 	solved := false
-	for hop := 0; hop < maxHops; hop++ {
+	for hop := 0; hop < provider.MaxSiteHops; hop++ {
 		if !c.onSite(cur) {
 			return cur.String(), nil
 		}
@@ -75,10 +71,9 @@ func (c *Client) EmbedURL(ctx context.Context, link provider.HosterLink) (string
 		}
 		switch {
 		case p.status >= 300 && p.status < 400:
-			loc := p.header.Get("Location")
-			next, err := cur.Parse(strings.TrimSpace(loc))
-			if loc == "" || err != nil || (next.Scheme != "http" && next.Scheme != "https") {
-				return "", fmt.Errorf("%s: %s %q: %w: status %d with bad Location %q", label, step, pageRef, anime.ErrProvider, p.status, loc)
+			next, ok := provider.RedirectTarget(cur, p.header.Get("Location"))
+			if !ok {
+				return "", fmt.Errorf("%s: %s %q: %w: status %d with bad Location %q", label, step, pageRef, anime.ErrProvider, p.status, p.header.Get("Location"))
 			}
 			cur = next
 		case p.status == http.StatusNotFound || p.status == http.StatusGone:
@@ -92,7 +87,7 @@ func (c *Client) EmbedURL(ctx context.Context, link provider.HosterLink) (string
 			return "", fmt.Errorf("%s: %s %q: %w: status %d", label, step, pageRef, anime.ErrProvider, p.status)
 		}
 	}
-	return "", fmt.Errorf("%s: %s %q: %w: more than %d redirects on the site", label, step, pageRef, anime.ErrProvider, maxHops)
+	return "", fmt.Errorf("%s: %s %q: %w: more than %d redirects on the site", label, step, pageRef, anime.ErrProvider, provider.MaxSiteHops)
 }
 
 // gateKind says whether a link-out met a gate this client should pass: the

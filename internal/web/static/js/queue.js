@@ -1,47 +1,72 @@
 // queue.js: the download queue. The state comes from GET
 // /api/queue/status once and again after each queue event; progress,
-// speed and ETA come only from WebSocket download_progress messages (no
-// polling). Pending items reorder by drag and drop or with ↑/↓ buttons
-// (POST /api/queue/reorder).
+// speed, time left, hoster and language come only from WebSocket
+// download_progress messages (no polling). Pending items reorder by drag
+// and drop or with ↑/↓ buttons (POST /api/queue/reorder). While anything
+// downloads, the total speed is in the page title.
 import { api } from "./api.js";
-import { $, el, guard, busy, toast, describe, epLabel, fmtDuration, fmtTime } from "./ui.js";
+import { $, el, guard, busy, toast, describe, fmtDuration } from "./ui.js";
+import { t, useLang } from "./i18n.js";
 import { connect } from "./live.js";
+import shared from "./lang_downloads.js";
+import dict from "./lang_queue.js";
+import { epTitle, langName, mbps, num, tries, when } from "./downloads.js";
 
 let pending = []; // ids in display order
 let refreshTimer = 0;
 let refreshing = null;
+// live: per running download {speed (MB/s), left (MB still to fetch)};
+// pendingMB: what the waiting items will add, derived from the server's
+// estimate at the last refresh (see totals()).
+const live = new Map();
+let pendingMB = 0;
 
 function title(it) {
-  const ep = it.episode || {};
-  return `${it.serie_name || it.serie_id} · ${epLabel(ep.season, ep.episode)}${ep.title ? " — " + ep.title : ""}`;
+  return `${it.serie_name || it.serie_id} · ${epTitle(it.episode)}`;
+}
+
+/** source is "VOE · German Dub" once a stream was chosen. */
+function source(hoster, language) {
+  const l = langName(language);
+  if (hoster && l) return t("queue.hosterLang", { hoster, lang: l });
+  return hoster || l || "";
 }
 
 function progressBox(it) {
   const p = it.progress || {};
   const pct = Number(p.percent) || 0;
-  const bar = el("progress", { max: "100", value: String(pct), "aria-label": `Progress of ${title(it)}`, dataset: { id: it.id } });
+  const bar = el("progress", { max: "100", value: String(pct), "aria-label": t("queue.progressOf", { what: title(it) }), dataset: { id: it.id } });
   return el("div", { class: "progress" }, bar,
-    el("span", { class: "pct" }, pct.toFixed(1) + " %"),
-    el("span", { class: "speed muted" }, p.speed_mbps ? `${p.speed_mbps.toFixed(2)} MB/s` : ""),
-    el("span", { class: "eta muted" }, p.eta_seconds ? "ETA " + fmtDuration(p.eta_seconds) : ""));
+    el("span", { class: "pct" }, num(pct, 1) + " %"),
+    el("span", { class: "speed muted" }, p.speed_mbps ? mbps(p.speed_mbps) : ""),
+    el("span", { class: "eta muted", title: t("queue.etaTitle") }, p.eta_seconds ? t("queue.eta", { t: fmtDuration(p.eta_seconds) }) : ""));
 }
 
 function removeBtn(it) {
-  const b = el("button", { type: "button", class: "btn small danger", "aria-label": `Remove ${title(it)}` }, "Remove");
+  const b = el("button", { type: "button", class: "btn small danger", "aria-label": t("queue.removeLabel", { what: title(it) }) }, t("queue.remove"));
   b.addEventListener("click", async () => {
-    if (await busy(b, () => api.del(`/api/queue/${encodeURIComponent(it.id)}`).then(() => "Removed from the queue"))) refresh();
+    if (await busy(b, () => api.del(`/api/queue/${encodeURIComponent(it.id)}`).then(() => t("queue.removed")))) refresh();
   });
   return b;
 }
 
-function prioBadge(it) {
+function prioKey(it) {
   const p = String(it.priority || "NORMAL").toUpperCase();
-  return el("span", { class: "chip", title: "Priority" }, p === "HIGH" ? "↑ high" : p === "LOW" ? "↓ low" : "normal");
+  return ["HIGH", "NORMAL", "LOW"].includes(p) ? p : "NORMAL";
+}
+
+function prioBadge(it) {
+  return el("span", { class: "chip", title: t("queue.prioTitle") }, t("queue.prioBadge." + prioKey(it)));
+}
+
+function srcChip(it) {
+  const s = source(it.hoster, it.language);
+  return el("span", { class: "chip src" + (s ? "" : " pending-src") }, s || t("queue.step.resolving"));
 }
 
 function renderActive(items) {
   $("active").replaceChildren(...items.map((it) => el("li", { dataset: { id: it.id } },
-    el("span", { class: "title" }, title(it)), prioBadge(it), removeBtn(it), progressBox(it))));
+    el("span", { class: "title" }, title(it)), srcChip(it), prioBadge(it), removeBtn(it), progressBox(it))));
   $("active-empty").hidden = items.length > 0;
 }
 
@@ -71,18 +96,26 @@ function move(id, delta) {
 // prioSelect changes a pending item's priority
 // (POST /api/queue/{id}/priority); the queue then re-sorts.
 function prioSelect(it) {
-  const cur = String(it.priority || "NORMAL").toUpperCase();
-  const sel = el("select", { class: "prio", "aria-label": `Priority of ${title(it)}` },
-    ...["HIGH", "NORMAL", "LOW"].map((p) => el("option", { value: p }, p.charAt(0) + p.slice(1).toLowerCase())));
+  const cur = prioKey(it);
+  const sel = el("select", { class: "prio", "aria-label": t("queue.prio", { what: title(it) }) },
+    ...["HIGH", "NORMAL", "LOW"].map((p) => el("option", { value: p }, t("queue.prio." + p))));
   sel.value = cur;
   sel.addEventListener("change", async () => {
     const want = sel.value;
     const ok = await busy(null, () => api.post(`/api/queue/${encodeURIComponent(it.id)}/priority`, { priority: want })
-      .then(() => `Priority set to ${want.toLowerCase()}`));
+      .then(() => t("queue.prioSet", { p: t("queue.prio." + want) })));
     if (ok) refresh();
     else sel.value = cur;
   });
   return sel;
+}
+
+/** waitText says why a pending item waits. */
+function waitText(it, i) {
+  const p = it.progress || {};
+  if (it.retry_count > 0) return t("queue.wait.retry", { n: it.retry_count });
+  if (p.percent > 0) return t("queue.wait.resume", { pct: num(p.percent, 0) + " %" });
+  return i === 0 ? t("queue.wait.next") : t("queue.wait.queued");
 }
 
 let dragId = "";
@@ -90,13 +123,16 @@ let dragId = "";
 function renderPending(items) {
   pending = items.map((it) => it.id);
   $("pending").replaceChildren(...items.map((it, i) => {
-    const up = el("button", { type: "button", class: "btn small up", "aria-label": `Move ${title(it)} up` }, "↑");
-    const down = el("button", { type: "button", class: "btn small down", "aria-label": `Move ${title(it)} down` }, "↓");
+    const up = el("button", { type: "button", class: "btn small up", "aria-label": t("queue.up", { what: title(it) }) }, "↑");
+    const down = el("button", { type: "button", class: "btn small down", "aria-label": t("queue.down", { what: title(it) }) }, "↓");
     up.addEventListener("click", () => move(it.id, -1));
     down.addEventListener("click", () => move(it.id, +1));
+    const src = source(it.hoster, it.language);
     const li = el("li", { draggable: "true", dataset: { id: it.id } },
       el("span", { class: "pos muted" }, `${i + 1}.`), el("span", { class: "title" }, title(it)),
-      prioSelect(it), up, down, removeBtn(it));
+      el("span", { class: "qstate muted" }, waitText(it, i)), src ? el("span", { class: "chip src" }, src) : null,
+      prioSelect(it), up, down, removeBtn(it),
+      it.retry_count > 0 && it.error ? el("span", { class: "err" }, it.error) : null);
     li.addEventListener("dragstart", (ev) => {
       dragId = it.id;
       li.classList.add("dragging");
@@ -139,12 +175,15 @@ function renderPendingOrder() {
 
 function renderFailed(items) {
   $("failed").replaceChildren(...items.map((it) => {
-    const retry = el("button", { type: "button", class: "btn small", "aria-label": `Retry ${title(it)}` }, "Retry");
+    const retry = el("button", { type: "button", class: "btn small", "aria-label": t("queue.retryLabel", { what: title(it) }) }, t("queue.retry"));
     retry.addEventListener("click", async () => {
-      if (await busy(retry, () => api.post("/api/queue/retry", { item_ids: [it.id] }))) refresh();
+      if (await busy(retry, () => api.post("/api/queue/retry", { item_ids: [it.id] })
+        .then((r) => t("queue.done.retry", { n: r.retried_count ?? "" })))) refresh();
     });
+    const src = source(it.hoster, it.language);
     return el("li", { dataset: { id: it.id } }, el("span", { class: "title" }, title(it)),
-      el("span", { class: "muted" }, `${it.retry_count || 0} retries`), retry, removeBtn(it),
+      el("span", { class: "qstate muted" }, t("queue.failedAfter", { tries: tries(it.retry_count || 1) })),
+      src ? el("span", { class: "chip src" }, src) : null, retry, removeBtn(it),
       it.error ? el("span", { class: "err" }, it.error) : null);
   }));
   $("failed-empty").hidden = items.length > 0;
@@ -153,27 +192,84 @@ function renderFailed(items) {
 }
 
 function renderCompleted(items) {
-  $("completed").replaceChildren(...items.map((it) => el("li", { dataset: { id: it.id } },
-    el("span", { class: "title" }, title(it)), el("span", { class: "muted" }, fmtTime(it.completed_at)))));
+  $("completed").replaceChildren(...items.map((it) => {
+    const src = source(it.hoster, it.language);
+    return el("li", { dataset: { id: it.id } },
+      el("span", { class: "title" }, title(it)), src ? el("span", { class: "chip src" }, src) : null,
+      el("span", { class: "qstate muted" }, t("queue.doneAt", { when: when(it.completed_at) })));
+  }));
   $("completed-empty").hidden = items.length > 0;
   $("clear-completed").disabled = items.length === 0;
 }
 
 function renderState(st, stats) {
   const s = $("q-state");
-  s.textContent = st.is_paused ? "Paused" : st.is_running ? "Running" : "Stopped";
-  s.className = "badge " + (st.is_running && !st.is_paused ? "ok" : "");
+  const state = st.is_paused ? "paused" : st.is_running ? "running" : "stopped";
+  s.textContent = t("queue.state." + state);
+  s.className = "badge " + (state === "running" ? "ok" : "");
+  s.dataset.state = state;
+  $("q-state-hint").textContent = t("queue.hint." + state);
   $("q-start").disabled = st.is_running && !st.is_paused;
   $("q-pause").disabled = !st.is_running || st.is_paused;
   $("q-resume").disabled = !st.is_paused;
   $("q-stop").disabled = !st.is_running;
   if (stats) {
-    const parts = [`${stats.pending_count ?? 0} pending`, `${stats.active_count ?? 0} active`,
-      `${stats.completed_count ?? 0} completed`, `${stats.failed_count ?? 0} failed`];
-    if (stats.average_speed_mbps) parts.push(`${Number(stats.average_speed_mbps).toFixed(2)} MB/s average`);
-    if (stats.estimated_time_remaining) parts.push(`about ${fmtDuration(stats.estimated_time_remaining)} left`);
-    $("q-stats").textContent = parts.join(" · ");
+    $("q-stats").textContent = t("queue.stats", { pending: stats.pending_count ?? 0, active: stats.active_count ?? 0,
+      completed: stats.completed_count ?? 0, failed: stats.failed_count ?? 0 });
   }
+}
+
+/** track records a running download's speed and what it still needs. */
+function track(id, p) {
+  const total = Number(p.total_mb) || 0, done = Number(p.downloaded_mb) || 0;
+  live.set(id, { speed: Number(p.speed_mbps) || 0, left: Math.max(total - done, 0) });
+}
+
+/**
+ * totals shows the whole queue's time left and puts the total speed in
+ * the page title. It follows the server's estimate (running downloads'
+ * remaining bytes plus the waiting items' expected size, at the combined
+ * speed): the waiting part is taken from the last refresh, the running
+ * part from each progress message.
+ */
+function totals() {
+  let speed = 0, left = 0;
+  for (const v of live.values()) {
+    speed += v.speed;
+    left += v.left;
+  }
+  const base = `${t("queue.h1")} · aniworld`;
+  const out = $("q-left");
+  if (live.size === 0) {
+    out.textContent = "";
+    out.hidden = true;
+    document.title = base;
+    return;
+  }
+  out.hidden = false;
+  out.textContent = speed > 0 ? t("queue.left", { t: fmtDuration((left + pendingMB) / speed) }) + " · " + t("queue.speedNow", { speed: mbps(speed) })
+    : t("queue.leftUnknown");
+  document.title = speed > 0 ? `↓ ${mbps(speed)} · ${base}` : base;
+}
+
+function syncTotals(active, stats) {
+  live.clear();
+  for (const it of active) track(it.id, it.progress || {});
+  let speed = 0, left = 0;
+  for (const v of live.values()) {
+    speed += v.speed;
+    left += v.left;
+  }
+  const est = Number(stats && stats.estimated_time_remaining) || 0;
+  pendingMB = Math.max(est * speed - left, 0);
+  // Before anything completed the server cannot size the waiting items;
+  // take the running downloads' mean size for them meanwhile.
+  const waiting = Number(stats && stats.pending_count) || 0;
+  if (pendingMB === 0 && waiting > 0 && active.length > 0) {
+    const sizes = active.map((it) => Number(it.progress && it.progress.total_mb) || 0);
+    pendingMB = waiting * sizes.reduce((a, b) => a + b, 0) / sizes.length;
+  }
+  totals();
 }
 
 /** refresh reloads the whole queue state; calls overlapping one run once more. */
@@ -195,6 +291,7 @@ function refresh() {
         renderPending(st.pending_queue || []);
         renderFailed(st.failed_downloads || []);
         renderCompleted(st.completed_downloads || []);
+        syncTotals(st.active_downloads || [], res.statistics);
         restoreFocus(focus);
         document.body.dataset.rendered = "1";
       } while (run.again);
@@ -238,29 +335,46 @@ function onProgress(d) {
   const pct = Number(d.percent) || 0;
   bar.value = pct;
   const box = bar.parentElement;
-  box.querySelector(".pct").textContent = pct.toFixed(1) + " %";
-  box.querySelector(".speed").textContent = d.speed_mbps ? `${Number(d.speed_mbps).toFixed(2)} MB/s` : "";
-  box.querySelector(".eta").textContent = d.eta_seconds ? "ETA " + fmtDuration(d.eta_seconds) : "";
+  box.querySelector(".pct").textContent = num(pct, 1) + " %";
+  box.querySelector(".speed").textContent = d.speed_mbps ? mbps(d.speed_mbps) : "";
+  box.querySelector(".eta").textContent = d.eta_seconds ? t("queue.eta", { t: fmtDuration(d.eta_seconds) }) : "";
+  const src = source(d.hoster, d.language);
+  const chip = box.parentElement.querySelector(".src");
+  if (chip && src) {
+    chip.textContent = src;
+    chip.classList.remove("pending-src");
+  }
+  track(d.download_id, d);
+  totals();
 }
 
 function action(id, path, method = "post", question = "") {
   $(id).addEventListener("click", async () => {
-    if (question && !confirm(question)) return;
-    if (await busy($(id), () => api[method](path, method === "post" ? {} : undefined))) refresh();
+    if (question && !confirm(t(question))) return;
+    const call = () => api[method](path, method === "post" ? {} : undefined)
+      .then((r) => t("queue.done." + id, { n: r && r.count !== undefined ? r.count : "" }));
+    if (await busy($(id), call)) refresh();
   });
 }
 
+function what(d) {
+  return `${d.serie_name || d.key || ""} ${d.episode || ""}`.trim();
+}
+
 async function main() {
+  await useLang(shared);
+  await useLang(dict);
   await guard();
   action("q-start", "/api/queue/start");
   action("q-pause", "/api/queue/pause");
   action("q-resume", "/api/queue/resume");
   action("q-stop", "/api/queue/stop");
-  action("clear-pending", "/api/queue/pending", "del", "Remove every pending download from the queue?");
-  action("clear-failed", "/api/queue/failed", "del", "Forget every failed download?");
+  action("clear-pending", "/api/queue/pending", "del", "queue.clearPendingConfirm");
+  action("clear-failed", "/api/queue/failed", "del", "queue.clearFailedConfirm");
   action("clear-completed", "/api/queue/completed", "del");
   $("retry-all").addEventListener("click", async () => {
-    if (await busy($("retry-all"), () => api.post("/api/queue/retry", { item_ids: [] }))) refresh();
+    if (await busy($("retry-all"), () => api.post("/api/queue/retry", { item_ids: [] })
+      .then((r) => t("queue.done.retry", { n: r.retried_count ?? "" })))) refresh();
   });
   await refresh();
   connect(["downloads"], {
@@ -271,12 +385,11 @@ async function main() {
       if (msg.type !== "download_progress" && (msg.type.startsWith("download_") || msg.type.startsWith("queue_"))) soon();
     },
     download_complete: (d) => {
-      const what = `${d.serie_name || d.key || ""} ${d.episode || ""}`.trim();
       // Engine warnings (e.g. ffmpeg missing, kept as .ts) stay on screen longer.
-      if (d.warnings && d.warnings.length) toast(`Downloaded ${what}, with a warning: ${d.warnings.join("; ")}`, "error");
-      else toast(`Downloaded ${what}`);
+      if (d.warnings && d.warnings.length) toast(t("queue.downloadedWarn", { what: what(d), warn: d.warnings.join("; ") }), "error");
+      else toast(t("queue.downloaded", { what: what(d) }));
     },
-    download_failed: (d) => toast(`Download failed: ${d.serie_name || d.key || ""} ${d.episode || ""}${d.error ? " — " + d.error : ""}`, "error"),
+    download_failed: (d) => toast(t("queue.dlFailed", { what: what(d) }) + (d.error ? " — " + d.error : ""), "error"),
   });
 }
 

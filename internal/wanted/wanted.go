@@ -1,0 +1,196 @@
+// Package wanted is the list of every missing episode across the library
+// (what the library's scans found missing, in one paged list) and queueing
+// them: selected ones, or every one that matches a filter, through the
+// queue's own Add, one call per series.
+package wanted
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/aniworld/aniworld/internal/anime"
+	"github.com/aniworld/aniworld/internal/queue"
+	"github.com/aniworld/aniworld/internal/store"
+)
+
+// MissingEpisode is one missing episode as the API shows it.
+type MissingEpisode struct {
+	SerieID     string           `json:"serie_id" doc:"Series key"`
+	SerieName   string           `json:"serie_name"`
+	SerieFolder string           `json:"serie_folder"`
+	Site        string           `json:"site"`
+	Episode     anime.EpisodeRef `json:"episode"`
+	// Languages are what the site offers for the episode, where a
+	// monitor refresh has seen it; absent when unknown.
+	Languages []string `json:"languages,omitempty" doc:"Languages the site offers (German Dub, German Sub, English Sub, English Dub); absent when not known yet"`
+}
+
+// Filter narrows the list.
+type Filter struct {
+	Site string
+	// Language keeps the episodes the site is known to offer in it.
+	Language anime.Language
+}
+
+// Query is a Filter and a page.
+type Query struct {
+	Filter
+	Page    int // 1-based
+	PerPage int
+}
+
+// Ref names one episode of one series.
+type Ref struct {
+	SerieID string
+	Season  int
+	Episode int
+}
+
+// DownloadRequest is "download selected" (Items) or "download all"
+// (All, with the Filter).
+type DownloadRequest struct {
+	Items []Ref
+	All   bool
+	Filter
+	Priority anime.Priority
+}
+
+// QueueResult tells what the queue took.
+type QueueResult struct {
+	Queued  int `json:"queued" doc:"Episodes added to the queue"`
+	Skipped int `json:"skipped" doc:"Episodes the queue refused (already queued, or no longer in the library)"`
+	Series  int `json:"series" doc:"Series the episodes belong to"`
+	// Remaining counts matching episodes beyond MaxDownload, left for a
+	// further request.
+	Remaining int `json:"remaining"`
+}
+
+// MaxDownload bounds the episodes one request queues.
+const MaxDownload = 10000
+
+// Adder is the queue's Add.
+type Adder func(ctx context.Context, req queue.AddRequest) ([]string, []queue.FailedItem, error)
+
+// Service lists and queues missing episodes.
+type Service struct {
+	db          *store.DB
+	add         Adder
+	defaultSite string
+}
+
+// New builds the service; defaultSite is the site of series stored
+// without one.
+func New(db *store.DB, add Adder, defaultSite string) *Service {
+	return &Service{db: db, add: add, defaultSite: defaultSite}
+}
+
+func (s *Service) storeQuery(f Filter, offset, limit int) store.WantedQuery {
+	q := store.WantedQuery{Offset: offset, Limit: limit}
+	if f.Site != "" {
+		q.Sites = []string{f.Site}
+		if f.Site == s.defaultSite {
+			q.Sites = append(q.Sites, "")
+		}
+	}
+	if f.Language != anime.LangUnknown {
+		q.Language = f.Language.String()
+	}
+	return q
+}
+
+// List answers one page of missing episodes, by series name, season and
+// episode, and how many match in all.
+func (s *Service) List(ctx context.Context, q Query) ([]MissingEpisode, int, error) {
+	per := max(q.PerPage, 1)
+	rows, total, err := s.db.WantedList(ctx, s.storeQuery(q.Filter, (max(q.Page, 1)-1)*per, per))
+	if err != nil {
+		return nil, 0, err
+	}
+	out := make([]MissingEpisode, 0, len(rows))
+	for _, r := range rows {
+		site := r.Site
+		if site == "" {
+			site = s.defaultSite
+		}
+		out = append(out, MissingEpisode{SerieID: r.SerieKey, SerieName: r.SerieName, SerieFolder: r.Folder, Site: site,
+			Episode: anime.EpisodeRef{Season: r.Season, Episode: r.Episode, Title: r.Title}, Languages: r.Languages})
+	}
+	return out, total, nil
+}
+
+// Download queues the selected episodes, or every missing one matching
+// the filter (at most MaxDownload), with one queue Add per series.
+func (s *Service) Download(ctx context.Context, req DownloadRequest) (QueueResult, error) {
+	var eps []MissingEpisode
+	var res QueueResult
+	switch {
+	case req.All:
+		const page = 1000
+		for len(eps) < MaxDownload {
+			rows, total, err := s.List(ctx, Query{Filter: req.Filter, Page: len(eps)/page + 1, PerPage: page})
+			if err != nil {
+				return res, err
+			}
+			eps = append(eps, rows...)
+			res.Remaining = max(total-len(eps), 0)
+			if len(rows) < page {
+				break
+			}
+		}
+		if len(eps) > MaxDownload {
+			res.Remaining += len(eps) - MaxDownload
+			eps = eps[:MaxDownload]
+		}
+	case len(req.Items) > 0:
+		if len(req.Items) > MaxDownload {
+			return res, fmt.Errorf("%w: at most %d episodes per request", anime.ErrInvalid, MaxDownload)
+		}
+		for _, it := range req.Items {
+			eps = append(eps, MissingEpisode{SerieID: it.SerieID, Episode: anime.EpisodeRef{Season: it.Season, Episode: it.Episode}})
+		}
+	default:
+		return res, fmt.Errorf("%w: name the episodes (items) or ask for all", anime.ErrInvalid)
+	}
+	groups := map[string][]MissingEpisode{}
+	var order []string
+	for _, e := range eps {
+		if _, ok := groups[e.SerieID]; !ok {
+			order = append(order, e.SerieID)
+		}
+		groups[e.SerieID] = append(groups[e.SerieID], e)
+	}
+	for _, key := range order {
+		g := groups[key]
+		refs := make([]anime.EpisodeRef, 0, len(g))
+		for _, e := range g {
+			if !slices.Contains(refs, e.Episode) {
+				refs = append(refs, e.Episode)
+			}
+		}
+		name, folder := g[0].SerieName, g[0].SerieFolder
+		if name == "" { // a selection names only the key
+			rec, err := s.db.SeriesByKey(ctx, key)
+			if err != nil && !errors.Is(err, anime.ErrNotFound) {
+				return res, err
+			}
+			name, folder = rec.Series.Name, rec.Series.Folder
+		}
+		added, failed, err := s.add(ctx, queue.AddRequest{SerieID: key, SerieFolder: folder,
+			SerieName: name, Episodes: refs, Priority: req.Priority})
+		switch {
+		case err != nil && len(order) == 1:
+			return res, err
+		case errors.Is(err, anime.ErrInvalid):
+			res.Skipped += len(refs) // one unknown series does not stop the others
+			continue
+		case err != nil:
+			return res, err
+		}
+		res.Series++
+		res.Queued += len(added)
+		res.Skipped += len(failed)
+	}
+	return res, nil
+}
