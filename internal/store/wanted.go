@@ -252,3 +252,38 @@ func languageNames(js string) []string {
 	})
 	return names
 }
+
+// EpisodeKey names one episode of one series.
+type EpisodeKey struct {
+	Serie   string
+	Season  int
+	Episode int
+}
+
+// QueuedEpisodes answers which episodes of the given series (all series
+// when keys is empty) have a live queue item: pending, downloading or
+// paused. It reads the queue's live-episode index.
+func (db *DB) QueuedEpisodes(ctx context.Context, keys []string) (map[EpisodeKey]bool, error) {
+	q := `SELECT serie_id, season, episode FROM queue_items WHERE status IN ('pending','downloading','paused')`
+	var args []any
+	if len(keys) > 0 {
+		q += ` AND serie_id IN (?` + strings.Repeat(",?", len(keys)-1) + `)`
+		for _, k := range keys {
+			args = append(args, k)
+		}
+	}
+	rows, err := db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("queued episodes: %w", err)
+	}
+	defer rows.Close()
+	out := map[EpisodeKey]bool{}
+	for rows.Next() {
+		var k EpisodeKey
+		if err := rows.Scan(&k.Serie, &k.Season, &k.Episode); err != nil {
+			return nil, err
+		}
+		out[k] = true
+	}
+	return out, rows.Err()
+}

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/aniworld/aniworld/internal/anime"
 	"github.com/aniworld/aniworld/internal/queue"
@@ -25,6 +26,8 @@ type MissingEpisode struct {
 	// Languages are what the site offers for the episode, where a
 	// monitor refresh has seen it; absent when unknown.
 	Languages []string `json:"languages,omitempty" doc:"Languages the site offers (German Dub, German Sub, English Sub, English Dub); absent when not known yet"`
+	// Queued: the episode waits or downloads in the queue already.
+	Queued bool `json:"queued" doc:"The episode is in the queue already (waiting or downloading)"`
 }
 
 // Filter narrows the list.
@@ -70,6 +73,12 @@ type QueueResult struct {
 // MaxDownload bounds the episodes one request queues.
 const MaxDownload = 10000
 
+// DefaultBudget bounds the time one request spends queueing: the queue's
+// Add may read each series' episode titles from its site, and a request
+// must answer well within the server's write timeout. Series not reached
+// count as remaining; asking again continues (queued ones are skipped).
+const DefaultBudget = 60 * time.Second
+
 // Adder is the queue's Add.
 type Adder func(ctx context.Context, req queue.AddRequest) ([]string, []queue.FailedItem, error)
 
@@ -78,12 +87,15 @@ type Service struct {
 	db          *store.DB
 	add         Adder
 	defaultSite string
+	budget      time.Duration
+	max         int // MaxDownload
+	now         func() time.Time
 }
 
 // New builds the service; defaultSite is the site of series stored
 // without one.
 func New(db *store.DB, add Adder, defaultSite string) *Service {
-	return &Service{db: db, add: add, defaultSite: defaultSite}
+	return &Service{db: db, add: add, defaultSite: defaultSite, budget: DefaultBudget, max: MaxDownload, now: time.Now}
 }
 
 func (s *Service) storeQuery(f Filter, offset, limit int) store.WantedQuery {
@@ -108,6 +120,18 @@ func (s *Service) List(ctx context.Context, q Query) ([]MissingEpisode, int, err
 	if err != nil {
 		return nil, 0, err
 	}
+	var keys []string
+	for _, r := range rows {
+		if !slices.Contains(keys, r.SerieKey) {
+			keys = append(keys, r.SerieKey)
+		}
+	}
+	queued := map[store.EpisodeKey]bool{}
+	if len(keys) > 0 {
+		if queued, err = s.db.QueuedEpisodes(ctx, keys); err != nil {
+			return nil, 0, err
+		}
+	}
 	out := make([]MissingEpisode, 0, len(rows))
 	for _, r := range rows {
 		site := r.Site
@@ -115,7 +139,8 @@ func (s *Service) List(ctx context.Context, q Query) ([]MissingEpisode, int, err
 			site = s.defaultSite
 		}
 		out = append(out, MissingEpisode{SerieID: r.SerieKey, SerieName: r.SerieName, SerieFolder: r.Folder, Site: site,
-			Episode: anime.EpisodeRef{Season: r.Season, Episode: r.Episode, Title: r.Title}, Languages: r.Languages})
+			Episode: anime.EpisodeRef{Season: r.Season, Episode: r.Episode, Title: r.Title}, Languages: r.Languages,
+			Queued: queued[store.EpisodeKey{Serie: r.SerieKey, Season: r.Season, Episode: r.Episode}]})
 	}
 	return out, total, nil
 }
@@ -127,25 +152,35 @@ func (s *Service) Download(ctx context.Context, req DownloadRequest) (QueueResul
 	var res QueueResult
 	switch {
 	case req.All:
-		const page = 1000
-		for len(eps) < MaxDownload {
-			rows, total, err := s.List(ctx, Query{Filter: req.Filter, Page: len(eps)/page + 1, PerPage: page})
+		// Episodes already queued cost no queue call (and no title
+		// lookup) and do not count toward the cap, so asking again after
+		// a partial run continues where it stopped.
+		page := min(1000, s.max)
+		for p := 1; ; p++ {
+			rows, total, err := s.List(ctx, Query{Filter: req.Filter, Page: p, PerPage: page})
 			if err != nil {
 				return res, err
 			}
-			eps = append(eps, rows...)
-			res.Remaining = max(total-len(eps), 0)
-			if len(rows) < page {
+			for i, e := range rows {
+				switch {
+				case e.Queued:
+					res.Skipped++
+				case len(eps) < s.max:
+					eps = append(eps, e)
+				default:
+					res.Remaining = total - (p-1)*page - i // the rest is left for the next request
+				}
+				if res.Remaining > 0 {
+					break
+				}
+			}
+			if res.Remaining > 0 || len(rows) < page {
 				break
 			}
 		}
-		if len(eps) > MaxDownload {
-			res.Remaining += len(eps) - MaxDownload
-			eps = eps[:MaxDownload]
-		}
 	case len(req.Items) > 0:
-		if len(req.Items) > MaxDownload {
-			return res, fmt.Errorf("%w: at most %d episodes per request", anime.ErrInvalid, MaxDownload)
+		if len(req.Items) > s.max {
+			return res, fmt.Errorf("%w: at most %d episodes per request", anime.ErrInvalid, s.max)
 		}
 		for _, it := range req.Items {
 			eps = append(eps, MissingEpisode{SerieID: it.SerieID, Episode: anime.EpisodeRef{Season: it.Season, Episode: it.Episode}})
@@ -161,8 +196,15 @@ func (s *Service) Download(ctx context.Context, req DownloadRequest) (QueueResul
 		}
 		groups[e.SerieID] = append(groups[e.SerieID], e)
 	}
-	for _, key := range order {
+	start := s.now()
+	for i, key := range order {
 		g := groups[key]
+		if i > 0 && s.now().Sub(start) >= s.budget {
+			for _, k := range order[i:] {
+				res.Remaining += len(groups[k])
+			}
+			break
+		}
 		refs := make([]anime.EpisodeRef, 0, len(g))
 		for _, e := range g {
 			if !slices.Contains(refs, e.Episode) {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/aniworld/aniworld/internal/anime"
 	"github.com/aniworld/aniworld/internal/queue"
@@ -15,12 +16,13 @@ import (
 )
 
 // recorder is a queue Add that records each call, refuses unknown series
-// (as the queue's catalog does) and reports repeats as failed.
+// (as the queue's catalog does) and stores the items in the real queue
+// table, where a repeat is refused by its live-episode index.
 type recorder struct {
-	mu     sync.Mutex
-	known  map[string]bool
-	calls  []queue.AddRequest
-	queued map[string]bool
+	mu    sync.Mutex
+	db    *store.DB
+	known map[string]bool
+	calls []queue.AddRequest
 }
 
 func (r *recorder) add(_ context.Context, req queue.AddRequest) ([]string, []queue.FailedItem, error) {
@@ -32,14 +34,21 @@ func (r *recorder) add(_ context.Context, req queue.AddRequest) ([]string, []que
 	}
 	var added []string
 	var failed []queue.FailedItem
-	for _, e := range req.Episodes {
-		k := req.SerieID + e.Code()
-		if r.queued[k] {
-			failed = append(failed, queue.FailedItem{Episode: e, Error: "already queued"})
+	items := make([]store.QueueItem, len(req.Episodes))
+	for i, e := range req.Episodes {
+		items[i] = store.QueueItem{ID: fmt.Sprint(req.SerieID, e.Code(), len(r.calls)), SerieID: req.SerieID,
+			Season: e.Season, Episode: e.Episode, Priority: anime.PriorityNormal, AddedAt: time.Now()}
+	}
+	ins, err := r.db.QueueInsert(context.Background(), items)
+	if err != nil {
+		return nil, nil, err
+	}
+	for i, ok := range ins {
+		if !ok {
+			failed = append(failed, queue.FailedItem{Episode: req.Episodes[i], Error: "already queued"})
 			continue
 		}
-		r.queued[k] = true
-		added = append(added, k)
+		added = append(added, items[i].ID)
 	}
 	return added, failed, nil
 }
@@ -52,7 +61,7 @@ func newService(t *testing.T, series map[string]anime.MissingEpisodes) (*Service
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	rec := &recorder{known: map[string]bool{}, queued: map[string]bool{}}
+	rec := &recorder{db: db, known: map[string]bool{}}
 	for key, missing := range series {
 		site := "aniworld.to"
 		if strings.HasPrefix(key, "sto-") {
@@ -133,27 +142,32 @@ func TestDownloadSelectedGroupsBySeries(t *testing.T) {
 
 func TestDownloadAll(t *testing.T) {
 	big := anime.MissingEpisodes{}
-	for s := 1; s <= 6; s++ {
-		for e := 1; e <= 2000; e++ {
-			big[fmt.Sprint(s)] = append(big[fmt.Sprint(s)], e)
+	for season := 1; season <= 3; season++ {
+		for e := 1; e <= 50; e++ {
+			big[fmt.Sprint(season)] = append(big[fmt.Sprint(season)], e)
 		}
 	}
 	s, rec := newService(t, map[string]anime.MissingEpisodes{"a": {"1": {1}}, "big": big, "sto-b": {"1": {1, 2}}})
+	s.max = 100 // MaxDownload, scaled down
 	res, err := s.Download(context.Background(), DownloadRequest{All: true, Filter: Filter{Site: "s.to"}})
 	if err != nil || res != (QueueResult{Queued: 2, Series: 1}) || len(rec.calls) != 1 {
 		t.Fatalf("all of s.to: %+v, %v, %d adds", res, err, len(rec.calls))
 	}
+	// 153 missing, 100 at most per request: a and the first 99 of big
+	// (by name); the rest of big and the (queued) s.to ones remain.
 	res, err = s.Download(context.Background(), DownloadRequest{All: true})
-	if err != nil {
-		t.Fatal(err)
+	if err != nil || res != (QueueResult{Queued: 100, Series: 2, Remaining: 53}) {
+		t.Fatalf("all: %+v, %v; want 100 queued and 53 remaining", res, err)
 	}
-	// 12,003 missing: 10,000 at most per request; a and the first 9,999
-	// of big, the s.to ones skipped as already queued when reached.
-	if res.Queued+res.Skipped != MaxDownload || res.Remaining != 12003-MaxDownload {
-		t.Errorf("all: %+v; want %d handled and %d remaining", res, MaxDownload, 12003-MaxDownload)
+	// Again: the queued ones cost no queue call; the rest of big follows.
+	calls := len(rec.calls)
+	res, err = s.Download(context.Background(), DownloadRequest{All: true})
+	if err != nil || res != (QueueResult{Queued: 51, Skipped: 102, Series: 1}) || len(rec.calls) != calls+1 {
+		t.Errorf("again: %+v, %v, %d more adds; want the remaining 51 of big in one add", res, err, len(rec.calls)-calls)
 	}
-	if got := len(rec.calls); got > 4 {
-		t.Errorf("%d queue adds for 3 series", got)
+	list, _, err := s.List(context.Background(), Query{PerPage: 5})
+	if err != nil || len(list) == 0 || !list[0].Queued {
+		t.Errorf("list after queueing: %+v, %v; want entries marked queued", list, err)
 	}
 }
 
@@ -176,5 +190,32 @@ func TestDownloadRefusals(t *testing.T) {
 	}
 	if len(rec.calls) != 1 {
 		t.Errorf("%d queue adds; only the unknown series should have been tried", len(rec.calls))
+	}
+}
+
+// TestDownloadTimeBudget: queueing stops between series once the time
+// budget is spent; the series not reached count as remaining.
+func TestDownloadTimeBudget(t *testing.T) {
+	s, rec := newService(t, map[string]anime.MissingEpisodes{
+		"a": {"1": {1, 2}}, "b": {"1": {1}}, "c": {"1": {1, 2, 3}}, "d": {"1": {1}},
+	})
+	now := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	s.now = func() time.Time { return now }
+	s.budget = 25 * time.Second
+	add := s.add
+	s.add = func(ctx context.Context, req queue.AddRequest) ([]string, []queue.FailedItem, error) {
+		now = now.Add(10 * time.Second) // each series' title lookup takes 10 s
+		return add(ctx, req)
+	}
+	res, err := s.Download(context.Background(), DownloadRequest{All: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res != (QueueResult{Queued: 6, Series: 3, Remaining: 1}) || len(rec.calls) != 3 {
+		t.Errorf("result %+v after %d adds; want a, b and c queued and d remaining", res, len(rec.calls))
+	}
+	res, err = s.Download(context.Background(), DownloadRequest{All: true})
+	if err != nil || res.Queued != 1 || res.Remaining != 0 {
+		t.Errorf("asking again: %+v, %v; want d queued", res, err)
 	}
 }

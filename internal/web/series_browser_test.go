@@ -32,7 +32,7 @@ func TestSearchAndSeriesPage(t *testing.T) {
 	ss := httptest.NewServer(fakess.New(fakess.Options{}))
 	t.Cleanup(ss.Close)
 	st := startStack(t, stackOptions{config: `{"scheduler":{"enabled":false},"monitor":{"enabled":false},
-		"download":{"max_concurrent_downloads":1,"hoster_order":["VOE"]}}`, stoURL: ss.URL, direct: true, noTMDB: true})
+		"download":{"max_concurrent_downloads":1,"max_retries":0,"hoster_order":["VOE"]}}`, stoURL: ss.URL, direct: true, noTMDB: true})
 	login := st.setupAndLogin(t, e2ePassword)
 	tok := login["access_token"].(string)
 	if code, _, body := st.apiCall(t, "PUT", "/api/config", tok, map[string]any{"anime_directory": st.AnimeDir}); code != 200 {
@@ -193,6 +193,22 @@ func TestSearchAndSeriesPage(t *testing.T) {
 		b.darkScreenshot("series")
 		b.noHorizontalScroll("series")
 		b.checkLabels("series")
+	})
+
+	step("failed download and retry", []string{"download one episode"}, func(t *testing.T) {
+		// S01E02 is offered in German only: asking for the English dub
+		// through the bulk controls fails with the resolver's reason.
+		b.click(`#panel-1 tr[data-ep="1-2"] input[name=ep]`)
+		b.run("english dub", setValue("#dl-lang", "English Dub"))
+		b.click("#queue-selected")
+		b.waitJS("failed row", `!!document.querySelector('#panel-1 tr[data-ep="1-2"][data-state="failed"] button.retry')`)
+		if got := b.text("reason", `document.querySelector('#panel-1 tr[data-ep="1-2"] .err').textContent`); got == "" {
+			t.Errorf("the failed row shows no reason")
+		}
+		b.screenshots("series-failed")
+		b.click(`#panel-1 tr[data-ep="1-2"] button.retry`)
+		b.waitJS("queued again", `[...document.querySelectorAll(".toast")].some(t => t.textContent.includes("Queued again"))`)
+		b.waitJS("failed again", `!!document.querySelector('#panel-1 tr[data-ep="1-2"][data-state="failed"] button.retry')`)
 	})
 
 	step("german", []string{"series page"}, func(t *testing.T) {

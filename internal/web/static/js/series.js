@@ -108,11 +108,14 @@ async function download(eps, lang, btn) {
 
 let refreshTimer = 0;
 let refreshing = null;
+let gone = false; // the series is being removed
+let live = null; // the WebSocket connection
 
 /** refresh refetches the view (debounced) and applies changed rows. */
 function refresh() {
   clearTimeout(refreshTimer);
   refreshTimer = setTimeout(async () => {
+    if (gone) return;
     if (refreshing) return refresh();
     refreshing = api.get(`/api/anime/${enc}/episodes`).then((v) => {
       view = v;
@@ -194,11 +197,14 @@ function wireRemove() {
   dlg.addEventListener("close", async () => {
     if (dlg.returnValue !== "remove") return;
     const del = $("remove-files").checked;
+    gone = true; // its queue items' removal events must not refetch a series that is going away
+    if (live) live.close();
     const ok = await busy($("remove-series"), async () => {
       await api.del(`/api/anime/${enc}?delete_files=${del}`);
       return del ? t("series.removedFiles") : t("series.removed");
     });
     if (ok !== undefined) setTimeout(() => location.assign("/"), 600);
+    else location.reload(); // not removed: show the page live again
   });
 }
 
@@ -250,7 +256,7 @@ async function main() {
     wireMetadata();
     loadNFO();
   }
-  connect(["downloads"], {
+  live = connect(["downloads"], {
     open: refresh,
     download_progress: (d) => {
       if (d.key === key && !onProgress(d)) refresh();

@@ -45,7 +45,7 @@ function progressBar(season, e) {
 
 function stateCell(season, e) {
   const td = el("td", { class: "ep-state" },
-    el("span", { class: "state " + e.state }, t("series.state." + e.state)));
+    el("span", { class: "ep-badge " + e.state }, t("series.state." + e.state)));
   if (e.state === "on_disk") {
     for (const f of e.files || []) {
       td.append(el("span", { class: "file", title: f.path },

@@ -69,7 +69,7 @@ function row(w) {
   return el("tr", { dataset: { key: w.serie_id, ep: `${w.episode.season}-${w.episode.episode}` } },
     el("td", { class: "pick-cell" }, box),
     el("td", {}, seriesLink(w.serie_id, w.serie_name), " ", siteBadge(w.site)),
-    el("td", {}, epTitle(w.episode)),
+    el("td", {}, epTitle(w.episode), w.queued ? [" ", el("span", { class: "chip queued" }, t("wanted.queuedChip"))] : null),
     el("td", {}, langs));
 }
 
