@@ -41,6 +41,17 @@ func (memCatalog) Episodes(context.Context, string, string) (map[int][]int, erro
 	return map[int][]int{1: s, 2: s}, nil
 }
 
+func (c memCatalog) EpisodeList(ctx context.Context, site, key string) ([]library.EpisodeInfo, error) {
+	eps, _ := c.Episodes(ctx, site, key)
+	var out []library.EpisodeInfo
+	for season, nums := range eps {
+		for _, n := range nums {
+			out = append(out, library.EpisodeInfo{Season: season, Episode: n})
+		}
+	}
+	return out, nil
+}
+
 func main() {
 	series := flag.Int("series", 10000, "series folders to generate")
 	perSeries := flag.Int("episodes", 24, "episode files per series")

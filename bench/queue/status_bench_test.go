@@ -24,8 +24,20 @@ func (idle) Resolve(context.Context, queue.ResolveRequest) (anime.Stream, []queu
 	return anime.Stream{}, nil, errors.New("not used")
 }
 
-func (idle) Download(context.Context, anime.Stream, string, queue.ProgressFunc) (queue.Downloaded, error) {
+func (idle) Download(context.Context, anime.Stream, string, queue.ProgressFunc, queue.NameFunc) (queue.Downloaded, error) {
 	return queue.Downloaded{}, errors.New("not used")
+}
+
+func (idle) DownloadTarget(context.Context, string, anime.EpisodeRef, anime.Language) (anime.Target, error) {
+	return anime.Target{}, errors.New("not used")
+}
+
+func (idle) FinalTarget(context.Context, string, anime.EpisodeRef, anime.Language, anime.Target, anime.MediaInfo, string) (anime.Target, error) {
+	return anime.Target{}, errors.New("not used")
+}
+
+func (idle) MarkDownloaded(context.Context, string, anime.EpisodeRef, anime.Language, anime.Target) error {
+	return errors.New("not used")
 }
 
 func (idle) Cleanup(string) error { return nil }
@@ -40,8 +52,7 @@ func fill(b *testing.B, n int, history bool) *queue.Service {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { db.Close() })
-	q, err := queue.New(ctx, queue.Options{Store: db, Resolver: idle{}, Downloader: idle{},
-		Target: func(queue.Item, anime.Stream) (string, error) { return "", nil }})
+	q, err := queue.New(ctx, queue.Options{Store: db, Resolver: idle{}, Downloader: idle{}, Library: idle{}})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -2,8 +2,10 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 
+	"github.com/aniworld/aniworld/internal/anime"
 	"github.com/aniworld/aniworld/internal/library"
 	"github.com/aniworld/aniworld/internal/provider"
 )
@@ -65,6 +67,50 @@ func (c catalog) Episodes(ctx context.Context, site, key string) (map[int][]int,
 		out[s.Number] = eps
 	}
 	return out, nil
+}
+
+// EpisodeList answers a series' episodes with their titles from its site
+// (the default site when the series names none the registry knows).
+func (c catalog) EpisodeList(ctx context.Context, site, key string) ([]library.EpisodeInfo, error) {
+	p := siteOrDefault(c.reg, site)
+	if p == nil {
+		return nil, fmt.Errorf("%w: no provider for site %q", anime.ErrUnavailable, site)
+	}
+	seasons, err := p.Seasons(ctx, key)
+	if err != nil {
+		return nil, err
+	}
+	var out []library.EpisodeInfo
+	for _, s := range seasons {
+		for _, e := range s.Episodes {
+			out = append(out, library.EpisodeInfo{Season: s.Number, Episode: e.Number, TitleDE: e.TitleDE, TitleEN: e.TitleEN})
+		}
+	}
+	return out, nil
+}
+
+// siteOrDefault is the registry's client for site, else its default one
+// (nil when it has none).
+func siteOrDefault(reg *provider.Registry, site string) provider.Provider {
+	if p, err := reg.Lookup(site); err == nil {
+		return p
+	}
+	return reg.Default()
+}
+
+// seriesSite answers the site client of a library series for the queue's
+// resolver (the default site when the series or its site is unknown).
+func (p *providers) seriesSite(lib *library.Service) func(context.Context, string) (provider.Provider, error) {
+	return func(ctx context.Context, key string) (provider.Provider, error) {
+		site := ""
+		if s, _, err := lib.SeriesDir(ctx, key); err == nil {
+			site = s.Site
+		}
+		if sp := siteOrDefault(p.reg, site); sp != nil {
+			return sp, nil
+		}
+		return nil, fmt.Errorf("%w: no provider for series %q", anime.ErrUnavailable, key)
+	}
 }
 
 // searcher answers API searches from every site, side by side.

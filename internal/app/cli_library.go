@@ -5,14 +5,11 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/aniworld/aniworld/internal/anime"
-	"github.com/aniworld/aniworld/internal/config"
-	"github.com/aniworld/aniworld/internal/download"
 	"github.com/aniworld/aniworld/internal/event"
 	"github.com/aniworld/aniworld/internal/library"
 	"github.com/aniworld/aniworld/internal/provider"
@@ -117,100 +114,59 @@ func setupDownload(fs *flag.FlagSet) runFunc {
 			}
 			langs = []anime.Language{l}
 		}
-		a, p, lib, err := cliLibrary(ctx, env, opts)
-		if err != nil {
-			return err
-		}
-		defer a.close()
-		prov, ref, err := p.reg.ForURL(args[0])
-		if err != nil {
-			return fmt.Errorf("series url: %w", err)
-		}
-		if want == nil {
-			seasons, err := prov.Seasons(ctx, ref.Key)
-			if err != nil {
-				return err
-			}
-			for _, s := range seasons {
-				if s.Number == *season {
-					for _, e := range s.Episodes {
-						want = append(want, e.Number)
-					}
-				}
-			}
-			if want == nil {
-				return fmt.Errorf("%s has no season %d", ref.Key, *season)
-			}
-		}
-		if _, _, err := lib.Get(ctx, ref.Key); errors.Is(err, anime.ErrNotFound) {
-			res, err := lib.Add(ctx, prov.SeriesURL(ref.Key), "")
-			if err != nil {
-				return fmt.Errorf("add %s to the library: %w", ref.Key, err)
-			}
-			fmt.Fprintf(env.Stdout, "Added %s to the library as %q.\n", ref.Key, res.Folder)
-		} else if err != nil {
-			return err
-		}
-		return cliDownload(ctx, env, a.cfg.Get(), newEpisodeNamer(p.reg, lib, a.cfg), p, prov, lib, ref.Key, *season, want, langs)
+		return runDownload(ctx, env, opts, args[0], *season, want, langs)
 	}
 }
 
-func cliDownload(ctx context.Context, env Env, cfg config.AppConfig, namer *episodeNamer, p *providers, prov provider.Provider, lib *library.Service, key string, season int, eps []int, langs []anime.Language) error {
-	if langs == nil {
-		langs = languages(cfg.Download.LanguageOrder)
+// runDownload adds the series to the library when it is not there yet and
+// downloads the episodes (the whole season when want is nil).
+func runDownload(ctx context.Context, env Env, opts Options, link string, season int, want []int, langs []anime.Language) error {
+	a, p, lib, err := cliLibrary(ctx, env, opts)
+	if err != nil {
+		return err
 	}
-	resolver := provider.NewResolver(prov, provider.Preferences{Languages: langs, Hosters: cfg.Download.HosterOrder})
-	eng := download.New(download.Options{Client: p.client})
-	tty := isTerminal(env.Stdout)
-	failed := 0
-	for _, n := range eps {
-		ep := anime.EpisodeRef{Season: season, Episode: n}
-		label := fmt.Sprintf("%s %s", key, ep)
-		res, err := resolver.Resolve(ctx, key, season, n)
-		if err != nil {
-			failed++
-			fmt.Fprintf(env.Stdout, "%s: %v\n", label, err)
-			continue
-		}
-		abs, err := namer.path(ctx, key, ep, res.Stream.Lang, anime.MediaInfo{}, namer.ext())
-		if err != nil {
+	defer a.close()
+	prov, ref, err := p.reg.ForURL(link)
+	if err != nil {
+		return fmt.Errorf("series url: %w", err)
+	}
+	if want == nil {
+		if want, err = seasonEpisodes(ctx, prov, ref.Key, season); err != nil {
 			return err
 		}
-		_, dir, err := lib.SeriesDir(ctx, key)
+	}
+	if _, _, err := lib.Get(ctx, ref.Key); errors.Is(err, anime.ErrNotFound) {
+		res, err := lib.Add(ctx, prov.SeriesURL(ref.Key), "")
 		if err != nil {
-			return err
+			return fmt.Errorf("add %s to the library: %w", ref.Key, err)
 		}
-		name := func(m anime.MediaInfo, ext string) (string, error) {
-			return namer.path(ctx, key, ep, res.Stream.Lang, m, ext)
-		}
-		bar := &progressLine{w: env.Stdout, tty: tty}
-		out, err := eng.Download(ctx, res.Stream, abs, download.Request{Name: name, Progress: func(pr download.Progress) {
-			bar.show(label, pr.Percent, fmt.Sprintf("%.1f MB/s", pr.Speed/(1<<20)), false)
-		}})
-		if err != nil {
-			failed++
-			bar.show(label, 0, "failed", true)
-			fmt.Fprintf(env.Stdout, "%s: %v\n", label, err)
-			if ctx.Err() != nil {
-				return ctx.Err()
+		fmt.Fprintf(env.Stdout, "Added %s to the library as %q.\n", ref.Key, res.Folder)
+	} else if err != nil {
+		return err
+	}
+	eps := make([]anime.EpisodeRef, len(want))
+	for i, n := range want {
+		eps[i] = anime.EpisodeRef{Season: season, Episode: n}
+	}
+	return cliDownload(ctx, env, a, p, lib, ref.Key, eps, langs)
+}
+
+// seasonEpisodes lists the episode numbers the site has for one season.
+func seasonEpisodes(ctx context.Context, prov provider.Provider, key string, season int) ([]int, error) {
+	seasons, err := prov.Seasons(ctx, key)
+	if err != nil {
+		return nil, err
+	}
+	var want []int
+	for _, s := range seasons {
+		if s.Number == season {
+			for _, e := range s.Episodes {
+				want = append(want, e.Number)
 			}
-			continue
 		}
-		bar.show(label, 100, "done", true)
-		rel, err := filepath.Rel(dir, out.Path)
-		if err != nil {
-			rel = out.Path // MarkDownloaded refuses it with a clear error
-		}
-		if err := lib.MarkDownloaded(ctx, key, ep, res.Stream.Lang, rel); err != nil {
-			fmt.Fprintf(env.Stdout, "%s: downloaded, but the library was not updated: %v\n", label, err)
-		}
-		for _, w := range out.Warnings {
-			fmt.Fprintf(env.Stdout, "%s: warning: %s\n", label, w)
-		}
-		fmt.Fprintf(env.Stdout, "%s: %s (%s via %s)\n", label, out.Path, res.Stream.Lang, res.Stream.Hoster)
 	}
-	if failed > 0 {
-		return fmt.Errorf("%d of %d episodes failed", failed, len(eps))
+	if want == nil {
+		return nil, fmt.Errorf("%s has no season %d", key, season)
 	}
-	return nil
+	return want, nil
 }

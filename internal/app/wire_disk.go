@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/shirou/gopsutil/v4/disk"
+
+	"github.com/aniworld/aniworld/internal/scheduler"
 )
 
 // diskCheckEvery is how often the free space of the anime directory is
@@ -17,17 +19,7 @@ const diskCheckEvery = 5 * time.Minute
 // Turning the check off (0) or having no directory forgets a problem
 // silently: nobody is told the disk "works again" when nothing was checked.
 func (au *automation) watchDisk(ctx context.Context) error {
-	t := time.NewTicker(diskCheckEvery)
-	defer t.Stop()
-	for {
-		au.checkDisk(ctx)
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-t.C:
-		case <-au.diskCheck:
-		}
-	}
+	return scheduler.EveryOrWake(ctx, au.a.clock, diskCheckEvery, au.diskCheck, au.checkDisk)
 }
 
 func (au *automation) checkDisk(ctx context.Context) {

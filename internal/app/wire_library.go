@@ -5,12 +5,14 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"os/exec"
 	"time"
 
 	"github.com/aniworld/aniworld/internal/anime"
 	"github.com/aniworld/aniworld/internal/api"
 	"github.com/aniworld/aniworld/internal/config"
 	"github.com/aniworld/aniworld/internal/doctor"
+	"github.com/aniworld/aniworld/internal/download"
 	"github.com/aniworld/aniworld/internal/httpclient"
 	"github.com/aniworld/aniworld/internal/library"
 	"github.com/aniworld/aniworld/internal/provider"
@@ -76,6 +78,14 @@ func (a *App) wireProviders(cfg config.AppConfig, wrap func(http.RoundTripper) h
 		mirrors: map[string]*httpclient.Mirrors{library.SiteAniworld: awMirrors, "serienstream.to": ssMirrors}}, nil
 }
 
+// ffprobe reads real files for naming previews; nil without ffprobe.
+func ffprobe() library.MediaProber {
+	if p, err := exec.LookPath("ffprobe"); err == nil {
+		return &download.FFprobe{Path: p}
+	}
+	return nil
+}
+
 // languages turns the config's language names into site keys.
 func languages(names []string) []anime.Language {
 	var out []anime.Language
@@ -101,6 +111,7 @@ func (a *App) wireLibrary(cfg config.AppConfig, p *providers, deps *api.Deps) (*
 		NamingTemplate:        cfg.Download.NamingTemplate,
 		Sites:                 sites,
 		Catalog:               catalog{reg: p.reg, observe: a.observeSite},
+		Prober:                ffprobe(),
 		Fresh:                 provider.WithFreshData, // a user's rescan bypasses the page cache
 		Publisher:             a.events,
 		Logger:                a.log.With("component", "library"),
@@ -113,6 +124,11 @@ func (a *App) wireLibrary(cfg config.AppConfig, p *providers, deps *api.Deps) (*
 	if deps == nil { // a one-shot command: no live config changes
 		return lib, nil
 	}
+	a.cfg.Live([]string{"download.naming_template"}, func(old, new config.AppConfig) {
+		if err := lib.SetNamingTemplate(new.Download.NamingTemplate); err != nil {
+			a.log.Warn("apply download.naming_template", "error", err)
+		}
+	})
 	a.cfg.Live([]string{"anime_directory"}, func(old, new config.AppConfig) {
 		if old.AnimeDirectory != new.AnimeDirectory && lib.Directory() != new.AnimeDirectory {
 			if _, err := lib.SetDirectory(context.Background(), new.AnimeDirectory); err != nil {

@@ -27,12 +27,12 @@ type OpsLibrary interface {
 	Directory() string
 	SetDirectory(ctx context.Context, dir string) (synced int, err error)
 	Status(ctx context.Context) (dir string, count int, err error)
-	EachMissing(ctx context.Context, fn func(it library.ListItem, eps []anime.EpisodeRef) error) error
+	EachMissing(ctx context.Context, fn func(s anime.Series, eps []anime.EpisodeRef) error) error
 }
 
 // OpsQueue is what operations need from the queue (*queue.Service).
 type OpsQueue interface {
-	Add(ctx context.Context, req queue.AddRequest) (added []string, failed []queue.FailedItem, err error)
+	AddMissing(ctx context.Context, lib queue.MissingLister) (int, error)
 	Status(ctx context.Context) (queue.QueueStatus, error)
 }
 
@@ -134,7 +134,7 @@ func (a *App) wireOps(ctx context.Context, deps *api.Deps, o OpsDeps) error {
 func (a *App) newScheduler(o OpsDeps) (*scheduler.Scheduler, error) {
 	var queueMissing func(context.Context) (int, error)
 	if o.Queue != nil {
-		queueMissing = func(ctx context.Context) (int, error) { return queueAllMissing(ctx, o.Library, o.Queue) }
+		queueMissing = func(ctx context.Context) (int, error) { return o.Queue.AddMissing(ctx, o.Library) }
 	}
 	sched, err := scheduler.New(scheduler.Options{
 		Rescan:       skipWithoutDirectory(o.Library, o.Library.Scan), // durations reach the metrics via scan_complete
@@ -159,23 +159,6 @@ func skipWithoutDirectory(lib OpsLibrary, scan func(context.Context, func(event.
 		}
 		return scan(ctx, nil)
 	}
-}
-
-// queueAllMissing adds every missing episode of every series to the
-// queue and answers how many were added (episodes already queued are
-// skipped by the queue).
-func queueAllMissing(ctx context.Context, lib OpsLibrary, q OpsQueue) (int, error) {
-	added := 0
-	err := lib.EachMissing(ctx, func(it library.ListItem, eps []anime.EpisodeRef) error {
-		ids, _, err := q.Add(ctx, queue.AddRequest{SerieID: it.Key, SerieFolder: it.Folder, SerieName: it.Name,
-			Episodes: eps, Priority: anime.PriorityNormal})
-		if err != nil {
-			return fmt.Errorf("queue %s: %w", it.Key, err)
-		}
-		added += len(ids)
-		return nil
-	})
-	return added, err
 }
 
 // dailyBackup writes an automatic config backup when backups are enabled

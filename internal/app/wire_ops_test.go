@@ -2,8 +2,6 @@ package app
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -14,7 +12,6 @@ import (
 	"github.com/aniworld/aniworld/internal/config"
 	"github.com/aniworld/aniworld/internal/event"
 	"github.com/aniworld/aniworld/internal/library"
-	"github.com/aniworld/aniworld/internal/queue"
 )
 
 func opsTestApp(t *testing.T, mod func(*config.AppConfig)) *App {
@@ -106,58 +103,13 @@ func (f *fakeOpsLibrary) SetDirectory(_ context.Context, dir string) (int, error
 	return 7, nil
 }
 func (f *fakeOpsLibrary) Status(context.Context) (string, int, error) { return f.dir, 7, nil }
-func (f *fakeOpsLibrary) EachMissing(_ context.Context, fn func(library.ListItem, []anime.EpisodeRef) error) error {
+func (f *fakeOpsLibrary) EachMissing(_ context.Context, fn func(anime.Series, []anime.EpisodeRef) error) error {
 	for _, it := range f.items {
 		if eps := it.MissingEpisodes.Refs(); len(eps) > 0 {
-			if err := fn(it, eps); err != nil {
+			if err := fn(anime.Series{Key: it.Key, Name: it.Name, Folder: it.Folder}, eps); err != nil {
 				return err
 			}
 		}
 	}
 	return nil
-}
-
-type fakeOpsQueue struct {
-	queued map[string]bool
-	fail   error
-}
-
-func (q *fakeOpsQueue) Add(_ context.Context, req queue.AddRequest) ([]string, []queue.FailedItem, error) {
-	if q.fail != nil {
-		return nil, nil, q.fail
-	}
-	var added []string
-	for _, e := range req.Episodes {
-		k := req.SerieID + "/" + e.String()
-		if !q.queued[k] {
-			q.queued[k] = true
-			added = append(added, k)
-		}
-	}
-	return added, nil, nil
-}
-func (q *fakeOpsQueue) Status(context.Context) (queue.QueueStatus, error) {
-	return queue.QueueStatus{}, nil
-}
-
-func TestQueueAllMissing(t *testing.T) {
-	lib := &fakeOpsLibrary{}
-	for i := range library.MaxPerPage + 5 { // two pages
-		lib.items = append(lib.items, library.ListItem{Key: fmt.Sprintf("series-%d", i),
-			MissingEpisodes: anime.MissingEpisodes{"1": {1, 2}, "2": {5}}})
-	}
-	lib.items = append(lib.items, library.ListItem{Key: "bad-season", MissingEpisodes: anime.MissingEpisodes{"x": {1}}})
-	q := &fakeOpsQueue{queued: map[string]bool{}}
-	n, err := queueAllMissing(context.Background(), lib, q)
-	if err != nil || n != 3*(library.MaxPerPage+5) {
-		t.Fatalf("added %d, %v", n, err)
-	}
-	// Running again adds nothing: the queue refuses duplicates.
-	if n, err := queueAllMissing(context.Background(), lib, q); err != nil || n != 0 {
-		t.Fatalf("second run added %d, %v", n, err)
-	}
-	q.fail = errors.New("db locked")
-	if _, err := queueAllMissing(context.Background(), lib, q); err == nil {
-		t.Fatal("queue error swallowed")
-	}
 }

@@ -23,7 +23,7 @@ func finish(t *testing.T, db *store.DB, id string, status anime.Status, failedTr
 	if _, err := db.QueueClaim(ctx, at); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.QueueSetStream(ctx, id, "VOE", anime.LangGermanDub, "", "/x", at); err != nil {
+	if err := db.QueueSetStream(ctx, id, "VOE", anime.LangGermanDub, "", "/x", "x", at); err != nil {
 		t.Fatal(err)
 	}
 	f := store.QueueFinish{Status: status, RetryCount: failedTries, AddTransferMS: 8000, BytesDownloaded: 16 << 20,

@@ -28,6 +28,18 @@ type Catalog interface {
 	// Episodes answers the episode numbers per season (0 = movies and
 	// specials) the provider lists for a series.
 	Episodes(ctx context.Context, site, key string) (map[int][]int, error)
+	// EpisodeList answers the same episodes with their titles (naming,
+	// the queue's episode titles). An empty or unknown site is the
+	// default site's.
+	EpisodeList(ctx context.Context, site, key string) ([]EpisodeInfo, error)
+}
+
+// EpisodeInfo is one episode the provider lists, with its titles.
+type EpisodeInfo struct {
+	Season  int
+	Episode int
+	TitleDE string
+	TitleEN string
 }
 
 // MatchFolder picks the candidate a marker-less folder confidently belongs

@@ -27,11 +27,14 @@ type fakeCatalog struct {
 	blockKey   string // when set, only this key's Episodes blocks
 	entered    chan struct{}
 	enterOnce  sync.Once
+	// titlesDE and titlesEN are EpisodeList's titles by "<key> <season>x<episode>".
+	titlesDE, titlesEN map[string]string
 }
 
 func newFakeCatalog() *fakeCatalog {
 	return &fakeCatalog{series: map[string]Candidate{}, episodes: map[string]map[int][]int{},
-		searches: map[string][]Candidate{}, searchErr: map[string]error{}, episodeErr: map[string]error{}, calls: map[string]int{}}
+		searches: map[string][]Candidate{}, searchErr: map[string]error{}, episodeErr: map[string]error{}, calls: map[string]int{},
+		titlesDE: map[string]string{}, titlesEN: map[string]string{}}
 }
 
 func (c *fakeCatalog) add(key, name string, year int, eps map[int][]int) {
@@ -82,6 +85,25 @@ func (c *fakeCatalog) Episodes(ctx context.Context, site, key string) (map[int][
 		return nil, fmt.Errorf("series %s: not on the site", key)
 	}
 	return eps, nil
+}
+
+// EpisodeList is Episodes with titles: "<key> <season>x<episode>" in
+// German, plus English titles set with titleEN.
+func (c *fakeCatalog) EpisodeList(ctx context.Context, site, key string) ([]EpisodeInfo, error) {
+	eps, err := c.Episodes(ctx, site, key)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var out []EpisodeInfo
+	for season, nums := range eps {
+		for _, n := range nums {
+			out = append(out, EpisodeInfo{Season: season, Episode: n, TitleDE: c.titlesDE[fmt.Sprintf("%s %dx%d", key, season, n)],
+				TitleEN: c.titlesEN[fmt.Sprintf("%s %dx%d", key, season, n)]})
+		}
+	}
+	return out, nil
 }
 
 type testEnv struct {

@@ -28,7 +28,8 @@ func TestLegacySToLinkMigrates(t *testing.T) {
 	}
 	rel := "Season 01/Breaking Bad - S01E01 - (German Dub).mp4"
 	env.touch(t, filepath.Join(res.Folder, rel))
-	if err := env.svc.MarkDownloaded(ctx, "breaking-bad", anime.EpisodeRef{Season: 1, Episode: 1}, anime.LangGermanDub, rel); err != nil {
+	if err := env.svc.MarkDownloaded(ctx, "breaking-bad", anime.EpisodeRef{Season: 1, Episode: 1}, anime.LangGermanDub,
+		anime.Target{Rel: rel, Abs: filepath.Join(env.dir, res.Folder, filepath.FromSlash(rel))}); err != nil {
 		t.Fatal(err)
 	}
 	env.scan(t)

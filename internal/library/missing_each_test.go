@@ -23,9 +23,10 @@ func TestEachMissing(t *testing.T) {
 
 	var keys []string
 	got := map[string][]anime.EpisodeRef{}
-	err := env.svc.EachMissing(ctx, func(it ListItem, eps []anime.EpisodeRef) error {
-		keys = append(keys, it.Key)
-		got[it.Key] = eps
+	folders := map[string]string{}
+	err := env.svc.EachMissing(ctx, func(sr anime.Series, eps []anime.EpisodeRef) error {
+		keys = append(keys, sr.Key)
+		got[sr.Key], folders[sr.Key] = eps, sr.Folder+"|"+sr.Name
 		return nil
 	})
 	if err != nil {
@@ -38,9 +39,12 @@ func TestEachMissing(t *testing.T) {
 	if !reflect.DeepEqual(keys, []string{"a-show", "b-show"}) || !reflect.DeepEqual(got, want) {
 		t.Fatalf("visited %v with %v, want [a-show b-show] with %v", keys, got, want)
 	}
+	if folders["a-show"] != "A Show|A Show" || folders["b-show"] != "B Show|B Show" {
+		t.Fatalf("series folders and names %v", folders)
+	}
 	stop := errors.New("stop")
 	calls := 0
-	if err := env.svc.EachMissing(ctx, func(ListItem, []anime.EpisodeRef) error { calls++; return stop }); !errors.Is(err, stop) || calls != 1 {
+	if err := env.svc.EachMissing(ctx, func(anime.Series, []anime.EpisodeRef) error { calls++; return stop }); !errors.Is(err, stop) || calls != 1 {
 		t.Fatalf("error %v after %d calls, want stop after 1", err, calls)
 	}
 }

@@ -2,9 +2,9 @@ package library
 
 import (
 	"context"
+	"errors"
 	"path/filepath"
 	"slices"
-	"strconv"
 
 	"github.com/aniworld/aniworld/internal/anime"
 	"github.com/aniworld/aniworld/internal/store"
@@ -53,22 +53,100 @@ func (s *Service) PickPreviewEpisode(ctx context.Context, key string) (PreviewEp
 		p.Language, p.File = f.Language, filepath.Join(dir, filepath.FromSlash(f.Path))
 		return p, true, nil
 	}
-	rec, err := s.store.SeriesByKey(ctx, key)
-	if err == nil {
-		seasons := make([]int, 0, len(rec.Missing))
-		for k := range rec.Missing {
-			if n, err := strconv.Atoi(k); err == nil && len(rec.Missing[k]) > 0 {
-				seasons = append(seasons, n)
-			}
-		}
-		if len(seasons) > 0 {
-			slices.Sort(seasons)
-			season := seasons[0]
-			if season == 0 && len(seasons) > 1 {
-				season = seasons[1] // a regular episode shows more of a template
-			}
-			p.Episode = anime.EpisodeRef{Season: season, Episode: slices.Min(rec.Missing[strconv.Itoa(season)])}
+	if rec, err := s.store.SeriesByKey(ctx, key); err == nil {
+		missing := rec.Missing.Refs() // by season, then episode
+		// A regular episode shows more of a template than a special.
+		if i := slices.IndexFunc(missing, func(e anime.EpisodeRef) bool { return e.Season > 0 }); i >= 0 {
+			p.Episode = missing[i]
+		} else if len(missing) > 0 {
+			p.Episode = missing[0]
 		}
 	}
 	return p, true, nil
+}
+
+// MediaProber reads what a video file holds (ffprobe; Options.Prober).
+type MediaProber interface {
+	Probe(ctx context.Context, path string) (anime.MediaInfo, error)
+}
+
+// PreviewRequest asks PreviewNaming to render one template.
+type PreviewRequest struct {
+	Template  string
+	SeriesKey string            // "": the first series by title
+	Episode   *anime.EpisodeRef // nil: the series' first episode on disk, else its first missing one
+	// Language is shown when the episode's file does not tell its own
+	// (the first preferred language); German Dub when unset.
+	Language anime.Language
+}
+
+// Preview is what a template renders for one episode.
+type Preview struct {
+	// Path is relative to the anime folder: the series folder, then what
+	// the template renders.
+	Path      string
+	SeriesKey string
+	Episode   anime.EpisodeRef
+	// Sample is true when the library has no series: sample values were used.
+	Sample bool
+	// MediaFromFile is true when {resolution}/{codec} were read from the
+	// episode's file (Options.Prober); otherwise sampleMedia stands in.
+	MediaFromFile bool
+	Values        map[string]string // every placeholder's value
+}
+
+// sampleMedia stands in for {resolution} and {codec} when no file is on
+// disk to read them from.
+var sampleMedia = anime.MediaInfo{Width: 1920, Height: 1080, VideoCodec: "h264"}
+
+// PreviewNaming renders a template (not saved) as a download of a real
+// library episode would be named (PickPreviewEpisode), with sample
+// values when the library has no series. An invalid template is
+// anime.ErrInvalid with the reason.
+func (s *Service) PreviewNaming(ctx context.Context, req PreviewRequest) (Preview, error) {
+	if err := ValidateTemplate(req.Template); err != nil {
+		return Preview{}, err
+	}
+	pick, ok, err := s.PickPreviewEpisode(ctx, req.SeriesKey)
+	if errors.Is(err, anime.ErrUnavailable) || (err == nil && !ok) {
+		return renderPreview(req.Template, SampleNameValues(), "", true)
+	}
+	if err != nil {
+		return Preview{}, err
+	}
+	ep := pick.Episode
+	if req.Episode != nil {
+		ep, pick.File = *req.Episode, ""
+	}
+	lang := pick.Language
+	if !lang.Valid() {
+		lang = req.Language
+	}
+	if !lang.Valid() {
+		lang = anime.LangGermanDub
+	}
+	v := s.nameValues(ctx, pick.Series, ep, lang)
+	v.Media = sampleMedia
+	fromFile := false
+	if pick.File != "" && s.opts.Prober != nil {
+		if m, err := s.opts.Prober.Probe(ctx, pick.File); err == nil && m.Height > 0 {
+			v.Media, fromFile = m, true
+		}
+	}
+	out, err := renderPreview(req.Template, v, pick.Series.Folder, false)
+	out.SeriesKey, out.MediaFromFile = pick.Series.Key, fromFile
+	return out, err
+}
+
+func renderPreview(tmpl string, v NameValues, folder string, sample bool) (Preview, error) {
+	rel, err := RenderEpisodePath(tmpl, v, "")
+	if err != nil {
+		return Preview{}, err
+	}
+	if folder == "" {
+		folder = SanitizeFolderName(DisplayName(v.Series.Name, v.Series.Year))
+	}
+	out := Preview{Path: folder + "/" + rel, Sample: sample, Values: v.TokenValues()}
+	out.Episode = anime.EpisodeRef{Season: v.Episode.Season, Episode: v.Episode.Episode, Title: out.Values["episode_title"]}
+	return out, nil
 }

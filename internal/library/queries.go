@@ -18,7 +18,7 @@ import (
 // EachMissing calls fn for every library series that misses episodes, in
 // key order, with those episodes by season and episode; it pages through
 // the library itself and stops at fn's first error.
-func (s *Service) EachMissing(ctx context.Context, fn func(it ListItem, eps []anime.EpisodeRef) error) error {
+func (s *Service) EachMissing(ctx context.Context, fn func(sr anime.Series, eps []anime.EpisodeRef) error) error {
 	for page := 1; ; page++ {
 		items, total, err := s.List(ctx, ListQuery{Page: page, PerPage: MaxPerPage, SortBy: "id"})
 		if err != nil {
@@ -26,7 +26,8 @@ func (s *Service) EachMissing(ctx context.Context, fn func(it ListItem, eps []an
 		}
 		for _, it := range items {
 			if eps := it.MissingEpisodes.Refs(); len(eps) > 0 {
-				if err := fn(it, eps); err != nil {
+				sr := anime.Series{Key: it.Key, Name: it.Name, Site: it.Site, Folder: it.Folder, Link: it.Link, Year: it.Year}
+				if err := fn(sr, eps); err != nil {
 					return err
 				}
 			}
@@ -359,20 +360,16 @@ func (s *Service) scanOne(ctx context.Context, root, folder string) (store.Serie
 	return s.store.SeriesByKey(ctx, r.series.Key)
 }
 
-// MarkDownloaded records a finished download (relPath relative to the
-// series folder) so the episode leaves the missing list at once.
-func (s *Service) MarkDownloaded(ctx context.Context, key string, ep anime.EpisodeRef, lang anime.Language, relPath string) error {
-	series, dir, err := s.SeriesDir(ctx, key)
-	if err != nil {
-		return err
+// MarkDownloaded records a finished download (the file's target as the
+// library named it) so the episode leaves the missing list at once.
+func (s *Service) MarkDownloaded(ctx context.Context, key string, ep anime.EpisodeRef, lang anime.Language, file anime.Target) error {
+	rel := filepath.ToSlash(filepath.Clean(filepath.FromSlash(file.Rel)))
+	if file.Rel == "" || !filepath.IsLocal(filepath.FromSlash(rel)) {
+		return fmt.Errorf("%w: episode path %q leaves the series folder", anime.ErrInvalid, file.Rel)
 	}
-	rel := filepath.ToSlash(filepath.Clean(filepath.FromSlash(relPath)))
-	if !filepath.IsLocal(filepath.FromSlash(rel)) {
-		return fmt.Errorf("%w: episode path %q leaves the series folder", anime.ErrInvalid, relPath)
-	}
-	fi, err := os.Stat(filepath.Join(dir, filepath.FromSlash(rel)))
+	fi, err := os.Stat(file.Abs)
 	if err != nil {
-		return fmt.Errorf("downloaded file of %s %s: %w", series.Key, ep, err)
+		return fmt.Errorf("downloaded file of %s %s: %w", key, ep, err)
 	}
 	remove := !s.opts.RequireWantedLanguage || !lang.Valid() || slices.Contains(s.opts.Languages, lang)
 	return s.store.AddEpisodeFile(ctx, key, store.EpisodeFile{Season: ep.Season, Episode: ep.Episode, Language: lang,
@@ -390,20 +387,6 @@ func (s *Service) SeriesDir(ctx context.Context, key string) (anime.Series, stri
 		return anime.Series{}, "", fmt.Errorf("%w: no anime directory configured", anime.ErrUnavailable)
 	}
 	return rec.Series, filepath.Join(root, rec.Series.Folder), nil
-}
-
-// EpisodeTarget answers where the downloader writes an episode: the path
-// relative to the series folder (for MarkDownloaded) and the absolute path.
-func (s *Service) EpisodeTarget(ctx context.Context, key string, ep anime.EpisodeRef, lang anime.Language, ext string) (rel, abs string, err error) {
-	series, dir, err := s.SeriesDir(ctx, key)
-	if err != nil {
-		return "", "", err
-	}
-	rel, err = EpisodePath(s.opts.NamingTemplate, series, ep, lang, ext)
-	if err != nil {
-		return "", "", err
-	}
-	return rel, filepath.Join(dir, filepath.FromSlash(rel)), nil
 }
 
 // SetTMDBID stores a series' TMDB id (metadata service).

@@ -37,6 +37,9 @@ type Options struct {
 	NamingTemplate        string // DefaultNamingTemplate when empty
 	Sites                 []Site // DefaultSites() when empty
 	Catalog               Catalog
+	// Prober, when set, reads resolution and codec of files on disk for
+	// naming previews (ffprobe).
+	Prober MediaProber
 	// Fresh marks a context so the Catalog answers from the site rather
 	// than its cache (provider.WithFreshData); Rescan and StartRescan use
 	// it. Without it they scan like Scan.
@@ -57,7 +60,7 @@ type Service struct {
 	log     *slog.Logger
 	workers int
 
-	mu  sync.Mutex // guards dir
+	mu  sync.Mutex // guards dir and opts.NamingTemplate
 	dir string
 
 	scanMu     sync.Mutex // guards the fields below
@@ -120,9 +123,6 @@ func (s *Service) Close() error {
 	s.wg.Wait()
 	return nil
 }
-
-// NamingTemplate is the template downloads are named with.
-func (s *Service) NamingTemplate() string { return s.opts.NamingTemplate }
 
 // Directory is the current anime directory.
 func (s *Service) Directory() string {

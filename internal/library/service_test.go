@@ -265,17 +265,17 @@ func TestMarkDownloadedAndLanguages(t *testing.T) {
 			env.marker(t, "Naruto", "naruto", "Naruto", 2002)
 			env.touch(t, "Naruto/Season 01/Naruto - S01E01 - (German Sub).mp4")
 			env.scan(t)
-			rel, abs, err := env.svc.EpisodeTarget(ctx, "naruto", anime.EpisodeRef{Season: 1, Episode: 2}, tt.lang, ".mkv")
+			tg, err := env.svc.DownloadTarget(ctx, "naruto", anime.EpisodeRef{Season: 1, Episode: 2}, tt.lang)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if want := "Season 01/Naruto - S01E02 - (" + tt.lang.String() + ").mkv"; rel != want || abs != filepath.Join(env.dir, "Naruto", filepath.FromSlash(want)) {
-				t.Fatalf("target %q %q", rel, abs)
+			if want := "Season 01/Naruto - S01E02 - (" + tt.lang.String() + ").mp4"; tg.Rel != want || tg.Abs != filepath.Join(env.dir, "Naruto", filepath.FromSlash(want)) {
+				t.Fatalf("target %+v", tg)
 			}
-			if err := os.WriteFile(abs, []byte("video"), 0o644); err != nil {
+			if err := os.WriteFile(tg.Abs, []byte("video"), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			if err := env.svc.MarkDownloaded(ctx, "naruto", anime.EpisodeRef{Season: 1, Episode: 2}, tt.lang, rel); err != nil {
+			if err := env.svc.MarkDownloaded(ctx, "naruto", anime.EpisodeRef{Season: 1, Episode: 2}, tt.lang, tg); err != nil {
 				t.Fatal(err)
 			}
 			d, _, err := env.svc.Get(ctx, "naruto")
@@ -296,10 +296,12 @@ func TestMarkDownloadedAndLanguages(t *testing.T) {
 	env.marker(t, "Naruto", "naruto", "Naruto", 2002)
 	env.scan(t)
 	ctx := context.Background()
-	if err := env.svc.MarkDownloaded(ctx, "naruto", anime.EpisodeRef{Season: 1, Episode: 1}, 1, "../../etc/passwd"); !errors.Is(err, anime.ErrInvalid) {
+	if err := env.svc.MarkDownloaded(ctx, "naruto", anime.EpisodeRef{Season: 1, Episode: 1}, 1, anime.Target{Rel: "../../etc/passwd", Abs: "/etc/passwd"}); !errors.Is(err, anime.ErrInvalid) {
 		t.Fatalf("escape: %v", err)
 	}
-	if err := env.svc.MarkDownloaded(ctx, "nope", anime.EpisodeRef{Season: 1, Episode: 1}, 1, "x.mkv"); !errors.Is(err, anime.ErrNotFound) {
+	file := filepath.Join(t.TempDir(), "x.mkv")
+	os.WriteFile(file, []byte("video"), 0o644)
+	if err := env.svc.MarkDownloaded(ctx, "nope", anime.EpisodeRef{Season: 1, Episode: 1}, 1, anime.Target{Rel: "x.mkv", Abs: file}); !errors.Is(err, anime.ErrNotFound) {
 		t.Fatalf("unknown series: %v", err)
 	}
 }

@@ -71,7 +71,21 @@ func (s *Service) toItem(r store.QueueItem) Item {
 		SourceURL: r.SourceURL, FilePath: r.FilePath, Language: r.Language, Hoster: r.Hoster,
 		Progress: staticProgress(r),
 	}, Attempts: decodeAttempts(r.Attempts)}
+	if r.Status == anime.StatusCompleted {
+		it.Warnings = lastDownloadWarnings(it.Attempts)
+	}
 	return it
+}
+
+// lastDownloadWarnings are the engine's warnings of the newest download
+// attempt (the one that completed the item).
+func lastDownloadWarnings(as []Attempt) []string {
+	for i := len(as) - 1; i >= 0; i-- {
+		if as[i].Stage == StageDownload {
+			return as[i].Warnings
+		}
+	}
+	return nil
 }
 
 func downloadData(it Item) event.DownloadData {

@@ -134,4 +134,9 @@ func TestEngineWarningsReachLogEventAndItem(t *testing.T) {
 	if len(d.Warnings) != 1 || d.Warnings[0] != warn {
 		t.Fatalf("download_complete warnings %v", d.Warnings)
 	}
+	// The completed list the UI renders carries them too (without the log).
+	st := e.status()
+	if c := st.Status.CompletedDownloads; len(c) != 1 || len(c[0].Warnings) != 1 || c[0].Warnings[0] != warn || c[0].Attempts != nil {
+		t.Fatalf("completed list %+v", c)
+	}
 }

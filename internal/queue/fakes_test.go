@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -65,6 +66,8 @@ type fakeDownloader struct {
 	during func()
 	// warnings are reported with every successful download.
 	warnings []string
+	// media is what the finished files hold (for the final name).
+	media anime.MediaInfo
 
 	mu       sync.Mutex
 	calls    int
@@ -73,15 +76,30 @@ type fakeDownloader struct {
 	resumed  map[string]int64 // target -> bytes found in .part at start
 }
 
-// Download runs fetch and reports the configured warnings on success.
-func (d *fakeDownloader) Download(ctx context.Context, s anime.Stream, target string, progress ProgressFunc) (Downloaded, error) {
+// Download runs fetch, renames the file to the name name gives it for
+// the configured media, and reports the configured warnings on success.
+func (d *fakeDownloader) Download(ctx context.Context, s anime.Stream, target string, progress ProgressFunc, name NameFunc) (Downloaded, error) {
 	path, err := d.fetch(ctx, s, target, progress)
 	if err != nil {
 		return Downloaded{}, err
 	}
 	d.mu.Lock()
-	defer d.mu.Unlock()
-	return Downloaded{Path: path, Warnings: d.warnings}, nil
+	media, warnings := d.media, d.warnings
+	d.mu.Unlock()
+	if name != nil {
+		final, err := name(media, filepath.Ext(path))
+		if err != nil {
+			return Downloaded{}, err
+		}
+		if err := os.MkdirAll(filepath.Dir(final), 0o755); err != nil {
+			return Downloaded{}, err
+		}
+		if err := os.Rename(path, final); err != nil {
+			return Downloaded{}, err
+		}
+		path = final
+	}
+	return Downloaded{Path: path, Warnings: warnings}, nil
 }
 
 func (d *fakeDownloader) fetch(ctx context.Context, s anime.Stream, target string, progress ProgressFunc) (string, error) {
@@ -221,13 +239,64 @@ type env struct {
 	res *fakeResolver
 	dl  *fakeDownloader
 	pub *notifier
-	lib string
+	lib *fakeLibrary
 }
 
-func targetIn(lib string) TargetFunc {
-	return func(it Item, s anime.Stream) (string, error) {
-		return filepath.Join(lib, it.SerieFolder, fmt.Sprintf("%s - %s (%s).mp4", it.SerieName, it.Episode, s.Hoster)), nil
+// fakeLibrary names targets "<key>/<key> - S01E01 (German Dub).mp4" under
+// root (with " v<n>" once rename was called n times: a template change)
+// and records what it named and marked.
+type fakeLibrary struct {
+	root string
+	// final, when set, names finished files; else the target keeps its
+	// name with the file's extension.
+	final   func(key string, ep anime.EpisodeRef, lang anime.Language, t anime.Target, m anime.MediaInfo, ext string) anime.Target
+	markErr error
+
+	mu      sync.Mutex
+	version int
+	named   []anime.Target
+	marked  []anime.Target
+}
+
+func (l *fakeLibrary) DownloadTarget(ctx context.Context, key string, ep anime.EpisodeRef, lang anime.Language) (anime.Target, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	suffix := ""
+	if l.version > 0 {
+		suffix = fmt.Sprintf(" v%d", l.version)
 	}
+	rel := fmt.Sprintf("%s/%s - %s (%s)%s.mp4", key, key, ep, lang, suffix)
+	t := anime.Target{Rel: rel, Abs: filepath.Join(l.root, filepath.FromSlash(rel))}
+	l.named = append(l.named, t)
+	return t, nil
+}
+
+func (l *fakeLibrary) FinalTarget(ctx context.Context, key string, ep anime.EpisodeRef, lang anime.Language, t anime.Target, m anime.MediaInfo, ext string) (anime.Target, error) {
+	if l.final != nil {
+		return l.final(key, ep, lang, t, m, ext), nil
+	}
+	rel := strings.TrimSuffix(t.Rel, filepath.Ext(t.Rel)) + ext
+	return anime.Target{Rel: rel, Abs: filepath.Join(l.root, filepath.FromSlash(rel))}, nil
+}
+
+func (l *fakeLibrary) MarkDownloaded(ctx context.Context, key string, ep anime.EpisodeRef, lang anime.Language, file anime.Target) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.marked = append(l.marked, file)
+	return l.markErr
+}
+
+// rename changes the names new targets get (as a template change would).
+func (l *fakeLibrary) rename() {
+	l.mu.Lock()
+	l.version++
+	l.mu.Unlock()
+}
+
+func (l *fakeLibrary) calls() (named, marked []anime.Target) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]anime.Target(nil), l.named...), append([]anime.Target(nil), l.marked...)
 }
 
 // newEnv opens a queue in dir (a fresh temp dir when empty); mod adjusts
@@ -242,8 +311,8 @@ func newEnv(t *testing.T, dir string, mod func(*Options)) *env {
 		t.Fatal(err)
 	}
 	e := &env{t: t, dir: dir, db: db, res: &fakeResolver{}, dl: &fakeDownloader{size: 4096},
-		pub: newNotifier(), lib: filepath.Join(dir, "library")}
-	o := Options{Store: db, Resolver: e.res, Downloader: e.dl, Target: targetIn(e.lib),
+		pub: newNotifier(), lib: &fakeLibrary{root: filepath.Join(dir, "library")}}
+	o := Options{Store: db, Resolver: e.res, Downloader: e.dl, Library: e.lib,
 		Publisher: e.pub, MaxConcurrent: 1, MaxRetries: 2, RetryBackoff: time.Millisecond,
 		ProgressInterval: time.Nanosecond, PersistInterval: time.Nanosecond}
 	if mod != nil {

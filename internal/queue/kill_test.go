@@ -114,7 +114,7 @@ func TestKillRecovery(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	q, err := New(ctx, Options{Store: db, Resolver: &fakeResolver{}, Downloader: &fakeDownloader{}, Target: targetIn(dir)})
+	q, err := New(ctx, Options{Store: db, Resolver: &fakeResolver{}, Downloader: &fakeDownloader{}, Library: &fakeLibrary{root: dir}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -282,9 +282,7 @@ func killChild() int {
 	dl := engine{download.New(download.Options{DisableRemux: true, RetryBase: time.Millisecond,
 		ProgressInterval: time.Millisecond})}
 	q, err := New(ctx, Options{Store: db, Resolver: res, Downloader: dl,
-		Target: func(it Item, s anime.Stream) (string, error) {
-			return filepath.Join(dir, it.SerieName, it.Episode.String()+".mp4"), nil
-		},
+		Library:   &fakeLibrary{root: dir},
 		Publisher: pub, MaxConcurrent: 3, RetryBackoff: time.Millisecond, ProgressInterval: time.Nanosecond})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "child:", err)
@@ -344,8 +342,8 @@ func (p *linePublisher) Publish(e event.Event) {
 // composition root does.
 type engine struct{ e *download.Engine }
 
-func (d engine) Download(ctx context.Context, s anime.Stream, target string, progress ProgressFunc) (Downloaded, error) {
-	res, err := d.e.Download(ctx, s, target, download.Request{Progress: func(p download.Progress) {
+func (d engine) Download(ctx context.Context, s anime.Stream, target string, progress ProgressFunc, name NameFunc) (Downloaded, error) {
+	res, err := d.e.Download(ctx, s, target, download.Request{Name: name, Progress: func(p download.Progress) {
 		progress(p.BytesDone, p.BytesTotal)
 	}})
 	return Downloaded{Path: res.Path, Warnings: res.Warnings}, err

@@ -60,27 +60,44 @@ type Resolver interface {
 // ProgressFunc receives a download's byte counts; total is 0 while unknown.
 type ProgressFunc func(done, total int64)
 
+// NameFunc chooses a finished download's path from what the file holds
+// (resolution and codec; ext is the extension it got, ".mkv", ".ts" …).
+type NameFunc func(media anime.MediaInfo, ext string) (string, error)
+
 // Downloader fetches a stream to a target path. Download writes
-// <target>.part, resumes it when it already exists, and renames it into
-// place when complete; it returns the final file's path (which may differ
-// from target, e.g. a kept .ts). Cleanup removes the partial data of target
-// (<target>.part and temporary files), never a finished file.
+// <target>.part, resumes it when it already exists, and once complete
+// renames it to the path name answers (the target with the file's
+// extension when name is nil); it returns that final path. Cleanup
+// removes the partial data of target (<target>.part and temporary files),
+// never a finished file.
 type Downloader interface {
-	Download(ctx context.Context, s anime.Stream, target string, progress ProgressFunc) (Downloaded, error)
+	Download(ctx context.Context, s anime.Stream, target string, progress ProgressFunc, name NameFunc) (Downloaded, error)
 	Cleanup(target string) error
 }
 
 // Downloaded is what a finished download produced: the final file's path
 // and the engine's warnings about it (e.g. "ffmpeg not available: kept
-// mpegts as .ts"), which the queue puts in the attempt log, the log and
-// the download_complete event.
+// mpegts as .ts"), which the queue puts in the attempt log, the log, the
+// download_complete event and the completed item.
 type Downloaded struct {
 	Path     string
 	Warnings []string
 }
 
-// TargetFunc names the file an item is downloaded to (without .part).
-type TargetFunc func(item Item, s anime.Stream) (string, error)
+// Library names downloads and records finished ones (library.Service).
+type Library interface {
+	// DownloadTarget names the download of an episode in lang: the file
+	// it and its .part live under. The queue asks once per item and
+	// language and stores the answer on the item.
+	DownloadTarget(ctx context.Context, key string, ep anime.EpisodeRef, lang anime.Language) (anime.Target, error)
+	// FinalTarget names the finished file of a download that went to t
+	// from what it holds (media, and ext, the extension it got).
+	FinalTarget(ctx context.Context, key string, ep anime.EpisodeRef, lang anime.Language, t anime.Target,
+		media anime.MediaInfo, ext string) (anime.Target, error)
+	// MarkDownloaded records the finished file, so the episode is no
+	// longer missing.
+	MarkDownloaded(ctx context.Context, key string, ep anime.EpisodeRef, lang anime.Language, file anime.Target) error
+}
 
 // Hook runs after an item completed (library update, NFO). A hook's error
 // is logged; the item stays completed.
@@ -89,6 +106,9 @@ type Hook func(ctx context.Context, item Item) error
 // Item is a download item as the API shows it, plus its attempt log.
 type Item struct {
 	anime.DownloadItem
+	// Warnings are the download engine's notes on a completed item's file
+	// (from its last download attempt).
+	Warnings []string  `json:"warnings,omitempty"`
 	Attempts []Attempt `json:"attempts,omitempty"`
 }
 
@@ -118,16 +138,15 @@ const (
 	DefaultPersistInterval  = 2 * time.Second
 )
 
-// Options configures a Service. Store, Resolver, Downloader and Target are
-// required.
+// Options configures a Service. Store, Resolver, Downloader and Library
+// are required.
 type Options struct {
 	Store      *store.DB
 	Resolver   Resolver
 	Downloader Downloader
-	Target     TargetFunc
-	// FinalName, when set and the Downloader is a NamingDownloader, names
-	// the finished file from what it holds (naming.go).
-	FinalName  FinalNameFunc
+	Library    Library
+	// OnComplete runs after an item completed and the library recorded
+	// its file (NFO, automation).
 	OnComplete []Hook
 	// Catalog, when set, makes Add refuse unknown series and fill in
 	// missing episode titles (catalog.go).
@@ -151,29 +170,32 @@ type Options struct {
 	PersistInterval time.Duration
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
+	// SkipRecovery leaves items in the downloading state alone at start:
+	// a one-shot command (RunItems) beside a server that may be running
+	// them. The server's queue recovers them when it starts.
+	SkipRecovery bool
 }
 
 // Service is the download queue. Every method is safe for concurrent use;
 // Run executes the downloads.
 type Service struct {
-	db        *store.DB
-	resolver  Resolver
-	dl        Downloader
-	target    TargetFunc
-	finalName FinalNameFunc
-	hooks     []Hook
-	catalog   Catalog
-	pub       event.Publisher
-	log       *slog.Logger
-	retries   int
-	backoff   time.Duration
-	maxBack   time.Duration
-	limit     int
-	progIvl   time.Duration
-	saveIvl   time.Duration
-	now       func() time.Time
-	wake      chan struct{}
-	runGuard  sync.Mutex // held by Run for its lifetime
+	db       *store.DB
+	resolver Resolver
+	dl       Downloader
+	lib      Library
+	hooks    []Hook
+	catalog  Catalog
+	pub      event.Publisher
+	log      *slog.Logger
+	retries  int
+	backoff  time.Duration
+	maxBack  time.Duration
+	limit    int
+	progIvl  time.Duration
+	saveIvl  time.Duration
+	now      func() time.Time
+	wake     chan struct{}
+	runGuard sync.Mutex // held by Run for its lifetime
 
 	mu      sync.Mutex // guards the fields below
 	running bool
@@ -186,11 +208,11 @@ type Service struct {
 // state the user left and puts items a crashed process left downloading
 // back to pending, so they resume from their partial data.
 func New(ctx context.Context, o Options) (*Service, error) {
-	if o.Store == nil || o.Resolver == nil || o.Downloader == nil || o.Target == nil {
-		return nil, fmt.Errorf("queue: store, resolver, downloader and target are required: %w", anime.ErrInvalid)
+	if o.Store == nil || o.Resolver == nil || o.Downloader == nil || o.Library == nil {
+		return nil, fmt.Errorf("queue: store, resolver, downloader and library are required: %w", anime.ErrInvalid)
 	}
 	s := &Service{
-		db: o.Store, resolver: o.Resolver, dl: o.Downloader, target: o.Target, finalName: o.FinalName,
+		db: o.Store, resolver: o.Resolver, dl: o.Downloader, lib: o.Library,
 		hooks: append([]Hook(nil), o.OnComplete...), catalog: o.Catalog, pub: o.Publisher, log: o.Logger,
 		retries: o.MaxRetries, backoff: o.RetryBackoff, maxBack: o.MaxRetryBackoff,
 		limit: o.ListLimit, progIvl: o.ProgressInterval, saveIvl: o.PersistInterval,
@@ -229,13 +251,16 @@ func New(ctx context.Context, o Options) (*Service, error) {
 	if s.maxConc <= 0 {
 		s.maxConc = DefaultMaxConcurrent
 	}
-	n, err := s.db.QueueRecover(ctx, s.now())
-	if err != nil {
-		return nil, fmt.Errorf("queue: %w", err)
+	if !o.SkipRecovery {
+		n, err := s.db.QueueRecover(ctx, s.now())
+		if err != nil {
+			return nil, fmt.Errorf("queue: %w", err)
+		}
+		if n > 0 {
+			s.log.Info("queue: resuming interrupted downloads", "count", n)
+		}
 	}
-	if n > 0 {
-		s.log.Info("queue: resuming interrupted downloads", "count", n)
-	}
+	var err error
 	if s.running, s.paused, err = s.db.QueueState(ctx); err != nil {
 		return nil, fmt.Errorf("queue: %w", err)
 	}

@@ -1,10 +1,12 @@
 package queue
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 
 	"github.com/aniworld/aniworld/internal/anime"
+	"github.com/aniworld/aniworld/internal/store"
 )
 
 // QueueStatus is the body of GET /api/queue/status.
@@ -57,31 +59,8 @@ func (s *Service) Status(ctx context.Context) (QueueStatus, error) {
 		return QueueStatus{}, err
 	}
 	var out QueueStatus
-	lists := []struct {
-		status anime.Status
-		limit  int
-		dst    *[]Item
-	}{
-		{anime.StatusDownloading, max(agg[anime.StatusDownloading].Items, 1), &out.Status.ActiveDownloads},
-		{anime.StatusPending, s.limit, &out.Status.PendingQueue},
-		{anime.StatusCompleted, s.limit, &out.Status.CompletedDownloads},
-		{anime.StatusFailed, s.limit, &out.Status.FailedDownloads},
-	}
-	for _, l := range lists {
-		*l.dst = []Item{}
-		if agg[l.status].Items == 0 {
-			continue
-		}
-		rows, err := s.db.QueueList(ctx, l.status, l.limit)
-		if err != nil {
-			return QueueStatus{}, fmt.Errorf("queue status: %w", err)
-		}
-		for _, r := range rows {
-			if l.status != anime.StatusFailed {
-				r.Attempts = nil // the log explains failures; elsewhere it is Get's business
-			}
-			*l.dst = append(*l.dst, s.toItem(r))
-		}
+	if err := s.readLists(ctx, agg, &out.Status); err != nil {
+		return QueueStatus{}, err
 	}
 
 	now := s.now()
@@ -143,4 +122,43 @@ func (s *Service) Status(ctx context.Context) (QueueStatus, error) {
 		st.EstimatedTimeRemaining = int(left/mib/speedSum + 0.5)
 	}
 	return out, nil
+}
+
+// readLists fills the item lists of Status: every running item, the first
+// pending ones in run order, the most recent completed and failed ones.
+func (s *Service) readLists(ctx context.Context, agg map[anime.Status]store.QueueAggregate, out *Lists) error {
+	lists := []struct {
+		status anime.Status
+		limit  int
+		dst    *[]Item
+	}{
+		{anime.StatusDownloading, max(agg[anime.StatusDownloading].Items, 1), &out.ActiveDownloads},
+		{anime.StatusPending, s.limit, &out.PendingQueue},
+		{anime.StatusCompleted, s.limit, &out.CompletedDownloads},
+		{anime.StatusFailed, s.limit, &out.FailedDownloads},
+	}
+	for _, l := range lists {
+		*l.dst = []Item{}
+		if agg[l.status].Items == 0 {
+			continue
+		}
+		rows, err := s.db.QueueList(ctx, l.status, l.limit)
+		if err != nil {
+			return fmt.Errorf("queue status: %w", err)
+		}
+		for _, r := range rows {
+			// The log explains failures; elsewhere it is Get's business
+			// (a completed item keeps the warnings read from it; a log
+			// without any is not decoded).
+			if l.status != anime.StatusFailed && (l.status != anime.StatusCompleted || !bytes.Contains(r.Attempts, []byte(`"warnings"`))) {
+				r.Attempts = nil
+			}
+			it := s.toItem(r)
+			if l.status == anime.StatusCompleted {
+				it.Attempts = nil
+			}
+			*l.dst = append(*l.dst, it)
+		}
+	}
+	return nil
 }

@@ -113,18 +113,13 @@ func (s *Service) dispatch(ctx context.Context, wg *sync.WaitGroup) time.Duratio
 			}
 			return time.Second
 		}
-		jctx, cancel := context.WithCancel(ctx)
-		j := &job{row: row, cancel: cancel, done: make(chan struct{}), target: row.TargetPath,
-			bytes: row.BytesDownloaded, total: row.BytesTotal}
-		s.active[row.ID] = j
+		j, jctx := s.startLocked(ctx, row)
 		s.mu.Unlock()
-		it := s.toItem(row)
-		s.log.Info("queue: download started", "id", row.ID, "serie", row.SerieID, "episode", it.Episode.String())
-		s.publish(event.DownloadStarted, downloadData(it))
+		s.announce(row)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			defer cancel()
+			defer j.cancel()
 			s.process(ctx, jctx, j)
 		}()
 	}
@@ -148,6 +143,23 @@ func (s *Service) dispatch(ctx context.Context, wg *sync.WaitGroup) time.Duratio
 	return max(t.Sub(now), time.Millisecond)
 }
 
+// startLocked makes a claimed row an active job (under s.mu) and answers
+// it with its context, a child of ctx that Remove cancels.
+func (s *Service) startLocked(ctx context.Context, row store.QueueItem) (*job, context.Context) {
+	jctx, cancel := context.WithCancel(ctx)
+	j := &job{row: row, cancel: cancel, done: make(chan struct{}), target: row.TargetPath,
+		bytes: row.BytesDownloaded, total: row.BytesTotal}
+	s.active[row.ID] = j
+	return j, jctx
+}
+
+// announce logs and publishes that a claimed item started.
+func (s *Service) announce(row store.QueueItem) {
+	it := s.toItem(row)
+	s.log.Info("queue: download started", "id", row.ID, "serie", row.SerieID, "episode", it.Episode.String())
+	s.publish(event.DownloadStarted, downloadData(it))
+}
+
 // HookTimeout bounds the OnComplete hooks of one item; they are also
 // cancelled when Run stops.
 const HookTimeout = 5 * time.Minute
@@ -156,9 +168,9 @@ const HookTimeout = 5 * time.Minute
 type outcome struct {
 	stage    string // where it ended: StageResolve or StageDownload
 	stream   anime.Stream
-	target   string
-	filePath string
-	warnings []string // the engine's notes on a finished download
+	target   anime.Target
+	file     anime.Target // the finished file
+	warnings []string     // the engine's notes on a finished download
 	attempts []Attempt
 	transfer time.Duration
 	err      error
@@ -175,8 +187,60 @@ func (s *Service) try(ctx context.Context, j *job) outcome {
 	row := j.row
 	o := outcome{stage: StageResolve, attempts: decodeAttempts(row.Attempts)}
 	it := s.toItem(row)
+	stream, err := s.resolve(ctx, row, it.Episode, &o)
+	if err != nil {
+		o.err = fmt.Errorf("no stream: %w", err)
+		return o
+	}
+	o.stream = stream
+	lang := stream.Lang
+	if lang == anime.LangUnknown {
+		lang = row.Language
+	}
+	target, err := s.targetFor(ctx, row, it.Episode, lang)
+	if err != nil {
+		o.err = fmt.Errorf("name target file: %w", err)
+		return o
+	}
+	// Partial data from an earlier try is only resumed when it came from
+	// the same hoster and language at the same path; anything else would
+	// splice two different encodes.
+	startBytes := row.BytesDownloaded
+	if row.TargetPath != "" && (row.TargetPath != target.Abs || row.Hoster != stream.Hoster || row.Language != stream.Lang) {
+		if err := s.dl.Cleanup(row.TargetPath); err != nil {
+			s.log.Warn("queue: remove stale partial download", "id", row.ID, "err", err)
+		}
+		startBytes = 0
+	}
+	o.target, o.stage = target, StageDownload
+	if err := s.db.QueueSetStream(ctx, row.ID, stream.Hoster, stream.Lang, stream.URL, target.Abs, target.Rel, s.now()); err != nil {
+		o.err = err
+		return o
+	}
+	// Progress events name the stream from here on.
+	j.row.Hoster, j.row.Language = stream.Hoster, stream.Lang
+	j.pmu.Lock()
+	j.target, j.startAt, j.startByte, j.bytes, j.tryStart = target.Abs, s.now(), startBytes, startBytes, true
+	j.pmu.Unlock()
+	start := s.now()
+	file, res, err := s.download(ctx, row.SerieID, it.Episode, stream, lang, target, func(done, total int64) { s.onProgress(ctx, j, done, total) })
+	o.file, o.warnings, o.err = file, res.Warnings, err
+	o.transfer = s.now().Sub(start)
+	a := Attempt{Stage: StageDownload, Hoster: stream.Hoster, Language: stream.Lang, OK: o.err == nil,
+		Warnings: o.warnings, At: s.now().UTC()}
+	if o.err != nil {
+		a.Error = o.err.Error()
+		o.err = fmt.Errorf("download from %s: %w", hosterName(stream), o.err)
+	}
+	o.attempts = append(o.attempts, a)
+	return o
+}
+
+// resolve asks the resolver for a stream, avoiding hosters whose
+// downloads failed before, and appends its attempts to o's log.
+func (s *Service) resolve(ctx context.Context, row store.QueueItem, ep anime.EpisodeRef, o *outcome) (anime.Stream, error) {
 	req := ResolveRequest{SerieID: row.SerieID, SerieFolder: row.SerieFolder, SerieName: row.SerieName,
-		Episode: it.Episode, Avoid: failedHosters(o.attempts)}
+		Episode: ep, Avoid: failedHosters(o.attempts)}
 	stream, atts, err := s.resolver.Resolve(ctx, req)
 	now := s.now().UTC()
 	for _, a := range atts {
@@ -188,49 +252,7 @@ func (s *Service) try(ctx context.Context, j *job) outcome {
 		}
 		o.attempts = append(o.attempts, a)
 	}
-	if err != nil {
-		o.err = fmt.Errorf("no stream: %w", err)
-		return o
-	}
-	o.stream = stream
-	it.Language = stream.Lang
-	target, err := s.target(it, stream)
-	if err != nil {
-		o.err = fmt.Errorf("name target file: %w", err)
-		return o
-	}
-	// Partial data from an earlier try is only resumed when it came from
-	// the same hoster and language at the same path; anything else would
-	// splice two different encodes.
-	startBytes := row.BytesDownloaded
-	if row.TargetPath != "" && (row.TargetPath != target || row.Hoster != stream.Hoster || row.Language != stream.Lang) {
-		if err := s.dl.Cleanup(row.TargetPath); err != nil {
-			s.log.Warn("queue: remove stale partial download", "id", row.ID, "err", err)
-		}
-		startBytes = 0
-	}
-	o.target, o.stage = target, StageDownload
-	if err := s.db.QueueSetStream(ctx, row.ID, stream.Hoster, stream.Lang, stream.URL, target, s.now()); err != nil {
-		o.err = err
-		return o
-	}
-	// Progress events name the stream from here on.
-	j.row.Hoster, j.row.Language = stream.Hoster, stream.Lang
-	j.pmu.Lock()
-	j.target, j.startAt, j.startByte, j.bytes, j.tryStart = target, s.now(), startBytes, startBytes, true
-	j.pmu.Unlock()
-	start := s.now()
-	res, err := s.download(ctx, it, stream, target, func(done, total int64) { s.onProgress(ctx, j, done, total) })
-	o.filePath, o.warnings, o.err = res.Path, res.Warnings, err
-	o.transfer = s.now().Sub(start)
-	a := Attempt{Stage: StageDownload, Hoster: stream.Hoster, Language: stream.Lang, OK: o.err == nil,
-		Warnings: o.warnings, At: s.now().UTC()}
-	if o.err != nil {
-		a.Error = o.err.Error()
-		o.err = fmt.Errorf("download from %s: %w", hosterName(stream), o.err)
-	}
-	o.attempts = append(o.attempts, a)
-	return o
+	return stream, err
 }
 
 func hosterName(s anime.Stream) string {
@@ -315,139 +337,4 @@ func (s *Service) backoffFor(n int) time.Duration {
 		d *= 2
 	}
 	return min(d, s.maxBack)
-}
-
-// finish records a try's outcome: completed, back to pending (shutdown or
-// retry), failed, or deleted when the user removed the item meanwhile.
-func (s *Service) finish(runCtx context.Context, j *job, o outcome) {
-	dbctx, cancel := context.WithTimeout(context.WithoutCancel(runCtx), 30*time.Second)
-	defer cancel()
-	row := j.row
-	j.pmu.Lock()
-	bytes, total := j.bytes, j.total
-	target := j.target
-	j.pmu.Unlock()
-	if o.target != "" {
-		target = o.target
-	}
-	f := store.QueueFinish{RetryCount: row.RetryCount, AddTransferMS: o.transfer.Milliseconds(),
-		BytesDownloaded: bytes, BytesTotal: total, Attempts: encodeAttempts(o.attempts)}
-	var after func() // runs once the item has left the active set
-
-	s.mu.Lock()
-	msg := s.finishLocked(dbctx, runCtx, j, o, f, target, &after)
-	delete(s.active, row.ID)
-	close(j.done)
-	s.mu.Unlock()
-	s.poke()
-	if after != nil {
-		after()
-	}
-	if msg != "" {
-		s.publishQueue(dbctx, event.QueueStatus, msg)
-	}
-}
-
-// finishLocked writes the outcome under s.mu and answers the queue_status
-// message to publish ("" for none); *after is set to work that must run
-// outside the lock (completion hooks and event).
-func (s *Service) finishLocked(dbctx, runCtx context.Context, j *job, o outcome, f store.QueueFinish, target string, after *func()) string {
-	row := j.row
-	now := s.now().UTC()
-	switch {
-	case j.removed:
-		deleted, err := s.db.QueueDeleteRunning(dbctx, row.ID)
-		if err != nil && !errors.Is(err, anime.ErrNotFound) {
-			s.log.Error("queue: delete removed item", "id", row.ID, "err", err)
-		}
-		if target != "" {
-			if err := s.dl.Cleanup(target); err != nil {
-				s.log.Warn("queue: remove partial download", "id", row.ID, "err", err)
-			}
-		}
-		if err != nil {
-			return ""
-		}
-		s.publish(event.DownloadRemoved, downloadData(s.toItem(deleted)))
-		return "Item removed from queue"
-	case o.err != nil && runCtx.Err() != nil:
-		// Shutdown: back in line unchanged; the partial data stays for resuming.
-		// The interrupted transfer is not a failure of its hoster: keep the
-		// log as it was so the next try resumes from the same source.
-		f.Status, f.Error, f.Attempts = anime.StatusPending, row.Error, row.Attempts
-		s.finishRow(dbctx, row.ID, f, now)
-		return ""
-	case o.err == nil:
-		f.Status, f.FilePath, f.CompletedAt, f.Error = anime.StatusCompleted, o.filePath, &now, nil
-		f.BytesDownloaded = max(f.BytesDownloaded, f.BytesTotal)
-		if f.BytesTotal == 0 {
-			f.BytesTotal = f.BytesDownloaded
-		}
-		if !s.finishRow(dbctx, row.ID, f, now) {
-			return ""
-		}
-		row.Status, row.FilePath, row.CompletedAt, row.Error = anime.StatusCompleted, o.filePath, &now, nil
-		row.BytesDownloaded, row.BytesTotal, row.Attempts = f.BytesDownloaded, f.BytesTotal, f.Attempts
-		if o.stream.Lang != anime.LangUnknown { // the row was read before the stream was chosen
-			row.Language = o.stream.Lang
-		}
-		s.log.Info("queue: download complete", "id", row.ID, "file", o.filePath)
-		for _, w := range o.warnings {
-			s.log.Warn("queue: download completed with a warning", "id", row.ID, "file", o.filePath, "warning", w)
-		}
-		it := s.toItem(row)
-		// Hooks run before the completion event, so a client reacting to
-		// it sees the library already updated.
-		*after = func() {
-			hctx, cancel := context.WithTimeout(runCtx, HookTimeout)
-			defer cancel()
-			s.runHooks(hctx, it)
-			d := downloadData(it)
-			d.FilePath, d.Percent, d.Warnings = o.filePath, 100, o.warnings
-			s.publish(event.DownloadComplete, d)
-		}
-		return "Download complete"
-	}
-	msgText := o.err.Error()
-	f.Error = &msgText
-	f.RetryCount = row.RetryCount + 1
-	if permanent(o) || f.RetryCount > s.retries {
-		f.Status = anime.StatusFailed
-		if f.RetryCount > 1 {
-			full := fmt.Sprintf("failed after %d tries: %s", f.RetryCount, msgText)
-			f.Error = &full
-		}
-		if !s.finishRow(dbctx, row.ID, f, now) {
-			return ""
-		}
-		s.log.Warn("queue: download failed", "id", row.ID, "err", *f.Error)
-		d := downloadData(s.toItem(row))
-		d.Status, d.Error = string(anime.StatusFailed), *f.Error
-		s.publish(event.DownloadFailed, d)
-		return "Download failed"
-	}
-	f.Status = anime.StatusPending
-	f.NotBefore = now.Add(s.backoffFor(f.RetryCount))
-	if !s.finishRow(dbctx, row.ID, f, now) {
-		return ""
-	}
-	s.log.Info("queue: download will be retried", "id", row.ID, "retry", f.RetryCount,
-		"at", f.NotBefore, "err", msgText)
-	return "Download will be retried"
-}
-
-func (s *Service) finishRow(ctx context.Context, id string, f store.QueueFinish, now time.Time) bool {
-	if err := s.db.QueueFinish(ctx, id, f, now); err != nil {
-		s.log.Error("queue: record outcome", "id", id, "status", f.Status, "err", err)
-		return false
-	}
-	return true
-}
-
-func (s *Service) runHooks(ctx context.Context, it Item) {
-	for i, h := range s.hooks {
-		if err := h(ctx, it); err != nil {
-			s.log.Warn("queue: completion hook failed", "id", it.ID, "hook", i, "err", err)
-		}
-	}
 }

@@ -214,7 +214,8 @@ func TestHosterFailover(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Fatalf("attempt log %v, want %v", got, want)
 	}
-	if it.Language != anime.LangGermanSub || !strings.Contains(it.FilePath, "Vidoza") || it.RetryCount != 1 {
+	// Another language is another file (the name carries it).
+	if it.Language != anime.LangGermanSub || !strings.Contains(it.FilePath, "(German Sub)") || it.RetryCount != 1 {
 		t.Fatalf("item %+v", it)
 	}
 	if it.SourceURL == nil || !strings.Contains(*it.SourceURL, "Vidoza") {
@@ -222,7 +223,7 @@ func TestHosterFailover(t *testing.T) {
 	}
 	// The VOE partial data was not spliced into the Vidoza file.
 	_, cleanups := e.dl.snapshot()
-	if len(cleanups) != 1 || !strings.Contains(cleanups[0], "VOE") {
+	if len(cleanups) != 1 || !strings.Contains(cleanups[0], "(German Dub)") {
 		t.Fatalf("cleanups %v, want the VOE partial file", cleanups)
 	}
 	body, err := os.ReadFile(it.FilePath)

@@ -324,3 +324,28 @@ func TestEvery(t *testing.T) {
 		t.Fatal("extra call")
 	}
 }
+
+func TestEveryOrWake(t *testing.T) {
+	clk := newFakeClock()
+	ctx, cancel := context.WithCancel(context.Background())
+	calls := make(chan struct{}, 10)
+	wake := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		EveryOrWake(ctx, clk, time.Hour, wake, func(context.Context) { calls <- struct{}{} })
+		close(done)
+	}()
+	<-calls // at once
+	clk.waitArmed(t, time.Hour)
+	wake <- struct{}{} // a check now, long before the hour
+	<-calls
+	clk.waitArmed(t, time.Hour)
+	clk.Advance(time.Hour)
+	<-calls
+	clk.waitArmed(t, time.Hour)
+	cancel()
+	<-done
+	if len(calls) != 0 {
+		t.Fatal("extra call")
+	}
+}

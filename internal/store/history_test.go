@@ -22,7 +22,7 @@ func runToOutcome(t *testing.T, db *DB, it QueueItem, status anime.Status, at ti
 	if err != nil || claimed.ID != it.ID {
 		t.Fatalf("claim: %+v, %v", claimed, err)
 	}
-	if err := db.QueueSetStream(ctx, it.ID, "VOE", anime.LangGermanSub, "http://127.0.0.1/x.mp4", "/lib/x.mp4", at); err != nil {
+	if err := db.QueueSetStream(ctx, it.ID, "VOE", anime.LangGermanSub, "http://127.0.0.1/x.mp4", "/lib/x.mp4", "x.mp4", at); err != nil {
 		t.Fatal(err)
 	}
 	f := QueueFinish{Status: status, AddTransferMS: 4000, BytesDownloaded: 8 << 20, BytesTotal: 8 << 20,

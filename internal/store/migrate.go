@@ -61,8 +61,11 @@ func SchemaVersion() int {
 	return ms[len(ms)-1].version
 }
 
-// migrate applies every migration newer than the database's version, each
-// in its own transaction, and refuses a database newer than this binary.
+// migrate applies every migration the database has not recorded, each in
+// its own transaction and in version order, and refuses a database newer
+// than this binary. Numbers are reserved per feature and land in any order,
+// so a lower number that arrives after higher ones (0008 after 0012) is
+// still applied: the recorded set counts, not only its maximum.
 func migrate(ctx context.Context, db *sql.DB) error {
 	ms, err := loadMigrations()
 	if err != nil {
@@ -85,8 +88,12 @@ func migrate(ctx context.Context, db *sql.DB) error {
 	if current > known {
 		return fmt.Errorf("%w: database is at schema version %d, this program knows up to %d; upgrade aniworld or use another data directory", ErrTooNew, current, known)
 	}
+	applied, err := appliedVersions(ctx, db)
+	if err != nil {
+		return err
+	}
 	for _, m := range ms {
-		if m.version <= current {
+		if applied[m.version] {
 			continue
 		}
 		tx, err := db.BeginTx(ctx, nil)
@@ -106,4 +113,22 @@ func migrate(ctx context.Context, db *sql.DB) error {
 		}
 	}
 	return nil
+}
+
+// appliedVersions are the migration versions the database has recorded.
+func appliedVersions(ctx context.Context, db *sql.DB) (map[int]bool, error) {
+	rows, err := db.QueryContext(ctx, `SELECT version FROM schema_migrations`)
+	if err != nil {
+		return nil, fmt.Errorf("read schema versions: %w", err)
+	}
+	defer rows.Close()
+	out := map[int]bool{}
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			return nil, fmt.Errorf("read schema versions: %w", err)
+		}
+		out[v] = true
+	}
+	return out, rows.Err()
 }

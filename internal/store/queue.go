@@ -5,8 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"sort"
-	"strings"
 	"time"
 
 	"github.com/aniworld/aniworld/internal/anime"
@@ -36,8 +34,11 @@ type QueueItem struct {
 	SourceURL  *string
 	Hoster     string
 	Language   anime.Language
-	// TargetPath is where the download writes (<target>.part while it runs).
+	// TargetPath is where the download writes (<target>.part while it
+	// runs) and TargetRel the same file inside the series folder: the
+	// target the library named, stored once per item and language.
 	TargetPath      string
+	TargetRel       string
 	FilePath        string
 	BytesDownloaded int64
 	BytesTotal      int64
@@ -71,7 +72,7 @@ type QueueFinish struct {
 const queueCols = `id, serie_id, serie_folder, serie_name, season, episode, episode_title, status,
 	priority, position, added_at, started_at, completed_at, updated_at, not_before, error,
 	retry_count, source_url, hoster, language, target_path, file_path, bytes_downloaded,
-	bytes_total, transfer_ms, attempts`
+	bytes_total, transfer_ms, attempts, target_rel`
 
 type rowScanner interface{ Scan(...any) error }
 
@@ -108,7 +109,7 @@ func scanQueueItem(r rowScanner) (QueueItem, error) {
 	err := r.Scan(&it.ID, &it.SerieID, &it.SerieFolder, &it.SerieName, &it.Season, &it.Episode,
 		&it.EpisodeTitle, &status, &prio, &it.Position, &added, &started, &completed, &updated,
 		&notBefore, &errText, &it.RetryCount, &source, &it.Hoster, &lang, &it.TargetPath,
-		&it.FilePath, &it.BytesDownloaded, &it.BytesTotal, &it.TransferMS, &attempts)
+		&it.FilePath, &it.BytesDownloaded, &it.BytesTotal, &it.TransferMS, &attempts, &it.TargetRel)
 	if err != nil {
 		return QueueItem{}, err
 	}
@@ -243,285 +244,17 @@ func (db *DB) QueueStats(ctx context.Context) (map[anime.Status]QueueAggregate, 
 	return out, rows.Err()
 }
 
-// QueueState reads whether the queue was left running and/or paused.
-func (db *DB) QueueState(ctx context.Context) (running, paused bool, err error) {
-	err = db.QueryRowContext(ctx, `SELECT is_running, is_paused FROM queue_state WHERE id = 1`).Scan(&running, &paused)
-	if err != nil {
-		return false, false, fmt.Errorf("queue state: %w", err)
-	}
-	return running, paused, nil
-}
-
-// SetQueueState persists whether the queue is running and/or paused.
-func (db *DB) SetQueueState(ctx context.Context, running, paused bool, now time.Time) error {
-	_, err := db.ExecContext(ctx, `UPDATE queue_state SET is_running = ?, is_paused = ?, updated_at = ?
-		WHERE id = 1`, running, paused, ms(now))
-	if err != nil {
-		return fmt.Errorf("set queue state: %w", err)
-	}
-	return nil
-}
-
-// QueueClaimSQL is the dispatcher's claim, run on every pass; ?1 is the
-// clock in Unix milliseconds. Exported so a test can check its query plan.
-const QueueClaimSQL = `UPDATE queue_items
-		SET status = 'downloading', started_at = COALESCE(started_at, ?1), updated_at = ?1
-		WHERE id = (SELECT id FROM queue_items WHERE status = 'pending' AND +not_before <= ?1
-			ORDER BY priority_rank DESC, position LIMIT 1)
-		RETURNING ` + queueCols
-
-// QueueNextWakeSQL finds the earliest backoff end after ?1 (Unix ms).
-const QueueNextWakeSQL = `SELECT MIN(not_before) FROM queue_items
-		WHERE status = 'pending' AND not_before > ?`
-
-// QueueClaim moves the first runnable pending item (priority, then
-// position, backoff elapsed) to downloading and returns it;
-// anime.ErrNotFound when nothing is runnable. The unary + keeps SQLite on
-// the run-order index (a walk to the first runnable row) rather than the
-// backoff index (which would sort every pending row).
-func (db *DB) QueueClaim(ctx context.Context, now time.Time) (QueueItem, error) {
-	it, err := scanQueueItem(db.QueryRowContext(ctx, QueueClaimSQL, ms(now)))
+// QueueLiveItem reads the live (pending, downloading or paused) item of
+// one episode; anime.ErrNotFound when the episode is not in the queue.
+func (db *DB) QueueLiveItem(ctx context.Context, serieID string, season, episode int) (QueueItem, error) {
+	it, err := scanQueueItem(db.QueryRowContext(ctx, `SELECT `+queueCols+` FROM queue_items
+		WHERE serie_id = ? AND season = ? AND episode = ? AND status IN ('pending','downloading','paused')`,
+		serieID, season, episode))
 	if errors.Is(err, sql.ErrNoRows) {
-		return QueueItem{}, fmt.Errorf("claim queue item: %w", anime.ErrNotFound)
+		return QueueItem{}, fmt.Errorf("live queue item of %s %dx%d: %w", serieID, season, episode, anime.ErrNotFound)
 	}
 	if err != nil {
-		return QueueItem{}, fmt.Errorf("claim queue item: %w", err)
+		return QueueItem{}, fmt.Errorf("live queue item of %s %dx%d: %w", serieID, season, episode, err)
 	}
 	return it, nil
-}
-
-// QueueNextWake is the earliest time a pending item in backoff becomes
-// runnable; ok is false when no item waits.
-func (db *DB) QueueNextWake(ctx context.Context, now time.Time) (t time.Time, ok bool, err error) {
-	var v sql.NullInt64
-	err = db.QueryRowContext(ctx, QueueNextWakeSQL, ms(now)).Scan(&v)
-	if err != nil {
-		return time.Time{}, false, fmt.Errorf("queue next wake: %w", err)
-	}
-	if !v.Valid {
-		return time.Time{}, false, nil
-	}
-	return fromMS(v.Int64), true, nil
-}
-
-// QueueSetStream records the stream a running item downloads from.
-func (db *DB) QueueSetStream(ctx context.Context, id, hoster string, lang anime.Language, sourceURL, target string, now time.Time) error {
-	_, err := db.ExecContext(ctx, `UPDATE queue_items SET hoster = ?, language = ?, source_url = ?,
-		target_path = ?, updated_at = ? WHERE id = ? AND status = 'downloading'`,
-		hoster, int(lang), sourceURL, target, ms(now), id)
-	if err != nil {
-		return fmt.Errorf("set stream of %q: %w", id, err)
-	}
-	return nil
-}
-
-// QueueSetEpisodeTitle gives an item that has no episode title one; an
-// item that has one keeps it.
-func (db *DB) QueueSetEpisodeTitle(ctx context.Context, id, title string) error {
-	if _, err := db.ExecContext(ctx, `UPDATE queue_items SET episode_title = ? WHERE id = ? AND episode_title = ''`, title, id); err != nil {
-		return fmt.Errorf("set episode title of %q: %w", id, err)
-	}
-	return nil
-}
-
-// QueueProgress records a running item's byte counts.
-func (db *DB) QueueProgress(ctx context.Context, id string, done, total int64) error {
-	_, err := db.ExecContext(ctx, `UPDATE queue_items SET bytes_downloaded = ?, bytes_total = ?
-		WHERE id = ? AND status = 'downloading'`, done, total, id)
-	if err != nil {
-		return fmt.Errorf("record progress of %q: %w", id, err)
-	}
-	return nil
-}
-
-// QueueFinish moves a downloading item to f.Status. A pending result puts
-// the item back in line at its old position; anime.ErrNotFound when the
-// item is no longer downloading.
-func (db *DB) QueueFinish(ctx context.Context, id string, f QueueFinish, now time.Time) error {
-	var errText sql.NullString
-	if f.Error != nil {
-		errText = sql.NullString{String: *f.Error, Valid: true}
-	}
-	attempts := f.Attempts
-	if attempts == nil {
-		attempts = []byte("[]")
-	}
-	res, err := db.ExecContext(ctx, `UPDATE queue_items SET status = ?, error = ?, file_path = ?,
-		retry_count = ?, not_before = ?, completed_at = ?, transfer_ms = transfer_ms + ?,
-		bytes_downloaded = ?, bytes_total = ?, attempts = ?, updated_at = ?
-		WHERE id = ? AND status = 'downloading'`, string(f.Status), errText, f.FilePath,
-		f.RetryCount, ms(f.NotBefore), nullMS(f.CompletedAt), f.AddTransferMS, f.BytesDownloaded,
-		f.BytesTotal, string(attempts), ms(now), id)
-	if err != nil {
-		return fmt.Errorf("finish %q: %w", id, err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("finish %q: not downloading: %w", id, anime.ErrNotFound)
-	}
-	return nil
-}
-
-// QueueRecover puts items a crashed process left downloading back to
-// pending, keeping their partial data, and reports how many there were.
-func (db *DB) QueueRecover(ctx context.Context, now time.Time) (int64, error) {
-	res, err := db.ExecContext(ctx, `UPDATE queue_items SET status = 'pending', updated_at = ?
-		WHERE status = 'downloading'`, ms(now))
-	if err != nil {
-		return 0, fmt.Errorf("recover queue: %w", err)
-	}
-	return res.RowsAffected()
-}
-
-// QueueDelete deletes one item unless it is downloading and returns it;
-// anime.ErrNotFound when no such item exists, anime.ErrConflict when it is
-// downloading.
-func (db *DB) QueueDelete(ctx context.Context, id string) (QueueItem, error) {
-	it, err := scanQueueItem(db.QueryRowContext(ctx, `DELETE FROM queue_items
-		WHERE id = ? AND status != 'downloading' RETURNING `+queueCols, id))
-	if err == nil {
-		return it, nil
-	}
-	if !errors.Is(err, sql.ErrNoRows) {
-		return QueueItem{}, fmt.Errorf("delete %q: %w", id, err)
-	}
-	if _, gerr := db.QueueGet(ctx, id); gerr != nil {
-		return QueueItem{}, gerr
-	}
-	return QueueItem{}, fmt.Errorf("delete %q: item is downloading: %w", id, anime.ErrConflict)
-}
-
-// QueueDeleteRunning deletes an item whatever its status (the caller has
-// stopped its transfer) and returns it.
-func (db *DB) QueueDeleteRunning(ctx context.Context, id string) (QueueItem, error) {
-	it, err := scanQueueItem(db.QueryRowContext(ctx, `DELETE FROM queue_items WHERE id = ? RETURNING `+queueCols, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return QueueItem{}, fmt.Errorf("delete %q: %w", id, anime.ErrNotFound)
-	}
-	if err != nil {
-		return QueueItem{}, fmt.Errorf("delete %q: %w", id, err)
-	}
-	return it, nil
-}
-
-// QueueDeleteStatus deletes every item with the given status (never
-// downloading ones) and returns what it deleted.
-func (db *DB) QueueDeleteStatus(ctx context.Context, status anime.Status) ([]QueueItem, error) {
-	if status == anime.StatusDownloading {
-		return nil, fmt.Errorf("delete downloading items: %w", anime.ErrInvalid)
-	}
-	items, err := queryQueueItems(ctx, db, `DELETE FROM queue_items WHERE status = ? RETURNING `+queueCols, string(status))
-	if err != nil {
-		return nil, fmt.Errorf("delete %s items: %w", status, err)
-	}
-	return items, nil
-}
-
-// QueueRetry moves failed items back to pending at the end of their
-// priority, with a fresh retry budget. An empty ids list retries every
-// failed item. Ids that are not failed, and items whose episode was queued
-// again meanwhile, are skipped; the answer lists the ids retried.
-func (db *DB) QueueRetry(ctx context.Context, ids []string, now time.Time) ([]string, error) {
-	var retried []string
-	err := db.InTx(ctx, func(tx *sql.Tx) error {
-		retried = retried[:0]
-		if len(ids) == 0 {
-			rows, err := tx.QueryContext(ctx, `SELECT id FROM queue_items WHERE status = 'failed'
-				ORDER BY priority_rank DESC, position`)
-			if err != nil {
-				return err
-			}
-			for rows.Next() {
-				var id string
-				if err := rows.Scan(&id); err != nil {
-					rows.Close()
-					return err
-				}
-				ids = append(ids, id)
-			}
-			rows.Close()
-			if err := rows.Err(); err != nil {
-				return err
-			}
-		}
-		pos, err := nextPositions(ctx, tx, len(ids))
-		if err != nil {
-			return err
-		}
-		for i, id := range ids {
-			res, err := tx.ExecContext(ctx, `UPDATE OR IGNORE queue_items SET status = 'pending',
-				position = ?, retry_count = 0, not_before = 0, error = NULL, completed_at = NULL,
-				updated_at = ? WHERE id = ? AND status = 'failed'`, pos+int64(i), ms(now), id)
-			if err != nil {
-				return err
-			}
-			if n, _ := res.RowsAffected(); n == 1 {
-				retried = append(retried, id)
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("retry queue items: %w", err)
-	}
-	return retried, nil
-}
-
-// QueueReorder gives the named pending items the positions they occupy
-// between them, in the order named. Every id must be a pending item:
-// otherwise nothing changes and the error (anime.ErrNotFound) names them.
-func (db *DB) QueueReorder(ctx context.Context, ids []string, now time.Time) error {
-	err := db.InTx(ctx, func(tx *sql.Tx) error {
-		positions := make([]int64, 0, len(ids))
-		var missing []string
-		for _, id := range ids {
-			var p int64
-			err := tx.QueryRowContext(ctx, `SELECT position FROM queue_items WHERE id = ? AND status = 'pending'`, id).Scan(&p)
-			if errors.Is(err, sql.ErrNoRows) {
-				missing = append(missing, id)
-				continue
-			}
-			if err != nil {
-				return err
-			}
-			positions = append(positions, p)
-		}
-		if len(missing) > 0 {
-			return fmt.Errorf("%w: not pending items: %s", anime.ErrNotFound, strings.Join(missing, ", "))
-		}
-		sort.Slice(positions, func(i, j int) bool { return positions[i] < positions[j] })
-		for i, id := range ids {
-			if _, err := tx.ExecContext(ctx, `UPDATE queue_items SET position = ?, updated_at = ? WHERE id = ?`,
-				positions[i], ms(now), id); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("reorder queue: %w", err)
-	}
-	return nil
-}
-
-// SetQueuePriority changes the priority of a pending item. An item that
-// exists but is no longer pending is anime.ErrConflict; an unknown one
-// anime.ErrNotFound.
-func (db *DB) SetQueuePriority(ctx context.Context, id string, p anime.Priority, now time.Time) error {
-	res, err := db.ExecContext(ctx, `UPDATE queue_items SET priority = ?, priority_rank = ?, updated_at = ?
-		WHERE id = ? AND status = 'pending'`, string(p), p.Rank(), ms(now), id)
-	if err != nil {
-		return fmt.Errorf("set priority: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n == 1 {
-		return nil
-	}
-	var status string
-	err = db.QueryRowContext(ctx, `SELECT status FROM queue_items WHERE id = ?`, id).Scan(&status)
-	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("queue item %q: %w", id, anime.ErrNotFound)
-	}
-	if err != nil {
-		return fmt.Errorf("set priority: %w", err)
-	}
-	return fmt.Errorf("%w: item %q is %s; only pending items can change priority", anime.ErrConflict, id, status)
 }
