@@ -158,16 +158,7 @@ func (h queueHandlers) add(ctx context.Context, in *queueAddInput) (*queueAddOut
 	if err != nil {
 		return nil, err
 	}
-	if added == nil {
-		added = []string{}
-	}
-	if failed == nil {
-		failed = []queue.FailedItem{}
-	}
-	return &queueAddOutput{Status: http.StatusCreated, Body: QueueAddBody{
-		Status: "success", Success: true, Message: fmt.Sprintf("Added %d episode(s) to download queue", len(added)),
-		AddedItems: added, ItemIDs: added, FailedItems: failed,
-	}}, nil
+	return queueAdded(added, failed), nil
 }
 
 // stateChange answers a start/stop/pause/resume operation.
@@ -277,4 +268,18 @@ func (h queueHandlers) retry(ctx context.Context, in *retryInput) (*retryOutput,
 		QueueMessage: QueueMessage{Status: "success", Success: true, Message: fmt.Sprintf("Retrying %d failed item(s)", len(ids))},
 		RetriedCount: len(ids), RetriedIDs: ids,
 	}}, nil
+}
+
+// queueAdded is the 201 answer of every route that adds to the queue.
+func queueAdded(added []string, failed []queue.FailedItem) *queueAddOutput {
+	if added == nil {
+		added = []string{}
+	}
+	if failed == nil {
+		failed = []queue.FailedItem{}
+	}
+	return &queueAddOutput{Status: http.StatusCreated, Body: QueueAddBody{
+		Status: "success", Success: true, Message: fmt.Sprintf("Added %d episode(s) to download queue", len(added)),
+		AddedItems: added, ItemIDs: added, FailedItems: failed,
+	}}
 }

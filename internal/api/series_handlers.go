@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"strings"
 
 	"github.com/aniworld/aniworld/internal/anime"
@@ -119,14 +118,5 @@ func (h seriesHandlers) download(ctx context.Context, in *seriesDownloadInput) (
 	if err != nil {
 		return nil, err
 	}
-	if added == nil {
-		added = []string{}
-	}
-	if failed == nil {
-		failed = []queue.FailedItem{}
-	}
-	return &queueAddOutput{Status: http.StatusCreated, Body: QueueAddBody{
-		Status: "success", Success: true, Message: fmt.Sprintf("Added %d episode(s) to download queue", len(added)),
-		AddedItems: added, ItemIDs: added, FailedItems: failed,
-	}}, nil
+	return queueAdded(added, failed), nil
 }

@@ -32,7 +32,7 @@ func sniff(data []byte) (string, error) {
 // maxPixels are not decoded at all (a decompression bomb).
 const (
 	ThumbWidth = 400
-	maxPixels  = 50_000_000
+	maxPixels  = 16_000_000
 )
 
 // thumbnail answers a JPEG scaled to ThumbWidth when data is a JPEG or PNG

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/aniworld/aniworld/internal/anime"
+	"github.com/aniworld/aniworld/internal/attempt"
 )
 
 // Dispatcher queues updates for every configured server and sends them
@@ -49,16 +50,7 @@ func NewDispatcher(o DispatcherOptions) *Dispatcher {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
 	if o.Sleep == nil {
-		o.Sleep = func(ctx context.Context, d time.Duration) error {
-			t := time.NewTimer(d)
-			defer t.Stop()
-			select {
-			case <-ctx.Done():
-				return ctx.Err()
-			case <-t.C:
-				return nil
-			}
-		}
+		o.Sleep = attempt.Sleep
 	}
 	return &Dispatcher{log: o.Logger, queue: make(chan string, o.QueueSize), attempts: o.Attempts,
 		backoff: o.Backoff, sleep: o.Sleep, last: map[string]string{}}

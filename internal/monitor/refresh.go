@@ -78,6 +78,38 @@ func (s *Service) Refresh(ctx context.Context, key string) (RefreshResult, error
 	if err != nil {
 		return r.res, err
 	}
+	if err := s.queueWanted(ctx, r, byRef, queued, refs); err != nil {
+		if errors.As(err, new(enqueueError)) {
+			return RefreshResult{}, err
+		}
+		return r.res, err
+	}
+	if len(r.history) > 0 {
+		if err := s.o.Store.AddMonitorHistory(ctx, r.history, r.now.AddDate(0, 0, -HistoryDays)); err != nil {
+			return r.res, err
+		}
+	}
+	s.recordRefresh(ctx, key, settings, r.now, "")
+	for _, e := range r.events {
+		s.o.OnEvent(ctx, e)
+	}
+	s.o.OnEvent(ctx, Event{Kind: EventRefreshOK, Series: r.series})
+	return r.res, nil
+}
+
+// enqueueError is a failure of the queue itself: the refresh reports no
+// result, since nothing it decided was queued.
+type enqueueError struct{ err error }
+
+func (e enqueueError) Error() string { return e.err.Error() }
+func (e enqueueError) Unwrap() error { return e.err }
+
+// queueWanted records the queued language of each wanted episode, then
+// hands refs to the queue; when the queue refuses them, the records are
+// put back as they were.
+func (s *Service) queueWanted(ctx context.Context, r *refreshRun, byRef map[[2]int]*store.MonitorEpisode,
+	queued []QueuedEpisode, refs []anime.EpisodeRef) error {
+	key := r.key
 	// The queued language is stored before the queue sees the episode: a
 	// worker may resolve it at once and asks WantedLanguages.
 	type mark struct {
@@ -94,7 +126,7 @@ func (s *Service) Refresh(ctx context.Context, key string) (RefreshResult, error
 		r.hist("queued", *e, q.Language.String())
 	}
 	if err := s.o.Store.SaveMonitorEpisodes(ctx, key, r.changed); err != nil {
-		return r.res, err
+		return err
 	}
 	if len(refs) > 0 {
 		if err := s.o.Enqueue(ctx, r.series, refs); err != nil {
@@ -105,20 +137,10 @@ func (s *Service) Refresh(ctx context.Context, key string) (RefreshResult, error
 				undo = append(undo, *e)
 			}
 			_ = s.o.Store.SaveMonitorEpisodes(context.WithoutCancel(ctx), key, undo)
-			return RefreshResult{}, err
+			return enqueueError{err}
 		}
 	}
-	if len(r.history) > 0 {
-		if err := s.o.Store.AddMonitorHistory(ctx, r.history, r.now.AddDate(0, 0, -HistoryDays)); err != nil {
-			return r.res, err
-		}
-	}
-	s.recordRefresh(ctx, key, settings, r.now, "")
-	for _, e := range r.events {
-		s.o.OnEvent(ctx, e)
-	}
-	s.o.OnEvent(ctx, Event{Kind: EventRefreshOK, Series: r.series})
-	return r.res, nil
+	return nil
 }
 
 // activeSeasons names the seasons with an episode first seen within

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/aniworld/aniworld/internal/anime"
+	"github.com/aniworld/aniworld/internal/attempt"
 	"github.com/aniworld/aniworld/internal/provider"
 	"github.com/aniworld/aniworld/internal/store"
 )
@@ -129,23 +130,12 @@ func New(o Options) (*Service, error) {
 		o.Now = time.Now
 	}
 	if o.Sleep == nil {
-		o.Sleep = sleep
+		o.Sleep = attempt.Sleep
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
 	return &Service{o: o, log: o.Logger, busy: map[string]bool{}, poke: make(chan struct{}, 1)}, nil
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
 
 func (s *Service) now() time.Time { return s.o.Now().UTC() }

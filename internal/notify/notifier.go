@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/aniworld/aniworld/internal/anime"
+	"github.com/aniworld/aniworld/internal/attempt"
 )
 
 // Target is one configured destination.
@@ -93,16 +94,7 @@ func New(o Options) *Notifier {
 		o.MaxBackoff = DefaultMaxBackoff
 	}
 	if o.Sleep == nil {
-		o.Sleep = func(ctx context.Context, d time.Duration) error {
-			t := time.NewTimer(d)
-			defer t.Stop()
-			select {
-			case <-ctx.Done():
-				return ctx.Err()
-			case <-t.C:
-				return nil
-			}
-		}
+		o.Sleep = attempt.Sleep
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)

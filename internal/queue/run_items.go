@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/aniworld/aniworld/internal/anime"
+	"github.com/aniworld/aniworld/internal/attempt"
 )
 
 // RunItems runs the named items now, one after another, whatever the
@@ -56,7 +57,7 @@ func (s *Service) runItem(ctx context.Context, id string) error {
 			if err != nil || !pending {
 				return err
 			}
-			if err := sleep(ctx, wait); err != nil {
+			if err := attempt.Sleep(ctx, wait); err != nil {
 				return err
 			}
 			continue
@@ -84,17 +85,6 @@ func (s *Service) backoffLeft(ctx context.Context, id string) (time.Duration, bo
 		return 0, false, nil
 	}
 	return max(row.NotBefore.Sub(s.now()), time.Millisecond), true, nil
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
 
 // Ensure queues the episodes of req that are not in the queue yet and

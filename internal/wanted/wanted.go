@@ -152,31 +152,9 @@ func (s *Service) Download(ctx context.Context, req DownloadRequest) (QueueResul
 	var res QueueResult
 	switch {
 	case req.All:
-		// Episodes already queued cost no queue call (and no title
-		// lookup) and do not count toward the cap, so asking again after
-		// a partial run continues where it stopped.
-		page := min(1000, s.max)
-		for p := 1; ; p++ {
-			rows, total, err := s.List(ctx, Query{Filter: req.Filter, Page: p, PerPage: page})
-			if err != nil {
-				return res, err
-			}
-			for i, e := range rows {
-				switch {
-				case e.Queued:
-					res.Skipped++
-				case len(eps) < s.max:
-					eps = append(eps, e)
-				default:
-					res.Remaining = total - (p-1)*page - i // the rest is left for the next request
-				}
-				if res.Remaining > 0 {
-					break
-				}
-			}
-			if res.Remaining > 0 || len(rows) < page {
-				break
-			}
+		var err error
+		if eps, err = s.allMissing(ctx, req.Filter, &res); err != nil {
+			return res, err
 		}
 	case len(req.Items) > 0:
 		if len(req.Items) > s.max {
@@ -188,6 +166,43 @@ func (s *Service) Download(ctx context.Context, req DownloadRequest) (QueueResul
 	default:
 		return res, fmt.Errorf("%w: name the episodes (items) or ask for all", anime.ErrInvalid)
 	}
+	return res, s.queueBySeries(ctx, eps, req.Priority, &res)
+}
+
+// allMissing collects up to s.max missing episodes that are not queued
+// yet. Episodes already queued cost no queue call (and no title lookup)
+// and do not count toward the cap, so asking again after a partial run
+// continues where it stopped; res.Remaining counts what is left.
+func (s *Service) allMissing(ctx context.Context, f Filter, res *QueueResult) ([]MissingEpisode, error) {
+	var eps []MissingEpisode
+	page := min(1000, s.max)
+	for p := 1; ; p++ {
+		rows, total, err := s.List(ctx, Query{Filter: f, Page: p, PerPage: page})
+		if err != nil {
+			return nil, err
+		}
+		for i, e := range rows {
+			switch {
+			case e.Queued:
+				res.Skipped++
+			case len(eps) < s.max:
+				eps = append(eps, e)
+			default:
+				res.Remaining = total - (p-1)*page - i // the rest is left for the next request
+			}
+			if res.Remaining > 0 {
+				break
+			}
+		}
+		if res.Remaining > 0 || len(rows) < page {
+			return eps, nil
+		}
+	}
+}
+
+// queueBySeries adds eps with one queue add per series, within the time
+// budget of one request; what does not fit is counted in res.Remaining.
+func (s *Service) queueBySeries(ctx context.Context, eps []MissingEpisode, prio anime.Priority, res *QueueResult) error {
 	groups := map[string][]MissingEpisode{}
 	var order []string
 	for _, e := range eps {
@@ -203,36 +218,41 @@ func (s *Service) Download(ctx context.Context, req DownloadRequest) (QueueResul
 			for _, k := range order[i:] {
 				res.Remaining += len(groups[k])
 			}
-			break
+			return nil
 		}
-		refs := make([]anime.EpisodeRef, 0, len(g))
-		for _, e := range g {
-			if !slices.Contains(refs, e.Episode) {
-				refs = append(refs, e.Episode)
-			}
-		}
-		name, folder := g[0].SerieName, g[0].SerieFolder
-		if name == "" { // a selection names only the key
-			rec, err := s.db.SeriesByKey(ctx, key)
-			if err != nil && !errors.Is(err, anime.ErrNotFound) {
-				return res, err
-			}
-			name, folder = rec.Series.Name, rec.Series.Folder
-		}
-		added, failed, err := s.add(ctx, queue.AddRequest{SerieID: key, SerieFolder: folder,
-			SerieName: name, Episodes: refs, Priority: req.Priority})
+		added, failed, err := s.addSeries(ctx, key, g, prio)
 		switch {
 		case err != nil && len(order) == 1:
-			return res, err
+			return err
 		case errors.Is(err, anime.ErrInvalid):
-			res.Skipped += len(refs) // one unknown series does not stop the others
+			res.Skipped += len(g) // one unknown series does not stop the others
 			continue
 		case err != nil:
-			return res, err
+			return err
 		}
 		res.Series++
 		res.Queued += len(added)
 		res.Skipped += len(failed)
 	}
-	return res, nil
+	return nil
+}
+
+// addSeries queues one series' episodes in one queue add.
+func (s *Service) addSeries(ctx context.Context, key string, g []MissingEpisode, prio anime.Priority) ([]string, []queue.FailedItem, error) {
+	refs := make([]anime.EpisodeRef, 0, len(g))
+	for _, e := range g {
+		if !slices.Contains(refs, e.Episode) {
+			refs = append(refs, e.Episode)
+		}
+	}
+	name, folder := g[0].SerieName, g[0].SerieFolder
+	if name == "" { // a selection names only the key
+		rec, err := s.db.SeriesByKey(ctx, key)
+		if err != nil && !errors.Is(err, anime.ErrNotFound) {
+			return nil, nil, err
+		}
+		name, folder = rec.Series.Name, rec.Series.Folder
+	}
+	return s.add(ctx, queue.AddRequest{SerieID: key, SerieFolder: folder,
+		SerieName: name, Episodes: refs, Priority: prio})
 }
