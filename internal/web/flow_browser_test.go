@@ -57,8 +57,11 @@ func TestWholeProductFlow(t *testing.T) {
 
 	step("setup and login", nil, func(t *testing.T) {
 		b.navigate(st.URL + "/")
+		// "/" sends a new install to /setup by script; wait for that
+		// redirect, or it aborts the next navigation.
+		b.waitJS("sent to setup", `location.pathname === "/setup" && !document.getElementById("main").hidden`)
 		b.run("english", evalVoid(`localStorage.setItem("aniworld.lang", "en")`))
-		b.navigate(st.URL + "/setup") // "/" sends here by script, which aborts a navigation still loading
+		b.navigate(st.URL + "/setup")
 		b.waitJS("setup", `location.pathname === "/setup" && !document.getElementById("main").hidden`)
 		b.typeInto("#password", e2ePassword)
 		b.typeInto("#confirm", e2ePassword)
