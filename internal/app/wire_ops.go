@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"time"
 
 	"github.com/aniworld/aniworld/internal/anime"
@@ -25,7 +24,7 @@ type OpsLibrary interface {
 	Rescan(ctx context.Context, progress func(event.ScanData)) (library.ScanSummary, error)
 	Scanning() bool
 	Directory() string
-	SetDirectory(ctx context.Context, dir string) (synced int, err error)
+	UseDirectory(ctx context.Context, dir string) (synced int, err error)
 	Status(ctx context.Context) (dir string, count int, err error)
 	EachMissing(ctx context.Context, fn func(s anime.Series, eps []anime.EpisodeRef) error) error
 }
@@ -110,19 +109,11 @@ func (a *App) wireOps(ctx context.Context, deps *api.Deps, o OpsDeps) error {
 
 	// The library follows anime_directory changes itself (wireLibrary's
 	// subscription); this only scans when it has not switched yet.
-	setDir := func(ctx context.Context, dir string) (int, error) {
-		abs, err := filepath.Abs(dir)
-		if err == nil && o.Library.Directory() == abs {
-			_, n, err := o.Library.Status(ctx)
-			return n, err
-		}
-		return o.Library.SetDirectory(ctx, dir)
-	}
 	hosters := o.HosterHosts
 	if len(hosters) == 0 {
 		hosters = diagnostics.DefaultHosterHosts
 	}
-	deps.Services.Config = &api.ConfigDeps{Config: a.cfg, SetDirectory: setDir, ResetSecurity: o.Auth.Reset,
+	deps.Services.Config = &api.ConfigDeps{Config: a.cfg, SetDirectory: o.Library.UseDirectory, ResetSecurity: o.Auth.Reset,
 		Logger: a.log.With("component", "config")}
 	deps.Services.Scheduler = &api.SchedulerDeps{Scheduler: sched, Config: a.cfg}
 	deps.Services.Logging = &api.LoggingDeps{Config: a.cfg, Logs: a.logs}

@@ -97,7 +97,7 @@ func (f *fakeOpsLibrary) Rescan(context.Context, func(event.ScanData)) (library.
 }
 func (f *fakeOpsLibrary) Scanning() bool    { return false }
 func (f *fakeOpsLibrary) Directory() string { return f.dir }
-func (f *fakeOpsLibrary) SetDirectory(_ context.Context, dir string) (int, error) {
+func (f *fakeOpsLibrary) UseDirectory(_ context.Context, dir string) (int, error) {
 	f.sets++
 	f.dir = dir
 	return 7, nil

@@ -272,6 +272,17 @@ func (s *Service) progressEmitter(scanID string, total int, progress func(event.
 	}
 }
 
+// UseDirectory makes dir the library's directory: when the library already
+// uses it, it answers the number of series without stopping or starting a
+// scan; otherwise it switches as SetDirectory does.
+func (s *Service) UseDirectory(ctx context.Context, dir string) (int, error) {
+	if abs, err := filepath.Abs(dir); err == nil && dir != "" && s.Directory() == abs {
+		_, n, err := s.Status(ctx)
+		return n, err
+	}
+	return s.SetDirectory(ctx, dir)
+}
+
 // SetDirectory switches the library to dir (which must exist): it stops a
 // running scan, scans the new directory and answers how many series it
 // holds.

@@ -368,6 +368,38 @@ func TestSetDirectory(t *testing.T) {
 	}
 }
 
+// TestUseDirectory: naming the directory the library already uses answers
+// its count without a scan (a new folder stays unseen); another directory
+// switches and scans.
+func TestUseDirectory(t *testing.T) {
+	env := newEnv(t, nil)
+	ctx := context.Background()
+	env.cat.add("naruto", "Naruto", 2002, map[int][]int{1: {1}})
+	env.cat.add("bleach", "Bleach", 2004, map[int][]int{1: {1}})
+	env.marker(t, "Naruto", "naruto", "Naruto", 2002)
+	env.scan(t)
+	dir := env.svc.Directory()
+	if err := os.MkdirAll(filepath.Join(dir, "Bleach"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteMarker(filepath.Join(dir, "Bleach"), Marker{Key: "bleach", Name: "Bleach"}); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := env.svc.UseDirectory(ctx, dir+string(filepath.Separator)+"."); err != nil || n != 1 {
+		t.Fatalf("same directory: %d %v; want 1 without a scan", n, err)
+	}
+	other := t.TempDir()
+	if n, err := env.svc.UseDirectory(ctx, other); err != nil || n != 0 || env.svc.Directory() != other {
+		t.Fatalf("other directory: %d %v %q", n, err, env.svc.Directory())
+	}
+	if n, err := env.svc.UseDirectory(ctx, dir); err != nil || n != 2 {
+		t.Fatalf("back to the first: %d %v; want both series after a scan", n, err)
+	}
+	if _, err := env.svc.UseDirectory(ctx, ""); !errors.Is(err, anime.ErrInvalid) {
+		t.Fatalf("empty: %v", err)
+	}
+}
+
 func TestParseLink(t *testing.T) {
 	sites := append(DefaultSites(), Site{Name: "mirror", BaseURL: "http://127.0.0.1:8080/aw", StreamPath: "/anime/stream/"})
 	sites = append(sites, Site{Name: SiteAniworld, BaseURL: "https://aniworld.cc", StreamPath: "/anime/stream/"},
