@@ -102,13 +102,13 @@ type Request struct {
 	Name func(info anime.MediaInfo, ext string) (string, error)
 }
 
-// Progress is one progress report.
+// Progress is one progress report: bytes and percent only. Speed and time
+// left are the queue's to compute (one owner: queue's progress snapshot),
+// from these bytes and its own clock.
 type Progress struct {
-	Percent    float64       // 0..100, never decreasing within one call
-	BytesDone  int64         // bytes in the output so far (including resumed ones)
-	BytesTotal int64         // expected size; estimated for HLS; 0 if unknown
-	Speed      float64       // bytes per second, smoothed
-	ETA        time.Duration // -1 if unknown
+	Percent    float64 // 0..100, never decreasing within one call
+	BytesDone  int64   // bytes in the output so far (including resumed ones)
+	BytesTotal int64   // expected size; estimated for HLS; 0 if unknown
 }
 
 // Result describes a finished download.
