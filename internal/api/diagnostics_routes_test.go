@@ -1,63 +1,18 @@
 package api
 
 import (
-	"net"
 	"runtime"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/aniworld/aniworld/internal/fake/tcp"
 )
 
-// blackhole accepts connections and never answers.
-func blackhole(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var mu sync.Mutex
-	var conns []net.Conn
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			conns = append(conns, c)
-			mu.Unlock()
-		}
-	}()
-	t.Cleanup(func() {
-		ln.Close()
-		<-done
-		mu.Lock()
-		for _, c := range conns {
-			c.Close()
-		}
-		mu.Unlock()
-	})
-	return ln.Addr().String()
-}
-
-func closedPort(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	return addr
-}
-
 func TestDiagnosticsRoutes(t *testing.T) {
-	hole := "http://" + blackhole(t)
+	hole := "http://" + tcp.Blackhole(t)
 	e := newOpsEnv(t, nil, func(e *opsEnv, sv *Services) {
 		sv.Diagnostics = &DiagnosticsDeps{Targets: func() []string {
-			return []string{hole, "http://" + closedPort(t), "http://" + blackhole(t)}
+			return []string{hole, "http://" + tcp.ClosedPort(t), "http://" + tcp.Blackhole(t)}
 		}}
 	})
 	start := time.Now()

@@ -6,55 +6,11 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/aniworld/aniworld/internal/fake/tcp"
 )
-
-// blackhole accepts connections and never answers.
-func blackhole(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var mu sync.Mutex
-	var conns []net.Conn
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			conns = append(conns, c)
-			mu.Unlock()
-		}
-	}()
-	t.Cleanup(func() {
-		ln.Close()
-		<-done
-		mu.Lock()
-		for _, c := range conns {
-			c.Close()
-		}
-		mu.Unlock()
-	})
-	return ln.Addr().String()
-}
-
-func closedPort(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	return addr
-}
 
 // fakeResolver resolves "localhost" and names in ok; "slow.test" hangs
 // until the context ends; everything else is not found.
@@ -83,9 +39,9 @@ func TestDiagnoseReportsHonestlyWithinTimeout(t *testing.T) {
 	}{
 		{"http://localhost:" + okPort, true, ptr(true), ""},
 		{ok.URL, true, nil, ""},
-		{"http://" + blackhole(t), false, nil, "timed out"},
-		{"http://localhost:" + strings.Split(blackhole(t), ":")[1], false, ptr(true), "timed out"},
-		{"http://" + closedPort(t), false, nil, "refused"},
+		{"http://" + tcp.Blackhole(t), false, nil, "timed out"},
+		{"http://localhost:" + strings.Split(tcp.Blackhole(t), ":")[1], false, ptr(true), "timed out"},
+		{"http://" + tcp.ClosedPort(t), false, nil, "refused"},
 		{"https://nowhere.invalid", false, ptr(false), "host not found"},
 		{"slow.test", false, ptr(false), "timed out"},
 		{"ftp://provider.test", false, nil, "not an http(s) URL"},
@@ -116,7 +72,7 @@ func TestDiagnoseReportsHonestlyWithinTimeout(t *testing.T) {
 		}
 	}
 	// Nothing reachable, nothing resolvable: both flags false.
-	none := Diagnose(context.Background(), []string{"http://" + closedPort(t), "nowhere.invalid"}, timeout, fakeResolver{})
+	none := Diagnose(context.Background(), []string{"http://" + tcp.ClosedPort(t), "nowhere.invalid"}, timeout, fakeResolver{})
 	if none.InternetConnected || none.DNSWorking {
 		t.Fatalf("%+v", none)
 	}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/aniworld/aniworld/internal/event"
+	"github.com/aniworld/aniworld/internal/fake/tcp"
 )
 
 func TestMetricsRoundTripper(t *testing.T) {
@@ -34,7 +35,7 @@ func TestMetricsRoundTripper(t *testing.T) {
 		}
 		res.Body.Close()
 	}
-	if _, err := client.Get("http://" + closedPort(t)); err == nil {
+	if _, err := client.Get("http://" + tcp.ClosedPort(t)); err == nil {
 		t.Fatal("closed port answered")
 	}
 	ctx, cancel := context.WithCancel(context.Background())

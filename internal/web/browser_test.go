@@ -370,3 +370,26 @@ func evalVoid(expr string) chromedp.Action[chromedp.Void] {
 		return err
 	})
 }
+
+// steps returns a runner of dependent subtests of t: a step whose
+// dependencies failed is skipped with the reason, and each step runs with
+// b reporting to it and ends with checkClean (console errors, failed
+// requests).
+func (b *browser) steps(t *testing.T) func(name string, deps []string, fn func(t *testing.T)) {
+	ok := map[string]bool{}
+	return func(name string, deps []string, fn func(t *testing.T)) {
+		for _, d := range deps {
+			if !ok[d] {
+				t.Run(name, func(t *testing.T) { t.Skipf("needs %q, which failed", d) })
+				return
+			}
+		}
+		ok[name] = t.Run(name, func(t *testing.T) {
+			parent := b.t
+			b.t = t
+			defer func() { b.t = parent }()
+			defer b.checkClean(name)
+			fn(t)
+		})
+	}
+}

@@ -29,22 +29,7 @@ func TestBrowserFlow(t *testing.T) {
 		tmdbShow: "Demo & Friends",
 	})
 	base := st.URL
-	ok := map[string]bool{}
-	step := func(name string, deps []string, fn func(t *testing.T)) {
-		for _, d := range deps {
-			if !ok[d] {
-				t.Run(name, func(t *testing.T) { t.Skipf("needs %q, which failed", d) })
-				return
-			}
-		}
-		ok[name] = t.Run(name, func(t *testing.T) {
-			parent := b.t
-			b.t = t
-			defer func() { b.t = parent }()
-			defer b.checkClean(name)
-			fn(t)
-		})
-	}
+	step := b.steps(t)
 
 	step("setup", nil, func(t *testing.T) {
 		b.navigate(base + "/")

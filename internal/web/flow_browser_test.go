@@ -26,22 +26,7 @@ func TestWholeProductFlow(t *testing.T) {
 	t.Cleanup(ss.Close)
 	st := startStack(t, stackOptions{config: `{"scheduler":{"enabled":false},"monitor":{"enabled":false},
 		"download":{"max_concurrent_downloads":1,"hoster_order":["VOE"]}}`, stoURL: ss.URL, direct: true, noTMDB: true})
-	ok := map[string]bool{}
-	step := func(name string, deps []string, fn func(t *testing.T)) {
-		for _, d := range deps {
-			if !ok[d] {
-				t.Run(name, func(t *testing.T) { t.Skipf("needs %q, which failed", d) })
-				return
-			}
-		}
-		ok[name] = t.Run(name, func(t *testing.T) {
-			parent := b.t
-			b.t = t
-			defer func() { b.t = parent }()
-			defer b.checkClean(name)
-			fn(t)
-		})
-	}
+	step := b.steps(t)
 	// page checks every page of the flow the same way.
 	page := func(name string) {
 		b.t.Helper()

@@ -41,22 +41,7 @@ func TestSearchAndSeriesPage(t *testing.T) {
 	b.navigate(st.URL + "/static/favicon.svg")
 	tj, _ := json.Marshal(map[string]any{"token": tok, "expires_at": login["expires_at"]})
 	b.run("token", evalVoid(`localStorage.setItem("aniworld.token", `+jsString(string(tj))+`); localStorage.setItem("aniworld.lang", "en")`))
-	ok := map[string]bool{}
-	step := func(name string, deps []string, fn func(t *testing.T)) {
-		for _, d := range deps {
-			if !ok[d] {
-				t.Run(name, func(t *testing.T) { t.Skipf("needs %q, which failed", d) })
-				return
-			}
-		}
-		ok[name] = t.Run(name, func(t *testing.T) {
-			parent := b.t
-			b.t = t
-			defer func() { b.t = parent }()
-			defer b.checkClean(name)
-			fn(t)
-		})
-	}
+	step := b.steps(t)
 	const demo = `#results-aw li[data-key="demo"]`
 
 	step("search", nil, func(t *testing.T) {
