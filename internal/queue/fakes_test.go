@@ -382,6 +382,21 @@ func (e *env) item(id string) Item {
 	return it
 }
 
+// waitCompleted waits for id's download_complete event, the last step of a
+// completion (after the row, the library record and the hooks), so a test
+// can check all of them without racing the work done outside the lock.
+func (e *env) waitCompleted(t *testing.T, id string) {
+	t.Helper()
+	e.pub.waitFor(t, id+" download_complete", func() bool {
+		for _, ev := range e.pub.OfType(event.DownloadComplete) {
+			if ev.Data.(event.DownloadData).DownloadID == id {
+				return true
+			}
+		}
+		return false
+	})
+}
+
 func (e *env) statusOf(id string) anime.Status {
 	it, err := e.q.Get(context.Background(), id)
 	if err != nil {

@@ -43,7 +43,7 @@ func TestFinalNameFromTheFinishedFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.run()
-	e.pub.waitFor(t, "complete", func() bool { return e.statusOf(id) == anime.StatusCompleted })
+	e.waitCompleted(t, id)
 	it := e.item(id)
 	want := anime.Target{Rel: "Demo/S01E02 hevc German Sub.mp4", Abs: filepath.Join(e.lib.root, "Demo", "S01E02 hevc German Sub.mp4")}
 	if it.FilePath != want.Abs {
@@ -85,7 +85,7 @@ func TestTargetStoredOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.run()
-	e.pub.waitFor(t, "completed", func() bool { return e.statusOf(id) == anime.StatusCompleted })
+	e.waitCompleted(t, id)
 	named, marked := e.lib.calls()
 	if len(named) != 1 {
 		t.Fatalf("target named %d times: %v", len(named), named)
@@ -130,7 +130,7 @@ func TestTargetForOldRows(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.run()
-	e.pub.waitFor(t, "completed", func() bool { return e.statusOf(id) == anime.StatusCompleted })
+	e.waitCompleted(t, id)
 	named, _ := e.lib.calls()
 	if len(named) != 1 || e.item(id).FilePath != named[0].Abs {
 		t.Fatalf("named %v, file %q", named, e.item(id).FilePath)

@@ -196,7 +196,7 @@ func TestHosterFailover(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.run()
-	e.pub.waitFor(t, "completed", func() bool { return e.statusOf(id) == anime.StatusCompleted })
+	e.waitCompleted(t, id)
 
 	it := e.item(id)
 	type step struct {
