@@ -12,7 +12,6 @@ import (
 // SchedulerControl is what the scheduler routes need from the scheduler.
 type SchedulerControl interface {
 	Status() scheduler.Status
-	Configure(scheduler.Settings)
 	// Trigger starts a rescan now; scheduler.ErrRunning (a conflict) while one runs.
 	Trigger() error
 }
@@ -59,7 +58,8 @@ func (h schedulerHandlers) get(ctx context.Context, _ *struct{}) (*schedulerStat
 }
 
 func (h schedulerHandlers) update(ctx context.Context, in *schedulerConfigInput) (*schedulerStatusOutput, error) {
-	next, err := h.Config.Update(func(c *config.AppConfig) error {
+	// The scheduler applies the saved section itself (scheduler.FollowConfig).
+	_, err := h.Config.Update(func(c *config.AppConfig) error {
 		if in.Body.Enabled != nil {
 			c.Scheduler.Enabled = *in.Body.Enabled
 		}
@@ -74,7 +74,6 @@ func (h schedulerHandlers) update(ctx context.Context, in *schedulerConfigInput)
 	if err != nil {
 		return nil, err
 	}
-	h.Scheduler.Configure(SchedulerSettings(next))
 	return &schedulerStatusOutput{Body: h.Scheduler.Status()}, nil
 }
 
@@ -85,10 +84,4 @@ func (h schedulerHandlers) trigger(ctx context.Context, _ *struct{}) (*triggerOu
 	out := &triggerOutput{}
 	out.Body.Success, out.Body.Status, out.Body.Message = true, "success", "Rescan started successfully"
 	return out, nil
-}
-
-// SchedulerSettings is the scheduler section of a config as scheduler settings.
-func SchedulerSettings(c config.AppConfig) scheduler.Settings {
-	return scheduler.Settings{Enabled: c.Scheduler.Enabled, IntervalMinutes: c.Scheduler.IntervalMinutes,
-		AutoDownloadMissing: c.Scheduler.AutoDownloadMissing}
 }

@@ -35,10 +35,11 @@ func newSchedEnv(t *testing.T) *schedEnv {
 			Scanning:     se.scanning.Load,
 			QueueMissing: func(context.Context) (int, error) { se.queued.Add(1); return 4, nil },
 			OnResult:     func(r scheduler.Result) { se.results <- r },
-		}, SchedulerSettings(e.cfg.Get()))
+		}, scheduler.SettingsFrom(e.cfg.Get().Scheduler))
 		if err != nil {
 			t.Fatal(err)
 		}
+		sc.FollowConfig(e.cfg)
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan struct{})
 		go func() { sc.Run(ctx); close(done) }()

@@ -9,7 +9,6 @@ import (
 	"github.com/aniworld/aniworld/internal/anime"
 	"github.com/aniworld/aniworld/internal/api"
 	"github.com/aniworld/aniworld/internal/auth"
-	"github.com/aniworld/aniworld/internal/config"
 	"github.com/aniworld/aniworld/internal/diagnostics"
 	"github.com/aniworld/aniworld/internal/event"
 	"github.com/aniworld/aniworld/internal/library"
@@ -101,11 +100,7 @@ func (a *App) wireOps(ctx context.Context, deps *api.Deps, o OpsDeps) error {
 	a.cfg.ReadsLive("backup")
 	a.sched, a.clock = sched, o.Clock // jobs.go runs it and the daily backup
 	a.nextRescan = func() *time.Time { return sched.Status().NextRun }
-	a.cfg.Live([]string{"scheduler"}, func(old, new config.AppConfig) {
-		if old.Scheduler != new.Scheduler {
-			sched.Configure(api.SchedulerSettings(new))
-		}
-	})
+	sched.FollowConfig(a.cfg)
 
 	// The library follows anime_directory changes itself (wireLibrary's
 	// subscription); this only scans when it has not switched yet.
@@ -134,7 +129,7 @@ func (a *App) newScheduler(o OpsDeps) (*scheduler.Scheduler, error) {
 		QueueMissing: queueMissing,
 		Clock:        o.Clock,
 		Logger:       a.log.With("component", "scheduler"),
-	}, api.SchedulerSettings(a.cfg.Get()))
+	}, scheduler.SettingsFrom(a.cfg.Get().Scheduler))
 	if err != nil {
 		return nil, fmt.Errorf("scheduler: %w", err)
 	}
