@@ -84,6 +84,7 @@ func (h healthHandlers) report(ctx context.Context) DetailedHealthBody {
 	if h.deps.Config != nil {
 		c := h.deps.Config.Get()
 		src.DataDir, src.LogDir, src.AnimeDir = c.DataDir, c.LogDir(), c.AnimeDirectory
+		src.DiskMinFreeMB = c.Notifications.DiskMinFreeMB
 	}
 	status, deps := diagnostics.CheckHealth(ctx, src)
 	return DetailedHealthBody{

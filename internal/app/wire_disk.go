@@ -2,11 +2,10 @@ package app
 
 import (
 	"context"
-	"fmt"
+	"errors"
 	"time"
 
-	"github.com/shirou/gopsutil/v4/disk"
-
+	"github.com/aniworld/aniworld/internal/diagnostics"
 	"github.com/aniworld/aniworld/internal/scheduler"
 )
 
@@ -14,29 +13,26 @@ import (
 // checked (and at once when the limit or the directory changes).
 const diskCheckEvery = 5 * time.Minute
 
-// watchDisk checks the anime directory's free space until ctx ends: a
-// problem below notifications.disk_min_free_mb, a recovery above it.
-// Turning the check off (0) or having no directory forgets a problem
-// silently: nobody is told the disk "works again" when nothing was checked.
+// watchDisk checks the free space of the data and anime directories'
+// disks until ctx ends, by the one low-disk rule (diagnostics.CheckDisk):
+// a problem below notifications.disk_min_free_mb, a recovery above it.
+// Turning the check off (0) forgets a problem silently: nobody is told
+// the disk "works again" when nothing was checked.
 func (au *automation) watchDisk(ctx context.Context) error {
 	return scheduler.EveryOrWake(ctx, au.a.clock, diskCheckEvery, au.diskCheck, au.checkDisk)
 }
 
-func (au *automation) checkDisk(ctx context.Context) {
-	limit, dir := au.a.cfg.Get().Notifications.DiskMinFreeMB, au.lib.Directory()
-	if dir == "" || limit <= 0 {
+func (au *automation) checkDisk(context.Context) {
+	c := au.a.cfg.Get()
+	h := diagnostics.CheckDisk(c.Notifications.DiskMinFreeMB, c.DataDir, au.lib.Directory())
+	switch {
+	case h.Path == "": // off, or no disk measurable
 		au.health.Forget("disk")
-		return
+	case h.Status == diagnostics.Degraded:
+		au.health.Observe("disk", errors.New(h.Message))
+	default:
+		au.health.Observe("disk", nil)
 	}
-	u, err := disk.UsageWithContext(ctx, dir)
-	if err != nil {
-		return // an unreadable directory is the library's problem, reported there
-	}
-	var problem error
-	if free := int(u.Free >> 20); free < limit {
-		problem = fmt.Errorf("%d MB free in the anime directory (warning below %d MB)", free, limit)
-	}
-	au.health.Observe("disk", problem)
 }
 
 // recheckDisk asks watchDisk for a check now.

@@ -21,8 +21,9 @@ type MonitorConfig struct {
 // NotificationsConfig configures where events are sent.
 type NotificationsConfig struct {
 	Targets []NotificationTarget `json:"targets"`
-	// DiskMinFreeMB: less free space than this in the anime directory is
-	// a health problem (0 turns the check off).
+	// DiskMinFreeMB: less free space than this on the data or anime
+	// directory's disk is a health problem, notified and shown by
+	// /health/detailed (0 turns the check off).
 	DiskMinFreeMB int `json:"disk_min_free_mb"`
 }
 

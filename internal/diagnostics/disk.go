@@ -6,14 +6,11 @@ import (
 	"github.com/shirou/gopsutil/v4/disk"
 )
 
-// Low disk space: /health/detailed is degraded when a watched folder's
-// disk has less free space than min(LowDiskFreeBytes, LowDiskFreeFraction
-// of the disk). Config writes, backups, the database and downloads all
-// fail on a full disk; this says so before they do.
-const (
-	LowDiskFreeBytes    = 1 << 30 // 1 GiB
-	LowDiskFreeFraction = 0.10
-)
+// Low disk space has one rule, used by /health/detailed and by the disk
+// watch that notifies: a watched folder's disk with less free space than
+// notifications.disk_min_free_mb is low (0 turns the check off). Config
+// writes, backups, the database and downloads all fail on a full disk;
+// this says so before they do.
 
 // diskUsage reports a folder's disk (free and total bytes). Tests replace it.
 var diskUsage = func(path string) (free, total uint64, err error) {
@@ -35,15 +32,13 @@ type DiskHealth struct {
 	Message     string  `json:"message"`
 }
 
-// lowDiskThreshold is the free space below which a disk of total bytes
-// counts as low.
-func lowDiskThreshold(total uint64) uint64 {
-	return min(uint64(LowDiskFreeBytes), uint64(float64(total)*LowDiskFreeFraction))
-}
-
-// diskHealth checks the disks of dirs (empty entries are skipped) and
-// reports the one with the least free space relative to its threshold.
-func diskHealth(dirs ...string) DiskHealth {
+// CheckDisk checks the disks of dirs (empty entries are skipped) against
+// minFreeMB and reports the one with the least free space relative to it.
+func CheckDisk(minFreeMB int, dirs ...string) DiskHealth {
+	if minFreeMB <= 0 {
+		return DiskHealth{Status: Healthy, Message: "Disk space check off (notifications.disk_min_free_mb is 0)"}
+	}
+	thr := uint64(minFreeMB) << 20
 	var worst *DiskHealth
 	var worstMargin float64
 	for _, d := range dirs {
@@ -54,13 +49,12 @@ func diskHealth(dirs ...string) DiskHealth {
 		if err != nil {
 			continue
 		}
-		thr := lowDiskThreshold(total)
 		h := DiskHealth{Status: Healthy, Path: d, FreeMB: round1(float64(free) / (1 << 20)),
-			TotalMB: round1(float64(total) / (1 << 20)), ThresholdMB: round1(float64(thr) / (1 << 20)),
+			TotalMB: round1(float64(total) / (1 << 20)), ThresholdMB: float64(minFreeMB),
 			Message: "Enough free disk space"}
 		if free < thr {
 			h.Status = Degraded
-			h.Message = fmt.Sprintf("Low disk space: %.0f MB free, below %.0f MB; config writes, backups and downloads may fail", h.FreeMB, h.ThresholdMB)
+			h.Message = fmt.Sprintf("Low disk space in %s: %.0f MB free, below %d MB; config writes, backups and downloads may fail", d, h.FreeMB, minFreeMB)
 		}
 		margin := float64(free) - float64(thr)
 		if worst == nil || margin < worstMargin {

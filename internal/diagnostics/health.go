@@ -25,13 +25,15 @@ type Pinger interface {
 // HealthSources are what CheckHealth looks at; nil sources are reported
 // as missing (the database) or left out (the browser).
 type HealthSources struct {
-	DB        Pinger
-	DataDir   string // must be writable
-	LogDir    string // must be writable; created when missing
-	AnimeDir  string // its disk's free space is watched ("" for none)
-	StartedAt time.Time
-	Remux     RemuxChecker    // the download engine
-	Browser   BrowserStatuser // the built-in browser
+	DB       Pinger
+	DataDir  string // must be writable
+	LogDir   string // must be writable; created when missing
+	AnimeDir string // its disk's free space is watched ("" for none)
+	// DiskMinFreeMB is the low-disk limit for both directories (CheckDisk).
+	DiskMinFreeMB int
+	StartedAt     time.Time
+	Remux         RemuxChecker    // the download engine
+	Browser       BrowserStatuser // the built-in browser
 }
 
 // DatabaseHealth is the database dependency entry.
@@ -114,7 +116,7 @@ func CheckHealth(ctx context.Context, src HealthSources) (status string, deps De
 	worsen(deps.Filesystem.Status)
 
 	deps.System = systemMetrics(src.DataDir, src.StartedAt)
-	deps.Disk = diskHealth(src.DataDir, src.AnimeDir)
+	deps.Disk = CheckDisk(src.DiskMinFreeMB, src.DataDir, src.AnimeDir)
 	worsen(deps.Disk.Status)
 
 	deps.FFmpeg = ffmpegHealth(src.Remux)

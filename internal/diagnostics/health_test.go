@@ -28,16 +28,19 @@ func TestHealthReportsLowDisk(t *testing.T) {
 	const mb = 1 << 20
 	tests := []struct {
 		name             string
+		minFreeMB        int
 		dataFree, dTotal uint64
 		animeFree, aTot  uint64
 		disk             string
 		path             string
 	}{
-		{"plenty", 50_000 * mb, 100_000 * mb, 50_000 * mb, 100_000 * mb, Healthy, ""},
-		{"data disk nearly full", 300 * mb, 100_000 * mb, 50_000 * mb, 100_000 * mb, Degraded, dir},
-		{"anime disk nearly full", 50_000 * mb, 100_000 * mb, 10 * mb, 2_000 * mb, Degraded, anime},
-		{"small disk, 20 % free", 20 * mb, 100 * mb, 20 * mb, 100 * mb, Healthy, ""},
-		{"small disk, 5 % free", 5 * mb, 100 * mb, 50 * mb, 100 * mb, Degraded, dir},
+		{"plenty", 2048, 50_000 * mb, 100_000 * mb, 50_000 * mb, 100_000 * mb, Healthy, ""},
+		{"data disk nearly full", 2048, 300 * mb, 100_000 * mb, 50_000 * mb, 100_000 * mb, Degraded, dir},
+		{"anime disk nearly full", 2048, 50_000 * mb, 100_000 * mb, 10 * mb, 2_000 * mb, Degraded, anime},
+		{"both low, the anime disk lower", 2048, 1_000 * mb, 100_000 * mb, 10 * mb, 2_000 * mb, Degraded, anime},
+		{"just at the limit", 2048, 2048 * mb, 100_000 * mb, 50_000 * mb, 100_000 * mb, Healthy, ""},
+		{"a user's own limit", 60_000, 50_000 * mb, 100_000 * mb, 70_000 * mb, 100_000 * mb, Degraded, dir},
+		{"check off", 0, 1 * mb, 100_000 * mb, 1 * mb, 100_000 * mb, Healthy, ""},
 	}
 	saved := diskUsage
 	defer func() { diskUsage = saved }()
@@ -49,6 +52,7 @@ func TestHealthReportsLowDisk(t *testing.T) {
 				}
 				return tc.dataFree, tc.dTotal, nil
 			}
+			src.DiskMinFreeMB = tc.minFreeMB
 			status, deps := CheckHealth(context.Background(), src)
 			if deps.Disk.Status != tc.disk {
 				t.Fatalf("disk %+v", deps.Disk)
