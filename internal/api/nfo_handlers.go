@@ -2,10 +2,7 @@ package api
 
 import (
 	"context"
-	"errors"
-	"io"
 	"net/http"
-	"os"
 
 	"github.com/aniworld/aniworld/internal/metadata"
 )
@@ -18,6 +15,7 @@ type NFO interface {
 	Update(ctx context.Context, key string, downloadMedia bool) (metadata.NFOResult, error)
 	Content(ctx context.Context, key string) (metadata.ContentResult, error)
 	MediaStatus(ctx context.Context, key string) (metadata.MediaFiles, error)
+	Artwork(ctx context.Context, key, kind string) ([]byte, error)
 	DownloadMedia(ctx context.Context, key string, opts metadata.MediaOptions) (metadata.MediaFiles, error)
 	BatchCreate(ctx context.Context, opts metadata.BatchOptions) (metadata.BatchResult, error)
 	Missing(ctx context.Context) (metadata.MissingResult, error)
@@ -60,23 +58,6 @@ type batchInput struct {
 		SkipExisting  *bool    `json:"skip_existing,omitempty" doc:"default true"`
 		MaxConcurrent *int     `json:"max_concurrent,omitempty" doc:"1-10, default 3"`
 	}
-}
-
-// readSmallFile reads a file of at most limit bytes.
-func readSmallFile(path string, limit int64) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(data)) > limit {
-		return nil, errors.New("file too large")
-	}
-	return data, nil
 }
 
 func boolOr(p *bool, def bool) bool {
@@ -197,25 +178,9 @@ func (h nfoHandlers) mediaFile(ctx context.Context, in *imageIn) (*imageOut, err
 	if s == nil {
 		return nil, NewError(http.StatusNotFound, CodeNotFound, "no artwork", nil)
 	}
-	m, err := s.MediaStatus(ctx, in.SerieID)
+	data, err := s.Artwork(ctx, in.SerieID, in.Kind)
 	if err != nil {
 		return nil, err
-	}
-	var p *string
-	switch in.Kind {
-	case "poster":
-		p = m.PosterPath
-	case "logo":
-		p = m.LogoPath
-	case "fanart":
-		p = m.FanartPath
-	}
-	if p == nil {
-		return nil, NewError(http.StatusNotFound, CodeNotFound, "No "+in.Kind+" for "+in.SerieID, nil)
-	}
-	data, err := readSmallFile(*p, 32<<20)
-	if err != nil {
-		return nil, NewError(http.StatusNotFound, CodeNotFound, "The "+in.Kind+" file cannot be read", nil)
 	}
 	return &imageOut{ContentType: http.DetectContentType(data), CacheControl: "private, max-age=300", Body: data}, nil
 }
