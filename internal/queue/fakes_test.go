@@ -251,6 +251,10 @@ type fakeLibrary struct {
 	// name with the file's extension.
 	final   func(key string, ep anime.EpisodeRef, lang anime.Language, t anime.Target, m anime.MediaInfo, ext string) anime.Target
 	markErr error
+	// marking, when set, receives each file being marked; the call then
+	// holds until release is closed.
+	marking chan anime.Target
+	release chan struct{}
 
 	mu      sync.Mutex
 	version int
@@ -280,6 +284,10 @@ func (l *fakeLibrary) FinalTarget(ctx context.Context, key string, ep anime.Epis
 }
 
 func (l *fakeLibrary) MarkDownloaded(ctx context.Context, key string, ep anime.EpisodeRef, lang anime.Language, file anime.Target) error {
+	if l.marking != nil {
+		l.marking <- file
+		<-l.release
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.marked = append(l.marked, file)

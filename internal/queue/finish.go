@@ -27,6 +27,11 @@ func (s *Service) finish(runCtx context.Context, j *job, o outcome) {
 	f := store.QueueFinish{RetryCount: row.RetryCount, AddTransferMS: o.transfer.Milliseconds(),
 		BytesDownloaded: bytes, BytesTotal: total, Attempts: encodeAttempts(o.attempts)}
 	var after func() // runs once the item has left the active set
+	if o.err == nil {
+		// Before the row says completed, so a client that sees it completed
+		// finds the episode in the library too.
+		s.recordInLibrary(runCtx, row, o)
+	}
 
 	s.mu.Lock()
 	msg := s.finishLocked(dbctx, runCtx, j, o, f, target, &after)
@@ -79,10 +84,29 @@ func (s *Service) finishLocked(dbctx, runCtx context.Context, j *job, o outcome,
 	return s.finishFailed(dbctx, row, o, f, now)
 }
 
+// recordInLibrary records a completed try's file in the library. A
+// failure is logged: the file is there, and the next scan finds it.
+func (s *Service) recordInLibrary(runCtx context.Context, row store.QueueItem, o outcome) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(runCtx), HookTimeout)
+	defer cancel()
+	ep := anime.EpisodeRef{Season: row.Season, Episode: row.Episode, Title: row.EpisodeTitle}
+	if err := s.lib.MarkDownloaded(ctx, row.SerieID, ep, completedLanguage(row, o), o.file); err != nil {
+		s.log.Warn("queue: record the download in the library", "id", row.ID, "file", o.file.Abs, "err", err)
+	}
+}
+
+// completedLanguage is the language of a completed try: the chosen
+// stream's (the row was read before the stream was chosen), else the row's.
+func completedLanguage(row store.QueueItem, o outcome) anime.Language {
+	if o.stream.Lang != anime.LangUnknown {
+		return o.stream.Lang
+	}
+	return row.Language
+}
+
 // finishCompleted records a completed try and answers the queue_status
-// message and the work to run outside the lock: the library record, the
-// hooks, then the completion event (so a client reacting to it sees the
-// library already updated).
+// message and the work to run outside the lock: the hooks, then the
+// completion event (the library was told before the row was written).
 func (s *Service) finishCompleted(dbctx, runCtx context.Context, row store.QueueItem, o outcome, f store.QueueFinish, now time.Time) (string, func()) {
 	f.Status, f.FilePath, f.CompletedAt, f.Error = anime.StatusCompleted, o.file.Abs, &now, nil
 	f.BytesDownloaded = max(f.BytesDownloaded, f.BytesTotal)
@@ -94,9 +118,7 @@ func (s *Service) finishCompleted(dbctx, runCtx context.Context, row store.Queue
 	}
 	row.Status, row.FilePath, row.CompletedAt, row.Error = anime.StatusCompleted, o.file.Abs, &now, nil
 	row.BytesDownloaded, row.BytesTotal, row.Attempts = f.BytesDownloaded, f.BytesTotal, f.Attempts
-	if o.stream.Lang != anime.LangUnknown { // the row was read before the stream was chosen
-		row.Language = o.stream.Lang
-	}
+	row.Language = completedLanguage(row, o)
 	s.log.Info("queue: download complete", "id", row.ID, "file", o.file.Abs)
 	for _, w := range o.warnings {
 		s.log.Warn("queue: download completed with a warning", "id", row.ID, "file", o.file.Abs, "warning", w)
@@ -105,9 +127,6 @@ func (s *Service) finishCompleted(dbctx, runCtx context.Context, row store.Queue
 	return "Download complete", func() {
 		hctx, cancel := context.WithTimeout(runCtx, HookTimeout)
 		defer cancel()
-		if err := s.lib.MarkDownloaded(hctx, it.SerieID, it.Episode, it.Language, o.file); err != nil {
-			s.log.Warn("queue: record the download in the library", "id", it.ID, "file", o.file.Abs, "err", err)
-		}
 		s.runHooks(hctx, it)
 		d := downloadData(it)
 		d.FilePath, d.Percent, d.Warnings = o.file.Abs, 100, o.warnings

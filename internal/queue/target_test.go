@@ -159,3 +159,25 @@ func TestMarkDownloadedFailureKeepsCompleted(t *testing.T) {
 		t.Fatalf("hook saw %s", got)
 	}
 }
+
+// TestLibraryToldBeforeCompleted: while the library records the file, the
+// item is not yet completed, so a client that sees it completed (queue
+// status, Seerr's /queue then /series) finds the episode in the library.
+func TestLibraryToldBeforeCompleted(t *testing.T) {
+	e := newEnv(t, "", nil)
+	e.lib.marking, e.lib.release = make(chan anime.Target), make(chan struct{})
+	id := e.add("aot", "", "S01E01")[0]
+	e.q.Start(context.Background())
+	e.run()
+	released := sync.OnceFunc(func() { close(e.lib.release) })
+	t.Cleanup(released)     // before the queue stops: a failing test must not leave the call held
+	file := <-e.lib.marking // the call holds until release
+	if got := e.statusOf(id); got == anime.StatusCompleted {
+		t.Fatalf("item completed before the library was told about %s", file.Abs)
+	}
+	released()
+	e.waitCompleted(t, id)
+	if _, marked := e.lib.calls(); len(marked) != 1 || marked[0] != file || e.item(id).FilePath != file.Abs {
+		t.Fatalf("marked %v, item file %q", marked, e.item(id).FilePath)
+	}
+}
