@@ -24,7 +24,7 @@ func (c catalog) observed(ctx context.Context, site string, err error) {
 }
 
 func (c catalog) Search(ctx context.Context, q string) ([]library.Candidate, error) {
-	res, err := searchAll(ctx, c.reg, q, nil)
+	res, err := c.reg.Search(ctx, q, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -120,5 +120,5 @@ type searcher struct {
 }
 
 func (s searcher) Search(ctx context.Context, q string) ([]provider.SearchResult, error) {
-	return searchAll(ctx, s.reg, q, s.log)
+	return s.reg.Search(ctx, q, s.log)
 }

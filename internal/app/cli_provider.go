@@ -34,7 +34,7 @@ func setupSearch(fs *flag.FlagSet) runFunc {
 			}
 			res, err = prov.Search(ctx, q)
 		} else {
-			res, err = searchAll(ctx, p.reg, q, nil)
+			res, err = p.reg.Search(ctx, q, nil)
 		}
 		if err != nil {
 			return fmt.Errorf("search %q: %w", q, err)

@@ -1,10 +1,7 @@
 package app
 
 import (
-	"context"
-	"errors"
 	"log/slog"
-	"sync"
 
 	"github.com/aniworld/aniworld/internal/config"
 	"github.com/aniworld/aniworld/internal/httpclient"
@@ -44,36 +41,4 @@ func siteRegistry(d config.DownloadConfig, client *httpclient.Client, hosters *h
 func librarySites(cfg config.AppConfig) []library.Site {
 	return append([]library.Site{{Name: library.SiteAniworld, BaseURL: cfg.Download.ProviderURL, StreamPath: "/anime/stream/"}},
 		library.SerienstreamSites(serienstream.BaseURLs(cfg.Download.STOURL))...)
-}
-
-// searchAll asks every site at once and answers their results side by side
-// in registration order (aniworld.to first). A failing site is logged and
-// left out while another has results; with no result at all, a failure is
-// the answer (so a challenge is not reported as "nothing found").
-func searchAll(ctx context.Context, reg *provider.Registry, q string, log *slog.Logger) ([]provider.SearchResult, error) {
-	ps := reg.All()
-	results := make([][]provider.SearchResult, len(ps))
-	errs := make([]error, len(ps))
-	var wg sync.WaitGroup
-	for i, p := range ps {
-		wg.Go(func() { results[i], errs[i] = p.Search(ctx, q) })
-	}
-	wg.Wait()
-	out := []provider.SearchResult{}
-	var failures []error
-	for i, r := range results {
-		if errs[i] != nil {
-			failures = append(failures, errs[i])
-			if log != nil {
-				log.Warn("site search failed", "site", ps[i].Site(), "err", errs[i])
-			}
-			continue
-		}
-		out = append(out, r...)
-	}
-	if len(out) == 0 && len(failures) > 0 {
-		// Nothing to show: "no results" would hide why.
-		return nil, errors.Join(failures...)
-	}
-	return out, nil
 }

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/aniworld/aniworld/internal/anime"
 )
@@ -137,6 +138,8 @@ type EpisodeLinks struct {
 type Registry struct {
 	bySite map[string]Provider
 	order  []Provider
+	// after starts the patience timer of Search (time.After; tests fire it at once).
+	after func(time.Duration) <-chan time.Time
 }
 
 // NewRegistry builds a registry; the first provider is the default.
