@@ -47,7 +47,7 @@ type Options struct {
 	// for this long (default 60 s).
 	StallTimeout time.Duration
 	// ProgressInterval is the minimum time between progress callbacks
-	// (default 250 ms, i.e. at most 4 Hz); the final 100 % always comes.
+	// (default DefaultProgressInterval); the final 100 % always comes.
 	ProgressInterval time.Duration
 	// FFmpegPath is the ffmpeg binary; empty looks "ffmpeg" up on PATH.
 	FFmpegPath string
@@ -68,6 +68,12 @@ type Options struct {
 	// Now is the clock used for progress throttling (default time.Now).
 	Now func() time.Time
 }
+
+// DefaultProgressInterval is the pace of progress reports: at most one per
+// half second per download, plus the final 100 %. It is the one throttle of
+// live progress: the queue publishes each report as a download_progress
+// event, and the CLI redraws its line on each.
+const DefaultProgressInterval = 500 * time.Millisecond
 
 // Engine downloads streams. It is safe for concurrent use with distinct
 // targets; two downloads of the same target at once are refused.
@@ -163,7 +169,7 @@ func New(o Options) *Engine {
 		e.stallTimeout = 60 * time.Second
 	}
 	if e.interval <= 0 {
-		e.interval = 250 * time.Millisecond
+		e.interval = DefaultProgressInterval
 	}
 	if e.fs == nil {
 		e.fs = OSFS{}

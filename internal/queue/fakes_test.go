@@ -322,7 +322,7 @@ func newEnv(t *testing.T, dir string, mod func(*Options)) *env {
 		pub: newNotifier(), lib: &fakeLibrary{root: filepath.Join(dir, "library")}}
 	o := Options{Store: db, Resolver: e.res, Downloader: e.dl, Library: e.lib,
 		Publisher: e.pub, MaxConcurrent: 1, MaxRetries: 2, RetryBackoff: time.Millisecond,
-		ProgressInterval: time.Nanosecond, PersistInterval: time.Nanosecond}
+		PersistInterval: time.Nanosecond}
 	if mod != nil {
 		mod(&o)
 	}

@@ -283,7 +283,7 @@ func killChild() int {
 		ProgressInterval: time.Millisecond})}
 	q, err := New(ctx, Options{Store: db, Resolver: res, Downloader: dl,
 		Library:   &fakeLibrary{root: dir},
-		Publisher: pub, MaxConcurrent: 3, RetryBackoff: time.Millisecond, ProgressInterval: time.Nanosecond})
+		Publisher: pub, MaxConcurrent: 3, RetryBackoff: time.Millisecond})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "child:", err)
 		return 2

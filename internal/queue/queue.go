@@ -129,13 +129,12 @@ type AddRequest struct {
 
 // Defaults for Options left zero.
 const (
-	DefaultMaxConcurrent    = 2
-	DefaultMaxRetries       = 3
-	DefaultRetryBackoff     = 10 * time.Second
-	DefaultMaxRetryBackoff  = 10 * time.Minute
-	DefaultListLimit        = 50
-	DefaultProgressInterval = 500 * time.Millisecond
-	DefaultPersistInterval  = 2 * time.Second
+	DefaultMaxConcurrent   = 2
+	DefaultMaxRetries      = 3
+	DefaultRetryBackoff    = 10 * time.Second
+	DefaultMaxRetryBackoff = 10 * time.Minute
+	DefaultListLimit       = 50
+	DefaultPersistInterval = 2 * time.Second
 )
 
 // Options configures a Service. Store, Resolver, Downloader and Library
@@ -164,8 +163,6 @@ type Options struct {
 	MaxRetryBackoff time.Duration
 	// ListLimit caps each list in Status (pending, completed, failed).
 	ListLimit int
-	// ProgressInterval throttles download_progress events per item.
-	ProgressInterval time.Duration
 	// PersistInterval throttles writing byte counts of running items.
 	PersistInterval time.Duration
 	// Now is the clock; time.Now when nil.
@@ -191,7 +188,6 @@ type Service struct {
 	backoff  time.Duration
 	maxBack  time.Duration
 	limit    int
-	progIvl  time.Duration
 	saveIvl  time.Duration
 	now      func() time.Time
 	wake     chan struct{}
@@ -215,7 +211,7 @@ func New(ctx context.Context, o Options) (*Service, error) {
 		db: o.Store, resolver: o.Resolver, dl: o.Downloader, lib: o.Library,
 		hooks: append([]Hook(nil), o.OnComplete...), catalog: o.Catalog, pub: o.Publisher, log: o.Logger,
 		retries: o.MaxRetries, backoff: o.RetryBackoff, maxBack: o.MaxRetryBackoff,
-		limit: o.ListLimit, progIvl: o.ProgressInterval, saveIvl: o.PersistInterval,
+		limit: o.ListLimit, saveIvl: o.PersistInterval,
 		now: o.Now, maxConc: o.MaxConcurrent,
 		wake: make(chan struct{}, 1), active: map[string]*job{},
 	}
@@ -238,9 +234,6 @@ func New(ctx context.Context, o Options) (*Service, error) {
 	}
 	if s.limit <= 0 {
 		s.limit = DefaultListLimit
-	}
-	if s.progIvl <= 0 {
-		s.progIvl = DefaultProgressInterval
 	}
 	if s.saveIvl <= 0 {
 		s.saveIvl = DefaultPersistInterval

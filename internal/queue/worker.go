@@ -26,7 +26,6 @@ type job struct {
 	startByte int64
 	bytes     int64
 	total     int64
-	lastPub   time.Time
 	lastSave  time.Time
 	tryStart  bool
 }
@@ -276,18 +275,15 @@ func failedHosters(as []Attempt) []string {
 	return out
 }
 
-// onProgress records live progress, publishes it (throttled) and persists
-// the byte counts (throttled) so statistics and crash recovery see them.
+// onProgress records live progress, publishes it (each report: the
+// download engine paces them, download.DefaultProgressInterval) and
+// persists the byte counts (throttled) so statistics and crash recovery
+// see them.
 func (s *Service) onProgress(ctx context.Context, j *job, done, total int64) {
 	now := s.now()
 	j.pmu.Lock()
 	j.bytes, j.total = done, total
-	final := total > 0 && done >= total
-	pub := final || now.Sub(j.lastPub) >= s.progIvl
 	save := now.Sub(j.lastSave) >= s.saveIvl
-	if pub {
-		j.lastPub = now
-	}
 	if save {
 		j.lastSave = now
 	}
@@ -298,13 +294,11 @@ func (s *Service) onProgress(ctx context.Context, j *job, done, total int64) {
 			s.log.Warn("queue: record progress", "id", j.row.ID, "err", err)
 		}
 	}
-	if pub {
-		d := rowData(j.row)
-		d.Status = string(anime.StatusDownloading)
-		d.Percent, d.DownloadedMB, d.TotalMB = p.Percent, p.DownloadedMB, p.TotalMB
-		d.SpeedMbps, d.ETASeconds = p.SpeedMbps, p.ETASeconds
-		s.publish(event.DownloadProgress, d)
-	}
+	d := rowData(j.row)
+	d.Status = string(anime.StatusDownloading)
+	d.Percent, d.DownloadedMB, d.TotalMB = p.Percent, p.DownloadedMB, p.TotalMB
+	d.SpeedMbps, d.ETASeconds = p.SpeedMbps, p.ETASeconds
+	s.publish(event.DownloadProgress, d)
 }
 
 // permanent reports outcomes a retry cannot fix: the resolver says the
