@@ -390,19 +390,32 @@ func (e *env) item(id string) Item {
 	return it
 }
 
-// waitCompleted waits for id's download_complete event, the last step of a
-// completion (after the row, the library record and the hooks), so a test
-// can check all of them without racing the work done outside the lock.
-func (e *env) waitCompleted(t *testing.T, id string) {
+// waitFailed waits for id's download_failed event, published after the
+// row says failed.
+func (e *env) waitFailed(t *testing.T, id string) {
 	t.Helper()
-	e.pub.waitFor(t, id+" download_complete", func() bool {
-		for _, ev := range e.pub.OfType(event.DownloadComplete) {
+	e.waitEvent(t, event.DownloadFailed, id)
+}
+
+// waitEvent waits until an event of type typ about download id is published.
+func (e *env) waitEvent(t *testing.T, typ event.Type, id string) {
+	t.Helper()
+	e.pub.waitFor(t, id+" "+string(typ), func() bool {
+		for _, ev := range e.pub.OfType(typ) {
 			if ev.Data.(event.DownloadData).DownloadID == id {
 				return true
 			}
 		}
 		return false
 	})
+}
+
+// waitCompleted waits for id's download_complete event, the last step of a
+// completion (after the row, the library record and the hooks), so a test
+// can check all of them without racing the work done outside the lock.
+func (e *env) waitCompleted(t *testing.T, id string) {
+	t.Helper()
+	e.waitEvent(t, event.DownloadComplete, id)
 }
 
 func (e *env) statusOf(id string) anime.Status {

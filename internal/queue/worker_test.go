@@ -38,7 +38,7 @@ func TestRetryBackoffThenFailed(t *testing.T) {
 				t.Fatal(err)
 			}
 			e.run()
-			e.pub.waitFor(t, "failed", func() bool { return e.statusOf(id) == anime.StatusFailed })
+			e.waitFailed(t, id)
 			it := e.item(id)
 			if it.Error == nil || !strings.HasPrefix(*it.Error, tt.wantPrefix) {
 				t.Fatalf("error = %v, want prefix %q", it.Error, tt.wantPrefix)
