@@ -11,9 +11,11 @@ import (
 // TestFollowConfig: whoever saves the scheduler section, the running
 // scheduler applies it, and the section needs no restart.
 func TestFollowConfig(t *testing.T) {
+	dir := t.TempDir()
 	base := config.Default()
+	base.DataDir = dir // backups go beside the file, not into the source tree
 	base.Scheduler = config.SchedulerConfig{Enabled: true, IntervalMinutes: 60}
-	m := config.NewManager(filepath.Join(t.TempDir(), "config.json"), base, config.Overrides{})
+	m := config.NewManager(filepath.Join(dir, "config.json"), base, config.Overrides{})
 	sc, clk, _ := startScheduler(t, newFakeLibrary(false), SettingsFrom(m.Get().Scheduler))
 	sc.FollowConfig(m)
 	clk.waitArmed(t, 60*time.Minute)
