@@ -134,6 +134,8 @@ func TestDownloadPagesInBrowser(t *testing.T) {
 	b.waitJS("hoster and language", `document.querySelector("#active .src").textContent === "VOE · German Dub"`)
 	b.waitJS("time left", `document.querySelector("#active .eta").textContent.startsWith("ETA ") &&
 		document.getElementById("q-left").textContent.startsWith("Time left for the whole queue") && document.title.startsWith("↓ ") && document.title.includes("MB/s")`)
+	// The waiting item: when it will be done, by the same estimate.
+	b.waitJS("waiting item's time", `/^done in about \d/.test(document.querySelector("#pending li .qeta").textContent)`)
 	b.screenshots("queue-timeleft")
 	b.noHorizontalScroll("queue-timeleft")
 	b.checkTranslated("queue")
@@ -141,6 +143,7 @@ func TestDownloadPagesInBrowser(t *testing.T) {
 	b.navigate(st.URL + "/queue")
 	b.waitJS("german queue", `document.body.dataset.synced === "1" && document.querySelector("h1").textContent === "Download-Warteschlange"`)
 	b.waitJS("german title", `document.title.startsWith("↓ ") && document.title.includes("Download-Warteschlange")`)
+	b.waitJS("german waiting time", `document.querySelector("#pending li .qeta").textContent.startsWith("fertig in etwa ")`)
 	if got := b.text("src", `document.querySelector("#active .src").textContent`); got != "VOE · Deutsch (Synchro)" {
 		t.Errorf("German hoster and language %q", got)
 	}

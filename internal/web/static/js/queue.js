@@ -15,11 +15,13 @@ import { epTitle, langName, mbps, num, tries, when } from "./downloads.js";
 let pending = []; // ids in display order
 let refreshTimer = 0;
 let refreshing = null;
-// live: per running download {speed (MB/s), left (MB still to fetch)};
-// pendingMB: what the waiting items will add, derived from the server's
-// estimate at the last refresh (see totals()).
+// live: per running download {speed (MB/s), left (MB still to fetch),
+// total (MB)}; serverPendingMB: what the waiting items will add, derived
+// from the server's estimate at the last refresh (0 before anything
+// completed: see waitingMB()); waitingCount: how many wait.
 const live = new Map();
-let pendingMB = 0;
+let serverPendingMB = 0;
+let waitingCount = 0;
 
 function title(it) {
   return `${it.serie_name || it.serie_id} · ${epTitle(it.episode)}`;
@@ -130,7 +132,8 @@ function renderPending(items) {
     const src = source(it.hoster, it.language);
     const li = el("li", { draggable: "true", dataset: { id: it.id } },
       el("span", { class: "pos muted" }, `${i + 1}.`), el("span", { class: "title" }, title(it)),
-      el("span", { class: "qstate muted" }, waitText(it, i)), src ? el("span", { class: "chip src" }, src) : null,
+      el("span", { class: "qstate muted" }, waitText(it, i)), el("span", { class: "qeta muted" }),
+      src ? el("span", { class: "chip src" }, src) : null,
       prioSelect(it), up, down, removeBtn(it),
       it.retry_count > 0 && it.error ? el("span", { class: "err" }, it.error) : null);
     li.addEventListener("dragstart", (ev) => {
@@ -222,7 +225,7 @@ function renderState(st, stats) {
 /** track records a running download's speed and what it still needs. */
 function track(id, p) {
   const total = Number(p.total_mb) || 0, done = Number(p.downloaded_mb) || 0;
-  live.set(id, { speed: Number(p.speed_mbps) || 0, left: Math.max(total - done, 0) });
+  live.set(id, { speed: Number(p.speed_mbps) || 0, left: Math.max(total - done, 0), total });
 }
 
 /**
@@ -233,11 +236,8 @@ function track(id, p) {
  * part from each progress message.
  */
 function totals() {
-  let speed = 0, left = 0;
-  for (const v of live.values()) {
-    speed += v.speed;
-    left += v.left;
-  }
+  const { speed, left } = liveSums();
+  pendingEtas(speed, left);
   const base = `${t("queue.h1")} · aniworld`;
   const out = $("q-left");
   if (live.size === 0) {
@@ -247,28 +247,56 @@ function totals() {
     return;
   }
   out.hidden = false;
-  out.textContent = speed > 0 ? t("queue.left", { t: fmtDuration((left + pendingMB) / speed) }) + " · " + t("queue.speedNow", { speed: mbps(speed) })
+  out.textContent = speed > 0 ? t("queue.left", { t: fmtDuration((left + waitingMB()) / speed) }) + " · " + t("queue.speedNow", { speed: mbps(speed) })
     : t("queue.leftUnknown");
   document.title = speed > 0 ? `↓ ${mbps(speed)} · ${base}` : base;
 }
 
-function syncTotals(active, stats) {
-  live.clear();
-  for (const it of active) track(it.id, it.progress || {});
+/** liveSums adds up the running downloads' speeds and what they still fetch (MB). */
+function liveSums() {
   let speed = 0, left = 0;
   for (const v of live.values()) {
     speed += v.speed;
     left += v.left;
   }
+  return { speed, left };
+}
+
+/**
+ * waitingMB is what the waiting items will add: the server's figure (from
+ * the completed downloads' mean size); before anything completed, the
+ * running downloads' mean size as each progress message tells it.
+ */
+function waitingMB() {
+  if (serverPendingMB > 0 || waitingCount === 0) return serverPendingMB;
+  const sizes = [...live.values()].map((v) => v.total).filter((x) => x > 0);
+  return sizes.length ? waitingCount * sizes.reduce((a, b) => a + b, 0) / sizes.length : 0;
+}
+
+/**
+ * pendingEtas estimates when each waiting item will be done, with the
+ * model of the whole queue's time left: the running downloads' rest, then
+ * the waiting items in run order at their expected size, at the combined
+ * speed. Nothing is shown while no speed or size is known.
+ */
+function pendingEtas(speed, left) {
+  const each = waitingCount > 0 ? waitingMB() / waitingCount : 0;
+  document.querySelectorAll("#pending li").forEach((li, i) => {
+    const out = li.querySelector(".qeta");
+    if (out) out.textContent = speed > 0 && each > 0 ? t("queue.doneIn", { t: fmtDuration((left + (i + 1) * each) / speed) }) : "";
+  });
+}
+
+function syncTotals(active, stats) {
+  live.clear();
+  for (const it of active) track(it.id, it.progress || {});
+  const { speed, left } = liveSums();
   const est = Number(stats && stats.estimated_time_remaining) || 0;
-  pendingMB = Math.max(est * speed - left, 0);
-  // Before anything completed the server cannot size the waiting items;
-  // take the running downloads' mean size for them meanwhile.
-  const waiting = Number(stats && stats.pending_count) || 0;
-  if (pendingMB === 0 && waiting > 0 && active.length > 0) {
-    const sizes = active.map((it) => Number(it.progress && it.progress.total_mb) || 0);
-    pendingMB = waiting * sizes.reduce((a, b) => a + b, 0) / sizes.length;
-  }
+  waitingCount = Number(stats && stats.pending_count) || 0;
+  // The server's estimate less the running part; it sizes the waiting
+  // items by the completed ones, so without any it has no figure for them.
+  const sized = (Number(stats && stats.completed_count) || 0) > 0;
+  serverPendingMB = sized ? Math.max(est * speed - left, 0) : 0;
   totals();
 }
 
