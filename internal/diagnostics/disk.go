@@ -2,6 +2,7 @@ package diagnostics
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/shirou/gopsutil/v4/disk"
 )
@@ -38,7 +39,10 @@ func CheckDisk(minFreeMB int, dirs ...string) DiskHealth {
 	if minFreeMB <= 0 {
 		return DiskHealth{Status: Healthy, Message: "Disk space check off (notifications.disk_min_free_mb is 0)"}
 	}
-	thr := uint64(minFreeMB) << 20
+	thr := uint64(math.MaxUint64) // a limit beyond any disk (no overflow)
+	if minFreeMB < 1<<43 {
+		thr = uint64(minFreeMB) << 20
+	}
 	var worst *DiskHealth
 	var worstMargin float64
 	for _, d := range dirs {

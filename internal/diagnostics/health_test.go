@@ -41,6 +41,7 @@ func TestHealthReportsLowDisk(t *testing.T) {
 		{"just at the limit", 2048, 2048 * mb, 100_000 * mb, 50_000 * mb, 100_000 * mb, Healthy, ""},
 		{"a user's own limit", 60_000, 50_000 * mb, 100_000 * mb, 70_000 * mb, 100_000 * mb, Degraded, dir},
 		{"check off", 0, 1 * mb, 100_000 * mb, 1 * mb, 100_000 * mb, Healthy, ""},
+		{"a limit past any disk", 1 << 44, 50_000 * mb, 100_000 * mb, 70_000 * mb, 100_000 * mb, Degraded, dir},
 	}
 	saved := diskUsage
 	defer func() { diskUsage = saved }()
