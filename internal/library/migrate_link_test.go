@@ -2,8 +2,10 @@ package library
 
 import (
 	"context"
+	"errors"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/aniworld/aniworld/internal/anime"
@@ -85,5 +87,29 @@ func TestLegacyMarkerOnFirstScan(t *testing.T) {
 	}
 	if m, err := ReadMarker(dir); err != nil || m.Link != want || m.Key != "the-office" {
 		t.Fatalf("marker %+v %v", m, err)
+	}
+}
+
+// TestSameKeyFromTheOtherSite: a key is in the library once; adding it
+// from the other site is a conflict that names the site and folder it is
+// already in, and adding it again from the same site says so plainly.
+func TestSameKeyFromTheOtherSite(t *testing.T) {
+	ctx := context.Background()
+	env := newEnv(t, nil)
+	env.cat.add("naruto", "Naruto", 2002, map[int][]int{1: {1}})
+	if _, err := env.svc.Add(ctx, "https://aniworld.to/anime/stream/naruto", ""); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		link, want string
+	}{
+		{"https://serienstream.to/serie/naruto", `already in the library from aniworld.to (folder "Naruto")`},
+		{"https://aniworld.to/anime/stream/naruto", "naruto\": conflict: already in the library"},
+	}
+	for _, tc := range tests {
+		_, err := env.svc.Add(ctx, tc.link, "")
+		if !errors.Is(err, anime.ErrConflict) || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("add %s: %v; want a conflict saying %q", tc.link, err, tc.want)
+		}
 	}
 }

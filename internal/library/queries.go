@@ -262,7 +262,12 @@ func (s *Service) Add(ctx context.Context, link, name string) (AddResult, error)
 	if root == "" {
 		return AddResult{}, fmt.Errorf("%w: no anime directory configured", anime.ErrInvalid)
 	}
-	if _, err := s.store.SeriesByKey(ctx, l.Key); err == nil {
+	if rec, err := s.store.SeriesByKey(ctx, l.Key); err == nil {
+		if rec.Series.Site != "" && rec.Series.Site != l.Site {
+			// Keys are the sites' slugs: one per library, whichever site.
+			return AddResult{}, fmt.Errorf("series %q: %w: already in the library from %s (folder %q); a series key can be in the library once, from one site",
+				l.Key, anime.ErrConflict, rec.Series.Site, rec.Series.Folder)
+		}
 		return AddResult{}, fmt.Errorf("series %q: %w: already in the library", l.Key, anime.ErrConflict)
 	} else if !errors.Is(err, anime.ErrNotFound) {
 		return AddResult{}, err
