@@ -7,10 +7,14 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	fakehoster "github.com/aniworld/aniworld/internal/fake/hoster"
+	"github.com/aniworld/aniworld/internal/fake/site"
 )
 
 // testApp is a fully wired app serving on a loopback port.
@@ -181,4 +185,17 @@ func (ta *testApp) getRaw(path, token string) string {
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
 	return string(b)
+}
+
+// demoSites serves the demo catalog with a hoster farm of media, the
+// first hoster (Vidoza) refusing its embed page, so downloads fail over;
+// both stop with the test.
+func demoSites(t *testing.T, media fakehoster.Media) (*fakehoster.Farm, *httptest.Server) {
+	t.Helper()
+	farm := fakehoster.Start(media)
+	t.Cleanup(farm.Close)
+	farm.Hoster(fakehoster.Vidoza).SetFailure(fakehoster.EmbedForbidden)
+	fake := httptest.NewServer(site.New(site.Options{Catalog: site.Demo(), EmbedURL: farm.EmbedURL}))
+	t.Cleanup(fake.Close)
+	return farm, fake
 }

@@ -3,7 +3,6 @@ package app
 import (
 	"encoding/json"
 	"fmt"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,7 +10,6 @@ import (
 	"time"
 
 	fakehoster "github.com/aniworld/aniworld/internal/fake/hoster"
-	"github.com/aniworld/aniworld/internal/fake/site"
 )
 
 // waitHistory polls GET /api/history until it holds n entries.
@@ -53,11 +51,7 @@ func getList(t *testing.T, ta *testApp, path, tok string) ([]map[string]any, str
 // clear and a restart, until the history is cleared or pruned.
 func TestHistoryAndWantedEndToEnd(t *testing.T) {
 	media := fakehoster.TestMedia(200<<10, 3, 32<<10)
-	farm := fakehoster.Start(media)
-	defer farm.Close()
-	farm.Hoster(fakehoster.Vidoza).SetFailure(fakehoster.EmbedForbidden)
-	fake := httptest.NewServer(site.New(site.Options{Catalog: site.Demo(), EmbedURL: farm.EmbedURL}))
-	defer fake.Close()
+	farm, fake := demoSites(t, media)
 
 	dataDir, animeDir := t.TempDir(), t.TempDir()
 	os.WriteFile(filepath.Join(dataDir, "config.json"),

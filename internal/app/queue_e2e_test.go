@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/json"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -16,7 +15,6 @@ import (
 	"github.com/coder/websocket"
 
 	fakehoster "github.com/aniworld/aniworld/internal/fake/hoster"
-	"github.com/aniworld/aniworld/internal/fake/site"
 )
 
 // TestDownloadEndToEnd: add a series, queue two episodes in both request
@@ -25,11 +23,7 @@ import (
 // over the WebSocket.
 func TestDownloadEndToEnd(t *testing.T) {
 	media := fakehoster.TestMedia(200<<10, 3, 32<<10)
-	farm := fakehoster.Start(media)
-	defer farm.Close()
-	farm.Hoster(fakehoster.Vidoza).SetFailure(fakehoster.EmbedForbidden)
-	fake := httptest.NewServer(site.New(site.Options{Catalog: site.Demo(), EmbedURL: farm.EmbedURL}))
-	defer fake.Close()
+	_, fake := demoSites(t, media)
 
 	dataDir, animeDir := t.TempDir(), t.TempDir()
 	os.WriteFile(filepath.Join(dataDir, "config.json"),

@@ -36,6 +36,23 @@ func wantedLibrary(t *testing.T, db *DB) {
 
 func code(w WantedEpisode) string { return fmt.Sprintf("%s:%dx%d", w.SerieKey, w.Season, w.Episode) }
 
+// checkWanted lists q and compares the page's episodes (by code) and the
+// total with want.
+func checkWanted(t *testing.T, db *DB, q WantedQuery, want []string) {
+	t.Helper()
+	page, total, err := db.WantedList(context.Background(), q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, w := range page {
+		got = append(got, code(w))
+	}
+	if total != len(want) || !slices.Equal(got, want) {
+		t.Errorf("got %v (total %d), want %v", got, total, want)
+	}
+}
+
 func TestWantedPages(t *testing.T) {
 	ctx := context.Background()
 	db := newSeriesDB(t)
@@ -74,17 +91,7 @@ func TestWantedPages(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			page, total, err := db.WantedList(ctx, WantedQuery{Sites: tc.sites, Limit: 100})
-			if err != nil {
-				t.Fatal(err)
-			}
-			var got []string
-			for _, w := range page {
-				got = append(got, code(w))
-			}
-			if total != len(tc.want) || !slices.Equal(got, tc.want) {
-				t.Errorf("got %v (total %d), want %v", got, total, tc.want)
-			}
+			checkWanted(t, db, WantedQuery{Sites: tc.sites, Limit: 100}, tc.want)
 		})
 	}
 }
@@ -127,17 +134,7 @@ func TestWantedLanguages(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.lang, func(t *testing.T) {
-			page, total, err := db.WantedList(ctx, WantedQuery{Language: tc.lang, Limit: 10})
-			if err != nil {
-				t.Fatal(err)
-			}
-			var got []string
-			for _, w := range page {
-				got = append(got, code(w))
-			}
-			if total != len(tc.want) || !slices.Equal(got, tc.want) {
-				t.Errorf("got %v (total %d), want %v", got, total, tc.want)
-			}
+			checkWanted(t, db, WantedQuery{Language: tc.lang, Limit: 10}, tc.want)
 		})
 	}
 	page, total, err = db.WantedList(ctx, WantedQuery{Language: "German Sub", Offset: 1, Limit: 1})
