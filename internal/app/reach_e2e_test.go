@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"encoding/pem"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -18,6 +17,7 @@ import (
 	fakehoster "github.com/aniworld/aniworld/internal/fake/hoster"
 	"github.com/aniworld/aniworld/internal/fake/jsgate"
 	"github.com/aniworld/aniworld/internal/fake/site"
+	"github.com/aniworld/aniworld/internal/fake/tcp"
 	"github.com/aniworld/aniworld/internal/fake/tlsgate"
 )
 
@@ -84,9 +84,7 @@ func TestReachSitesLikeABrowser(t *testing.T) {
 		return ""
 	}})
 	siteGate := gated(jsGated(jsSite, fs, &sitePassed))
-	dead := httptest.NewServer(http.NotFoundHandler())
-	deadURL := dead.URL
-	dead.Close()
+	deadURL := "http://" + tcp.ClosedPort(t) // refuses connections
 
 	dataDir, animeDir := t.TempDir(), t.TempDir()
 	caFile := filepath.Join(dataDir, "fakes-ca.pem")

@@ -12,6 +12,7 @@ import (
 
 	"github.com/aniworld/aniworld/internal/anime"
 	"github.com/aniworld/aniworld/internal/fake/doh"
+	"github.com/aniworld/aniworld/internal/fake/tcp"
 )
 
 // localTarget is a plain HTTP server that says which Host it was asked for.
@@ -39,9 +40,7 @@ func TestDoHProvidersAndFallback(t *testing.T) {
 	port := localTarget(t)
 	fake := doh.Start(map[string][]netip.Addr{"aniworld.test": {loopback}})
 	defer fake.Close()
-	dead := httptest.NewServer(http.NotFoundHandler())
-	deadURL := dead.URL + "/dns-query"
-	dead.Close()
+	deadURL := "http://" + tcp.ClosedPort(t) + "/dns-query" // refuses connections
 	broken := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "overloaded", http.StatusServiceUnavailable)
 	}))
@@ -136,9 +135,7 @@ func TestDefaultsNeverAskPublicDoH(t *testing.T) {
 	if c.Network().DNS != DNSSystem || len(c.Network().DoHProviders) != 0 {
 		t.Fatalf("zero options: %+v", c.Network())
 	}
-	dead := httptest.NewServer(http.NotFoundHandler())
-	deadURL := dead.URL
-	dead.Close()
+	deadURL := "http://" + tcp.ClosedPort(t) // refuses connections
 	d := New(Options{DNS: DNSDoH, DoHProviders: []DoHProvider{{URL: deadURL}}, Retries: -1, RateLimit: RateLimit{PerSecond: -1}})
 	for _, u := range []string{"http://localhost:" + port + "/", "http://127.0.0.1:" + port + "/"} {
 		for _, cl := range []*Client{c, d} {

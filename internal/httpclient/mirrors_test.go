@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/aniworld/aniworld/internal/anime"
+	"github.com/aniworld/aniworld/internal/fake/tcp"
 )
 
 func TestNewMirrors(t *testing.T) {
@@ -100,9 +101,7 @@ func TestMirrorFallback(t *testing.T) {
 			var firstURL string
 			var first *mirrorSite
 			if tt.first == nil {
-				dead := httptest.NewServer(http.NotFoundHandler())
-				firstURL = dead.URL
-				dead.Close()
+				firstURL = "http://" + tcp.ClosedPort(t) // refuses connections
 			} else {
 				first = newMirrorSite(t, tt.first)
 				firstURL = first.URL
@@ -166,9 +165,7 @@ func TestMirrorsAllFail(t *testing.T) {
 }
 
 func TestMirrorsConcurrent(t *testing.T) {
-	dead := httptest.NewServer(http.NotFoundHandler())
-	deadURL := dead.URL
-	dead.Close()
+	deadURL := "http://" + tcp.ClosedPort(t) // refuses connections
 	live := newMirrorSite(t, func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok") })
 	m, _ := NewMirrors(deadURL, live.URL)
 	c := New(Options{Retries: -1, RateLimit: RateLimit{PerSecond: -1}})

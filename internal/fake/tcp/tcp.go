@@ -44,15 +44,16 @@ func Blackhole(t testing.TB) string {
 	return ln.Addr().String()
 }
 
-// ClosedPort answers a loopback host:port that refuses connections (it
-// was listened on and closed).
+// ClosedPort answers a loopback host:port that refuses connections for
+// as long as t runs. The port stays reserved (reservePort): a port merely
+// listened on and closed can be taken by any other server meanwhile, and
+// a test that expected "connection refused" then gets an answer.
 func ClosedPort(t testing.TB) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	addr, release, err := reservePort()
 	if err != nil {
 		t.Fatal(err)
 	}
-	addr := ln.Addr().String()
-	ln.Close()
+	t.Cleanup(release)
 	return addr
 }

@@ -4,12 +4,12 @@ import (
 	"crypto/x509"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"testing"
 
 	"github.com/aniworld/aniworld/internal/anime"
 	fakehoster "github.com/aniworld/aniworld/internal/fake/hoster"
 	"github.com/aniworld/aniworld/internal/fake/site"
+	"github.com/aniworld/aniworld/internal/fake/tcp"
 	"github.com/aniworld/aniworld/internal/fake/tlsgate"
 	"github.com/aniworld/aniworld/internal/httpclient"
 	"github.com/aniworld/aniworld/internal/provider"
@@ -64,9 +64,7 @@ func TestMirrorsBehindTLSGate(t *testing.T) {
 	}
 	t.Cleanup(func() { gate.Close() })
 	addPool(pool, gate)
-	dead := httptest.NewServer(http.NotFoundHandler())
-	deadURL := dead.URL
-	dead.Close()
+	deadURL := "http://" + tcp.ClosedPort(t) // refuses connections
 
 	for _, tt := range []struct {
 		transport string
